@@ -1,0 +1,95 @@
+/**
+ * `crosstab`: persons and entry events per cell of gender × age group × index year (any subset).
+ * An event falls in the cell of its own index date; a person is counted once, in the cell of their
+ * earliest entry event, so persons summed over cells equal the cohort's persons.
+ */
+import { COHORT_EVENTS, cohortEventCtes } from '../cohort/index.js';
+import type { CrosstabAnalysis, CrosstabDimension, Plan } from '../plan/types.js';
+import {
+  asc,
+  bin,
+  caseWhen,
+  cast,
+  col,
+  countStar,
+  cte,
+  eq,
+  fn,
+  gte,
+  join,
+  lit,
+  over,
+  sel,
+  select,
+  table,
+  yearOf,
+} from '../sql/build.js';
+import type { Expr, QueryNode, SelectionNode } from '../sql/nodes.js';
+
+export const GENDER_LABELS: ReadonlyArray<readonly [number, string]> = [
+  [8507, 'MALE'],
+  [8532, 'FEMALE'],
+];
+export const UNKNOWN_GENDER = 'UNKNOWN';
+/** Ages at or above this share one open band, so the oldest (and rarest) people are not singled out. */
+export const TOP_AGE_BAND = 90;
+
+function genderLabel(): Expr {
+  return caseWhen(
+    GENDER_LABELS.map(([id, label]) => [eq(col('i.gender_concept_id'), lit(id)), lit(label)]),
+    lit(UNKNOWN_GENDER),
+  );
+}
+
+function ageGroupLabel(): Expr {
+  const age = col('i.age');
+  const bandStart = cast(bin('*', fn('floor', [bin('/', cast(age, 'double'), lit(10))]), lit(10)), 'integer');
+  const label = bin('||', bin('||', cast(bandStart, 'text'), lit('-')), cast(bin('+', bandStart, lit(9)), 'text'));
+  return caseWhen(
+    [
+      [bin('<', age, lit(0)), lit('unknown')],
+      [gte(age, lit(TOP_AGE_BAND)), lit(`${TOP_AGE_BAND}+`)],
+    ],
+    label,
+  );
+}
+
+const DIMENSION_EXPRESSIONS: Record<CrosstabDimension, () => Expr> = {
+  gender: genderLabel,
+  age_group: ageGroupLabel,
+  index_year: () => col('i.index_year'),
+};
+
+export function crosstabQuery(plan: Plan & { analysis: CrosstabAnalysis }): QueryNode {
+  const start = col('e.start_date');
+  const indexed = select({
+    select: [
+      sel(col('e.person_id'), 'person_id'),
+      sel(col('p.gender_concept_id'), 'gender_concept_id'),
+      sel(bin('-', yearOf(start), col('p.year_of_birth')), 'age'),
+      sel(yearOf(start), 'index_year'),
+      sel(over(fn('row_number'), [col('e.person_id')], [asc(start), asc(col('e.event_id'))]), 'person_seq'),
+    ],
+    from: table(COHORT_EVENTS, 'e'),
+    joins: [join(table('person', 'p'), eq(col('p.person_id'), col('e.person_id')))],
+  });
+  const dims = plan.analysis.by;
+  const cells = select({
+    select: [
+      ...dims.map((d): SelectionNode => sel(DIMENSION_EXPRESSIONS[d](), d)),
+      sel(eq(col('i.person_seq'), lit(1)), 'first_of_person'),
+    ],
+    from: table('indexed', 'i'),
+  });
+  return select({
+    with: [...cohortEventCtes(plan.cohort), cte('indexed', indexed), cte('cells', cells)],
+    select: [
+      ...dims.map((d) => sel(col(`c.${d}`), d)),
+      sel(fn('sum', [caseWhen([[col('c.first_of_person'), lit(1)]], lit(0))]), 'persons'),
+      sel(countStar(), 'events'),
+    ],
+    from: table('cells', 'c'),
+    groupBy: dims.map((d) => col(`c.${d}`)),
+    orderBy: dims.map((d) => asc(col(`c.${d}`))),
+  });
+}

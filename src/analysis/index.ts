@@ -1,0 +1,16 @@
+/** Plan → the site's aggregate query. Only aggregates leave this module; disclosure control follows. */
+import type { Plan } from '../plan/types.js';
+import type { QueryNode } from '../sql/nodes.js';
+import { countQuery } from './count.js';
+import { crosstabQuery } from './crosstab.js';
+
+export function analysisQuery(plan: Plan): QueryNode {
+  switch (plan.analysis.kind) {
+    case 'count':
+      return countQuery(plan);
+    case 'crosstab':
+      return crosstabQuery({ ...plan, analysis: plan.analysis });
+  }
+}
+
+export { GENDER_LABELS, TOP_AGE_BAND, UNKNOWN_GENDER } from './crosstab.js';

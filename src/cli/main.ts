@@ -1,0 +1,30 @@
+/**
+ * The `fedomop` command. Each subcommand lives in its own module and is loaded only when asked for,
+ * so `fedomop synth` does not pay for fastify and `fedomop site` does not load the generator.
+ */
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  synth: { summary: 'generate a synthetic OMOP CDM 5.4 site as a DuckDB file', load: async () => (await import('./synth-command.js')).synthCommand },
+  site: { summary: 'run a site service next to one OMOP database', load: async () => (await import('./site-command.js')).siteCommand },
+  hub: { summary: 'run the hub that fans plans out to sites and pools their answers', load: async () => (await import('./hub-command.js')).hubCommand },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: fedomop <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun fedomop <command> --help for its options.\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`fedomop: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load())(rest);
+}

@@ -1,0 +1,104 @@
+/**
+ * Site configuration from flags alone (`fedomop site --db site.duckdb --id north --port 8101`) or a
+ * site.toml that adds the rest; flags win over the file.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parse as parseToml } from 'smol-toml';
+import { MIN_ALLOWED_CELL_COUNT, DEFAULT_POLICY, type DisclosurePolicy } from '../disclosure/index.js';
+import { FedomopError } from '../errors.js';
+
+export type DatabaseConfig = { kind: 'duckdb'; path: string; threads?: number } | { kind: 'postgres'; url: string; schema?: string };
+
+export interface SiteConfig {
+  id: string;
+  name: string;
+  host?: string;
+  port: number;
+  devInsecure: boolean;
+  database: DatabaseConfig;
+  disclosure: DisclosurePolicy;
+  /** Queries beyond this many wait; beyond twice this many the site answers 429. */
+  maxConcurrentQueries: number;
+  queryTimeoutMs: number;
+}
+
+export const SITE_USAGE = `usage: fedomop site --db <site.duckdb | postgres://...> --id <site-id> [--port 8101] [--host 127.0.0.1]
+                    [--config site.toml] [--name "North Hospital"] [--min-cell-count 5]
+                    [--max-concurrent 4] [--query-timeout-ms 300000] [--dev-insecure]`;
+
+const SITE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+function bad(message: string): never {
+  throw new FedomopError('ERR_CONFIG_INVALID', message);
+}
+
+function int(value: unknown, name: string, min: number): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) bad(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function databaseFrom(db: string | undefined, table: Record<string, unknown>): DatabaseConfig {
+  const target = db ?? (table.url as string | undefined) ?? (table.path as string | undefined);
+  if (!target) bad('no database: pass --db <file.duckdb or postgres URL> or set [database] path/url in the config');
+  if (/^postgres(ql)?:\/\//.test(target)) return { kind: 'postgres', url: target, schema: table.schema as string | undefined };
+  return { kind: 'duckdb', path: target, threads: table.threads === undefined ? undefined : int(table.threads, 'database.threads', 1) };
+}
+
+export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        db: { type: 'string' },
+        id: { type: 'string' },
+        name: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        config: { type: 'string' },
+        'min-cell-count': { type: 'string' },
+        'max-concurrent': { type: 'string' },
+        'query-timeout-ms': { type: 'string' },
+        'dev-insecure': { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    bad(`${(err as Error).message}\n${SITE_USAGE}`);
+  }
+  const f = parsed.values;
+  let file: Record<string, Record<string, unknown>> = {};
+  if (f.config) {
+    let text: string;
+    try {
+      text = await readFile(f.config, 'utf8');
+    } catch {
+      bad(`cannot read config file ${f.config}`);
+    }
+    try {
+      file = parseToml(text) as typeof file;
+    } catch (err) {
+      bad(`config file ${f.config} is not valid TOML: ${(err as Error).message}`);
+    }
+  }
+  const site = file.site ?? {};
+  const disclosure = file.disclosure ?? {};
+  const id = f.id ?? (site.id as string | undefined);
+  if (!id) bad(`no site id: pass --id or set [site] id\n${SITE_USAGE}`);
+  if (!SITE_ID.test(id)) bad(`site id "${id}" must be lower-case letters, digits, - or _ (and not "pooled")`);
+  if (id === 'pooled') bad('site id "pooled" is reserved for pooled results');
+  const minCell = int(f['min-cell-count'] ?? disclosure.min_cell_count ?? DEFAULT_POLICY.minCellCount, 'min cell count', MIN_ALLOWED_CELL_COUNT);
+  return {
+    id,
+    name: f.name ?? (site.name as string | undefined) ?? id,
+    host: f.host ?? (site.host as string | undefined),
+    port: int(f.port ?? site.port ?? 8101, 'port', 0),
+    devInsecure: f['dev-insecure'] === true || site.dev_insecure === true,
+    database: databaseFrom(f.db, file.database ?? {}),
+    disclosure: { minCellCount: minCell },
+    maxConcurrentQueries: int(f['max-concurrent'] ?? site.max_concurrent_queries ?? 4, 'max concurrent queries', 1),
+    queryTimeoutMs: int(f['query-timeout-ms'] ?? site.query_timeout_ms ?? 300_000, 'query timeout', 1),
+  };
+}

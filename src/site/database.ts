@@ -1,0 +1,22 @@
+/**
+ * The seam between the site service and its database. A site runs read-only, parameterised SQL and
+ * gets plain rows back; which engine answers (DuckDB file, PostgreSQL server) is configuration.
+ */
+import type { CompiledQuery, DialectName } from '../sql/index.js';
+
+export type SqlRow = Record<string, unknown>;
+
+export interface SiteDatabase {
+  readonly dialect: DialectName;
+  /** Runs one query; aborting the signal interrupts it and rejects with ERR_QUERY_CANCELLED. */
+  query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]>;
+  close(): Promise<void>;
+}
+
+/** Counts arrive as bigint (DuckDB) or string (PostgreSQL bigint); analyses need plain numbers. */
+export function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint' || typeof v === 'string') return Number(v);
+  if (v === null || v === undefined) return 0;
+  throw new TypeError(`not a number: ${String(v)}`);
+}

@@ -1,0 +1,42 @@
+/** Response schemas: fastify serialises exactly these fields. */
+export const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        problems: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+      },
+      required: ['code', 'message'],
+    },
+  },
+} as const;
+
+export const conceptSchema = {
+  type: 'object',
+  properties: {
+    conceptId: { type: 'integer' },
+    name: { type: 'string' },
+    domain: { type: 'string' },
+    vocabulary: { type: 'string' },
+    conceptClass: { type: 'string' },
+    standard: { type: 'boolean' },
+    code: { type: 'string' },
+  },
+} as const;
+
+export const infoSchema = {
+  type: 'object',
+  properties: {
+    site: { type: 'string' },
+    name: { type: 'string' },
+    cdmVersion: { type: 'string' },
+    vocabularyVersion: { type: 'string' },
+    dialect: { type: 'string' },
+    minCellCount: { type: 'integer' },
+    analyses: { type: 'array', items: { type: 'string' } },
+    planVersion: { type: 'integer' },
+  },
+} as const;

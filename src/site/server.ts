@@ -1,0 +1,120 @@
+/**
+ * The site service: a small HTTP API next to one OMOP database. Every route declares its response
+ * schema, so fastify serialises exactly the declared fields and nothing else can leak out.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { FedomopError, toErrorBody } from '../errors.js';
+import { parsePlan, planHash } from '../plan/index.js';
+import { PLAN_LIMITS } from '../plan/index.js';
+import type { SiteConfig } from './config.js';
+import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
+import type { SiteDatabase } from './database.js';
+import { answerPlan, type SiteIdentity } from './execute.js';
+import { QueryLimiter } from './limiter.js';
+import { errorSchema, conceptSchema, infoSchema } from './schemas.js';
+
+export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+
+export interface SiteContext {
+  config: SiteConfig;
+  db: SiteDatabase;
+  identity: SiteIdentity & { name: string };
+}
+
+export function buildSiteServer(ctx: SiteContext): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: PLAN_LIMITS.maxPlanBytes + 1024 });
+  const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
+
+  // Keep the raw text: parsePlan gives better messages for broken JSON than the default parser.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: FastifyError | FedomopError, _req, reply) => {
+    const fe = toFedomopError(err);
+    if (fe.status >= 500) process.stderr.write(`site ${ctx.identity.id}: ${err.stack ?? err.message}\n`);
+    void reply.status(fe.status).type('application/json').send(toErrorBody(fe));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const fe = new FedomopError('ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
+    void reply.status(404).send(toErrorBody(fe));
+  });
+
+  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' }, site: { type: 'string' } } } } } }, async () => ({
+    status: 'ok',
+    site: ctx.identity.id,
+  }));
+
+  app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async () => ({
+    site: ctx.identity.id,
+    name: ctx.identity.name,
+    cdmVersion: ctx.identity.cdmVersion,
+    vocabularyVersion: ctx.identity.vocabularyVersion,
+    dialect: ctx.db.dialect,
+    minCellCount: ctx.config.disclosure.minCellCount,
+    analyses: ['count', 'crosstab'],
+    planVersion: 1,
+  }));
+
+  app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
+    if (typeof req.body !== 'string') throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
+    const plan = parsePlan(req.body);
+    const hash = await planHash(plan);
+    // A closed connection (hub cancelled, timed out or died) interrupts the SQL.
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    };
+    reply.raw.on('close', onClose);
+    const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
+    try {
+      const answer = await limiter.run(() => answerPlan(ctx.db, plan, hash, ctx.identity, ctx.config.disclosure, abort.signal));
+      return reply
+        .type(ARROW_STREAM)
+        .header('x-fedomop-plan-hash', hash)
+        .header('x-fedomop-elapsed-ms', answer.elapsedMs.toFixed(1))
+        .send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
+    } catch (err) {
+      if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
+        throw new FedomopError('ERR_QUERY_FAILED', `the query ran longer than this site's limit of ${ctx.config.queryTimeoutMs} ms and was stopped`);
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      reply.raw.off('close', onClose);
+    }
+  });
+
+  app.get<{ Querystring: { q?: string; domain?: string; limit?: string; standard?: string } }>(
+    '/v1/concepts/search',
+    { schema: { response: { 200: { type: 'object', properties: { concepts: { type: 'array', items: conceptSchema } } } } } },
+    async (req) => {
+      const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > CONCEPT_SEARCH_MAX)) {
+        throw new FedomopError('ERR_BAD_REQUEST', `limit must be an integer from 1 to ${CONCEPT_SEARCH_MAX}`);
+      }
+      const concepts = await searchConcepts(ctx.db, req.query.q ?? '', {
+        domain: req.query.domain,
+        limit,
+        standardOnly: req.query.standard === 'true',
+      });
+      return { concepts };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/concepts/:id', { schema: { response: { 200: conceptSchema } } }, async (req) => {
+    if (!/^\d{1,12}$/.test(req.params.id)) throw new FedomopError('ERR_BAD_REQUEST', `concept id must be a positive integer, got "${req.params.id}"`);
+    return conceptById(ctx.db, Number(req.params.id));
+  });
+
+  return app;
+}
+
+function toFedomopError(err: FastifyError | FedomopError): FedomopError {
+  if (err instanceof FedomopError) return err;
+  const code = (err as FastifyError).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new FedomopError('ERR_PLAN_TOO_LARGE', `the plan is larger than ${PLAN_LIMITS.maxPlanBytes} bytes`);
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new FedomopError('ERR_PLAN_INVALID', 'the request body is empty: send a plan');
+  if (typeof err.statusCode === 'number' && err.statusCode < 500) return new FedomopError('ERR_BAD_REQUEST', err.message);
+  return new FedomopError('ERR_INTERNAL', 'internal error at the site (details are in the site log)');
+}

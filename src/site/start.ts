@@ -1,0 +1,62 @@
+/** Opens the database, reads who this site is (cdm_source), and starts listening. */
+import { planListen } from '../cli/insecure.js';
+import { FedomopError } from '../errors.js';
+import type { SiteConfig } from './config.js';
+import type { SiteDatabase } from './database.js';
+import { DuckDbDatabase } from './duckdb-database.js';
+import { buildSiteServer } from './server.js';
+import type { SiteIdentity } from './execute.js';
+
+export interface RunningSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function openDatabase(config: SiteConfig): Promise<SiteDatabase> {
+  if (config.database.kind === 'duckdb') return DuckDbDatabase.open(config.database.path, { threads: config.database.threads });
+  const { PostgresDatabase } = await import('./postgres-database.js');
+  return PostgresDatabase.open(config.database.url, config.database.schema);
+}
+
+async function readIdentity(db: SiteDatabase, config: SiteConfig): Promise<SiteIdentity & { name: string }> {
+  // cdm_source is the CDM's own statement of its versions; a CDM without it still works, unnamed.
+  let rows: Array<Record<string, unknown>> = [];
+  try {
+    rows = await db.query({
+      sql: 'SELECT cdm_version, vocabulary_version FROM cdm_source',
+      parameters: [],
+      parameterTypes: [],
+    });
+  } catch {
+    rows = [];
+  }
+  return {
+    id: config.id,
+    name: config.name,
+    cdmVersion: String(rows[0]?.cdm_version ?? 'unknown'),
+    vocabularyVersion: String(rows[0]?.vocabulary_version ?? 'unknown'),
+  };
+}
+
+export async function startSite(config: SiteConfig): Promise<RunningSite> {
+  const listen = planListen('site', { host: config.host, port: config.port, devInsecure: config.devInsecure, authConfigured: false });
+  const db = await openDatabase(config);
+  const identity = await readIdentity(db, config);
+  const app = buildSiteServer({ config, db, identity });
+  try {
+    await app.listen({ host: listen.host, port: listen.port });
+  } catch (err) {
+    await db.close();
+    throw new FedomopError('ERR_CONFIG_INVALID', `site ${config.id} cannot listen on ${listen.host}:${listen.port}: ${(err as Error).message}`);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : listen.port;
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  return {
+    url: `http://${host}:${port}`,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}

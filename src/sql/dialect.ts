@@ -1,0 +1,65 @@
+/**
+ * The few places where databases spell SQL differently. The compiler asks the dialect; everything
+ * else is shared. A new database is a new object of this shape, not a new compiler.
+ */
+import type { SqlType } from './nodes.js';
+
+export type DialectName = 'duckdb' | 'postgres';
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** Placeholder for the n-th bound parameter (1-based). */
+  placeholder(index: number, type: SqlType): string;
+  quoteIdentifier(name: string): string;
+  typeName(type: SqlType): string;
+  /** `date + days` where both are already-compiled SQL. */
+  dateAdd(date: string, days: string): string;
+  yearOf(date: string): string;
+}
+
+const TYPE_NAMES: Record<SqlType, string> = {
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE PRECISION',
+  text: 'VARCHAR',
+  date: 'DATE',
+  boolean: 'BOOLEAN',
+};
+
+function quoteIdentifier(name: string): string {
+  // Identifiers come from code constants, but quoting keeps even a mistake from becoming SQL.
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  placeholder: (i, type) => (type === 'date' ? `CAST($${i} AS DATE)` : `$${i}`),
+  quoteIdentifier,
+  typeName: (t) => (t === 'double' ? 'DOUBLE' : TYPE_NAMES[t]),
+  dateAdd: (date, days) => `((${date}) + CAST(${days} AS INTEGER))`,
+  yearOf: (date) => `CAST(EXTRACT(YEAR FROM ${date}) AS INTEGER)`,
+};
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  // PostgreSQL cannot always infer a parameter's type from context (e.g. in a CASE or a select
+  // list), so every placeholder carries an explicit cast.
+  placeholder: (i, type) => `$${i}::${PG_CASTS[type]}`,
+  quoteIdentifier,
+  typeName: (t) => TYPE_NAMES[t],
+  dateAdd: (date, days) => `((${date}) + CAST(${days} AS INTEGER))`,
+  yearOf: (date) => `CAST(EXTRACT(YEAR FROM ${date}) AS INTEGER)`,
+};
+
+const PG_CASTS: Record<SqlType, string> = {
+  integer: 'integer',
+  bigint: 'bigint',
+  double: 'double precision',
+  text: 'text',
+  date: 'date',
+  boolean: 'boolean',
+};
+
+export function dialectByName(name: DialectName): Dialect {
+  return name === 'duckdb' ? duckdbDialect : postgresDialect;
+}
