@@ -32,7 +32,7 @@ export type ErrorCode =
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   ERR_PLAN_INVALID: 400,
   ERR_PLAN_UNSUPPORTED: 400,
-  ERR_PLAN_TOO_LARGE: 413,
+  ERR_PLAN_TOO_LARGE: 400, // every bad plan is a 400 (the plan contract), even one refused for its size
   ERR_BAD_REQUEST: 400,
   ERR_NOT_FOUND: 404,
   ERR_TOKEN_MISSING: 401,

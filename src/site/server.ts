@@ -4,8 +4,7 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { FedomopError, toErrorBody } from '../errors.js';
-import { parsePlan, planHash } from '../plan/index.js';
-import { PLAN_LIMITS } from '../plan/index.js';
+import { parsePlan, planHash, PLAN_LIMITS } from '../plan/index.js';
 import type { SiteConfig } from './config.js';
 import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
 import type { SiteDatabase } from './database.js';
@@ -22,7 +21,7 @@ export interface SiteContext {
 }
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: PLAN_LIMITS.maxPlanBytes + 1024 });
+  const app = Fastify({ logger: false, bodyLimit: PLAN_LIMITS.maxPlanTextBytes + 64 * 1024 });
   const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
 
   // Keep the raw text: parsePlan gives better messages for broken JSON than the default parser.
@@ -112,7 +111,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 function toFedomopError(err: FastifyError | FedomopError): FedomopError {
   if (err instanceof FedomopError) return err;
   const code = (err as FastifyError).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new FedomopError('ERR_PLAN_TOO_LARGE', `the plan is larger than ${PLAN_LIMITS.maxPlanBytes} bytes`);
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new FedomopError('ERR_PLAN_TOO_LARGE', `the plan is larger than ${PLAN_LIMITS.maxPlanTextBytes} bytes`);
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new FedomopError('ERR_PLAN_INVALID', 'the request body is empty: send a plan');
   if (typeof err.statusCode === 'number' && err.statusCode < 500) return new FedomopError('ERR_BAD_REQUEST', err.message);
