@@ -49,7 +49,11 @@ const item = (id: number, opts: { desc?: boolean; excluded?: boolean; mapped?: b
 const set = (id: number, items: ConceptSet['expression']['items']): ConceptSet => ({ id, name: `set ${id}`, expression: { items } });
 
 function cohort(sets: ConceptSet[], criteria: Criterion[], limit = 'All', window = { PriorDays: 0, PostDays: 0 }): CirceExpression {
-  return { ConceptSets: sets, PrimaryCriteria: { CriteriaList: criteria, ObservationWindow: window, PrimaryCriteriaLimit: { Type: limit as 'All' } } };
+  return {
+    ConceptSets: sets,
+    PrimaryCriteria: { CriteriaList: criteria, ObservationWindow: window, PrimaryCriteriaLimit: { Type: limit as 'All' } },
+    ExpressionLimit: { Type: 'All' },
+  };
 }
 
 async function run(expr: CirceExpression, analysis: Analysis = { kind: 'count' }) {
@@ -69,6 +73,24 @@ test('descendants, observation periods and limit All: events outside an observat
 test('PrimaryCriteriaLimit First keeps one event per person; Last too', async () => {
   assert.deepEqual(await run(cohort(cancer, [{ ConditionOccurrence: { CodesetId: 0 } }], 'First')), [{ persons: 3, events: 3 }]);
   assert.deepEqual(await run(cohort(cancer, [{ ConditionOccurrence: { CodesetId: 0 } }], 'last')), [{ persons: 3, events: 3 }]);
+});
+
+test('ExpressionLimit left out means First (circe default); Last picks the latest event', async () => {
+  const all = cohort(cancer, [{ ConditionOccurrence: { CodesetId: 0 } }]);
+  const { ExpressionLimit: _omitted, ...defaulted } = all;
+  assert.deepEqual(await run(defaulted as CirceExpression), [{ persons: 3, events: 3 }]);
+  // person 1's latest event is 2015: by index year, Last puts them in 2015, First in 2012
+  const byYear: Analysis = { kind: 'crosstab', by: ['index_year'] };
+  const last = await run({ ...all, ExpressionLimit: { Type: 'Last' } }, byYear);
+  const first = await run({ ...all, ExpressionLimit: { Type: 'First' } }, byYear);
+  assert.deepEqual(last.map((r) => r.index_year), [2015, 2016]);
+  assert.deepEqual(first.map((r) => r.index_year), [2012, 2015, 2016]);
+  // QualifiedLimit acts only when AdditionalCriteria is present, even as an empty group
+  const emptyGroup = { Type: 'ALL', CriteriaList: [], DemographicCriteriaList: [], Groups: [] };
+  const qualifiedLast = await run({ ...all, QualifiedLimit: { Type: 'Last' } }, byYear);
+  assert.equal(qualifiedLast.length, 3, 'ignored without AdditionalCriteria');
+  const withGroup = await run({ ...all, AdditionalCriteria: emptyGroup, QualifiedLimit: { Type: 'Last' } }, byYear);
+  assert.deepEqual(withGroup.map((r) => r.index_year), [2015, 2016]);
 });
 
 test('ObservationWindow prior days drops events too close to the start of observation', async () => {

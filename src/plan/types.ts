@@ -15,6 +15,11 @@ export interface Plan {
 export type Analysis = CountAnalysis | CrosstabAnalysis;
 export type AnalysisKind = Analysis['kind'];
 
+// A Record, so adding a kind to Analysis does not compile until it is listed here too.
+const KINDS: Record<AnalysisKind, true> = { count: true, crosstab: true };
+/** Every analysis kind, for validators and pickers. */
+export const ANALYSIS_KINDS = Object.freeze(Object.keys(KINDS)) as readonly AnalysisKind[];
+
 /** Persons in the cohort and the entry events that put them there. */
 export interface CountAnalysis {
   kind: 'count';
@@ -55,7 +60,13 @@ export type LimitType = 'First' | 'All' | 'Last';
 
 export interface PrimaryCriteria {
   CriteriaList: Criterion[];
+  /** Absent means 0 and 0. */
   ObservationWindow?: { PriorDays: number; PostDays: number };
+  /**
+   * Absent (object or Type) means First, circe's default. Type is compared without regard to case
+   * ("first" is valid), so read it through normalizeLimitType. ExpressionLimit (and QualifiedLimit,
+   * when AdditionalCriteria is present) may narrow the events further; the compiler applies them.
+   */
   PrimaryCriteriaLimit?: { Type?: LimitType };
 }
 

@@ -1,0 +1,215 @@
+/**
+ * Plan v1 validation, the gate every plan passes at the panel, the kernel, the hub and each site.
+ * It never throws: whatever arrives (a pasted ATLAS export, a truncated body, a hostile value) is
+ * answered with every problem found, each with its path and a fix a researcher can act on.
+ */
+import { FedomopError, type ErrorCode, type PlanProblem } from '../errors.js';
+import { scanJson, utf8Bytes } from './json-scan.js';
+import { resolveLimits, type PlanLimits } from './limits.js';
+import { ProblemList, at, describe, didYouMean, listOf } from './problems.js';
+import { has, isPlainObject, own, presentKeys, readArray, readObject, rejectUnknownKeys } from './shape.js';
+import { ANALYSIS_KINDS, CROSSTAB_DIMENSIONS, PLAN_VERSION, type Plan } from './types.js';
+import { checkCohort } from './validate-cohort.js';
+
+export type PlanErrorCode = Extract<ErrorCode, 'ERR_PLAN_INVALID' | 'ERR_PLAN_UNSUPPORTED' | 'ERR_PLAN_TOO_LARGE'>;
+
+export type ValidationResult =
+  | { ok: true; plan: Plan }
+  | {
+      ok: false;
+      problems: PlanProblem[];
+      /** True when every problem is a valid Circe feature outside the supported subset. */
+      unsupported: boolean;
+      /** The error code parsePlan throws for this result. */
+      code: PlanErrorCode;
+    };
+
+export interface ValidateOptions {
+  /** Tighter or looser limits than PLAN_LIMITS, e.g. for a site that accepts bigger concept sets. */
+  limits?: Partial<PlanLimits>;
+}
+
+const PLAN_FIELDS = ['version', 'cohort', 'analysis'];
+
+export function validatePlan(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  const limits = resolveLimits(options.limits);
+  const problems = new ProblemList(limits.maxProblems);
+  try {
+    if (!isPlainObject(input)) {
+      checkPlan(input, problems, limits);
+      return failure(problems);
+    }
+    const scan = scanJson(input, limits, problems);
+    if (scan.tooLarge) {
+      return tooLarge(
+        `the plan is over the ${kib(limits.maxPlanBytes)} limit (measured as compact JSON); ` +
+          'drop unused concept sets, or concept details such as CONCEPT_NAME, to shrink it',
+      );
+    }
+    checkPlan(input, problems, limits);
+    if (problems.size > 0) return failure(problems);
+    // A fresh copy: what the caller gets is exactly the JSON that was validated, and later changes to
+    // the input (or undefined members JSON would drop) cannot reach the compiler.
+    return { ok: true, plan: JSON.parse(JSON.stringify(input)) as Plan };
+  } catch (e) {
+    // Only reachable with exotic in-process values (throwing getters, proxies): still an answer, never a throw.
+    const reason = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      problems: [{ path: '', message: `the plan could not be read as JSON: ${reason}` }],
+      unsupported: false,
+      code: 'ERR_PLAN_INVALID',
+    };
+  }
+}
+
+/** Validates plan text (a request body, a pasted file), reporting malformed JSON with its line and column. */
+export function validatePlanText(text: string, options: ValidateOptions = {}): ValidationResult {
+  if (typeof text !== 'string') return validatePlan(text, options);
+  const limits = resolveLimits(options.limits);
+  if (text.length > limits.maxPlanTextBytes || utf8Bytes(text) > limits.maxPlanTextBytes) {
+    return tooLarge(`the plan text is over the ${kib(limits.maxPlanTextBytes)} limit for text before parsing`);
+  }
+  // Editors on Windows save JSON with a byte-order mark, which JSON.parse rejects.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (e) {
+    return { ok: false, problems: [{ path: '', message: notJson(body, e) }], unsupported: false, code: 'ERR_PLAN_INVALID' };
+  }
+  return validatePlan(value, options);
+}
+
+/**
+ * The plan, or a FedomopError: ERR_PLAN_TOO_LARGE, ERR_PLAN_UNSUPPORTED (every problem is a Circe
+ * feature outside the subset) or ERR_PLAN_INVALID, with `details.problems` listing them all.
+ */
+export function parsePlan(input: string | unknown, options: ValidateOptions = {}): Plan {
+  const result = typeof input === 'string' ? validatePlanText(input, options) : validatePlan(input, options);
+  if (result.ok) return result.plan;
+  throw planError(result);
+}
+
+export function planError(result: Extract<ValidationResult, { ok: false }>): FedomopError {
+  const { problems, code } = result;
+  const first = problems[0] ?? { path: '', message: 'the plan is not valid' };
+  const head = first.path ? `${first.path}: ${first.message}` : first.message;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return new FedomopError(code, head + more, { problems });
+}
+
+function failure(problems: ProblemList): ValidationResult {
+  const unsupported = problems.allUnsupported();
+  // Lead with a problem of the reported kind, so an INVALID message never opens with an unsupported feature.
+  const list = problems.list();
+  const firstInvalid = problems.items.findIndex((p) => p.kind === 'invalid');
+  if (!unsupported && firstInvalid > 0) list.unshift(...list.splice(firstInvalid, 1));
+  return { ok: false, problems: list, unsupported, code: unsupported ? 'ERR_PLAN_UNSUPPORTED' : 'ERR_PLAN_INVALID' };
+}
+
+function tooLarge(message: string): ValidationResult {
+  return { ok: false, problems: [{ path: '', message }], unsupported: false, code: 'ERR_PLAN_TOO_LARGE' };
+}
+
+const kib = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
+
+function notJson(text: string, e: unknown): string {
+  const reason = e instanceof Error ? e.message : String(e);
+  const m = /position (\d+)/.exec(reason);
+  if (text.trim() === '') return 'the plan is not JSON: the text is empty';
+  if (!m) return `the plan is not JSON: ${reason}`;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `the plan is not JSON: ${reason.replace(/\s*(?:in JSON )?at position \d+.*$/s, '')} at line ${line}, column ${column}`;
+}
+
+function checkPlan(input: unknown, problems: ProblemList, limits: PlanLimits): void {
+  if (!isPlainObject(input)) {
+    problems.invalid(
+      '',
+      `a plan must be a JSON object like {"version": 1, "cohort": {...}, "analysis": {"kind": "count"}}, got ${describe(input)}`,
+    );
+    return;
+  }
+  if (!has(input, 'cohort') && has(input, 'PrimaryCriteria')) {
+    problems.invalid(
+      '',
+      'this looks like a bare Circe cohort expression; wrap it as {"version": 1, "cohort": <the expression>, "analysis": {"kind": "count"}}',
+    );
+    return;
+  }
+  for (const key of presentKeys(input)) {
+    if (!PLAN_FIELDS.includes(key)) {
+      problems.invalid(
+        at('', key),
+        `unknown field "${key}" in the plan${didYouMean(key, PLAN_FIELDS)} (allowed: ${PLAN_FIELDS.join(', ')})`,
+      );
+    }
+  }
+
+  const version = own(input, 'version');
+  if (version === undefined) problems.invalid('version', `version is required (this is plan version ${PLAN_VERSION})`);
+  else if (version !== PLAN_VERSION) {
+    problems.invalid(
+      'version',
+      `version must be ${PLAN_VERSION} (the only plan version this release understands), got ${describe(version)}`,
+    );
+  }
+
+  if (!has(input, 'cohort')) problems.invalid('cohort', 'cohort is required: an OHDSI Circe cohort expression, as ATLAS exports it');
+  else checkCohort(own(input, 'cohort'), 'cohort', problems, limits);
+
+  if (!has(input, 'analysis'))
+    problems.invalid('analysis', `analysis is required, e.g. {"kind": "count"} (kinds: ${ANALYSIS_KINDS.join(', ')})`);
+  else checkAnalysis(own(input, 'analysis'), 'analysis', problems);
+}
+
+function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
+  const analysis = readObject(v, path, problems, `analysis (like {"kind": "count"})`);
+  if (!analysis) return;
+  const kind = own(analysis, 'kind');
+  const kindPath = at(path, 'kind');
+  if (kind === undefined) {
+    problems.invalid(kindPath, `kind is required (one of ${ANALYSIS_KINDS.join(', ')})`);
+    return;
+  }
+  if (kind === 'count') {
+    rejectUnknownKeys(analysis, path, ['kind'], problems, 'a count analysis');
+    return;
+  }
+  if (kind !== 'crosstab') {
+    const hint = typeof kind === 'string' ? didYouMean(kind, ANALYSIS_KINDS) : '';
+    const shown = typeof kind === 'string' ? JSON.stringify(kind) : describe(kind);
+    problems.invalid(kindPath, `unknown analysis kind ${shown}${hint} (allowed kinds: ${ANALYSIS_KINDS.join(', ')})`);
+    return;
+  }
+  rejectUnknownKeys(analysis, path, ['kind', 'by'], problems, 'a crosstab analysis');
+  const byPath = at(path, 'by');
+  const example = `e.g. ["gender", "age_group"] (dimensions: ${listOf(CROSSTAB_DIMENSIONS)})`;
+  if (!has(analysis, 'by')) {
+    problems.invalid(byPath, `by is required: the dimensions to cross, ${example}`);
+    return;
+  }
+  const by = readArray(own(analysis, 'by'), byPath, problems, 'by');
+  if (!by) return;
+  if (by.length === 0) problems.invalid(byPath, `by is empty: name at least one dimension, ${example}`);
+  if (by.length > CROSSTAB_DIMENSIONS.length) {
+    problems.invalid(byPath, `by has ${by.length} entries; there are only ${CROSSTAB_DIMENSIONS.length} dimensions, each usable once`);
+  }
+  const seen = new Map<string, number>();
+  by.forEach((d, i) => {
+    const p = at(byPath, i);
+    if (typeof d !== 'string' || !(CROSSTAB_DIMENSIONS as readonly string[]).includes(d)) {
+      const hint = typeof d === 'string' ? didYouMean(d, CROSSTAB_DIMENSIONS) : '';
+      const shown = typeof d === 'string' ? JSON.stringify(d) : describe(d);
+      problems.invalid(p, `unknown dimension ${shown}${hint} (dimensions: ${listOf(CROSSTAB_DIMENSIONS)})`);
+      return;
+    }
+    const earlier = seen.get(d);
+    if (earlier !== undefined) problems.invalid(p, `dimension "${d}" is already used at by[${earlier}]; each dimension may appear once`);
+    else seen.set(d, i);
+  });
+}
