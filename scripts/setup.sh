@@ -43,4 +43,7 @@ cat > .venv/bin/fedomop <<SH
 exec node "$(pwd)/bin/fedomop.js" "\$@"
 SH
 chmod +x .venv/bin/fedomop
+
+# The TypeScript notebook kernel ("TypeScript (fedomop)") for the venv's Jupyter.
+scripts/install-kernel.sh --prefix .venv >/dev/null
 log "ready"

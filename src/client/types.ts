@@ -1,0 +1,93 @@
+/**
+ * The hub's JSON shapes as a client sees them (docs/http-api.md, Hub section). Kept here rather than
+ * imported from src/hub so the client stays browser-safe and does not depend on server code.
+ */
+import type { RecordBatch } from 'apache-arrow';
+import type { ResultRow } from '../arrow/result-schema.js';
+
+export type SiteState = 'queued' | 'running' | 'done' | 'failed' | 'timeout' | 'cancelled';
+export type QueryState = 'running' | 'done' | 'cancelled';
+
+/** A site's error as the hub relays it: the site's own code, wrapped with the site id. */
+export interface SiteError {
+  code: string;
+  message: string;
+  site?: string;
+  [key: string]: unknown;
+}
+
+export interface SiteStatus {
+  state: SiteState;
+  startedAt?: string;
+  finishedAt?: string;
+  elapsedMs?: number;
+  rows?: number;
+  error?: SiteError;
+}
+
+export interface QueryStatus {
+  id: string;
+  planHash: string;
+  state: QueryState;
+  createdAt: string;
+  finishedAt?: string;
+  sites: Record<string, SiteStatus>;
+}
+
+/** A site's GET /v1/info answer, as the hub caches it. */
+export interface SiteInfo {
+  site: string;
+  name: string;
+  cdmVersion: string;
+  vocabularyVersion: string;
+  dialect: string;
+  persons?: number;
+  minCellCount: number;
+  analyses: string[];
+  planVersion: number;
+}
+
+export interface HubSite {
+  id: string;
+  url: string;
+  status: 'up' | 'down';
+  info?: SiteInfo;
+  error?: SiteError;
+}
+
+export interface SubmitResult {
+  id: string;
+  planHash: string;
+  sites: string[];
+}
+
+export interface Concept {
+  conceptId: number;
+  name: string;
+  domain: string;
+  vocabulary: string;
+  standard: boolean | string;
+  code: string;
+}
+
+/** One SSE message from GET /v1/queries/{id}/events, typed by its `event:` field. */
+export type HubEvent =
+  | { type: 'site'; site: string; state: SiteState; elapsedMs?: number; rows?: number; error?: SiteError }
+  | { type: 'pooled'; rows: number }
+  | { type: 'done'; status: QueryStatus };
+
+/** What results() yields: one site's released rows (or the pooled rows, site "pooled"). */
+export interface SiteBatch {
+  site: string;
+  rows: ResultRow[];
+  batch: RecordBatch;
+}
+
+/** The state of every site of a running query, handed to onProgress on each change. */
+export interface ProgressSnapshot {
+  queryId: string;
+  sites: Record<string, SiteStatus>;
+  /** Set once the pooled batch has arrived. */
+  pooledRows?: number;
+  done: boolean;
+}

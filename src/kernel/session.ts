@@ -1,0 +1,54 @@
+/**
+ * A notebook's connection to one hub. run() shows live per-site progress while the sites answer and
+ * resolves to a KernelResult that displays itself as a table.
+ */
+import type { Plan } from '../plan/types.js';
+import { HubClient, type HubSite } from '../client/index.js';
+import { resolveConnection, type ConnectOptions } from './config.js';
+import { KernelResult } from './kernel-result.js';
+import { progressView } from './progress.js';
+
+export interface SessionRunOptions {
+  sites?: string[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** No progress output (neither the live notebook block nor console lines). */
+  quiet?: boolean;
+}
+
+export class Session {
+  constructor(
+    readonly client: HubClient,
+    /** Where the hub URL came from: "options", "FEDOMOP_HUB_URL" or the config file's path. */
+    readonly hubSource: string,
+  ) {}
+
+  get hub(): string {
+    return this.client.baseUrl;
+  }
+
+  sites(): Promise<HubSite[]> {
+    return this.client.sites();
+  }
+
+  async run(plan: Plan, opts: SessionRunOptions = {}): Promise<KernelResult> {
+    const view = opts.quiet ? undefined : progressView(`${plan.analysis.kind} query`);
+    try {
+      const result = await this.client.run(plan, {
+        sites: opts.sites,
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+        onProgress: view ? (snapshot) => view.update(snapshot) : undefined,
+      });
+      return new KernelResult(result);
+    } finally {
+      await view?.close();
+    }
+  }
+}
+
+/** Opens a session: hub URL from opts, FEDOMOP_HUB_URL, or the fedomop config file (see config.ts). */
+export async function connect(opts: ConnectOptions = {}): Promise<Session> {
+  const conn = await resolveConnection(opts);
+  return new Session(new HubClient({ baseUrl: conn.hub, token: conn.token }), conn.hubSource);
+}
