@@ -36,7 +36,11 @@ after(async () => {
 /** Every condition event, every dimension: heavy enough to keep "big" busy for a while. */
 const HEAVY = {
   version: 1,
-  cohort: { ConceptSets: [], PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }], PrimaryCriteriaLimit: { Type: 'All' } } },
+  cohort: {
+    ConceptSets: [],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }], PrimaryCriteriaLimit: { Type: 'All' } },
+    ExpressionLimit: { Type: 'All' },
+  },
   analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] },
 };
 

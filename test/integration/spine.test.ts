@@ -83,6 +83,7 @@ const CASES: Case[] = [
           ObservationWindow: { PriorDays: 0, PostDays: 0 },
           PrimaryCriteriaLimit: { Type: 'All' },
         },
+        ExpressionLimit: { Type: 'All' },
       },
       analysis: { kind: 'count' },
     },
@@ -99,6 +100,7 @@ const CASES: Case[] = [
       cohort: {
         ConceptSets: [{ id: 1, name: 'malignant neoplasm', expression: { items: [item(443392)] } }],
         PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 1 } }], ObservationWindow: { PriorDays: 365, PostDays: 0 }, PrimaryCriteriaLimit: { Type: 'All' } },
+        ExpressionLimit: { Type: 'All' },
       },
       analysis: { kind: 'crosstab', by: ['gender', 'age_group'] },
     },

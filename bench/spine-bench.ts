@@ -1,0 +1,135 @@
+/**
+ * Spine benchmark (not a test): prints figures, compares against baselines measured in the same run.
+ *   1. `fedomop synth` wall time for 1M persons (target < 60 s here).
+ *   2. A count over 3 sites × 1M persons through the hub, against the same SQL run directly in
+ *      DuckDB on the same three files with the same concurrency (target ratio ≤ 1.15).
+ *   3. Hub round trip for a tiny query (submit + full Arrow results), p50 (target ≤ 5 ms).
+ * Usage: node lib-test/bench/spine-bench.js [--persons 1000000] [--runs 5] [--tiny-runs 300]
+ */
+import { parseArgs } from 'node:util';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { analysisQuery } from 'fedomop/lib/analysis/index.js';
+import { compile, duckdbDialect } from 'fedomop/lib/sql/index.js';
+import type { Plan } from 'fedomop/lib/plan/types.js';
+import { REPO, runCli, startService, type Service } from '../test/harness/processes.js';
+import { runThroughHub } from '../test/harness/hub-api.js';
+
+const { values } = parseArgs({
+  options: { persons: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'tiny-runs': { type: 'string', default: '300' } },
+});
+const PERSONS = Number(values.persons);
+const RUNS = Number(values.runs);
+const TINY_RUNS = Number(values['tiny-runs']);
+const DIR = path.join(REPO, '.data', 'bench');
+
+const PROSTATE_COUNT: Plan = {
+  version: 1,
+  cohort: {
+    ConceptSets: [{ id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } }],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], ObservationWindow: { PriorDays: 365, PostDays: 0 }, PrimaryCriteriaLimit: { Type: 'All' } },
+  },
+  analysis: { kind: 'count' },
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+
+async function synth(name: string, seed: number, persons: number, profile: string): Promise<{ file: string; seconds: number }> {
+  const file = path.join(DIR, `${name}.duckdb`);
+  const started = performance.now();
+  const r = await runCli(['synth', '--seed', String(seed), '--persons', String(persons), '--profile', profile, '--out', file]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { file, seconds: (performance.now() - started) / 1000 };
+}
+
+async function directCount(files: string[], runs: number): Promise<number[]> {
+  const compiled = compile(analysisQuery(PROSTATE_COUNT), duckdbDialect);
+  const dbs = await Promise.all(files.map((f) => DuckDBInstance.create(f, { access_mode: 'READ_ONLY' })));
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    // One fresh connection per file per run, in parallel: what three sites do.
+    await Promise.all(
+      dbs.map(async (db) => {
+        const conn = await db.connect();
+        await conn.runAndReadAll(compiled.sql, compiled.parameters as never);
+        conn.closeSync();
+      }),
+    );
+    times.push(performance.now() - t);
+  }
+  dbs.forEach((d) => d.closeSync());
+  return times;
+}
+
+async function main() {
+  mkdirSync(DIR, { recursive: true });
+  console.log(`fedomop spine benchmark — ${new Date().toISOString()}, ${PERSONS.toLocaleString('en')} persons per site`);
+
+  const big = [];
+  for (const [i, profile] of (['central', 'regional', 'small'] as const).entries()) {
+    const s = await synth(`site${i}-${PERSONS}`, 100 + i, PERSONS, profile);
+    big.push(s.file);
+    console.log(`synth ${profile.padEnd(8)} ${PERSONS.toLocaleString('en')} persons: ${s.seconds.toFixed(1)} s (target < 60 s)`);
+  }
+
+  const sites: Service[] = [];
+  for (const [i, file] of big.entries()) sites.push(await startService(['site', '--db', file, '--id', `s${i}`, '--port', '0', '--dev-insecure']));
+  const hub = await startService(['hub', '--port', '0', '--dev-insecure', '--site-timeout-ms', '600000', ...sites.flatMap((s, i) => ['--site', `s${i}=${s.url}`])]);
+
+  try {
+    // Warm both paths once (file cache, DuckDB catalog), then alternate so drift hits both alike.
+    await directCount(big, 1);
+    await runThroughHub(hub.url, PROSTATE_COUNT);
+    const direct: number[] = [];
+    const viaHub: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      direct.push(...(await directCount(big, 1)));
+      const t = performance.now();
+      const r = await runThroughHub(hub.url, PROSTATE_COUNT);
+      viaHub.push(performance.now() - t);
+      if (r.status.state !== 'done') throw new Error(JSON.stringify(r.status));
+    }
+    const ratio = median(viaHub) / median(direct);
+    console.log(`count, 3 sites × ${PERSONS.toLocaleString('en')}: direct DuckDB median ${median(direct).toFixed(0)} ms, through hub median ${median(viaHub).toFixed(0)} ms, ratio ${ratio.toFixed(3)} (target ≤ 1.15; runs ${RUNS})`);
+  } finally {
+    await hub.stop();
+    await Promise.all(sites.map((s) => s.stop()));
+  }
+
+  // Tiny query: a small site, so the figure is the hub's and HTTP's own cost.
+  const tinyFile = path.join(DIR, 'tiny.duckdb');
+  if (!existsSync(tinyFile)) await synth('tiny', 7, 200, 'small');
+  const tiny = await startService(['site', '--db', tinyFile, '--id', 'tiny', '--port', '0', '--dev-insecure']);
+  const tinyHub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `tiny=${tiny.url}`]);
+  try {
+    const plan = { ...PROSTATE_COUNT, cohort: { ...PROSTATE_COUNT.cohort, PrimaryCriteria: { ...PROSTATE_COUNT.cohort.PrimaryCriteria } } };
+    const body = JSON.stringify({ plan });
+    // What a client does: submit, then read the Arrow stream to its end.
+    const roundTrip = async () => {
+      const submitted = await fetch(`${tinyHub.url}/v1/queries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const { id } = (await submitted.json()) as { id: string };
+      const results = await fetch(`${tinyHub.url}/v1/queries/${id}/results`);
+      const bytes = await results.arrayBuffer();
+      if (bytes.byteLength === 0) throw new Error('empty results');
+    };
+    for (let i = 0; i < 30; i++) await roundTrip();
+    const times: number[] = [];
+    for (let i = 0; i < TINY_RUNS; i++) {
+      const t = performance.now();
+      await roundTrip();
+      times.push(performance.now() - t);
+    }
+    console.log(`tiny query hub round trip (submit + full Arrow results), ${TINY_RUNS} runs: p50 ${median(times).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms (target p50 ≤ 5 ms)`);
+  } finally {
+    await tinyHub.stop();
+    await tiny.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
