@@ -65,7 +65,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     process.stdout.write(
       `\nfedomop demo is up. Hub: ${hub}\n` +
         `  sites:       curl ${hub}/v1/sites\n` +
-        `  a query:     curl -s -XPOST ${hub}/v1/queries -H 'content-type: application/json' -d @spec/examples/valid/prostate-count.json\n` +
+        `  a query:     curl -s -XPOST ${hub}/v1/queries -H 'content-type: application/json' \\\n` +
+        `                 -d "{\\"plan\\": $(cat spec/examples/valid/prostate-cancer-count.json)}"\n` +
+        `  its results: curl -s ${hub}/v1/queries/<id>   (status)   and   ${hub}/v1/queries/<id>/results (Arrow)\n` +
         `Press Ctrl-C to stop.\n`,
     );
     await untilSignal();

@@ -50,6 +50,12 @@ const COUNT_ALL = {
   analysis: { kind: 'count' },
 };
 
+/** A plan text whose Title nests {"a": ...} `depth` levels deep: it could exhaust a naive recursive validator. */
+function nestedPlan(depth: number): string {
+  const title = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  return JSON.stringify(COUNT_ALL).replace('"cohort":{', `"cohort":{"Title":${title},`);
+}
+
 /** Reads SSE until `predicate` matches an event, then returns; the stream stays open in the background. */
 async function waitForEvent(url: string, predicate: (event: string, data: any) => boolean): Promise<void> {
   const res = await fetch(url);
@@ -83,10 +89,17 @@ test('bad plans get 400 with a message naming the problem, at the hub and at a s
     { body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, InclusionRules: [{ name: 'r', expression: { Type: 'ALL', CriteriaList: [] } }] } }, code: 'ERR_PLAN_UNSUPPORTED', mention: /InclusionRules/ },
     { body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ DrugEra: {} }] } } }, code: 'ERR_PLAN_UNSUPPORTED', mention: /DrugEra/ },
     { body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 9 } }] } } }, code: 'ERR_PLAN_INVALID', mention: /CodesetId/ },
-    { body: huge, code: 'ERR_PLAN_TOO_LARGE', mention: /large|bytes/i },
+    { body: huge, code: 'ERR_PLAN_TOO_LARGE', mention: /256 KiB limit/ },
+    {
+      body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, ConceptSets: Array.from({ length: 500 }, (_, id) => ({ id, name: `s${id}`, expression: { items: [] } })) } },
+      code: 'ERR_PLAN_INVALID',
+      mention: /ConceptSets.*100/,
+    },
+    { body: nestedPlan(5000), raw: true, code: 'ERR_PLAN_INVALID', mention: /deep|depth|nest/i },
+    { body: nestedPlan(100_000), raw: true, code: 'ERR_PLAN_INVALID', mention: /JSON|deep|depth|nest/i },
   ];
   for (const c of cases) {
-    const viaHub = await postJson(`${hub.url}/v1/queries`, c.raw ? c.body : { plan: c.body }, c.raw);
+    const viaHub = await postJson(`${hub.url}/v1/queries`, c.raw ? `{"plan": ${c.body as string}}` : { plan: c.body }, c.raw);
     const atSite = await postJson(`${sites.north.url}/v1/execute`, c.raw ? c.body : JSON.stringify(c.body), true);
     for (const [where, r] of [['hub', viaHub], ['site', atSite]] as const) {
       assert.equal(r.status, 400, `${where} ${c.code}: status ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);

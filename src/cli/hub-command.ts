@@ -1,0 +1,43 @@
+/** `fedomop hub`: the hub service, until SIGINT/SIGTERM. Exit codes: 0 clean stop, 2 bad config, 1 cannot listen. */
+import { FedomopError } from '../errors.js';
+import { HUB_USAGE, loadHubConfig, startHub, type StartHubOptions } from '../hub/index.js';
+import { planListen } from './insecure.js';
+import { untilSignal } from './signals.js';
+
+export async function hubCommand(argv: string[]): Promise<number> {
+  let options: StartHubOptions | 'help';
+  try {
+    options = prepare(argv);
+  } catch (err) {
+    if (!(err instanceof FedomopError)) throw err;
+    // The listen policy's messages already name the service.
+    process.stderr.write(err.message.startsWith('fedomop hub') ? `${err.message}\n` : `fedomop hub: ${err.message}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(HUB_USAGE + '\n');
+    return 0;
+  }
+  let hub;
+  try {
+    hub = await startHub(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    process.stderr.write(`fedomop hub: cannot listen on ${options.host}:${options.port}: ${why}\n`);
+    return 1;
+  }
+  process.stdout.write(`fedomop hub listening on ${hub.url} (sites: ${hub.config.sites.map((s) => s.id).join(', ')})\n`);
+  await untilSignal();
+  // Cancels running queries (their site requests are aborted, which stops the sites' SQL) first.
+  await hub.close();
+  return 0;
+}
+
+function prepare(argv: string[]): StartHubOptions | 'help' {
+  const cli = loadHubConfig(argv);
+  if (cli.help) return 'help';
+  // Token verification is not configurable yet, so only --dev-insecure (loopback) may start a hub.
+  const listen = planListen('hub', { host: cli.config.host, port: cli.config.port, devInsecure: cli.devInsecure, authConfigured: false });
+  return { ...cli.config, host: listen.host, port: listen.port };
+}

@@ -1,0 +1,63 @@
+/**
+ * Sends one query's plan to every chosen site at once and turns each site's fate into a settled state
+ * on the Query. Sites never wait for each other: each call is its own promise, and one site failing,
+ * timing out or answering garbage only settles that site.
+ */
+import { FedomopError } from '../errors.js';
+import type { SiteConfig } from './config.js';
+import { decodeSiteAnswer, expectedSignature, type SiteAnswer } from './decode.js';
+import type { Query } from './query.js';
+import { asSiteError, relayedError } from './site-errors.js';
+import type { SiteHttp } from './site-http.js';
+
+export interface FanOutOptions {
+  /** The caller's Authorization header, forwarded unchanged (sites verify it, not the hub). */
+  authorization?: string;
+  /** The caller's per-query timeout; otherwise each site's own, otherwise the hub default. */
+  timeoutMs?: number;
+  defaultTimeoutMs: number;
+}
+
+/** `body` is the plan's JSON, serialised once: every site gets the same bytes. */
+export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteConfig[], opts: FanOutOptions): void {
+  const expected = expectedSignature(query.analysis);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/vnd.apache.arrow.stream, application/json',
+    'x-fedomop-query-id': query.id,
+  };
+  if (opts.authorization !== undefined) headers.authorization = opts.authorization;
+  for (const site of sites) {
+    const controller = query.startSite(site.id);
+    const timeoutMs = opts.timeoutMs ?? site.timeoutMs ?? opts.defaultTimeoutMs;
+    execute(http, site, body, headers, expected, controller, timeoutMs).then(
+      (answer) => query.settleSite(site.id, answer),
+      (err) => query.settleSite(site.id, asSiteError(site.id, err)),
+    );
+  }
+}
+
+async function execute(
+  http: SiteHttp,
+  site: SiteConfig,
+  body: Buffer,
+  headers: Record<string, string>,
+  expected: string,
+  controller: AbortController,
+  timeoutMs: number,
+): Promise<SiteAnswer> {
+  const timer = setTimeout(
+    () => controller.abort(new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer within ${timeoutMs} ms`, { site: site.id })),
+    timeoutMs,
+  );
+  try {
+    const res = await http.request(`${site.url}/v1/execute`, { method: 'POST', headers, body, signal: controller.signal });
+    if (res.status >= 400) throw relayedError(site.id, res.status, res.body);
+    if (res.status !== 200) {
+      throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad answer: HTTP ${res.status} instead of 200`, { site: site.id });
+    }
+    return decodeSiteAnswer(res.body, expected, site.id, res.headers['content-type']);
+  } finally {
+    clearTimeout(timer);
+  }
+}

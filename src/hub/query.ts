@@ -1,0 +1,258 @@
+/**
+ * One federated query's life: per-site progress, the encoded results stream and the event log, and
+ * the readers attached to them. Everything a reader can see is appended here once and never changed,
+ * so a reader that connects late is replayed exactly what an early one saw, in the same order.
+ *
+ * States: the query is `running` until every site has settled, then `done` (pooled batch written);
+ * DELETE makes it `cancelled`: sites still running are aborted, and the results stream ends after the
+ * batches already received, without a pooled batch (a pool over some sites would look complete).
+ */
+import { performance } from 'node:perf_hooks';
+import { META, resultSchema, type ResultRow } from '../arrow/result-schema.js';
+import { FedomopError, type ErrorCode, type PlanProblem } from '../errors.js';
+import type { Analysis } from '../plan/types.js';
+import type { Provenance, SiteAnswer } from './decode.js';
+import { poolRows } from './pool.js';
+import { ResultEncoder } from './result-encoder.js';
+
+export type QueryState = 'running' | 'done' | 'cancelled';
+export type SiteState = 'queued' | 'running' | 'done' | 'failed' | 'timeout' | 'cancelled';
+
+export interface SiteError {
+  code: ErrorCode;
+  message: string;
+  site: string;
+  problems?: PlanProblem[];
+}
+
+export interface SiteStatus {
+  state: SiteState;
+  startedAt?: string;
+  finishedAt?: string;
+  elapsedMs?: number;
+  rows?: number;
+  error?: SiteError;
+  provenance?: Provenance;
+}
+
+export interface QueryStatus {
+  id: string;
+  planHash: string;
+  state: QueryState;
+  createdAt: string;
+  finishedAt?: string;
+  sites: Record<string, SiteStatus>;
+}
+
+/** A reader of the Arrow results stream; `end` means no more chunks will come. */
+export type ResultSink = (chunks: Buffer[], end: boolean) => void;
+/** A reader of the SSE event log; `text` is whole frames. */
+export type EventSink = (text: string, end: boolean) => void;
+
+interface SiteRun {
+  status: SiteStatus;
+  controller: AbortController;
+  t0?: number;
+  rows?: ResultRow[];
+}
+
+const SETTLED: ReadonlySet<SiteState> = new Set(['done', 'failed', 'timeout', 'cancelled']);
+
+function stateFor(code: ErrorCode): SiteState {
+  if (code === 'ERR_SITE_TIMEOUT') return 'timeout';
+  if (code === 'ERR_QUERY_CANCELLED') return 'cancelled';
+  return 'failed';
+}
+
+function toSiteError(site: string, err: FedomopError): SiteError {
+  const out: SiteError = { code: err.code, message: err.message, site };
+  if (Array.isArray(err.details.problems)) out.problems = err.details.problems;
+  return out;
+}
+
+const ms = (t0: number): number => Math.round((performance.now() - t0) * 10) / 10;
+
+export class Query {
+  state: QueryState = 'running';
+  readonly createdAt = new Date().toISOString();
+  finishedAt?: string;
+  /** Date.now() at finish, for TTL eviction. */
+  finishedAtMs?: number;
+
+  private readonly runs = new Map<string, SiteRun>();
+  private encoderInstance?: ResultEncoder;
+  /** The results stream so far after the schema message: one message per batch, then (once ended) EOS. */
+  private readonly chunks: Buffer[] = [];
+  private ended = false;
+  private readonly frames: string[] = [];
+  private eventSeq = 0;
+  private readonly resultSinks = new Set<ResultSink>();
+  private finishedListener?: () => void;
+  private readonly eventSinks = new Set<EventSink>();
+
+  constructor(
+    readonly id: string,
+    readonly planHash: string,
+    readonly analysis: Analysis,
+    readonly siteIds: string[],
+  ) {
+    for (const site of siteIds) this.runs.set(site, { status: { state: 'queued' }, controller: new AbortController() });
+  }
+
+  get finished(): boolean {
+    return this.state !== 'running';
+  }
+
+  /** One listener (the store), told once when the query is done or cancelled. */
+  onFinished(listener: () => void): void {
+    this.finishedListener = listener;
+    if (this.finished) listener();
+  }
+
+  /** Marks a site running and hands out the signal that cancel() will abort. */
+  startSite(site: string): AbortController {
+    const run = this.run(site);
+    run.t0 = performance.now();
+    run.status = { state: 'running', startedAt: new Date().toISOString() };
+    this.emit([this.siteFrame(site, run)], [], false);
+    return run.controller;
+  }
+
+  /** Records a site's answer or failure. Late outcomes (after cancel) are ignored. */
+  settleSite(site: string, outcome: SiteAnswer | FedomopError): void {
+    const run = this.run(site);
+    if (SETTLED.has(run.status.state) || this.finished) return;
+    const chunks: Buffer[] = [];
+    if (outcome instanceof FedomopError) {
+      this.finishRun(run, stateFor(outcome.code), { error: toSiteError(site, outcome) });
+    } else {
+      run.rows = outcome.rows;
+      this.finishRun(run, 'done', { rows: outcome.rows.length, provenance: outcome.provenance });
+      chunks.push(this.encoder.encode(outcome.rows));
+    }
+    const frames = [this.siteFrame(site, run)];
+    if ([...this.runs.values()].every((r) => SETTLED.has(r.status.state))) {
+      const answered = [...this.runs.values()].filter((r) => r.status.state === 'done');
+      const pooled = poolRows(this.analysis, answered.flatMap((r) => r.rows ?? []));
+      // Encoded already; the finished query keeps bytes, not row objects.
+      for (const r of answered) r.rows = undefined;
+      chunks.push(this.encoder.encode(pooled));
+      frames.push(this.frame('pooled', { rows: pooled.length }));
+      this.finish('done', chunks, frames);
+      return;
+    }
+    this.emit(frames, chunks, false);
+  }
+
+  /** Aborts every site still running; no pooled batch. A finished query is left as it is. */
+  cancel(message = 'cancelled by the caller'): void {
+    if (this.finished) return;
+    const frames: string[] = [];
+    for (const [site, run] of this.runs) {
+      if (SETTLED.has(run.status.state)) continue;
+      const err = new FedomopError('ERR_QUERY_CANCELLED', message, { site });
+      this.finishRun(run, 'cancelled', { error: toSiteError(site, err) });
+      run.controller.abort(err);
+      frames.push(this.siteFrame(site, run));
+    }
+    this.finish('cancelled', [], frames);
+  }
+
+  status(): QueryStatus {
+    const sites: Record<string, SiteStatus> = {};
+    for (const [site, run] of this.runs) sites[site] = run.status;
+    const out: QueryStatus = { id: this.id, planHash: this.planHash, state: this.state, createdAt: this.createdAt, sites };
+    if (this.finishedAt) out.finishedAt = this.finishedAt;
+    return out;
+  }
+
+  /** Builds the results writer now (see `encoder`); called once the site calls are on their way. */
+  prepare(): void {
+    void this.encoder;
+  }
+
+  /** Replays the results stream so far into `sink`, then feeds it live; returns the unsubscribe. */
+  subscribeResults(sink: ResultSink): () => void {
+    sink([this.encoder.header, ...this.chunks], this.ended);
+    if (this.ended) return () => {};
+    this.resultSinks.add(sink);
+    return () => this.resultSinks.delete(sink);
+  }
+
+  /** Same for the event log; `afterId` skips events a reconnecting client has (SSE Last-Event-ID). */
+  subscribeEvents(sink: EventSink, afterId = 0): () => void {
+    sink(this.frames.slice(Math.max(0, afterId)).join(''), this.finished);
+    if (this.finished) return () => {};
+    this.eventSinks.add(sink);
+    return () => this.eventSinks.delete(sink);
+  }
+
+  /**
+   * Made after the constructor (prepare(), or first use): building the schema and writer takes a
+   * visible slice of a tiny query's time, which should be spent while the sites work, not before the
+   * site calls go out.
+   */
+  private get encoder(): ResultEncoder {
+    return (this.encoderInstance ??= new ResultEncoder(
+      resultSchema(this.analysis, {
+        [META.planHash]: this.planHash,
+        [META.analysis]: JSON.stringify(this.analysis),
+        [META.sites]: JSON.stringify(this.siteIds),
+      }),
+    ));
+  }
+
+  private run(site: string): SiteRun {
+    const run = this.runs.get(site);
+    if (!run) throw new Error(`site ${site} is not part of query ${this.id}`);
+    return run;
+  }
+
+  private finishRun(run: SiteRun, state: SiteState, extra: Partial<SiteStatus>): void {
+    const status: SiteStatus = { state };
+    if (run.status.startedAt) status.startedAt = run.status.startedAt;
+    status.finishedAt = new Date().toISOString();
+    if (run.t0 !== undefined) status.elapsedMs = ms(run.t0);
+    run.status = { ...status, ...extra };
+  }
+
+  private finish(state: QueryState, chunks: Buffer[], frames: string[]): void {
+    this.state = state;
+    this.finishedAtMs = Date.now();
+    this.finishedAt = new Date(this.finishedAtMs).toISOString();
+    chunks.push(this.encoder.end());
+    frames.push(this.frame('done', this.status()));
+    this.emit(frames, chunks, true);
+    this.finishedListener?.();
+  }
+
+  private emit(frames: string[], chunks: Buffer[], end: boolean): void {
+    this.frames.push(...frames);
+    this.chunks.push(...chunks);
+    if (end) this.ended = true;
+    if (chunks.length > 0 || end) for (const sink of this.resultSinks) sink(chunks, end);
+    const text = frames.join('');
+    for (const sink of this.eventSinks) sink(text, end);
+    if (end) {
+      this.resultSinks.clear();
+      this.eventSinks.clear();
+    }
+  }
+
+  private siteFrame(site: string, run: SiteRun): string {
+    const { state, elapsedMs, rows, error } = run.status;
+    const data: Record<string, unknown> = { site, state };
+    if (elapsedMs !== undefined) data.elapsedMs = elapsedMs;
+    if (rows !== undefined) data.rows = rows;
+    if (error) data.error = error;
+    return this.frame('site', data);
+  }
+
+  /**
+   * SSE frame. Ids count from 1 and frames are stored in creation order, so frame i has id i + 1 and
+   * Last-Event-ID n means "replay from index n".
+   */
+  private frame(event: string, data: unknown): string {
+    return `id: ${++this.eventSeq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The configured sites and what the hub last heard from each. Health is asked for on demand (GET
+ * /v1/sites, concept search) rather than polled in the background: an idle hub makes no traffic, and
+ * a short cache keeps a busy panel from hammering the sites. Concurrent askers share one request.
+ */
+import { FedomopError } from '../errors.js';
+import type { SiteConfig } from './config.js';
+import { asSiteError, relayedError } from './site-errors.js';
+import type { SiteHttp } from './site-http.js';
+
+/** A site's `GET /v1/info` answer (the fields the hub passes on; the route schema drops the rest). */
+export interface SiteInfo {
+  site: string;
+  name?: string;
+  cdmVersion?: string;
+  vocabularyVersion?: string;
+  dialect?: string;
+  persons?: number;
+  minCellCount?: number;
+  analyses?: string[];
+  planVersion?: number;
+}
+
+export interface SiteHealth {
+  id: string;
+  url: string;
+  name?: string;
+  status: 'up' | 'down';
+  info?: SiteInfo;
+  error?: { code: string; message: string };
+}
+
+interface CacheEntry {
+  at: number;
+  health: Promise<SiteHealth>;
+}
+
+export interface RegistryOptions {
+  cacheMs?: number;
+  probeTimeoutMs?: number;
+  now?: () => number;
+}
+
+export class SiteRegistry {
+  private readonly byId = new Map<string, SiteConfig>();
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cacheMs: number;
+  private readonly probeTimeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly sites: SiteConfig[],
+    private readonly http: SiteHttp,
+    opts: RegistryOptions = {},
+  ) {
+    for (const s of sites) this.byId.set(s.id, s);
+    this.cacheMs = opts.cacheMs ?? 5000;
+    this.probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The sites a query names (deduplicated, in the caller's order), or all of them. */
+  resolve(ids: string[] | undefined): SiteConfig[] {
+    if (ids === undefined) return this.sites;
+    const unknown = ids.filter((id) => !this.byId.has(id));
+    if (unknown.length > 0) {
+      throw new FedomopError('ERR_SITE_UNKNOWN', `unknown site ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known: ${this.sites.map((s) => s.id).join(', ')}`, {
+        unknown,
+      });
+    }
+    if (ids.length === 0) throw new FedomopError('ERR_NO_SITES', 'the query names no sites (omit "sites" to ask all of them)');
+    return [...new Set(ids)].map((id) => this.byId.get(id)!);
+  }
+
+  /** Cached health of one site; `authorization` is forwarded in case the site guards /v1/info. */
+  health(site: SiteConfig, authorization?: string): Promise<SiteHealth> {
+    const hit = this.cache.get(site.id);
+    if (hit && this.now() - hit.at < this.cacheMs) return hit.health;
+    const health = this.probe(site, authorization);
+    this.cache.set(site.id, { at: this.now(), health });
+    return health;
+  }
+
+  healthAll(authorization?: string): Promise<SiteHealth[]> {
+    return Promise.all(this.sites.map((s) => this.health(s, authorization)));
+  }
+
+  private async probe(site: SiteConfig, authorization?: string): Promise<SiteHealth> {
+    const base: SiteHealth = { id: site.id, url: site.url, status: 'down' };
+    if (site.name !== undefined) base.name = site.name;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (authorization !== undefined) headers.authorization = authorization;
+    const signal = AbortSignal.timeout(this.probeTimeoutMs);
+    try {
+      const res = await this.http.request(`${site.url}/v1/info`, { method: 'GET', headers, signal, maxBytes: 1 << 20 });
+      if (res.status === 200) {
+        const info = JSON.parse(res.body.toString('utf8')) as SiteInfo;
+        if (typeof info !== 'object' || info === null) throw new Error('info is not a JSON object');
+        return { ...base, status: 'up', info };
+      }
+      const err = relayedError(site.id, res.status, res.body);
+      // A site that refuses this caller is still alive; anything else on /v1/info means it is not serving.
+      const alive = res.status === 401 || res.status === 403;
+      return { ...base, status: alive ? 'up' : 'down', error: { code: err.code, message: err.message } };
+    } catch (err) {
+      const e =
+        signal.aborted
+          ? new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer /v1/info within ${this.probeTimeoutMs} ms`)
+          : err instanceof SyntaxError || (err as Error).message === 'info is not a JSON object'
+            ? new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad /v1/info answer`)
+            : asSiteError(site.id, err);
+      return { ...base, error: { code: e.code, message: e.message } };
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Encodes one query's results stream exactly once, whatever the number of readers: the schema message,
+ * then one IPC message per batch, then the end-of-stream marker, each captured as a Buffer. Live readers
+ * get each Buffer as it is made; late readers get the stored ones replayed. Encoding per reader would
+ * repeat the same work and make the replay depend on re-running the writer.
+ */
+import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import { batchFromRows } from '../arrow/encode.js';
+import type { ResultRow } from '../arrow/result-schema.js';
+
+/**
+ * The writer's sink. RecordBatchStreamWriter accepts an AsyncByteQueue (or subclass) as its sink and
+ * writes to it synchronously, so collecting what it writes between two calls yields exactly the bytes of
+ * the message those calls produced, with no stream plumbing or microtask hops in between.
+ */
+class CaptureQueue extends AsyncByteQueue {
+  private chunks: Uint8Array[] = [];
+
+  override write(value: Uint8Array): void {
+    // Views of the batch's own buffers are fine: take() copies them before anything can change.
+    this.chunks.push(value);
+  }
+
+  take(): Buffer {
+    const out = Buffer.concat(this.chunks);
+    this.chunks = [];
+    return out;
+  }
+}
+
+export class ResultEncoder {
+  private readonly sink = new CaptureQueue();
+  private readonly writer = new RecordBatchStreamWriter();
+  private ended = false;
+  /** The schema message: what a reader needs before any batch. */
+  readonly header: Buffer;
+
+  constructor(readonly schema: Schema) {
+    this.writer.reset(this.sink, schema);
+    this.header = this.sink.take();
+  }
+
+  /** One record batch message for `rows` (re-encoded against the hub's schema). */
+  encode(rows: ResultRow[]): Buffer {
+    if (this.ended) throw new Error('results stream already ended');
+    this.writer.write(batchFromRows(this.schema, rows));
+    return this.sink.take();
+  }
+
+  /** The end-of-stream marker; the encoder takes no more batches afterwards. */
+  end(): Buffer {
+    this.ended = true;
+    this.writer.finish();
+    return this.sink.take();
+  }
+}

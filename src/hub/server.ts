@@ -1,0 +1,72 @@
+/**
+ * Builds and starts the hub: one fastify instance, one shared keep-alive client for all sites, one
+ * in-memory query store. `startHub` is what the CLI and tests call; it binds where it is told (the
+ * CLI applies the listen policy of src/cli/insecure.ts before calling it).
+ */
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { normalizeHubConfig, type HubConfig, type SiteConfig } from './config.js';
+import { QueryStore } from './query-store.js';
+import { SiteRegistry } from './registry.js';
+import { BODY_LIMIT, registerRoutes } from './routes.js';
+import { SiteHttp } from './site-http.js';
+import { HEARTBEAT_MS } from './sse.js';
+
+export interface StartHubOptions extends Partial<Omit<HubConfig, 'sites'>> {
+  sites: SiteConfig[];
+  /** How long GET /v1/sites reuses a site's /v1/info answer (default 5000 ms). */
+  healthCacheMs?: number;
+  /** Timeout of one /v1/info probe (default 2000 ms). */
+  probeTimeoutMs?: number;
+  /** Interval of SSE heartbeat comments (default 15000 ms). */
+  heartbeatMs?: number;
+}
+
+export interface RunningHub {
+  /** Base URL, e.g. http://127.0.0.1:8100 */
+  url: string;
+  config: HubConfig;
+  /** Cancels running queries (aborting their site calls), ends open streams, stops listening. */
+  close(): Promise<void>;
+}
+
+export function buildHub(options: StartHubOptions): { app: FastifyInstance; config: HubConfig; shutdown(): Promise<void> } {
+  const config = normalizeHubConfig(options);
+  const http = new SiteHttp();
+  const store = new QueryStore(config.maxQueries, config.queryTtlS * 1000);
+  const registry = new SiteRegistry(config.sites, http, { cacheMs: options.healthCacheMs, probeTimeoutMs: options.probeTimeoutMs });
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: true,
+    // Room for the largest plan text the plan module accepts plus the request envelope, so an
+    // oversized plan gets the plan module's explanation rather than a bare body-size refusal.
+    bodyLimit: BODY_LIMIT,
+  });
+  registerRoutes(app, { registry, store, http, siteTimeoutMs: config.siteTimeoutMs, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS });
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (closing ??= (async () => {
+      // Ending every query first ends the open results/events streams, which fastify would wait for.
+      store.cancelAll('the hub is shutting down');
+      try {
+        await app.close();
+      } finally {
+        http.close();
+      }
+    })());
+  return { app, config, shutdown };
+}
+
+export async function startHub(options: StartHubOptions): Promise<RunningHub> {
+  const { app, config, shutdown } = buildHub(options);
+  const host = config.host ?? '127.0.0.1';
+  try {
+    await app.listen({ host, port: config.port });
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${port}`, config: { ...config, host, port }, close: shutdown };
+}
