@@ -1,19 +1,48 @@
 #!/usr/bin/env bash
 # Runs every test: unit specs beside the code, integration tests against real processes and
-# databases, and the Deno-kernel tests. `.ci/run` calls exactly this.
+# databases, the Deno kernel, the server extension, and the UI tests in JupyterLab + chromium.
+# `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$PWD/.venv/bin:$PATH"
+export PATH="$PWD/.venv/bin:$PATH" FEDOMOP_SETUP_DONE=1
 
-status=0
-run() {
-  printf '\n\033[1m== %s\033[0m\n' "$1"
-  shift
-  "$@" || status=1
+tests_passed=0
+tests_failed=0
+declare -a failures=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Adds up what each runner says it passed and failed (node:test, deno test, pytest, playwright).
+count() {
+  local out p f
+  out=$(sed 's/\x1b\[[0-9;]*m//g' "$log")
+  p=$( { grep -oE '^ℹ pass [0-9]+' <<<"$out" | awk '{s+=$3} END {print s+0}'; } )
+  f=$( { grep -oE '^ℹ fail [0-9]+' <<<"$out" | awk '{s+=$3} END {print s+0}'; } )
+  if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+    p=$(grep -oE '[0-9]+ passed' <<<"$out" | tail -1 | awk '{print $1+0}')
+    f=$(grep -oE '[0-9]+ failed' <<<"$out" | tail -1 | awk '{print $1+0}')
+  fi
+  tests_passed=$((tests_passed + ${p:-0}))
+  tests_failed=$((tests_failed + ${f:-0}))
 }
 
-run "unit" node --test --test-reporter=spec $(find lib -name '*.spec.js' | sort)
-run "integration" node --test --test-concurrency=1 --test-reporter=spec $(find lib-test/test -name '*.test.js' | sort)
-if [ -x test/kernel/run.sh ]; then run "deno kernel" test/kernel/run.sh; fi
-exit $status
+run() {
+  local name=$1
+  shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  if "$@" 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" = 0 ]; then :; else failures+=("$name"); fi
+  count
+}
+
+run "unit (node:test)" node --test --test-reporter=spec $(find lib -name '*.spec.js' | sort)
+run "integration (node:test)" node --test --test-concurrency=1 --test-reporter=spec $(find lib-test/test -name '*.test.js' | sort)
+run "deno kernel (deno test)" test/kernel/run.sh
+run "server extension (pytest)" .venv/bin/python -m pytest -q fedomop/tests
+run "ui (galata in chromium)" scripts/test-ui.sh
+
+printf '\n'
+for f in "${failures[@]}"; do printf 'failed suite: %s\n' "$f"; done
+# A suite can fail without a failed test (a crash, a missing tool): count it as one.
+echo "total: $tests_passed passed, $((tests_failed + (${#failures[@]} > 0 && tests_failed == 0 ? ${#failures[@]} : 0))) failed"
+[ ${#failures[@]} = 0 ]

@@ -1,9 +1,10 @@
 /**
  * `fedomop demo`: three synthetic sites (generated once into .data/demo), each as its own site
- * process, and a hub in front of them, all on loopback with --dev-insecure. Prints the hub URL and
- * a first query to try; Ctrl-C stops every process.
+ * process, a hub in front of them, and JupyterLab with the fedomop extension pointed at the hub,
+ * all on loopback with --dev-insecure. Prints the JupyterLab URL; Ctrl-C stops every process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { untilSignal } from './signals.js';
 
 const CLI = fileURLToPath(new URL('../../bin/fedomop.js', import.meta.url));
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 export const DEMO_SITES = [
   { id: 'central', name: 'Central University Hospital', profile: 'central', persons: 60000, seed: 101, port: 8101 },
@@ -22,27 +24,37 @@ function run(args: string[]): Promise<number | null> {
   return new Promise((resolve) => spawn(process.execPath, [CLI, ...args], { stdio: 'inherit' }).on('exit', resolve));
 }
 
-/** Starts a child and resolves once it prints that it is listening. */
-function serve(args: string[]): Promise<ChildProcess> {
+/** Starts a child and resolves once its output matches `ready`. */
+function serve(command: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env, echo = true): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      process.stdout.write(d);
+    const onData = (d: Buffer) => {
+      if (echo) process.stdout.write(d);
       out += d;
-      if (/listening on/.test(out)) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`fedomop ${args[0]} exited with ${code}`)));
+      if (ready.test(out)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${path.basename(command)} ${args[0] ?? ''} exited with ${code}:\n${out.slice(-2000)}`)));
   });
 }
+
+const fedomop = (args: string[]) => serve(process.execPath, [CLI, ...args], /listening on/);
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { dir: { type: 'string', default: '.data/demo' }, 'hub-port': { type: 'string', default: '8100' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      dir: { type: 'string', default: '.data/demo' },
+      'hub-port': { type: 'string', default: '8100' },
+      'lab-port': { type: 'string', default: '8888' },
+      'no-lab': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
-    process.stdout.write('usage: fedomop demo [--dir .data/demo] [--hub-port 8100]\n');
+    process.stdout.write('usage: fedomop demo [--dir .data/demo] [--hub-port 8100] [--lab-port 8888] [--no-lab]\n');
     return 0;
   }
   const dir = path.resolve(values.dir!);
@@ -55,15 +67,32 @@ export async function demoCommand(argv: string[]): Promise<number> {
         const code = await run(['synth', '--seed', String(s.seed), '--persons', String(s.persons), '--profile', s.profile, '--out', file]);
         if (code !== 0) return 1;
       }
-      children.push(await serve(['site', '--db', file, '--id', s.id, '--name', s.name, '--port', String(s.port), '--dev-insecure']));
+      children.push(await fedomop(['site', '--db', file, '--id', s.id, '--name', s.name, '--port', String(s.port), '--dev-insecure']));
     }
     const hubPort = values['hub-port']!;
     children.push(
-      await serve(['hub', '--port', hubPort, '--dev-insecure', ...DEMO_SITES.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`])]),
+      await fedomop(['hub', '--port', hubPort, '--dev-insecure', ...DEMO_SITES.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`])]),
     );
     const hub = `http://127.0.0.1:${hubPort}`;
+    let labUrl = '';
+    if (!values['no-lab']) {
+      const jupyter = path.join(REPO, '.venv', 'bin', 'jupyter');
+      if (!existsSync(jupyter)) {
+        process.stderr.write(`JupyterLab is not installed in ${path.dirname(jupyter)}: run scripts/setup.sh (or use --no-lab)\n`);
+        return 1;
+      }
+      const token = randomBytes(16).toString('hex');
+      const port = values['lab-port']!;
+      const labArgs = ['lab', '--no-browser', '--ServerApp.ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--IdentityProvider.token=${token}`];
+      if (process.getuid?.() === 0) labArgs.push('--allow-root');
+      const env = { ...process.env, FEDOMOP_HUB_URL: hub, PATH: `${path.dirname(jupyter)}:${process.env.PATH}` };
+      children.push(await serve(jupyter, labArgs, /is running at|http:\/\/127\.0\.0\.1:\d+\/lab/, env, false));
+      labUrl = `http://127.0.0.1:${port}/lab?token=${token}`;
+    }
     process.stdout.write(
-      `\nfedomop demo is up. Hub: ${hub}\n` +
+      `\nfedomop demo is up.\n` +
+        (labUrl ? `  JupyterLab:  ${labUrl}\n               (Launcher → "Federated query", or a "TypeScript (fedomop)" notebook)\n` : '') +
+        `  Hub:         ${hub}\n` +
         `  sites:       curl ${hub}/v1/sites\n` +
         `  a query:     curl -s -XPOST ${hub}/v1/queries -H 'content-type: application/json' \\\n` +
         `                 -d "{\\"plan\\": $(cat spec/examples/valid/prostate-cancer-count.json)}"\n` +

@@ -1,0 +1,10 @@
+/** Every command fedomop registers, in one place so menus, tests and other plugins agree on the ids. */
+export enum CommandIDs {
+  openQueryPanel = 'fedomop:open-query-panel',
+  runQuery = 'fedomop:run-query',
+  cancelQuery = 'fedomop:cancel-query',
+  openInNotebook = 'fedomop:open-in-notebook',
+}
+
+/** The palette and launcher category. */
+export const CATEGORY = 'Federated analysis';

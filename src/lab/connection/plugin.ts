@@ -1,0 +1,23 @@
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IFedomopConnection } from '../tokens.js';
+import { FedomopConnection } from './connection.js';
+
+/** Owns the settings in schema/plugin.json, hence its id. */
+export const connectionPlugin: JupyterFrontEndPlugin<IFedomopConnection> = {
+  id: 'fedomop:plugin',
+  description: 'Connects JupyterLab to the fedomop hub (through the Jupyter server or directly).',
+  autoStart: true,
+  provides: IFedomopConnection,
+  optional: [ISettingRegistry],
+  activate: (app: JupyterFrontEnd, registry: ISettingRegistry | null): IFedomopConnection => {
+    const connection = new FedomopConnection({ serverSettings: app.serviceManager.serverSettings });
+    if (registry) {
+      registry
+        .load(connectionPlugin.id)
+        .then((settings) => connection.useSettings(settings))
+        .catch((err: unknown) => console.warn('fedomop: settings could not be loaded, using defaults', err));
+    }
+    return connection;
+  },
+};

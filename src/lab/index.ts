@@ -1,0 +1,9 @@
+/** fedomop's JupyterLab plugins. */
+import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { connectionPlugin } from './connection/plugin.js';
+import { notebookBridgePlugin } from './notebook-bridge/plugin.js';
+import { queryPanelPlugin } from './query-panel/plugin.js';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [connectionPlugin, queryPanelPlugin, notebookBridgePlugin];
+
+export default plugins;

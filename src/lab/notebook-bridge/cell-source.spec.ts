@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Plan } from '../../plan/index.js';
+import { notebookCellSource } from './cell-source.js';
+
+const plan: Plan = {
+  version: 1,
+  cohort: {
+    ConceptSets: [{ id: 0, name: 'Malignant tumor of prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 } }] } }],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }] },
+  },
+  analysis: { kind: 'count' },
+};
+
+test('the cell carries the exact plan and sites, and ends with the displayable result', () => {
+  const source = notebookCellSource({ plan, sites: ['central', 'north'], timeoutMs: 5000 }, 'http://127.0.0.1:8100');
+  const planText = /const plan = (\{[\s\S]*?\n\});/.exec(source)?.[1];
+  assert.ok(planText, source);
+  assert.deepEqual(JSON.parse(planText), plan);
+  assert.match(source, /import \{ connect \} from "fedomop";/);
+  assert.match(source, /connect\(\{ hub: "http:\/\/127\.0\.0\.1:8100" \}\)/);
+  assert.match(source, /fed\.run\(plan, \{"sites":\["central","north"\],"timeoutMs":5000\}\)/);
+  assert.match(source, /result\.toDanfo\(\)/);
+  assert.equal(source.trim().split('\n').at(-1), 'result');
+});
+
+test('without a server-side hub URL the kernel finds its own (FEDOMOP_HUB_URL or config file)', () => {
+  assert.match(notebookCellSource({ plan, sites: ['central'] }, ''), /const fed = await connect\(\);/);
+});

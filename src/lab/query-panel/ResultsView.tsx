@@ -1,0 +1,227 @@
+import * as React from 'react';
+import { useState } from 'react';
+import { POOLED_SITE, type Measure, type ResultRow } from '../../arrow/result-schema.js';
+import type { CrosstabDimension } from '../../plan/index.js';
+import { STATE_LABELS, describeSiteError, formatMs, formatValue } from './format.js';
+import type { IRunView, ISiteRow } from './query-run.js';
+
+const MEASURE_LABELS: Record<Measure, string> = { persons: 'Persons', events: 'Entry events' };
+const DIMENSION_LABELS: Record<CrosstabDimension, string> = { gender: 'Gender', age_group: 'Age group', index_year: 'Index year' };
+const FINISHED = new Set(['done', 'failed', 'timeout', 'cancelled']);
+
+export interface IResultsViewProps {
+  view: IRunView;
+  dims: CrosstabDimension[];
+  siteNames: Record<string, string>;
+}
+
+/** The run: a row per site as it progresses, the values as each site answers, the pooled row last. */
+export function ResultsView({ view, dims, siteNames }: IResultsViewProps): React.ReactElement {
+  const finished = view.sites.filter((s) => FINISHED.has(s.state)).length;
+  const running = view.phase === 'submitting' || view.phase === 'running';
+  const elapsed = view.finishedAfterMs ?? Date.now() - view.startedAt;
+  return (
+    <section className="jp-fedomop-results" aria-label="Results" data-phase={view.phase} data-query-id={view.queryId}>
+      <div className="jp-fedomop-run-summary">
+        <div
+          className="jp-fedomop-progress"
+          role="progressbar"
+          aria-label="Sites answered"
+          aria-valuemin={0}
+          aria-valuemax={view.sites.length}
+          aria-valuenow={finished}
+        >
+          <div className="jp-fedomop-progress-bar" style={{ width: `${view.sites.length ? (100 * finished) / view.sites.length : 0}%` }} />
+        </div>
+        <span className="jp-fedomop-run-text">
+          {summaryText(view, finished)} · {formatMs(elapsed)}
+          {view.pooledAfterMs !== undefined && <> · pooled after {formatMs(view.pooledAfterMs)}</>}
+        </span>
+      </div>
+      {view.error && (
+        <div className="jp-fedomop-error" role="alert">
+          {view.error}
+        </div>
+      )}
+      {dims.length === 0 ? (
+        <CountTable view={view} siteNames={siteNames} running={running} />
+      ) : (
+        <>
+          <SiteStatusTable view={view} siteNames={siteNames} />
+          <CrosstabTable view={view} dims={dims} siteNames={siteNames} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function summaryText(view: IRunView, finished: number): string {
+  switch (view.phase) {
+    case 'submitting':
+      return 'Sending the query to the hub…';
+    case 'running':
+      return `${finished} of ${view.sites.length} sites finished`;
+    case 'done':
+      return `Done: ${view.sites.filter((s) => s.state === 'done').length} of ${view.sites.length} sites answered`;
+    case 'cancelled':
+      return 'Cancelled';
+    case 'failed':
+      return 'Failed';
+  }
+}
+
+function StateBadge({ row }: { row: Pick<ISiteRow, 'state'> }): React.ReactElement {
+  return (
+    <span className={`jp-fedomop-state jp-fedomop-state-${row.state}`}>
+      {row.state === 'running' && <span className="jp-fedomop-spinner" aria-hidden="true" />}
+      {STATE_LABELS[row.state]}
+    </span>
+  );
+}
+
+function ValueCell({ rows, measure }: { rows: ResultRow[] | null; measure: Measure }): React.ReactElement {
+  const cell = formatValue(rows?.[0]?.measures[measure]);
+  return (
+    <td className={'jp-fedomop-num' + (cell.suppressed ? ' jp-fedomop-suppressed' : '')} title={cell.title} data-measure={measure}>
+      {cell.text}
+    </td>
+  );
+}
+
+function siteLabel(site: string, siteNames: Record<string, string>): React.ReactElement {
+  const name = siteNames[site];
+  return (
+    <>
+      <span className="jp-fedomop-site-id">{site}</span>
+      {name && name !== site && <span className="jp-fedomop-muted"> {name}</span>}
+    </>
+  );
+}
+
+function CountTable({ view, siteNames, running }: { view: IRunView; siteNames: Record<string, string>; running: boolean }): React.ReactElement {
+  const answered = view.sites.filter((s) => s.state === 'done').length;
+  return (
+    <table className="jp-fedomop-table" aria-label="Count per site">
+      <thead>
+        <tr>
+          <th>Site</th>
+          <th>Status</th>
+          <th className="jp-fedomop-num">Time</th>
+          <th className="jp-fedomop-num">{MEASURE_LABELS.persons}</th>
+          <th className="jp-fedomop-num">{MEASURE_LABELS.events}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {view.sites.map((row) => (
+          <tr key={row.site} className="jp-fedomop-site-row" data-site={row.site} data-state={row.state}>
+            <td>{siteLabel(row.site, siteNames)}</td>
+            <td>
+              <StateBadge row={row} />
+            </td>
+            <td className="jp-fedomop-num">{formatMs(row.elapsedMs)}</td>
+            {row.state === 'done' || row.rows ? (
+              <>
+                <ValueCell rows={row.rows} measure="persons" />
+                <ValueCell rows={row.rows} measure="events" />
+              </>
+            ) : FINISHED.has(row.state) ? (
+              <td colSpan={2} className="jp-fedomop-site-error">
+                {describeSiteError(row.site, row.state, row.error)}
+              </td>
+            ) : (
+              <td colSpan={2} className="jp-fedomop-muted">
+                {row.state === 'running' ? 'working…' : 'waiting…'}
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr className="jp-fedomop-pooled-row" data-site={POOLED_SITE} data-state={view.pooled ? 'done' : running ? 'running' : 'none'}>
+          <th scope="row">Pooled ({answered} {answered === 1 ? 'site' : 'sites'})</th>
+          <td>{view.pooled ? <StateBadge row={{ state: 'done' }} /> : running ? <span className="jp-fedomop-muted">after all sites</span> : '—'}</td>
+          <td className="jp-fedomop-num">{formatMs(view.pooledAfterMs)}</td>
+          <ValueCell rows={view.pooled} measure="persons" />
+          <ValueCell rows={view.pooled} measure="events" />
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+function SiteStatusTable({ view, siteNames }: { view: IRunView; siteNames: Record<string, string> }): React.ReactElement {
+  return (
+    <table className="jp-fedomop-table" aria-label="Sites">
+      <thead>
+        <tr>
+          <th>Site</th>
+          <th>Status</th>
+          <th className="jp-fedomop-num">Time</th>
+          <th>Answer</th>
+        </tr>
+      </thead>
+      <tbody>
+        {view.sites.map((row) => (
+          <tr key={row.site} className="jp-fedomop-site-row" data-site={row.site} data-state={row.state}>
+            <td>{siteLabel(row.site, siteNames)}</td>
+            <td>
+              <StateBadge row={row} />
+            </td>
+            <td className="jp-fedomop-num">{formatMs(row.elapsedMs)}</td>
+            <td className={FINISHED.has(row.state) && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'}>
+              {row.rows ? `${row.rows.length} cells` : FINISHED.has(row.state) ? describeSiteError(row.site, row.state, row.error) : 'waiting…'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function CrosstabTable({ view, dims, siteNames }: IResultsViewProps): React.ReactElement {
+  const [measure, setMeasure] = useState<Measure>('persons');
+  const columns = view.sites.filter((s) => s.rows).map((s) => ({ key: s.site, label: s.site, rows: s.rows! }));
+  if (view.pooled) columns.push({ key: POOLED_SITE, label: 'Pooled', rows: view.pooled });
+  const keyOf = (r: ResultRow) => JSON.stringify(dims.map((d) => r.dims[d] ?? null));
+  const cells = new Map<string, ResultRow['dims']>();
+  for (const c of columns) for (const r of c.rows) if (!cells.has(keyOf(r))) cells.set(keyOf(r), r.dims);
+  const ordered = [...cells.entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
+  return (
+    <div className="jp-fedomop-crosstab">
+      <label className="jp-fedomop-inline">
+        Show{' '}
+        <select className="jp-mod-styled" value={measure} onChange={(e) => setMeasure(e.target.value as Measure)}>
+          <option value="persons">{MEASURE_LABELS.persons}</option>
+          <option value="events">{MEASURE_LABELS.events}</option>
+        </select>
+      </label>
+      <table className="jp-fedomop-table" aria-label="Crosstab">
+        <thead>
+          <tr>
+            {dims.map((d) => (
+              <th key={d}>{DIMENSION_LABELS[d]}</th>
+            ))}
+            {columns.map((c) => (
+              <th key={c.key} className="jp-fedomop-num" title={siteNames[c.key]} data-site={c.key}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {ordered.map(([key, cellDims]) => (
+            <tr key={key}>
+              {dims.map((d) => (
+                <td key={d}>{String(cellDims[d] ?? '—')}</td>
+              ))}
+              {columns.map((c) => {
+                const row = c.rows.find((r) => keyOf(r) === key);
+                return <ValueCell key={c.key} rows={row ? [row] : null} measure={measure} />;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

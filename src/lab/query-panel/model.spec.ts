@@ -1,0 +1,162 @@
+/**
+ * The panel model against a stand-in hub over real HTTP (src/kernel/testing/stand-in-hub.ts): sites,
+ * suggestions, a run whose per-site rows appear one by one before the pooled row, failures, Cancel.
+ * The real hub and sites are exercised through the panel by the UI tests (ui-tests/).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Signal } from '@lumino/signaling';
+import type { ResultRow } from '../../arrow/result-schema.js';
+import { HubClient } from '../../client/index.js';
+import { startStandInHub, type StandInHub, type StandInHubOptions } from '../../kernel/testing/stand-in-hub.js';
+import { validatePlan } from '../../plan/index.js';
+import { QueryPanelModel, type IQueryPanelModelOptions } from './model.js';
+
+const exact = (n: number) => ({ value: n, lower: n, upper: n, suppressed: false });
+const hidden = { value: null, lower: 1, upper: 4, suppressed: true };
+const row = (site: string, persons: ResultRow['measures']['persons']): ResultRow => ({ site, dims: {}, measures: { persons, events: persons } });
+const prostate = { conceptId: 4163261, name: 'Malignant tumor of prostate', domain: 'Condition', vocabulary: 'SNOMED', standard: true, code: '399068003' };
+
+const threeSites: StandInHubOptions = {
+  analysis: { kind: 'count' },
+  sites: [
+    { id: 'north', rows: [row('north', exact(12))] },
+    { id: 'south', rows: [row('south', hidden)] },
+    { id: 'east', error: { code: 'ERR_SITE_UNREACHABLE', message: 'connection refused' } },
+  ],
+  pooled: [row('pooled', { value: null, lower: 13, upper: 16, suppressed: true })],
+};
+
+function connectionTo(hub: StandInHub | null, extra: Partial<IQueryPanelModelOptions['connection']> = {}): IQueryPanelModelOptions['connection'] {
+  const connection = {
+    hub: hub ? new HubClient({ baseUrl: hub.url }) : null,
+    ready: Promise.resolve(),
+    defaultSites: [] as string[],
+    queryTimeoutMs: undefined,
+    problem: hub ? null : 'No fedomop hub is configured.',
+    ...extra,
+  };
+  return { ...connection, changed: new Signal<unknown, void>(connection) } as IQueryPanelModelOptions['connection'];
+}
+
+/** Resolves once `predicate(model)` holds, checking on every change. */
+function until(model: QueryPanelModel, predicate: (m: QueryPanelModel) => boolean, what: string, ms = 5000): Promise<void> {
+  if (predicate(model)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for: ${what}`)), ms);
+    const check = () => {
+      if (!predicate(model)) return;
+      clearTimeout(timer);
+      model.changed.disconnect(check);
+      resolve();
+    };
+    model.changed.connect(check);
+  });
+}
+
+async function withModel(opts: StandInHubOptions, body: (model: QueryPanelModel, hub: StandInHub) => Promise<void>, connection?: Partial<IQueryPanelModelOptions['connection']>) {
+  const hub = await startStandInHub(opts);
+  const model = new QueryPanelModel({ connection: connectionTo(hub, connection), suggestDelayMs: 0 });
+  try {
+    await until(model, (m) => m.sitesState.status === 'ready', 'sites');
+    await body(model, hub);
+  } finally {
+    model.dispose();
+    await hub.close();
+  }
+}
+
+test('lists the hub sites, all ticked unless defaults say otherwise; Run waits for a concept', async () => {
+  await withModel(threeSites, async (model) => {
+    assert.deepEqual(model.sites.map((s) => s.id), ['north', 'south', 'east']);
+    assert.deepEqual(model.selectedSites, ['north', 'south', 'east']);
+    assert.match(model.runBlocker ?? '', /at least one concept/);
+    model.addConcept(prostate);
+    assert.equal(model.runBlocker, null);
+    assert.equal(validatePlan(model.snapshot()!.plan).ok, true);
+    model.toggleSite('east', false);
+    assert.deepEqual(model.snapshot()!.sites, ['north', 'south']);
+  });
+  await withModel(threeSites, async (model) => assert.deepEqual(model.selectedSites, ['south']), { defaultSites: ['south'] });
+});
+
+test('concept suggestions come from the hub as the user types', async () => {
+  await withModel(threeSites, async (model) => {
+    model.setConceptQuery('prost');
+    assert.equal(model.suggesting, true);
+    await until(model, (m) => !m.suggesting, 'suggestions');
+    assert.deepEqual(model.suggestions.map((c) => c.conceptId), [4163261]);
+    model.addConcept(model.suggestions[0]);
+    assert.equal(model.conceptQuery, '');
+    assert.deepEqual(model.cohort.concepts.map((c) => c.conceptId), [4163261]);
+  });
+});
+
+test('a run shows each site as it answers, the pooled row only after them, and a failed site by name', async () => {
+  await withModel({ ...threeSites, manual: true }, async (model, hub) => {
+    model.addConcept(prostate);
+    const finished = model.runQuery();
+    const view = () => model.run!.view;
+    await until(model, (m) => m.run?.view.phase === 'running', 'running');
+
+    hub.release(); // north answers
+    await until(model, () => view().sites.find((s) => s.site === 'north')?.rows !== null, 'north rows');
+    assert.equal(view().sites.find((s) => s.site === 'north')!.rows![0].measures.persons.value, 12);
+    assert.equal(view().sites.find((s) => s.site === 'south')!.rows, null);
+    assert.equal(view().pooled, null);
+
+    hub.release(); // south answers (suppressed)
+    await until(model, () => view().sites.find((s) => s.site === 'south')?.rows !== null, 'south rows');
+    assert.equal(view().sites.find((s) => s.site === 'south')!.rows![0].measures.persons.suppressed, true);
+
+    hub.release(); // east fails
+    await until(model, () => view().sites.find((s) => s.site === 'east')?.state === 'failed', 'east failed');
+    assert.equal(view().pooled, null);
+
+    hub.release(); // pooled
+    hub.release(); // end
+    await finished;
+    assert.equal(view().phase, 'done');
+    assert.deepEqual(view().pooled![0].measures.persons, { value: null, lower: 13, upper: 16, suppressed: true });
+    assert.ok(view().pooledAfterMs! >= 0);
+    const east = view().sites.find((s) => s.site === 'east')!;
+    assert.equal(east.error?.code, 'ERR_SITE_UNREACHABLE');
+    assert.equal(east.error?.site, 'east');
+    assert.equal(model.snapshot()!.queryId, view().queryId);
+  });
+});
+
+test('Cancel stops following the query and marks unfinished sites cancelled', async () => {
+  await withModel({ ...threeSites, manual: true }, async (model, hub) => {
+    model.addConcept(prostate);
+    const finished = model.runQuery();
+    await until(model, (m) => m.run?.view.phase === 'running', 'running');
+    hub.release(); // north answers
+    await until(model, (m) => m.run!.view.sites[0].rows !== null, 'north rows');
+    await model.cancel();
+    await finished;
+    const v = model.run!.view;
+    assert.equal(v.phase, 'cancelled');
+    assert.ok(hub.requests.some((r) => r.method === 'DELETE'), 'the hub was asked to cancel');
+    assert.equal(v.sites.find((s) => s.site === 'north')!.rows![0].measures.persons.value, 12);
+    assert.equal(model.run!.active, false);
+  });
+});
+
+test('a refused submission is explained in words; no hub at all blocks Run with the reason', async () => {
+  const refused = {
+    ...threeSites,
+    submitError: { status: 400, body: { error: { code: 'ERR_PLAN_UNSUPPORTED', message: 'nope', problems: [{ path: 'cohort.X', message: 'X is not supported' }] } } },
+  };
+  await withModel(refused, async (model) => {
+    model.addConcept(prostate);
+    await model.runQuery();
+    assert.equal(model.run!.view.phase, 'failed');
+    assert.match(model.run!.view.error ?? '', /The hub refused the query: cohort\.X: X is not supported/);
+  });
+  const model = new QueryPanelModel({ connection: connectionTo(null) });
+  await until(model, (m) => m.sitesState.status === 'error', 'sites error');
+  model.addConcept(prostate);
+  assert.match(model.runBlocker ?? '', /No fedomop hub is configured/);
+  model.dispose();
+});

@@ -1,0 +1,288 @@
+/**
+ * The federated query panel's state: the hub's sites and which are chosen, the cohort and analysis
+ * form, concept suggestions, and the current run. It emits `changed` on every change; QueryPanel only
+ * renders it. Everything that talks to the hub goes through the IFedomopConnection's HubClient.
+ */
+import { Signal, type ISignal } from '@lumino/signaling';
+import type { Concept, HubClient, HubSite } from '../../client/index.js';
+import type { CrosstabDimension } from '../../plan/index.js';
+import type { IFedomopConnection, IQuerySnapshot } from '../tokens.js';
+import { describeError } from './format.js';
+import { buildPlan, criterionDomainOf, type Gender, type IAnalysisForm, type ICohortForm, type PlanResult } from './plan-builder.js';
+import { QueryRun } from './query-run.js';
+
+export interface IQueryPanelModelOptions {
+  connection: Pick<IFedomopConnection, 'hub' | 'ready' | 'changed' | 'defaultSites' | 'queryTimeoutMs' | 'problem'>;
+  /** Delay between the last keystroke and the concept search. */
+  suggestDelayMs?: number;
+}
+
+export type SitesState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
+
+const SUGGESTION_LIMIT = 12;
+
+export class QueryPanelModel {
+  private readonly _changed = new Signal<this, void>(this);
+  private readonly _runStarted = new Signal<this, QueryRun>(this);
+  private readonly connection: IQueryPanelModelOptions['connection'];
+  private readonly suggestDelayMs: number;
+
+  private _sites: HubSite[] = [];
+  private _sitesState: SitesState = { status: 'loading' };
+  private _selected = new Set<string>();
+  /** Sites the user ticked or unticked; a refreshed list keeps those choices. */
+  private touchedSites = new Set<string>();
+
+  private _cohort: ICohortForm = { concepts: [], ageMin: null, ageMax: null, gender: 'any' };
+  private _analysis: IAnalysisForm = { kind: 'count', by: ['gender'] };
+
+  private _conceptQuery = '';
+  private _suggestions: Concept[] = [];
+  private _suggesting = false;
+  private _suggestError: string | null = null;
+  private suggestTimer?: ReturnType<typeof setTimeout>;
+  private suggestAbort?: AbortController;
+
+  private _run: QueryRun | null = null;
+  private _planResult: PlanResult;
+  private _isDisposed = false;
+
+  constructor(options: IQueryPanelModelOptions) {
+    this.connection = options.connection;
+    this.suggestDelayMs = options.suggestDelayMs ?? 200;
+    this._planResult = buildPlan(this._cohort, this._analysis);
+    this.connection.changed.connect(this.onConnectionChanged, this);
+    void this.connection.ready.then(() => this.refreshSites());
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  /** Emitted when Run starts a query (the panel's plugin tracks it for the notebook bridge). */
+  get runStarted(): ISignal<this, QueryRun> {
+    return this._runStarted;
+  }
+  get sites(): readonly HubSite[] {
+    return this._sites;
+  }
+  get sitesState(): SitesState {
+    return this._sitesState;
+  }
+  get selectedSites(): string[] {
+    return this._sites.map((s) => s.id).filter((id) => this._selected.has(id));
+  }
+  isSelected(site: string): boolean {
+    return this._selected.has(site);
+  }
+  get cohort(): Readonly<ICohortForm> {
+    return this._cohort;
+  }
+  get analysis(): Readonly<IAnalysisForm> {
+    return this._analysis;
+  }
+  get conceptQuery(): string {
+    return this._conceptQuery;
+  }
+  get suggestions(): readonly Concept[] {
+    return this._suggestions;
+  }
+  get suggesting(): boolean {
+    return this._suggesting;
+  }
+  get suggestError(): string | null {
+    return this._suggestError;
+  }
+  get run(): QueryRun | null {
+    return this._run;
+  }
+  get planResult(): PlanResult {
+    return this._planResult;
+  }
+  /** Why Run is not possible right now, or null. */
+  get runBlocker(): string | null {
+    if (this.connection.problem) return this.connection.problem;
+    if (!this._planResult.ok) return this._planResult.problems[0]?.message ?? 'The query is not complete.';
+    if (this.selectedSites.length === 0) return 'Tick at least one site.';
+    if (this._run?.active) return 'A query is running.';
+    return null;
+  }
+  get connectionProblem(): string | null {
+    return this.connection.problem;
+  }
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** The query as it stands, for the notebook bridge (null when the form is not a valid plan). */
+  snapshot(): IQuerySnapshot | null {
+    const run = this._run;
+    if (run && !this.formDiffersFrom(run)) {
+      return { plan: run.request.plan, sites: run.request.sites, timeoutMs: run.request.timeoutMs, queryId: run.view.queryId };
+    }
+    if (!this._planResult.ok) return null;
+    return { plan: this._planResult.plan, sites: this.selectedSites, timeoutMs: this.connection.queryTimeoutMs };
+  }
+
+  async refreshSites(): Promise<void> {
+    const hub = this.connection.hub;
+    if (!hub) {
+      this._sites = [];
+      this._sitesState = { status: 'error', message: this.connection.problem ?? 'No hub configured.' };
+      this.emit();
+      return;
+    }
+    this._sitesState = { status: 'loading' };
+    this.emit();
+    try {
+      const sites = await hub.sites();
+      this._sites = sites;
+      this._sitesState = { status: 'ready' };
+      const defaults = new Set(this.connection.defaultSites);
+      for (const s of sites) {
+        if (this.touchedSites.has(s.id)) continue;
+        // Down sites stay ticked: the run then says plainly that they did not answer.
+        if (defaults.size === 0 || defaults.has(s.id)) this._selected.add(s.id);
+        else this._selected.delete(s.id);
+      }
+    } catch (err) {
+      this._sitesState = { status: 'error', message: describeError(err) };
+    }
+    this.emit();
+  }
+
+  toggleSite(site: string, on = !this._selected.has(site)): void {
+    this.touchedSites.add(site);
+    if (on) this._selected.add(site);
+    else this._selected.delete(site);
+    this.emit();
+  }
+
+  setConceptQuery(q: string): void {
+    this._conceptQuery = q;
+    clearTimeout(this.suggestTimer);
+    this.suggestAbort?.abort();
+    const term = q.trim();
+    if (term.length < 2) {
+      this._suggestions = [];
+      this._suggesting = false;
+      this._suggestError = null;
+      this.emit();
+      return;
+    }
+    this._suggesting = true;
+    this.emit();
+    this.suggestTimer = setTimeout(() => void this.suggest(term), this.suggestDelayMs);
+  }
+
+  addConcept(concept: Concept): void {
+    if (!this._cohort.concepts.some((c) => c.conceptId === concept.conceptId)) {
+      this.setCohort({ concepts: [...this._cohort.concepts, concept] });
+    }
+    this._conceptQuery = '';
+    this._suggestions = [];
+    this.emit();
+  }
+
+  removeConcept(conceptId: number): void {
+    this.setCohort({ concepts: this._cohort.concepts.filter((c) => c.conceptId !== conceptId) });
+  }
+
+  setAge(ageMin: number | null, ageMax: number | null): void {
+    this.setCohort({ ageMin, ageMax });
+  }
+
+  setGender(gender: Gender): void {
+    this.setCohort({ gender });
+  }
+
+  setAnalysisKind(kind: IAnalysisForm['kind']): void {
+    this.setAnalysis({ kind });
+  }
+
+  toggleDimension(dim: CrosstabDimension, on = !this._analysis.by.includes(dim)): void {
+    const by = this._analysis.by.filter((d) => d !== dim);
+    if (on) by.push(dim);
+    this.setAnalysis({ by });
+  }
+
+  /** Starts the query; resolves when it has finished (done, failed or cancelled). */
+  async runQuery(): Promise<void> {
+    const hub = this.connection.hub;
+    if (this.runBlocker || !hub || !this._planResult.ok) return;
+    this._run?.changed.disconnect(this.emit, this);
+    const run = new QueryRun(hub as HubClient, {
+      plan: this._planResult.plan,
+      sites: this.selectedSites,
+      timeoutMs: this.connection.queryTimeoutMs,
+    });
+    this._run = run;
+    run.changed.connect(this.emit, this);
+    this._runStarted.emit(run);
+    this.emit();
+    await run.finished;
+  }
+
+  async cancel(): Promise<void> {
+    await this._run?.cancel();
+  }
+
+  dispose(): void {
+    if (this._isDisposed) return;
+    this._isDisposed = true;
+    clearTimeout(this.suggestTimer);
+    this.suggestAbort?.abort();
+    void this._run?.cancel();
+    Signal.clearData(this);
+  }
+
+  private async suggest(term: string): Promise<void> {
+    const hub = this.connection.hub;
+    if (!hub) return;
+    const abort = new AbortController();
+    this.suggestAbort = abort;
+    try {
+      const found = await hub.searchConcepts(term, { limit: SUGGESTION_LIMIT, signal: abort.signal });
+      if (abort.signal.aborted) return;
+      const chosen = new Set(this._cohort.concepts.map((c) => c.conceptId));
+      // Usable domains first; the rest stay visible (greyed) so a researcher sees why a term is missing.
+      this._suggestions = found
+        .filter((c) => !chosen.has(c.conceptId))
+        .sort((a, b) => Number(!criterionDomainOf(a)) - Number(!criterionDomainOf(b)));
+      this._suggestError = null;
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      this._suggestions = [];
+      this._suggestError = describeError(err);
+    }
+    this._suggesting = false;
+    this.emit();
+  }
+
+  private setCohort(change: Partial<ICohortForm>): void {
+    this._cohort = { ...this._cohort, ...change };
+    this.rebuild();
+  }
+
+  private setAnalysis(change: Partial<IAnalysisForm>): void {
+    this._analysis = { ...this._analysis, ...change };
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this._planResult = buildPlan(this._cohort, this._analysis);
+    this.emit();
+  }
+
+  private formDiffersFrom(run: QueryRun): boolean {
+    if (!this._planResult.ok) return true;
+    return JSON.stringify(this._planResult.plan) !== JSON.stringify(run.request.plan);
+  }
+
+  private onConnectionChanged(): void {
+    void this.refreshSites();
+  }
+
+  private emit(): void {
+    if (!this._isDisposed) this._changed.emit();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Galata in Debian's chromium (/usr/bin/chromium; no browser downloads on these machines), against a
+ * real JupyterLab with fedomop installed and a real back end: the demo's three synthetic sites, a hub,
+ * and a dead fourth site (start-backend.mjs). Both servers are started here and stopped afterwards.
+ */
+const path = require('node:path');
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const portBase = Number(process.env.FEDOMOP_UI_PORT_BASE ?? 8300);
+const labPort = Number(process.env.FEDOMOP_UI_LAB_PORT ?? 8898);
+const venv = process.env.FEDOMOP_VENV ?? path.resolve(__dirname, '..', '.venv');
+const hubUrl = `http://127.0.0.1:${portBase}`;
+const results = path.resolve(__dirname, '..', 'test-results');
+
+module.exports = {
+  ...baseConfig,
+  testDir: './tests',
+  outputDir: path.join(results, 'ui'),
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  retries: 0,
+  workers: 1,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: path.join(results, 'ui-report') }]],
+  use: {
+    ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${labPort}`,
+    browserName: 'chromium',
+    // Video needs Playwright's own ffmpeg download; traces and screenshots do not.
+    video: 'off',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.FEDOMOP_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: 'node start-backend.mjs',
+      url: `${hubUrl}/healthz`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { FEDOMOP_UI_PORT_BASE: String(portBase) },
+    },
+    {
+      command: `"${path.join(venv, 'bin', 'jupyter')}" lab --config jupyter_server_test_config.py`,
+      url: `http://127.0.0.1:${labPort}/lab`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { FEDOMOP_HUB_URL: hubUrl, FEDOMOP_UI_LAB_PORT: String(labPort) },
+    },
+  ],
+};
