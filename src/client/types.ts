@@ -1,38 +1,12 @@
 /**
- * The hub's JSON shapes as a client sees them (docs/http-api.md, Hub section). Kept here rather than
- * imported from src/hub so the client stays browser-safe and does not depend on server code.
+ * The hub's JSON shapes as a client sees them (docs/http-api.md, Hub section). Query status comes
+ * from src/api, which the hub writes with; nothing here depends on server code.
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { ResultRow } from '../arrow/result-schema.js';
 
-export type SiteState = 'queued' | 'running' | 'done' | 'failed' | 'timeout' | 'cancelled';
-export type QueryState = 'running' | 'done' | 'cancelled';
-
-/** A site's error as the hub relays it: the site's own code, wrapped with the site id. */
-export interface SiteError {
-  code: string;
-  message: string;
-  site?: string;
-  [key: string]: unknown;
-}
-
-export interface SiteStatus {
-  state: SiteState;
-  startedAt?: string;
-  finishedAt?: string;
-  elapsedMs?: number;
-  rows?: number;
-  error?: SiteError;
-}
-
-export interface QueryStatus {
-  id: string;
-  planHash: string;
-  state: QueryState;
-  createdAt: string;
-  finishedAt?: string;
-  sites: Record<string, SiteStatus>;
-}
+import type { QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
+export type { Provenance, QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 
 /** A site's GET /v1/info answer, as the hub caches it. */
 export interface SiteInfo {

@@ -10,13 +10,8 @@ import { FedomopError } from '../errors.js';
 import type { Analysis } from '../plan/types.js';
 
 /** What a site says about where its numbers come from (schema metadata), kept in the query status. */
-export interface Provenance {
-  planHash?: string;
-  site?: string;
-  cdmVersion?: string;
-  vocabularyVersion?: string;
-  disclosure?: string;
-}
+export type { Provenance } from '../api/query-status.js';
+import type { Provenance } from '../api/query-status.js';
 
 const PROVENANCE_KEYS: Array<[keyof Provenance, string]> = [
   ['planHash', META.planHash],

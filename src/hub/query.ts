@@ -9,40 +9,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { META, resultSchema, type ResultRow } from '../arrow/result-schema.js';
-import { FedomopError, type ErrorCode, type PlanProblem } from '../errors.js';
+import { FedomopError, type ErrorCode } from '../errors.js';
 import type { Analysis } from '../plan/types.js';
-import type { Provenance, SiteAnswer } from './decode.js';
+import type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
+import type { SiteAnswer } from './decode.js';
 import { poolRows } from './pool.js';
 import { ResultEncoder } from './result-encoder.js';
 
-export type QueryState = 'running' | 'done' | 'cancelled';
-export type SiteState = 'queued' | 'running' | 'done' | 'failed' | 'timeout' | 'cancelled';
-
-export interface SiteError {
-  code: ErrorCode;
-  message: string;
-  site: string;
-  problems?: PlanProblem[];
-}
-
-export interface SiteStatus {
-  state: SiteState;
-  startedAt?: string;
-  finishedAt?: string;
-  elapsedMs?: number;
-  rows?: number;
-  error?: SiteError;
-  provenance?: Provenance;
-}
-
-export interface QueryStatus {
-  id: string;
-  planHash: string;
-  state: QueryState;
-  createdAt: string;
-  finishedAt?: string;
-  sites: Record<string, SiteStatus>;
-}
+export type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 
 /** A reader of the Arrow results stream; `end` means no more chunks will come. */
 export type ResultSink = (chunks: Buffer[], end: boolean) => void;

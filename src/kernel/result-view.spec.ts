@@ -38,7 +38,7 @@ test('result view: withheld cells as intervals with a title, pooled row last and
 test('result view: text from the hub is escaped (site ids, error messages)', () => {
   const evil = '<img src=x onerror=alert(1)>';
   const r = result({ [evil]: [row(evil, exact(9))] }, [row('pooled', exact(9))], {
-    sites: { south: { state: 'failed', error: { code: 'ERR_SITE_ERROR', message: `<script>alert("x")</script>` } } },
+    sites: { south: { state: 'failed', error: { code: 'ERR_SITE_ERROR', message: `<script>alert("x")</script>`, site: 'south' } } },
   });
   const html = renderHtml(r);
   assert.ok(!html.includes('<img'), 'no raw tag from a site id');

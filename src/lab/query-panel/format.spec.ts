@@ -26,7 +26,7 @@ test('site errors are worded for a researcher and name the site', () => {
     /^Site “east” could not be reached.*connection refused/,
   );
   assert.match(describeSiteError('north', 'timeout'), /Site “north” did not answer in time/);
-  assert.match(describeSiteError('south', 'failed', { code: 'ERR_DISCLOSURE_REFUSED', message: 'cell below 5' }), /Site “south” refused to release/);
+  assert.match(describeSiteError('south', 'failed', { code: 'ERR_DISCLOSURE_REFUSED', message: 'cell below 5', site: 'south' }), /Site “south” refused to release/);
 });
 
 test('query errors: an unreachable hub and a refused plan are explained', () => {

@@ -1,0 +1,44 @@
+/**
+ * The hub's query-status shapes on the wire (docs/http-api.md, Hub section): the one definition the
+ * hub writes and every client (browser panel, Deno kernel, Node) reads. Types only, browser-safe.
+ */
+import type { PlanProblem } from '../errors.js';
+
+export type QueryState = 'running' | 'done' | 'cancelled';
+export type SiteState = 'queued' | 'running' | 'done' | 'failed' | 'timeout' | 'cancelled';
+
+/** A site's error as the hub relays it: the site's own code and message, with the site id. */
+export interface SiteError {
+  code: string;
+  message: string;
+  site: string;
+  problems?: PlanProblem[];
+}
+
+/** Where a site's answer came from, read off its Arrow schema metadata. */
+export interface Provenance {
+  planHash?: string;
+  site?: string;
+  cdmVersion?: string;
+  vocabularyVersion?: string;
+  disclosure?: string;
+}
+
+export interface SiteStatus {
+  state: SiteState;
+  startedAt?: string;
+  finishedAt?: string;
+  elapsedMs?: number;
+  rows?: number;
+  error?: SiteError;
+  provenance?: Provenance;
+}
+
+export interface QueryStatus {
+  id: string;
+  planHash: string;
+  state: QueryState;
+  createdAt: string;
+  finishedAt?: string;
+  sites: Record<string, SiteStatus>;
+}
