@@ -17,7 +17,11 @@ import { REPO, runCli, startService, type Service } from '../test/harness/proces
 import { runThroughHub } from '../test/harness/hub-api.js';
 
 const { values } = parseArgs({
-  options: { persons: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, 'tiny-runs': { type: 'string', default: '300' } },
+  options: {
+    persons: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '5' },
+    'tiny-runs': { type: 'string', default: '300' },
+  },
 });
 const PERSONS = Number(values.persons);
 const RUNS = Number(values.runs);
@@ -27,14 +31,21 @@ const DIR = path.join(REPO, '.data', 'bench');
 const PROSTATE_COUNT: Plan = {
   version: 1,
   cohort: {
-    ConceptSets: [{ id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } }],
-    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], ObservationWindow: { PriorDays: 365, PostDays: 0 }, PrimaryCriteriaLimit: { Type: 'All' } },
+    ConceptSets: [
+      { id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
+    ],
+    PrimaryCriteria: {
+      CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }],
+      ObservationWindow: { PriorDays: 365, PostDays: 0 },
+      PrimaryCriteriaLimit: { Type: 'All' },
+    },
   },
   analysis: { kind: 'count' },
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
 async function synth(name: string, seed: number, persons: number, profile: string): Promise<{ file: string; seconds: number }> {
   const file = path.join(DIR, `${name}.duckdb`);
@@ -76,8 +87,17 @@ async function main() {
   }
 
   const sites: Service[] = [];
-  for (const [i, file] of big.entries()) sites.push(await startService(['site', '--db', file, '--id', `s${i}`, '--port', '0', '--dev-insecure']));
-  const hub = await startService(['hub', '--port', '0', '--dev-insecure', '--site-timeout-ms', '600000', ...sites.flatMap((s, i) => ['--site', `s${i}=${s.url}`])]);
+  for (const [i, file] of big.entries())
+    sites.push(await startService(['site', '--db', file, '--id', `s${i}`, '--port', '0', '--dev-insecure']));
+  const hub = await startService([
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--site-timeout-ms',
+    '600000',
+    ...sites.flatMap((s, i) => ['--site', `s${i}=${s.url}`]),
+  ]);
 
   try {
     // Warm both paths once (file cache, DuckDB catalog), then alternate so drift hits both alike.
@@ -93,7 +113,9 @@ async function main() {
       if (r.status.state !== 'done') throw new Error(JSON.stringify(r.status));
     }
     const ratio = median(viaHub) / median(direct);
-    console.log(`count, 3 sites × ${PERSONS.toLocaleString('en')}: direct DuckDB median ${median(direct).toFixed(0)} ms, through hub median ${median(viaHub).toFixed(0)} ms, ratio ${ratio.toFixed(3)} (target ≤ 1.15; runs ${RUNS})`);
+    console.log(
+      `count, 3 sites × ${PERSONS.toLocaleString('en')}: direct DuckDB median ${median(direct).toFixed(0)} ms, through hub median ${median(viaHub).toFixed(0)} ms, ratio ${ratio.toFixed(3)} (target ≤ 1.15; runs ${RUNS})`,
+    );
   } finally {
     await hub.stop();
     await Promise.all(sites.map((s) => s.stop()));
@@ -105,11 +127,18 @@ async function main() {
   const tiny = await startService(['site', '--db', tinyFile, '--id', 'tiny', '--port', '0', '--dev-insecure']);
   const tinyHub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `tiny=${tiny.url}`]);
   try {
-    const plan = { ...PROSTATE_COUNT, cohort: { ...PROSTATE_COUNT.cohort, PrimaryCriteria: { ...PROSTATE_COUNT.cohort.PrimaryCriteria } } };
+    const plan = {
+      ...PROSTATE_COUNT,
+      cohort: { ...PROSTATE_COUNT.cohort, PrimaryCriteria: { ...PROSTATE_COUNT.cohort.PrimaryCriteria } },
+    };
     const body = JSON.stringify({ plan });
     // What a client does: submit, then read the Arrow stream to its end.
     const roundTrip = async () => {
-      const submitted = await fetch(`${tinyHub.url}/v1/queries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const submitted = await fetch(`${tinyHub.url}/v1/queries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       const { id } = (await submitted.json()) as { id: string };
       const results = await fetch(`${tinyHub.url}/v1/queries/${id}/results`);
       const bytes = await results.arrayBuffer();
@@ -122,7 +151,9 @@ async function main() {
       await roundTrip();
       times.push(performance.now() - t);
     }
-    console.log(`tiny query hub round trip (submit + full Arrow results), ${TINY_RUNS} runs: p50 ${median(times).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms (target p50 ≤ 5 ms)`);
+    console.log(
+      `tiny query hub round trip (submit + full Arrow results), ${TINY_RUNS} runs: p50 ${median(times).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms (target p50 ≤ 5 ms)`,
+    );
   } finally {
     await tinyHub.stop();
     await tiny.stop();

@@ -37,7 +37,12 @@ DEFAULT_SCOPES = "openid profile email eduperson_entitlement"
 RELAYED_PATH = re.compile(r"^(healthz|v1/[A-Za-z0-9._~%/-]*)$")
 
 # Request headers passed on to the hub; everything else (cookies, the Jupyter token) stays here.
-FORWARDED_REQUEST_HEADERS = ("Accept", "Content-Type", "Last-Event-ID", "X-Fedomop-Query-Id")
+FORWARDED_REQUEST_HEADERS = (
+    "Accept",
+    "Content-Type",
+    "Last-Event-ID",
+    "X-Fedomop-Query-Id",
+)
 # Response headers passed back; hop-by-hop and length headers are the relay's own business.
 FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Content-Encoding", "Cache-Control")
 
@@ -70,10 +75,12 @@ class Fedomop(Configurable):
         help="Sites preselected in the query panel; empty means every site (env FEDOMOP_DEFAULT_SITES, comma-separated).",
     ).tag(config=True)
 
-    idp_issuer = Unicode(help="OpenID Connect issuer, e.g. https://login.helmholtz.de/oauth2 (env FEDOMOP_IDP_ISSUER).").tag(
+    idp_issuer = Unicode(
+        help="OpenID Connect issuer, e.g. https://login.helmholtz.de/oauth2 (env FEDOMOP_IDP_ISSUER)."
+    ).tag(config=True)
+    idp_client_id = Unicode(help="Public OIDC client id of the lab extension (env FEDOMOP_IDP_CLIENT_ID).").tag(
         config=True
     )
-    idp_client_id = Unicode(help="Public OIDC client id of the lab extension (env FEDOMOP_IDP_CLIENT_ID).").tag(config=True)
     idp_scopes = Unicode(help="Scopes the sign-in asks for (env FEDOMOP_IDP_SCOPES).").tag(config=True)
 
     request_timeout = Float(
@@ -183,7 +190,11 @@ class HubRelayHandler(JupyterHandler):
             )
             return
         if not RELAYED_PATH.match(path) or ".." in path.split("/"):
-            self._fail(404, "ERR_NOT_FOUND", f"/{path} is not part of the hub API relayed by fedomop")
+            self._fail(
+                404,
+                "ERR_NOT_FOUND",
+                f"/{path} is not part of the hub API relayed by fedomop",
+            )
             return
         url = f"{hub}/{path}"
         if self.request.query:
@@ -269,8 +280,16 @@ def setup_handlers(server_app: Any) -> None:
     web_app = server_app.web_app
     base_url = web_app.settings["base_url"]
     handlers = [
-        (url_path_join(base_url, "fedomop", "config"), ConfigHandler, {"fedomop": fedomop}),
-        (url_path_join(base_url, "fedomop", "hub", "(.*)"), HubRelayHandler, {"fedomop": fedomop}),
+        (
+            url_path_join(base_url, "fedomop", "config"),
+            ConfigHandler,
+            {"fedomop": fedomop},
+        ),
+        (
+            url_path_join(base_url, "fedomop", "hub", "(.*)"),
+            HubRelayHandler,
+            {"fedomop": fedomop},
+        ),
     ]
     web_app.add_handlers(".*$", handlers)
     where = fedomop.hub_url or "nowhere yet (set FEDOMOP_HUB_URL)"

@@ -35,6 +35,7 @@ run() {
   count
 }
 
+run "lint (eslint, prettier, ruff)" scripts/lint.sh
 run "unit (node:test)" node --test --test-reporter=spec $(find lib -name '*.spec.js' | sort)
 run "integration (node:test)" node --test --test-concurrency=1 --test-reporter=spec $(find lib-test/test -name '*.test.js' | sort)
 run "deno kernel (deno test)" test/kernel/run.sh

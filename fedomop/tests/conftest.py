@@ -21,7 +21,12 @@ def _handler(hub: FakeHub) -> type[web.RequestHandler]:
     class Handler(web.RequestHandler):
         def record(self) -> None:
             hub.requests.append(
-                {"method": self.request.method, "path": self.request.uri, "headers": dict(self.request.headers), "body": self.request.body}
+                {
+                    "method": self.request.method,
+                    "path": self.request.uri,
+                    "headers": dict(self.request.headers),
+                    "body": self.request.body,
+                }
             )
 
         async def get(self, path: str) -> None:
@@ -46,7 +51,14 @@ def _handler(hub: FakeHub) -> type[web.RequestHandler]:
             body = json.loads(self.request.body)
             if "plan" not in body:
                 self.set_status(400)
-                self.finish({"error": {"code": "ERR_PLAN_INVALID", "message": "plan is required"}})
+                self.finish(
+                    {
+                        "error": {
+                            "code": "ERR_PLAN_INVALID",
+                            "message": "plan is required",
+                        }
+                    }
+                )
                 return
             self.set_status(202)
             self.finish({"id": "q1", "planHash": "h", "sites": ["north"]})
@@ -71,4 +83,7 @@ def fake_hub(jp_asyncio_loop):
 
 @pytest.fixture
 def jp_server_config(fake_hub):
-    return {"ServerApp": {"jpserver_extensions": {"fedomop": True}}, "Fedomop": {"hub_url": fake_hub.url}}
+    return {
+        "ServerApp": {"jpserver_extensions": {"fedomop": True}},
+        "Fedomop": {"hub_url": fake_hub.url},
+    }

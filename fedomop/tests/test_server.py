@@ -5,19 +5,27 @@ import asyncio
 import json
 
 
-
 async def test_config_names_the_relay_and_the_hub(jp_fetch, fake_hub, jp_base_url):
     response = await jp_fetch("fedomop", "config")
     body = json.loads(response.body)
     assert body["hubUrl"] == fake_hub.url
     assert body["relay"] is True
     assert body["browserHubUrl"] == jp_base_url + "fedomop/hub"
-    assert body["identityProvider"]["scopes"] == ["openid", "profile", "email", "eduperson_entitlement"]
+    assert body["identityProvider"]["scopes"] == [
+        "openid",
+        "profile",
+        "email",
+        "eduperson_entitlement",
+    ]
 
 
 async def test_relay_passes_the_hub_token_but_never_jupyter_credentials(jp_fetch, fake_hub):
     response = await jp_fetch(
-        "fedomop", "hub", "v1", "sites", headers={"X-Fedomop-Authorization": "Bearer hub-token", "Cookie": "secret=1"}
+        "fedomop",
+        "hub",
+        "v1",
+        "sites",
+        headers={"X-Fedomop-Authorization": "Bearer hub-token", "Cookie": "secret=1"},
     )
     assert json.loads(response.body)["sites"][0]["id"] == "north"
     seen = fake_hub.requests[-1]["headers"]
@@ -47,7 +55,13 @@ async def test_relay_streams_each_chunk_as_the_hub_writes_it(jp_fetch, fake_hub)
     loop = asyncio.get_running_loop()
     arrivals: list[tuple[float, bytes]] = []
     response = await jp_fetch(
-        "fedomop", "hub", "v1", "queries", "q1", "events", streaming_callback=lambda c: arrivals.append((loop.time(), c))
+        "fedomop",
+        "hub",
+        "v1",
+        "queries",
+        "q1",
+        "events",
+        streaming_callback=lambda c: arrivals.append((loop.time(), c)),
     )
     assert response.code == 200
     assert response.headers["Content-Type"].startswith("text/event-stream")

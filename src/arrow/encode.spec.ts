@@ -18,7 +18,19 @@ test('crosstab rows survive an IPC round trip with intervals and metadata intact
   assert.equal(table.schema.metadata.get(META.site), 'north');
   assert.deepEqual(
     table.schema.fields.map((f) => f.name),
-    ['site', 'gender', 'index_year', 'persons', 'persons_lower', 'persons_upper', 'persons_suppressed', 'events', 'events_lower', 'events_upper', 'events_suppressed'],
+    [
+      'site',
+      'gender',
+      'index_year',
+      'persons',
+      'persons_lower',
+      'persons_upper',
+      'persons_suppressed',
+      'events',
+      'events_lower',
+      'events_upper',
+      'events_suppressed',
+    ],
   );
   assert.deepEqual(rowsFromBatch(table), rows);
 });

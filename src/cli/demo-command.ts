@@ -25,7 +25,13 @@ function run(args: string[]): Promise<number | null> {
 }
 
 /** Starts a child and resolves once its output matches `ready`. */
-function serve(command: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env, echo = true): Promise<ChildProcess> {
+function serve(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = process.env,
+  echo = true,
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
@@ -36,7 +42,9 @@ function serve(command: string, args: string[], ready: RegExp, env: NodeJS.Proce
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${path.basename(command)} ${args[0] ?? ''} exited with ${code}:\n${out.slice(-2000)}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`${path.basename(command)} ${args[0] ?? ''} exited with ${code}:\n${out.slice(-2000)}`)),
+    );
   });
 }
 
@@ -64,14 +72,32 @@ export async function demoCommand(argv: string[]): Promise<number> {
     for (const s of DEMO_SITES) {
       const file = path.join(dir, `${s.id}.duckdb`);
       if (!existsSync(file)) {
-        const code = await run(['synth', '--seed', String(s.seed), '--persons', String(s.persons), '--profile', s.profile, '--out', file]);
+        const code = await run([
+          'synth',
+          '--seed',
+          String(s.seed),
+          '--persons',
+          String(s.persons),
+          '--profile',
+          s.profile,
+          '--out',
+          file,
+        ]);
         if (code !== 0) return 1;
       }
-      children.push(await fedomop(['site', '--db', file, '--id', s.id, '--name', s.name, '--port', String(s.port), '--dev-insecure']));
+      children.push(
+        await fedomop(['site', '--db', file, '--id', s.id, '--name', s.name, '--port', String(s.port), '--dev-insecure']),
+      );
     }
     const hubPort = values['hub-port']!;
     children.push(
-      await fedomop(['hub', '--port', hubPort, '--dev-insecure', ...DEMO_SITES.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`])]),
+      await fedomop([
+        'hub',
+        '--port',
+        hubPort,
+        '--dev-insecure',
+        ...DEMO_SITES.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
+      ]),
     );
     const hub = `http://127.0.0.1:${hubPort}`;
     let labUrl = '';
@@ -83,7 +109,14 @@ export async function demoCommand(argv: string[]): Promise<number> {
       }
       const token = randomBytes(16).toString('hex');
       const port = values['lab-port']!;
-      const labArgs = ['lab', '--no-browser', '--ServerApp.ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--IdentityProvider.token=${token}`];
+      const labArgs = [
+        'lab',
+        '--no-browser',
+        '--ServerApp.ip=127.0.0.1',
+        `--port=${port}`,
+        '--port-retries=0',
+        `--IdentityProvider.token=${token}`,
+      ];
       if (process.getuid?.() === 0) labArgs.push('--allow-root');
       const env = { ...process.env, FEDOMOP_HUB_URL: hub, PATH: `${path.dirname(jupyter)}:${process.env.PATH}` };
       children.push(await serve(jupyter, labArgs, /is running at|http:\/\/127\.0\.0\.1:\d+\/lab/, env, false));
@@ -91,7 +124,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     }
     process.stdout.write(
       `\nfedomop demo is up.\n` +
-        (labUrl ? `  JupyterLab:  ${labUrl}\n               (Launcher → "Federated query", or a "TypeScript (fedomop)" notebook)\n` : '') +
+        (labUrl
+          ? `  JupyterLab:  ${labUrl}\n               (Launcher → "Federated query", or a "TypeScript (fedomop)" notebook)\n`
+          : '') +
         `  Hub:         ${hub}\n` +
         `  sites:       curl ${hub}/v1/sites\n` +
         `  a query:     curl -s -XPOST ${hub}/v1/queries -H 'content-type: application/json' \\\n` +

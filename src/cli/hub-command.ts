@@ -23,7 +23,8 @@ export async function hubCommand(argv: string[]): Promise<number> {
     hub = await startHub(options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const why =
+      code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     process.stderr.write(`fedomop hub: cannot listen on ${options.host}:${options.port}: ${why}\n`);
     return 1;
   }
@@ -38,6 +39,11 @@ function prepare(argv: string[]): StartHubOptions | 'help' {
   const cli = loadHubConfig(argv);
   if (cli.help) return 'help';
   // Token verification is not configurable yet, so only --dev-insecure (loopback) may start a hub.
-  const listen = planListen('hub', { host: cli.config.host, port: cli.config.port, devInsecure: cli.devInsecure, authConfigured: false });
+  const listen = planListen('hub', {
+    host: cli.config.host,
+    port: cli.config.port,
+    devInsecure: cli.devInsecure,
+    authConfigured: false,
+  });
   return { ...cli.config, host: listen.host, port: listen.port };
 }

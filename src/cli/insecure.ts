@@ -13,7 +13,10 @@ export interface ListenPlan {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
-export function planListen(service: string, opts: { host?: string; port: number; devInsecure: boolean; authConfigured: boolean }): ListenPlan {
+export function planListen(
+  service: string,
+  opts: { host?: string; port: number; devInsecure: boolean; authConfigured: boolean },
+): ListenPlan {
   if (opts.devInsecure) {
     const host = opts.host ?? '127.0.0.1';
     if (!LOOPBACK.has(host)) {

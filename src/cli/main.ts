@@ -5,10 +5,22 @@
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  synth: { summary: 'generate a synthetic OMOP CDM 5.4 site as a DuckDB file', load: async () => (await import('./synth-command.js')).synthCommand },
-  site: { summary: 'run a site service next to one OMOP database', load: async () => (await import('./site-command.js')).siteCommand },
-  demo: { summary: 'three synthetic sites and a hub on loopback, for trying fedomop out', load: async () => (await import('./demo-command.js')).demoCommand },
-  hub: { summary: 'run the hub that fans plans out to sites and pools their answers', load: async () => (await import('./hub-command.js')).hubCommand },
+  synth: {
+    summary: 'generate a synthetic OMOP CDM 5.4 site as a DuckDB file',
+    load: async () => (await import('./synth-command.js')).synthCommand,
+  },
+  site: {
+    summary: 'run a site service next to one OMOP database',
+    load: async () => (await import('./site-command.js')).siteCommand,
+  },
+  demo: {
+    summary: 'three synthetic sites and a hub on loopback, for trying fedomop out',
+    load: async () => (await import('./demo-command.js')).demoCommand,
+  },
+  hub: {
+    summary: 'run the hub that fans plans out to sites and pools their answers',
+    load: async () => (await import('./hub-command.js')).hubCommand,
+  },
 };
 
 function usage(): string {

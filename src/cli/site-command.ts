@@ -11,7 +11,9 @@ export async function siteCommand(argv: string[]): Promise<number> {
   try {
     const config = await loadSiteConfig(argv);
     const site = await startSite(config);
-    process.stdout.write(`fedomop site ${config.id} listening on ${site.url} (min cell count ${config.disclosure.minCellCount})\n`);
+    process.stdout.write(
+      `fedomop site ${config.id} listening on ${site.url} (min cell count ${config.disclosure.minCellCount})\n`,
+    );
     await untilSignal();
     await site.close();
     return 0;

@@ -39,9 +39,14 @@ export async function openResultStream(body: ReadableStream<Uint8Array>): Promis
       for await (const batch of source) yield toSiteBatch(batch);
     } catch (cause) {
       if (isAbort(cause) || cause instanceof FedomopError) throw cause;
-      throw new FedomopError('ERR_SITE_UNREACHABLE', 'the connection to the hub broke off while results were streaming', {}, {
-        cause,
-      });
+      throw new FedomopError(
+        'ERR_SITE_UNREACHABLE',
+        'the connection to the hub broke off while results were streaming',
+        {},
+        {
+          cause,
+        },
+      );
     } finally {
       // A caller that stops early must close the response, or the hub keeps a connection per query.
       if (!source.closed) await Promise.resolve(source.cancel()).catch(() => undefined);

@@ -108,7 +108,9 @@ test('run: collects sites then pooled, reports progress, lists failures, sends t
     assert.equal(result.status.state, 'done');
     assert.deepEqual(Object.keys(result.perSite), ['north', 'east']);
     assert.equal(result.pooled.length, 1);
-    assert.deepEqual(result.failures, [{ site: 'south', code: 'ERR_DISCLOSURE_REFUSED', message: 'difference trap: |N - n| < 5' }]);
+    assert.deepEqual(result.failures, [
+      { site: 'south', code: 'ERR_DISCLOSURE_REFUSED', message: 'difference trap: |N - n| < 5' },
+    ]);
     assert.deepEqual(
       result.table.getChild('site')!.toArray(),
       ['north', 'east', 'pooled'],
@@ -121,7 +123,10 @@ test('run: collects sites then pooled, reports progress, lists failures, sends t
     assert.equal(rows[2].persons_lower, 43);
     assert.equal(rows[2].persons_suppressed, true);
 
-    assert.deepEqual(Object.values(snapshots[0].sites).map((s) => s.state), ['queued', 'queued', 'queued']);
+    assert.deepEqual(
+      Object.values(snapshots[0].sites).map((s) => s.state),
+      ['queued', 'queued', 'queued'],
+    );
     const last = snapshots.at(-1)!;
     assert.equal(last.done, true);
     assert.equal(last.sites.south.state, 'failed');

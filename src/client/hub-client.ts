@@ -51,10 +51,7 @@ export class HubClient {
     return this.http.json<QueryStatus>(queryPath(id), { method: 'DELETE', signal: opts.signal });
   }
 
-  async searchConcepts(
-    q: string,
-    opts: { domain?: string; limit?: number; signal?: AbortSignal } = {},
-  ): Promise<Concept[]> {
+  async searchConcepts(q: string, opts: { domain?: string; limit?: number; signal?: AbortSignal } = {}): Promise<Concept[]> {
     const params = new URLSearchParams({ q });
     if (opts.domain) params.set('domain', opts.domain);
     if (opts.limit !== undefined) params.set('limit', String(opts.limit));

@@ -2,13 +2,7 @@ export { HubClient, ARROW_STREAM_MIME, type HubClientOptions } from './hub-clien
 export type { RunOptions } from './run.js';
 export type { TokenSource } from './http.js';
 export { parseSse, type SseMessage } from './sse.js';
-export {
-  buildFederatedResult,
-  plainRows,
-  type FederatedResult,
-  type PlainRow,
-  type SiteFailure,
-} from './federated-result.js';
+export { buildFederatedResult, plainRows, type FederatedResult, type PlainRow, type SiteFailure } from './federated-result.js';
 export type {
   Concept,
   HubEvent,

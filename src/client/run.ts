@@ -54,9 +54,14 @@ export async function runQuery(client: HubClient, plan: Plan, opts: RunOptions):
   } catch (err) {
     if (signal?.aborted) {
       await client.cancel(submitted.id).catch(() => undefined);
-      throw new FedomopError('ERR_QUERY_CANCELLED', `query ${submitted.id} was cancelled`, { queryId: submitted.id }, {
-        cause: signal.reason,
-      });
+      throw new FedomopError(
+        'ERR_QUERY_CANCELLED',
+        `query ${submitted.id} was cancelled`,
+        { queryId: submitted.id },
+        {
+          cause: signal.reason,
+        },
+      );
     }
     throw err;
   } finally {

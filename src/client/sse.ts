@@ -13,7 +13,6 @@ export interface SseMessage {
   id?: string;
 }
 
-
 export async function* parseSse(source: ByteSource): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   let buffer = '';

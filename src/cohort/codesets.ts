@@ -60,7 +60,10 @@ function conceptSetQuery(set: ConceptSet): QueryNode {
     : // An empty concept set matches nothing; keep the CTE's shape with a query that yields no rows.
       select({ select: [col('c.concept_id')], from: table('concept', 'c'), where: eq(lit(1), lit(0)) });
   return select({
-    select: [{ kind: 'selection', expr: int(set.id), alias: 'codeset_id' }, { kind: 'selection', expr: col('s.concept_id'), alias: 'concept_id' }],
+    select: [
+      { kind: 'selection', expr: int(set.id), alias: 'codeset_id' },
+      { kind: 'selection', expr: col('s.concept_id'), alias: 'concept_id' },
+    ],
     from: { kind: 'subquery', query: concepts, alias: 's' },
   });
 }

@@ -46,9 +46,18 @@ const item = (id: number, opts: { desc?: boolean; excluded?: boolean; mapped?: b
   isExcluded: opts.excluded ?? false,
   includeMapped: opts.mapped ?? false,
 });
-const set = (id: number, items: ConceptSet['expression']['items']): ConceptSet => ({ id, name: `set ${id}`, expression: { items } });
+const set = (id: number, items: ConceptSet['expression']['items']): ConceptSet => ({
+  id,
+  name: `set ${id}`,
+  expression: { items },
+});
 
-function cohort(sets: ConceptSet[], criteria: Criterion[], limit = 'All', window = { PriorDays: 0, PostDays: 0 }): CirceExpression {
+function cohort(
+  sets: ConceptSet[],
+  criteria: Criterion[],
+  limit = 'All',
+  window = { PriorDays: 0, PostDays: 0 },
+): CirceExpression {
   return {
     ConceptSets: sets,
     PrimaryCriteria: { CriteriaList: criteria, ObservationWindow: window, PrimaryCriteriaLimit: { Type: limit as 'All' } },
@@ -83,14 +92,23 @@ test('ExpressionLimit left out means First (circe default); Last picks the lates
   const byYear: Analysis = { kind: 'crosstab', by: ['index_year'] };
   const last = await run({ ...all, ExpressionLimit: { Type: 'Last' } }, byYear);
   const first = await run({ ...all, ExpressionLimit: { Type: 'First' } }, byYear);
-  assert.deepEqual(last.map((r) => r.index_year), [2015, 2016]);
-  assert.deepEqual(first.map((r) => r.index_year), [2012, 2015, 2016]);
+  assert.deepEqual(
+    last.map((r) => r.index_year),
+    [2015, 2016],
+  );
+  assert.deepEqual(
+    first.map((r) => r.index_year),
+    [2012, 2015, 2016],
+  );
   // QualifiedLimit acts only when AdditionalCriteria is present, even as an empty group
   const emptyGroup = { Type: 'ALL', CriteriaList: [], DemographicCriteriaList: [], Groups: [] };
   const qualifiedLast = await run({ ...all, QualifiedLimit: { Type: 'Last' } }, byYear);
   assert.equal(qualifiedLast.length, 3, 'ignored without AdditionalCriteria');
   const withGroup = await run({ ...all, AdditionalCriteria: emptyGroup, QualifiedLimit: { Type: 'Last' } }, byYear);
-  assert.deepEqual(withGroup.map((r) => r.index_year), [2015, 2016]);
+  assert.deepEqual(
+    withGroup.map((r) => r.index_year),
+    [2015, 2016],
+  );
 });
 
 test('ObservationWindow prior days drops events too close to the start of observation', async () => {
@@ -136,12 +154,19 @@ test('measurement value filter and a union of criteria', async () => {
   const psa = [set(1, [item(3013603)])];
   const high = cohort(psa, [{ Measurement: { CodesetId: 1, ValueAsNumber: { Value: 4, Op: 'gt' } } }]);
   assert.deepEqual(await run(high), [{ persons: 2, events: 2 }]);
-  const both = cohort([...cancer, ...psa], [{ ConditionOccurrence: { CodesetId: 0 } }, { Measurement: { CodesetId: 1, ValueAsNumber: { Value: 4, Op: 'gt' } } }], 'First');
+  const both = cohort(
+    [...cancer, ...psa],
+    [{ ConditionOccurrence: { CodesetId: 0 } }, { Measurement: { CodesetId: 1, ValueAsNumber: { Value: 4, Op: 'gt' } } }],
+    'First',
+  );
   assert.deepEqual(await run(both), [{ persons: 3, events: 3 }]);
 });
 
 test('crosstab counts a person once, in the cell of their earliest event', async () => {
-  const rows = await run(cohort(cancer, [{ ConditionOccurrence: { CodesetId: 0 } }]), { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] });
+  const rows = await run(cohort(cancer, [{ ConditionOccurrence: { CodesetId: 0 } }]), {
+    kind: 'crosstab',
+    by: ['gender', 'age_group', 'index_year'],
+  });
   assert.deepEqual(rows, [
     { gender: 'FEMALE', age_group: '30-39', index_year: 2015, persons: 1, events: 1 },
     { gender: 'MALE', age_group: '50-59', index_year: 2016, persons: 1, events: 1 },

@@ -57,7 +57,11 @@ export function criterionQuery(criterion: Criterion): QueryNode {
       ? undefined
       : inQuery(
           col(`d.${t.conceptColumn}`),
-          select({ select: [col('cs.concept_id')], from: table(CODESETS, 'cs'), where: eq(col('cs.codeset_id'), int(attrs.CodesetId)) }),
+          select({
+            select: [col('cs.concept_id')],
+            from: table(CODESETS, 'cs'),
+            where: eq(col('cs.codeset_id'), int(attrs.CodesetId)),
+          }),
         );
 
   // The inner query narrows by codeset and numbers each person's records so `First` can pick one.
@@ -72,7 +76,12 @@ export function criterionQuery(criterion: Criterion): QueryNode {
       ...(t.valueColumn ? [sel(col(`d.${t.valueColumn}`), t.valueColumn)] : []),
       // Numbering every record costs a sort, so only when `First` needs it.
       ...(attrs.First
-        ? [sel(over(fn('row_number'), [col('d.person_id')], [asc(col(`d.${t.startColumn}`)), asc(col(`d.${t.idColumn}`))]), 'ordinal')]
+        ? [
+            sel(
+              over(fn('row_number'), [col('d.person_id')], [asc(col(`d.${t.startColumn}`)), asc(col(`d.${t.idColumn}`))]),
+              'ordinal',
+            ),
+          ]
         : []),
     ],
     from: table(t.table, 'd'),

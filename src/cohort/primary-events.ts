@@ -7,7 +7,27 @@
  * (person_id, event_id, start_date, end_date, op_start, op_end), one row per entry event.
  */
 import type { CirceExpression, LimitType, PrimaryCriteria } from '../plan/types.js';
-import { and, asc, col, cte, dateAdd, desc, eq, fn, gte, int, join, lit, lte, over, select, sel, setOp, subquery, table } from '../sql/build.js';
+import {
+  and,
+  asc,
+  col,
+  cte,
+  dateAdd,
+  desc,
+  eq,
+  fn,
+  gte,
+  int,
+  join,
+  lit,
+  lte,
+  over,
+  select,
+  sel,
+  setOp,
+  subquery,
+  table,
+} from '../sql/build.js';
 import type { CteNode, QueryNode } from '../sql/nodes.js';
 import { normalizeLimitType } from '../plan/index.js';
 import { codesetsCte } from './codesets.js';
@@ -33,7 +53,11 @@ const EVENT_COLUMNS = ['person_id', 'event_id', 'start_date', 'end_date', 'op_st
 
 /** Rows of `query` whose `ordinal` is 1. */
 function firstOfPerson(query: QueryNode, alias: string): QueryNode {
-  return select({ select: EVENT_COLUMNS.map((c) => sel(col(`${alias}.${c}`), c)), from: subquery(query, alias), where: eq(col(`${alias}.ordinal`), lit(1)) });
+  return select({
+    select: EVENT_COLUMNS.map((c) => sel(col(`${alias}.${c}`), c)),
+    from: subquery(query, alias),
+    where: eq(col(`${alias}.ordinal`), lit(1)),
+  });
 }
 
 /** One event per person from an events query: the earliest (First) or latest (Last), ties to the lower id. */
@@ -42,7 +66,10 @@ function limited(events: QueryNode, type: 'First' | 'Last'): QueryNode {
   const numbered = select({
     select: [
       ...EVENT_COLUMNS.map((c) => sel(col(`x.${c}`), c)),
-      sel(over(fn('row_number'), [col('x.person_id')], [type === 'Last' ? desc(start) : asc(start), asc(col('x.event_id'))]), 'ordinal'),
+      sel(
+        over(fn('row_number'), [col('x.person_id')], [type === 'Last' ? desc(start) : asc(start), asc(col('x.event_id'))]),
+        'ordinal',
+      ),
     ],
     from: subquery(events, 'x'),
   });

@@ -17,7 +17,10 @@ function configError(fn: () => unknown, pattern: RegExp): void {
 }
 
 test('flags alone configure a hub', () => {
-  const cli = loadHubConfig(['--port', '8100', '--site', 'north=http://127.0.0.1:8101', '--site', 'south=http://127.0.0.1:8102/', '--dev-insecure'], noFile);
+  const cli = loadHubConfig(
+    ['--port', '8100', '--site', 'north=http://127.0.0.1:8101', '--site', 'south=http://127.0.0.1:8102/', '--dev-insecure'],
+    noFile,
+  );
   assert.equal(cli.devInsecure, true);
   assert.deepEqual(cli.config, {
     host: undefined,
@@ -68,9 +71,20 @@ test('a TOML file configures everything', () => {
   });
 });
 
-test('flags override the file; a flag site replaces that site\'s URL and keeps its other keys', () => {
+test("flags override the file; a flag site replaces that site's URL and keeps its other keys", () => {
   const cli = loadHubConfig(
-    ['--config', 'hub.toml', '--port', '9100', '--site-timeout-ms', '777', '--site', 'north=http://127.0.0.1:9101', '--site', 'east=http://127.0.0.1:9103'],
+    [
+      '--config',
+      'hub.toml',
+      '--port',
+      '9100',
+      '--site-timeout-ms',
+      '777',
+      '--site',
+      'north=http://127.0.0.1:9101',
+      '--site',
+      'east=http://127.0.0.1:9103',
+    ],
     () => TOML,
   );
   assert.equal(cli.config.port, 9100);
@@ -105,7 +119,16 @@ test('bad site specs are refused with the reason', () => {
   configError(() => loadHubConfig(['--site', 'no rth=http://x'], noFile), /site id must be/);
   configError(() => loadHubConfig(['--site', 'pooled=http://x'], noFile), /reserved for the pooled result/);
   configError(() => loadHubConfig(['--site', 'a=http://x', '--site', 'a=http://y'], noFile), /--site a given twice/);
-  configError(() => normalizeHubConfig({ sites: [{ id: 'a', url: 'http://x' }, { id: 'a', url: 'http://y' }] }), /duplicate site id "a"/);
+  configError(
+    () =>
+      normalizeHubConfig({
+        sites: [
+          { id: 'a', url: 'http://x' },
+          { id: 'a', url: 'http://y' },
+        ],
+      }),
+    /duplicate site id "a"/,
+  );
 });
 
 test('a hub without sites, an unknown flag, or an unreadable file is refused', () => {

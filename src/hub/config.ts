@@ -269,14 +269,20 @@ export function mergeHubConfig(file: Partial<HubConfig>, flags: HubFlags): HubCo
 /** Everything `fedomop hub <argv>` needs; throws ERR_CONFIG_INVALID with a message fit for a terminal. */
 export function loadHubConfig(argv: string[], readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): HubCliConfig {
   const flags = parseHubFlags(argv);
-  if (flags.help) return { config: { port: 0, siteTimeoutMs: 1, maxQueries: 1, queryTtlS: 1, sites: [] }, devInsecure: false, help: true };
+  if (flags.help)
+    return { config: { port: 0, siteTimeoutMs: 1, maxQueries: 1, queryTtlS: 1, sites: [] }, devInsecure: false, help: true };
   let file: Partial<HubConfig> = {};
   if (flags.configPath !== undefined) {
     let text: string;
     try {
       text = readFile(flags.configPath);
     } catch (err) {
-      throw new FedomopError('ERR_CONFIG_INVALID', `cannot read config file ${flags.configPath}: ${(err as Error).message}`, {}, { cause: err });
+      throw new FedomopError(
+        'ERR_CONFIG_INVALID',
+        `cannot read config file ${flags.configPath}: ${(err as Error).message}`,
+        {},
+        { cause: err },
+      );
     }
     file = parseHubToml(text, flags.configPath);
   }

@@ -50,7 +50,12 @@ export function decodeSiteAnswer(body: Uint8Array, expected: string, site: strin
     batches = reader.readAll();
   } catch (err) {
     const type = contentType ? ` (content-type ${contentType})` : '';
-    throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site} sent a bad answer: not an Arrow IPC stream${type}: ${(err as Error).message}`, { site }, { cause: err });
+    throw new FedomopError(
+      'ERR_SITE_BAD_RESPONSE',
+      `site ${site} sent a bad answer: not an Arrow IPC stream${type}: ${(err as Error).message}`,
+      { site },
+      { cause: err },
+    );
   }
   const got = schema ? schemaSignature(schema) : '';
   if (got !== expected) {

@@ -47,14 +47,19 @@ async function execute(
   timeoutMs: number,
 ): Promise<SiteAnswer> {
   const timer = setTimeout(
-    () => controller.abort(new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer within ${timeoutMs} ms`, { site: site.id })),
+    () =>
+      controller.abort(
+        new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer within ${timeoutMs} ms`, { site: site.id }),
+      ),
     timeoutMs,
   );
   try {
     const res = await http.request(`${site.url}/v1/execute`, { method: 'POST', headers, body, signal: controller.signal });
     if (res.status >= 400) throw relayedError(site.id, res.status, res.body);
     if (res.status !== 200) {
-      throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad answer: HTTP ${res.status} instead of 200`, { site: site.id });
+      throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad answer: HTTP ${res.status} instead of 200`, {
+        site: site.id,
+      });
     }
     return decodeSiteAnswer(res.body, expected, site.id, res.headers['content-type']);
   } finally {

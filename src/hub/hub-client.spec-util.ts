@@ -11,7 +11,9 @@ import type { StandInSite } from './stand-in-site.spec-util.js';
 export const PLAN: Plan = {
   version: 1,
   cohort: {
-    ConceptSets: [{ id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } }],
+    ConceptSets: [
+      { id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
+    ],
     PrimaryCriteria: {
       CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }],
       ObservationWindow: { PriorDays: 0, PostDays: 0 },
@@ -28,7 +30,11 @@ interface Cleanup {
 }
 
 /** A hub on an ephemeral loopback port over the given stand-ins (or raw site URLs), closed after the test. */
-export async function hubFor(t: Cleanup, sites: Array<StandInSite | { id: string; url: string }>, extra: Partial<StartHubOptions> = {}): Promise<RunningHub> {
+export async function hubFor(
+  t: Cleanup,
+  sites: Array<StandInSite | { id: string; url: string }>,
+  extra: Partial<StartHubOptions> = {},
+): Promise<RunningHub> {
   const hub = await startHub({ port: 0, sites: sites.map((s) => ({ id: s.id, url: s.url })), ...extra });
   t.after(() => hub.close());
   for (const s of sites) if ('close' in s) t.after(() => s.close());
@@ -40,11 +46,18 @@ export async function postQuery(
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; json: { id: string; planHash: string; sites: string[]; error?: Record<string, unknown> } }> {
-  const res = await fetch(`${hub.url}/v1/queries`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${hub.url}/v1/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
-export async function getJson<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<{ status: number; json: T }> {
+export async function getJson<T = Record<string, unknown>>(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; json: T }> {
   const res = await fetch(url, init);
   return { status: res.status, json: (await res.json()) as T };
 }
@@ -63,7 +76,9 @@ export async function readResults(
   id: string,
   onBatch: (batch: ReceivedBatch) => void = () => {},
 ): Promise<{ schema: Schema; batches: ReceivedBatch[]; contentType: string | undefined }> {
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${hub.url}/v1/queries/${id}/results`, resolve).on('error', reject));
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    http.get(`${hub.url}/v1/queries/${id}/results`, resolve).on('error', reject),
+  );
   if (res.statusCode !== 200) throw new Error(`results answered ${res.statusCode}`);
   const reader = await RecordBatchReader.from(res);
   await reader.open();
@@ -109,7 +124,11 @@ export function parseSse(text: string): { events: SseEvent[]; comments: string[]
 }
 
 /** The whole event stream; resolves when the hub ends it (after `done`). */
-export async function readEvents(hub: RunningHub, id: string, headers: Record<string, string> = {}): Promise<{ events: SseEvent[]; contentType: string | null }> {
+export async function readEvents(
+  hub: RunningHub,
+  id: string,
+  headers: Record<string, string> = {},
+): Promise<{ events: SseEvent[]; contentType: string | null }> {
   const res = await fetch(`${hub.url}/v1/queries/${id}/events`, { headers });
   return { events: parseSse(await res.text()).events, contentType: res.headers.get('content-type') };
 }
@@ -127,8 +146,13 @@ export async function finalStatus(hub: RunningHub, id: string): Promise<QuerySta
  * Opens a streaming GET and resolves once the response headers are in (the hub has registered the
  * reader), with the whole body still to come; so a test can make things happen while it is live.
  */
-export async function openStream(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Promise<Buffer> }> {
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(url, { headers }, resolve).on('error', reject));
+export async function openStream(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Promise<Buffer> }> {
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    http.get(url, { headers }, resolve).on('error', reject),
+  );
   const body = new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));

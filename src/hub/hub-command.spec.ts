@@ -13,7 +13,9 @@ const COMMAND = fileURLToPath(new URL('../cli/hub-command.js', import.meta.url))
 const RUNNER = `const { hubCommand } = await import(${JSON.stringify(COMMAND)}); process.exitCode = await hubCommand(process.argv.slice(1));`;
 
 function runHub(args: string[]) {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER, '--', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -51,26 +53,37 @@ test('a bad config is a clear message and exit code 2', LIMIT, async () => {
   assert.match(hub.output().stderr, /^fedomop hub: --site expects <id>=<url> \(got "north"\)\n$/);
 });
 
-test('with --dev-insecure it starts, says where it listens, serves, and exits 0 on SIGTERM, aborting site calls', LIMIT, async (t) => {
-  const north = await startStandInSite('north', hangs);
-  t.after(() => north.close());
-  const hub = runHub(['--port', '0', '--site', `north=${north.url}`, '--site', `south=${north.url}`, '--dev-insecure']);
-  t.after(() => hub.child.kill('SIGKILL'));
-  const line = await hub.line;
-  const match = /^fedomop hub listening on (http:\/\/127\.0\.0\.1:\d+) \(sites: north, south\)$/.exec(line);
-  assert.ok(match, line);
-  assert.match(hub.output().stderr, /WARNING: fedomop hub is running with --dev-insecure/);
-  const url = match[1];
-  assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
-  const plan = {
-    version: 1,
-    cohort: { ConceptSets: [], PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }], PrimaryCriteriaLimit: { Type: 'First' } } },
-    analysis: { kind: 'count' },
-  };
-  const posted = await fetch(`${url}/v1/queries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ plan, sites: ['north'] }) });
-  assert.equal(posted.status, 202);
-  hub.child.kill('SIGTERM');
-  assert.equal(await hub.exited, 0);
-  await north.executeAborted;
-  await assert.rejects(fetch(`${url}/healthz`));
-});
+test(
+  'with --dev-insecure it starts, says where it listens, serves, and exits 0 on SIGTERM, aborting site calls',
+  LIMIT,
+  async (t) => {
+    const north = await startStandInSite('north', hangs);
+    t.after(() => north.close());
+    const hub = runHub(['--port', '0', '--site', `north=${north.url}`, '--site', `south=${north.url}`, '--dev-insecure']);
+    t.after(() => hub.child.kill('SIGKILL'));
+    const line = await hub.line;
+    const match = /^fedomop hub listening on (http:\/\/127\.0\.0\.1:\d+) \(sites: north, south\)$/.exec(line);
+    assert.ok(match, line);
+    assert.match(hub.output().stderr, /WARNING: fedomop hub is running with --dev-insecure/);
+    const url = match[1];
+    assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
+    const plan = {
+      version: 1,
+      cohort: {
+        ConceptSets: [],
+        PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }], PrimaryCriteriaLimit: { Type: 'First' } },
+      },
+      analysis: { kind: 'count' },
+    };
+    const posted = await fetch(`${url}/v1/queries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ plan, sites: ['north'] }),
+    });
+    assert.equal(posted.status, 202);
+    hub.child.kill('SIGTERM');
+    assert.equal(await hub.exited, 0);
+    await north.executeAborted;
+    await assert.rejects(fetch(`${url}/healthz`));
+  },
+);

@@ -23,12 +23,16 @@ const LIMIT = { timeout: 15_000 };
 const F19 = { gender: 'FEMALE', index_year: 2019 };
 const M19 = { gender: 'MALE', index_year: 2019 };
 const F20 = { gender: 'FEMALE', index_year: 2020 };
-const cell = (dims: Record<string, string | number>, persons: ReturnType<typeof exact> | ReturnType<typeof hidden>, events = persons) => ({
+const cell = (
+  dims: Record<string, string | number>,
+  persons: ReturnType<typeof exact> | ReturnType<typeof hidden>,
+  events = persons,
+) => ({
   dims,
   measures: { persons, events },
 });
 
-test('a slow site does not hold back a fast site\'s batch: each arrives when its site finishes', LIMIT, async (t) => {
+test("a slow site does not hold back a fast site's batch: each arrives when its site finishes", LIMIT, async (t) => {
   let releaseSouth!: (by: string) => void;
   const southGate = new Promise<string>((resolve) => (releaseSouth = resolve));
   const north = await startStandInSite('north', answers([cell(F19, exact(10))]));
@@ -49,7 +53,7 @@ test('a slow site does not hold back a fast site\'s batch: each arrives when its
       releaseSouth('north batch');
     }
   });
-  assert.equal(await southGate, 'north batch', 'south was released by the fallback timer: north\'s batch was held back');
+  assert.equal(await southGate, 'north batch', "south was released by the fallback timer: north's batch was held back");
   assert.equal(releasedBy, 'north batch');
   assert.deepEqual(order, ['north', 'south', 'pooled']);
   assert.deepEqual(batches[2].rows[0].measures.persons, exact(15));
@@ -67,10 +71,7 @@ test('results: schema metadata names the plan and sites, per-site batches re-enc
   assert.equal(schema.metadata.get(META.planHash), json.planHash);
   assert.deepEqual(JSON.parse(schema.metadata.get(META.sites)!), ['north', 'south']);
   assert.deepEqual(JSON.parse(schema.metadata.get(META.analysis)!), PLAN.analysis);
-  assert.deepEqual(
-    schema.fields.map((f) => f.name).slice(0, 3),
-    ['site', 'gender', 'index_year'],
-  );
+  assert.deepEqual(schema.fields.map((f) => f.name).slice(0, 3), ['site', 'gender', 'index_year']);
   assert.deepEqual(batches.map((b) => b.site).sort(), ['north', 'pooled', 'south']);
   assert.equal(batches.at(-1)!.site, 'pooled', 'the pooled batch comes last');
   const southBatch = batches.find((b) => b.site === 'south')!;
@@ -94,13 +95,20 @@ test('a refused connection fails that site with ERR_SITE_UNREACHABLE; the others
   const hub = await hubFor(t, [north, { id: 'south', url: await refusedUrl() }]);
   const { json } = await postQuery(hub, { plan: COUNT_PLAN });
   const { batches } = await readResults(hub, json.id);
-  assert.deepEqual(batches.map((b) => b.site), ['north', 'pooled']);
+  assert.deepEqual(
+    batches.map((b) => b.site),
+    ['north', 'pooled'],
+  );
   assert.deepEqual(batches[1].rows[0].measures.persons, exact(42));
   const status = await finalStatus(hub, json.id);
   assert.equal(status.state, 'done');
   assert.equal(status.sites.north.state, 'done');
   assert.equal(status.sites.south.state, 'failed');
-  assert.deepEqual(status.sites.south.error, { code: 'ERR_SITE_UNREACHABLE', message: 'site south did not answer: connection refused', site: 'south' });
+  assert.deepEqual(status.sites.south.error, {
+    code: 'ERR_SITE_UNREACHABLE',
+    message: 'site south did not answer: connection refused',
+    site: 'south',
+  });
 });
 
 test('a site that does not answer in time is marked timeout, and its request is closed', LIMIT, async (t) => {
@@ -116,7 +124,7 @@ test('a site that does not answer in time is marked timeout, and its request is 
   await south.executeAborted;
 });
 
-test('a site\'s per-site timeout from the config applies when the query sets none', LIMIT, async (t) => {
+test("a site's per-site timeout from the config applies when the query sets none", LIMIT, async (t) => {
   const south = await startStandInSite('south', hangs);
   const hub = await hubFor(t, [], { sites: [{ id: 'south', url: south.url, timeoutMs: 100 }], siteTimeoutMs: 60_000 });
   t.after(() => south.close());
@@ -126,14 +134,18 @@ test('a site\'s per-site timeout from the config applies when the query sets non
   assert.match(status.sites.south.error!.message, /within 100 ms/);
 });
 
-test('a site\'s JSON error is relayed with its own code and message and the site id', LIMIT, async (t) => {
+test("a site's JSON error is relayed with its own code and message and the site id", LIMIT, async (t) => {
   const north = await startStandInSite('north', answers([cell({}, exact(7))]));
   const south = await startStandInSite('south', jsonError(403, 'ERR_NOT_ENTITLED', 'you are not in the prostate-cancer group'));
   const hub = await hubFor(t, [north, south]);
   const { json } = await postQuery(hub, { plan: COUNT_PLAN });
   const status = await finalStatus(hub, json.id);
   assert.equal(status.sites.south.state, 'failed');
-  assert.deepEqual(status.sites.south.error, { code: 'ERR_NOT_ENTITLED', message: 'you are not in the prostate-cancer group', site: 'south' });
+  assert.deepEqual(status.sites.south.error, {
+    code: 'ERR_NOT_ENTITLED',
+    message: 'you are not in the prostate-cancer group',
+    site: 'south',
+  });
   assert.equal(status.sites.north.state, 'done');
 });
 
@@ -146,13 +158,25 @@ test('a site error without a known code or JSON body becomes ERR_SITE_ERROR', LI
   const hub = await hubFor(t, [south]);
   const { json } = await postQuery(hub, { plan: COUNT_PLAN });
   const status = await finalStatus(hub, json.id);
-  assert.deepEqual(status.sites.south.error, { code: 'ERR_SITE_ERROR', message: 'site south answered HTTP 502 without a JSON error body', site: 'south' });
+  assert.deepEqual(status.sites.south.error, {
+    code: 'ERR_SITE_ERROR',
+    message: 'site south answered HTTP 502 without a JSON error body',
+    site: 'south',
+  });
 });
 
 const badAnswers: Array<[string, Execute, RegExp]> = [
   ['garbage bytes', garbage, /not an Arrow IPC stream/],
-  ['a count table for a crosstab plan', (ctx) => answers([cell({}, exact(1))])({ ...ctx, plan: COUNT_PLAN }), /columns .* do not match the analysis/],
-  ['rows labelled with another site', (ctx) => answers([cell(F19, exact(1))])({ ...ctx, site: 'north' }), /labelled site "north"/],
+  [
+    'a count table for a crosstab plan',
+    (ctx) => answers([cell({}, exact(1))])({ ...ctx, plan: COUNT_PLAN }),
+    /columns .* do not match the analysis/,
+  ],
+  [
+    'rows labelled with another site',
+    (ctx) => answers([cell(F19, exact(1))])({ ...ctx, site: 'north' }),
+    /labelled site "north"/,
+  ],
   ['an empty 200', ({ res }) => void res.end(), /no Arrow schema/],
 ];
 
@@ -162,7 +186,11 @@ for (const [what, execute, message] of badAnswers) {
     const hub = await hubFor(t, [south]);
     const { json } = await postQuery(hub, { plan: PLAN });
     const { batches } = await readResults(hub, json.id);
-    assert.deepEqual(batches.map((b) => b.rows.length), [0], 'only the (empty) pooled batch');
+    assert.deepEqual(
+      batches.map((b) => b.rows.length),
+      [0],
+      'only the (empty) pooled batch',
+    );
     const status = await finalStatus(hub, json.id);
     assert.equal(status.sites.south.state, 'failed');
     assert.equal(status.sites.south.error?.code, 'ERR_SITE_BAD_RESPONSE');
@@ -184,7 +212,7 @@ test('a connection that dies mid-answer is ERR_SITE_UNREACHABLE', LIMIT, async (
   });
 });
 
-test('the caller\'s Authorization header, the query id and the plan reach every site unchanged', LIMIT, async (t) => {
+test("the caller's Authorization header, the query id and the plan reach every site unchanged", LIMIT, async (t) => {
   const north = await startStandInSite('north', answers([cell({}, exact(1))]));
   const south = await startStandInSite('south', answers([cell({}, exact(2))]));
   const hub = await hubFor(t, [north, south]);
@@ -215,7 +243,10 @@ test('a bad plan is refused with 400 and its problems before any site is contact
   assert.equal(json.error?.code, 'ERR_PLAN_INVALID');
   const problems = json.error?.problems as Array<{ path: string; message: string }>;
   assert.ok(problems.length > 0 && problems.every((p) => typeof p.path === 'string' && typeof p.message === 'string'));
-  assert.ok(problems.some((p) => p.path.startsWith('analysis')), JSON.stringify(problems));
+  assert.ok(
+    problems.some((p) => p.path.startsWith('analysis')),
+    JSON.stringify(problems),
+  );
   const missing = await postQuery(hub, { sites: ['north'] });
   assert.equal(missing.status, 400);
   assert.equal(missing.json.error?.code, 'ERR_BAD_REQUEST');
@@ -267,10 +298,18 @@ test('an unknown query id is 404 ERR_NOT_FOUND on every query route', LIMIT, asy
 test('malformed requests are JSON errors with stable codes', LIMIT, async (t) => {
   const north = await startStandInSite('north', hangs);
   const hub = await hubFor(t, [north]);
-  const notJson = await getJson<{ error: { code: string } }>(`${hub.url}/v1/queries`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'plan' });
+  const notJson = await getJson<{ error: { code: string } }>(`${hub.url}/v1/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: 'plan',
+  });
   assert.equal(notJson.status, 400);
   assert.equal(notJson.json.error.code, 'ERR_BAD_REQUEST');
-  const broken = await getJson<{ error: { code: string; message: string } }>(`${hub.url}/v1/queries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"plan": ' });
+  const broken = await getJson<{ error: { code: string; message: string } }>(`${hub.url}/v1/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"plan": ',
+  });
   assert.equal(broken.status, 400);
   assert.equal(broken.json.error.code, 'ERR_PLAN_INVALID');
   assert.match(broken.json.error.message, /not JSON/);
@@ -306,5 +345,9 @@ test('a pooled keep-alive connection the site dropped is retried once on a fresh
     const status = await finalStatus(hub, json.id);
     assert.equal(status.sites.north.state, 'done', `query ${i}: ${JSON.stringify(status.sites.north.error)}`);
   }
-  assert.equal(north.seen.filter((r) => r.path === '/v1/execute').length, 5, 'one first try, then a reused try and a fresh retry per later query');
+  assert.equal(
+    north.seen.filter((r) => r.path === '/v1/execute').length,
+    5,
+    'one first try, then a reused try and a fresh retry per later query',
+  );
 });

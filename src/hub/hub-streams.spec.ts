@@ -4,7 +4,20 @@ import http from 'node:http';
 import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import { RecordBatchReader } from 'apache-arrow';
-import { COUNT_PLAN, PLAN, finalStatus, getJson, hubFor, openStream, parseSse, postQuery, readEvents, readResults, resultBytes, type SseEvent } from './hub-client.spec-util.js';
+import {
+  COUNT_PLAN,
+  PLAN,
+  finalStatus,
+  getJson,
+  hubFor,
+  openStream,
+  parseSse,
+  postQuery,
+  readEvents,
+  readResults,
+  resultBytes,
+  type SseEvent,
+} from './hub-client.spec-util.js';
 import type { QueryStatus } from './query.js';
 import type { SiteHealth } from './registry.js';
 import { INFO, answers, exact, hangs, refusedUrl, startStandInSite } from './stand-in-site.spec-util.js';
@@ -14,32 +27,40 @@ const LIMIT = { timeout: 15_000 };
 
 const count = (n: number) => [{ dims: {}, measures: { persons: exact(n), events: exact(n) } }];
 
-test('DELETE aborts the sites still running; the results stream ends after the batches received, without a pooled batch', LIMIT, async (t) => {
-  const north = await startStandInSite('north', answers(count(3)));
-  const south = await startStandInSite('south', hangs);
-  const hub = await hubFor(t, [north, south]);
-  const { json } = await postQuery(hub, { plan: COUNT_PLAN });
-  let deleted: Promise<{ status: number; json: QueryStatus }> | undefined;
-  const { batches } = await readResults(hub, json.id, (b) => {
-    // Cancel from inside the stream, once north's batch is in: south is certainly still running.
-    if (b.site === 'north') deleted = getJson<QueryStatus>(`${hub.url}/v1/queries/${json.id}`, { method: 'DELETE' });
-  });
-  assert.deepEqual(batches.map((b) => b.site), ['north'], 'no pooled batch after a cancel');
-  const { status, json: after } = await deleted!;
-  assert.equal(status, 200);
-  assert.equal(after.state, 'cancelled');
-  assert.equal(after.sites.north.state, 'done');
-  assert.equal(after.sites.south.state, 'cancelled');
-  assert.equal(after.sites.south.error?.code, 'ERR_QUERY_CANCELLED');
-  // The stand-in sees its request closed: on a real site that interrupts the SQL.
-  await south.executeAborted;
-  const { events } = await readEvents(hub, json.id);
-  assert.deepEqual(
-    events.map((e) => e.event),
-    ['site', 'site', 'site', 'site', 'done'],
-  );
-  assert.equal((events.at(-1)!.data as QueryStatus).state, 'cancelled');
-});
+test(
+  'DELETE aborts the sites still running; the results stream ends after the batches received, without a pooled batch',
+  LIMIT,
+  async (t) => {
+    const north = await startStandInSite('north', answers(count(3)));
+    const south = await startStandInSite('south', hangs);
+    const hub = await hubFor(t, [north, south]);
+    const { json } = await postQuery(hub, { plan: COUNT_PLAN });
+    let deleted: Promise<{ status: number; json: QueryStatus }> | undefined;
+    const { batches } = await readResults(hub, json.id, (b) => {
+      // Cancel from inside the stream, once north's batch is in: south is certainly still running.
+      if (b.site === 'north') deleted = getJson<QueryStatus>(`${hub.url}/v1/queries/${json.id}`, { method: 'DELETE' });
+    });
+    assert.deepEqual(
+      batches.map((b) => b.site),
+      ['north'],
+      'no pooled batch after a cancel',
+    );
+    const { status, json: after } = await deleted!;
+    assert.equal(status, 200);
+    assert.equal(after.state, 'cancelled');
+    assert.equal(after.sites.north.state, 'done');
+    assert.equal(after.sites.south.state, 'cancelled');
+    assert.equal(after.sites.south.error?.code, 'ERR_QUERY_CANCELLED');
+    // The stand-in sees its request closed: on a real site that interrupts the SQL.
+    await south.executeAborted;
+    const { events } = await readEvents(hub, json.id);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['site', 'site', 'site', 'site', 'done'],
+    );
+    assert.equal((events.at(-1)!.data as QueryStatus).state, 'cancelled');
+  },
+);
 
 test('DELETE of a finished query changes nothing', LIMIT, async (t) => {
   const north = await startStandInSite('north', answers(count(3)));
@@ -73,7 +94,14 @@ test('events: a late subscriber is replayed exactly what a live one saw, and Las
     const data = e.data as { site?: string; state?: string };
     return [e.id, e.event, data.site, data.state].filter(Boolean).join(' ');
   });
-  assert.deepEqual(summary, ['1 site north running', '2 site south running', '3 site north done', '4 site south done', '5 pooled', '6 done done']);
+  assert.deepEqual(summary, [
+    '1 site north running',
+    '2 site south running',
+    '3 site north done',
+    '4 site south done',
+    '5 pooled',
+    '6 done done',
+  ]);
   assert.deepEqual(events[4].data, { rows: 1 });
   const done = events[5].data as QueryStatus;
   assert.equal(done.id, json.id);
@@ -91,7 +119,10 @@ test('events: a late subscriber is replayed exactly what a live one saw, and Las
 test('results: a late reader gets the same bytes as an early one', LIMIT, async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const north = await startStandInSite('north', answers([{ dims: { gender: 'FEMALE', index_year: 2020 }, measures: { persons: exact(9), events: exact(11) } }]));
+  const north = await startStandInSite(
+    'north',
+    answers([{ dims: { gender: 'FEMALE', index_year: 2020 }, measures: { persons: exact(9), events: exact(11) } }]),
+  );
   const south = await startStandInSite('south', async (ctx) => {
     await gate;
     answers([{ dims: { gender: 'MALE', index_year: 2021 }, measures: { persons: exact(6), events: exact(6) } }])(ctx);
@@ -110,13 +141,18 @@ test('results: a late reader gets the same bytes as an early one', LIMIT, async 
 test('GET /v1/sites lists each site with its health and only the documented info fields', LIMIT, async (t) => {
   const north = await startStandInSite('north', hangs);
   const hub = await hubFor(t, [north, { id: 'south', url: await refusedUrl() }]);
-  const { status, json } = await getJson<{ sites: SiteHealth[] }>(`${hub.url}/v1/sites`, { headers: { authorization: 'Bearer t0ken' } });
+  const { status, json } = await getJson<{ sites: SiteHealth[] }>(`${hub.url}/v1/sites`, {
+    headers: { authorization: 'Bearer t0ken' },
+  });
   assert.equal(status, 200);
   const { internalDsn: _hidden, ...documented } = INFO('north');
   assert.deepEqual(json.sites[0], { id: 'north', url: north.url, status: 'up', info: documented });
   assert.equal(json.sites[1].id, 'south');
   assert.equal(json.sites[1].status, 'down');
-  assert.deepEqual(json.sites[1].error, { code: 'ERR_SITE_UNREACHABLE', message: 'site south did not answer: connection refused' });
+  assert.deepEqual(json.sites[1].error, {
+    code: 'ERR_SITE_UNREACHABLE',
+    message: 'site south did not answer: connection refused',
+  });
   assert.equal(north.seen[0].headers.authorization, 'Bearer t0ken');
   // Asked again at once: answered from the cache, the site is not probed twice.
   await getJson(`${hub.url}/v1/sites`);
@@ -135,9 +171,12 @@ test('concept search is relayed to the first healthy site with the query string 
   const south = await startStandInSite('south', hangs);
   const east = await startStandInSite('east', hangs);
   const hub = await hubFor(t, [{ id: 'north', url: await refusedUrl() }, south, east]);
-  const { status, json } = await getJson<{ concepts: Array<Record<string, unknown>> }>(`${hub.url}/v1/concepts/search?q=prostate%20cancer&domain=Condition&limit=5`, {
-    headers: { authorization: 'Bearer abc' },
-  });
+  const { status, json } = await getJson<{ concepts: Array<Record<string, unknown>> }>(
+    `${hub.url}/v1/concepts/search?q=prostate%20cancer&domain=Condition&limit=5`,
+    {
+      headers: { authorization: 'Bearer abc' },
+    },
+  );
   assert.equal(status, 200);
   assert.deepEqual(json.concepts, [
     {

@@ -17,7 +17,10 @@ test('count: exact values add up exactly and the row is labelled pooled', () => 
 });
 
 test('a suppressed part makes the pooled value an interval that still holds the truth', () => {
-  const pooled = poolRows({ kind: 'count' }, [row('north', {}, exact(120), exact(300)), row('south', {}, hidden(1, 4), exact(7))]);
+  const pooled = poolRows({ kind: 'count' }, [
+    row('north', {}, exact(120), exact(300)),
+    row('south', {}, hidden(1, 4), exact(7)),
+  ]);
   assert.deepEqual(pooled[0].measures.persons, { value: null, lower: 121, upper: 124, suppressed: true });
   // The other measure of the same row is unaffected.
   assert.deepEqual(pooled[0].measures.events, exact(307));
@@ -61,7 +64,11 @@ test('a number and the same digits as text are different cells', () => {
 
 test('null is its own cell, and a missing dimension is the same cell as null', () => {
   const analysis = { kind: 'crosstab' as const, by: ['age_group' as const] };
-  const pooled = poolRows(analysis, [row('a', { age_group: '40-49' }, exact(1)), row('b', { age_group: null }, exact(2)), row('c', {}, exact(3))]);
+  const pooled = poolRows(analysis, [
+    row('a', { age_group: '40-49' }, exact(1)),
+    row('b', { age_group: null }, exact(2)),
+    row('c', {}, exact(3)),
+  ]);
   assert.deepEqual(
     pooled.map((r) => [r.dims.age_group, r.measures.persons.value]),
     [

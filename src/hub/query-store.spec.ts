@@ -27,11 +27,18 @@ test('at the limit, the query that finished first makes room; running ones are k
   finish(c);
   finish(a);
   store.add(query('d'));
-  assert.equal(codeOf(() => store.get('c')), 'ERR_NOT_FOUND', 'c finished first, so it goes first');
+  assert.equal(
+    codeOf(() => store.get('c')),
+    'ERR_NOT_FOUND',
+    'c finished first, so it goes first',
+  );
   assert.equal(store.get('a'), a);
   assert.equal(store.get('b'), b, 'b is running and must survive');
   store.add(query('e'));
-  assert.equal(codeOf(() => store.get('a')), 'ERR_NOT_FOUND');
+  assert.equal(
+    codeOf(() => store.get('a')),
+    'ERR_NOT_FOUND',
+  );
   assert.equal(store.size, 3);
 });
 
@@ -39,8 +46,14 @@ test('when every held query is running, a new one is refused with ERR_RATE_LIMIT
   const store = new QueryStore(2, 60_000);
   store.add(query('a'));
   store.add(query('b'));
-  assert.equal(codeOf(() => store.add(query('c'))), 'ERR_RATE_LIMITED');
-  assert.equal(codeOf(() => store.get('c')), 'ERR_NOT_FOUND');
+  assert.equal(
+    codeOf(() => store.add(query('c'))),
+    'ERR_RATE_LIMITED',
+  );
+  assert.equal(
+    codeOf(() => store.get('c')),
+    'ERR_NOT_FOUND',
+  );
 });
 
 test('finished queries expire after the TTL; running ones never do', () => {
@@ -54,7 +67,10 @@ test('finished queries expire after the TTL; running ones never do', () => {
   now += 5_000;
   assert.equal(store.get('a'), a, 'still within the TTL');
   now += 1;
-  assert.equal(codeOf(() => store.get('a')), 'ERR_NOT_FOUND');
+  assert.equal(
+    codeOf(() => store.get('a')),
+    'ERR_NOT_FOUND',
+  );
   now += 10_000_000;
   assert.equal(store.get('b'), b);
 });

@@ -29,7 +29,10 @@ export class QueryStore {
     if (this.queries.size >= this.maxQueries) {
       const oldest = this.finished.values().next();
       if (oldest.done) {
-        throw new FedomopError('ERR_RATE_LIMITED', `the hub is already running ${this.maxQueries} queries; try again when one finishes`);
+        throw new FedomopError(
+          'ERR_RATE_LIMITED',
+          `the hub is already running ${this.maxQueries} queries; try again when one finishes`,
+        );
       }
       this.remove(oldest.value);
     }
@@ -44,7 +47,10 @@ export class QueryStore {
     this.expire();
     const query = this.queries.get(id);
     if (!query) {
-      throw new FedomopError('ERR_NOT_FOUND', `no query ${id} (queries are kept in memory for a limited time and not across hub restarts)`);
+      throw new FedomopError(
+        'ERR_NOT_FOUND',
+        `no query ${id} (queries are kept in memory for a limited time and not across hub restarts)`,
+      );
     }
     return query;
   }

@@ -107,7 +107,10 @@ export class Query {
     const frames = [this.siteFrame(site, run)];
     if ([...this.runs.values()].every((r) => SETTLED.has(r.status.state))) {
       const answered = [...this.runs.values()].filter((r) => r.status.state === 'done');
-      const pooled = poolRows(this.analysis, answered.flatMap((r) => r.rows ?? []));
+      const pooled = poolRows(
+        this.analysis,
+        answered.flatMap((r) => r.rows ?? []),
+      );
       // Encoded already; the finished query keeps bytes, not row objects.
       for (const r of answered) r.rows = undefined;
       chunks.push(this.encoder.encode(pooled));

@@ -64,9 +64,13 @@ export class SiteRegistry {
     if (ids === undefined) return this.sites;
     const unknown = ids.filter((id) => !this.byId.has(id));
     if (unknown.length > 0) {
-      throw new FedomopError('ERR_SITE_UNKNOWN', `unknown site ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known: ${this.sites.map((s) => s.id).join(', ')}`, {
-        unknown,
-      });
+      throw new FedomopError(
+        'ERR_SITE_UNKNOWN',
+        `unknown site ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known: ${this.sites.map((s) => s.id).join(', ')}`,
+        {
+          unknown,
+        },
+      );
     }
     if (ids.length === 0) throw new FedomopError('ERR_NO_SITES', 'the query names no sites (omit "sites" to ask all of them)');
     return [...new Set(ids)].map((id) => this.byId.get(id)!);
@@ -103,12 +107,11 @@ export class SiteRegistry {
       const alive = res.status === 401 || res.status === 403;
       return { ...base, status: alive ? 'up' : 'down', error: { code: err.code, message: err.message } };
     } catch (err) {
-      const e =
-        signal.aborted
-          ? new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer /v1/info within ${this.probeTimeoutMs} ms`)
-          : err instanceof SyntaxError || (err as Error).message === 'info is not a JSON object'
-            ? new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad /v1/info answer`)
-            : asSiteError(site.id, err);
+      const e = signal.aborted
+        ? new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer /v1/info within ${this.probeTimeoutMs} ms`)
+        : err instanceof SyntaxError || (err as Error).message === 'info is not a JSON object'
+          ? new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad /v1/info answer`)
+          : asSiteError(site.id, err);
       return { ...base, error: { code: e.code, message: e.message } };
     }
   }

@@ -61,14 +61,21 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
 
   app.get('/healthz', { schema: S.healthz }, async () => ({ status: 'ok' }));
 
-  app.get('/v1/sites', { schema: S.listSites }, async (req) => ({ sites: await ctx.registry.healthAll(req.headers.authorization) }));
+  app.get('/v1/sites', { schema: S.listSites }, async (req) => ({
+    sites: await ctx.registry.healthAll(req.headers.authorization),
+  }));
 
   app.post<{ Body: CreateQueryBody }>('/v1/queries', { schema: S.createQuery }, async (req, reply) => {
     // Validate before any site is contacted: a bad plan costs the sites nothing.
     const plan = parsePlan(req.body.plan);
     const sites = ctx.registry.resolve(req.body.sites);
     const { json, hash } = canonicalPlan(plan);
-    const query = new Query(randomUUID(), hash, plan.analysis, sites.map((s) => s.id));
+    const query = new Query(
+      randomUUID(),
+      hash,
+      plan.analysis,
+      sites.map((s) => s.id),
+    );
     ctx.store.add(query);
     fanOut(ctx.http, query, Buffer.from(json), sites, {
       authorization: req.headers.authorization,
@@ -126,13 +133,21 @@ async function getJson(ctx: HubContext, site: SiteConfig, path: string, authoriz
   const controller = new AbortController();
   const timeoutMs = site.timeoutMs ?? ctx.siteTimeoutMs;
   const timer = setTimeout(
-    () => controller.abort(new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer within ${timeoutMs} ms`, { site: site.id })),
+    () =>
+      controller.abort(
+        new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer within ${timeoutMs} ms`, { site: site.id }),
+      ),
     timeoutMs,
   );
   const headers: Record<string, string> = { accept: 'application/json' };
   if (authorization !== undefined) headers.authorization = authorization;
   try {
-    const res = await ctx.http.request(site.url + path, { method: 'GET', headers, signal: controller.signal, maxBytes: 16 << 20 });
+    const res = await ctx.http.request(site.url + path, {
+      method: 'GET',
+      headers,
+      signal: controller.signal,
+      maxBytes: 16 << 20,
+    });
     if (res.status >= 400) throw relayedError(site.id, res.status, res.body);
     try {
       return JSON.parse(res.body.toString('utf8'));
@@ -152,7 +167,12 @@ function asHttpError(err: unknown): FedomopError {
   const e = err as FastifyError;
   if (e.validation) return new FedomopError('ERR_BAD_REQUEST', e.message, {}, { cause: err });
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new FedomopError('ERR_PLAN_TOO_LARGE', `the request body is over the hub's ${BODY_LIMIT} byte limit`, {}, { cause: err });
+    return new FedomopError(
+      'ERR_PLAN_TOO_LARGE',
+      `the request body is over the hub's ${BODY_LIMIT} byte limit`,
+      {},
+      { cause: err },
+    );
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new FedomopError('ERR_BAD_REQUEST', e.message, {}, { cause: err });

@@ -34,7 +34,10 @@ export function buildHub(options: StartHubOptions): { app: FastifyInstance; conf
   const config = normalizeHubConfig(options);
   const http = new SiteHttp();
   const store = new QueryStore(config.maxQueries, config.queryTtlS * 1000);
-  const registry = new SiteRegistry(config.sites, http, { cacheMs: options.healthCacheMs, probeTimeoutMs: options.probeTimeoutMs });
+  const registry = new SiteRegistry(config.sites, http, {
+    cacheMs: options.healthCacheMs,
+    probeTimeoutMs: options.probeTimeoutMs,
+  });
   const app = Fastify({
     logger: false,
     return503OnClosing: true,
@@ -42,7 +45,13 @@ export function buildHub(options: StartHubOptions): { app: FastifyInstance; conf
     // oversized plan gets the plan module's explanation rather than a bare body-size refusal.
     bodyLimit: BODY_LIMIT,
   });
-  registerRoutes(app, { registry, store, http, siteTimeoutMs: config.siteTimeoutMs, heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS });
+  registerRoutes(app, {
+    registry,
+    store,
+    http,
+    siteTimeoutMs: config.siteTimeoutMs,
+    heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+  });
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (closing ??= (async () => {

@@ -26,7 +26,12 @@ export function relayedError(site: string, status: number, body: Buffer): Fedomo
 export function asSiteError(site: string, err: unknown): FedomopError {
   if (err instanceof FedomopError) return err;
   if ((err as { code?: string } | undefined)?.code === 'ERR_BODY_TOO_LARGE') {
-    return new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site} sent a bad answer: ${(err as Error).message}`, { site }, { cause: err });
+    return new FedomopError(
+      'ERR_SITE_BAD_RESPONSE',
+      `site ${site} sent a bad answer: ${(err as Error).message}`,
+      { site },
+      { cause: err },
+    );
   }
   return new FedomopError('ERR_SITE_UNREACHABLE', `site ${site} did not answer: ${networkReason(err)}`, { site }, { cause: err });
 }

@@ -75,7 +75,13 @@ export class SiteHttp {
         req.on('error', (err: NodeJS.ErrnoException) => {
           // A keep-alive socket the site closed while idle fails on first use, before any answer. Every
           // call the hub makes is read-only, so one retry on a fresh connection is safe.
-          if (!responded && mayRetry && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !init.signal.aborted) {
+          if (
+            !responded &&
+            mayRetry &&
+            req.reusedSocket &&
+            (err.code === 'ECONNRESET' || err.code === 'EPIPE') &&
+            !init.signal.aborted
+          ) {
             attempt(false);
             return;
           }

@@ -17,6 +17,8 @@ export function sendEvents(query: Query, reply: FastifyReply, lastEventId: strin
     'x-accel-buffering': 'no',
   });
   const after = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : 0;
+  // Assigned after subscribing (a finished query replays and ends synchronously, needing no timer).
+  // eslint-disable-next-line prefer-const
   let heartbeat: NodeJS.Timeout | undefined;
   const unsubscribe = query.subscribeEvents((text, end) => {
     // The socket may be gone before its 'close' event has unsubscribed us.

@@ -38,8 +38,18 @@ export interface StandInSite {
 export const exact = (n: number) => ({ value: n, lower: n, upper: n, suppressed: false });
 export const hidden = (lower: number, upper: number) => ({ value: null, lower, upper, suppressed: true });
 
-export function arrowAnswer(site: string, analysis: Analysis, rows: ResultRow[], metadata: Record<string, string> = {}): Uint8Array {
-  const schema = resultSchema(analysis, { [META.site]: site, [META.cdmVersion]: '5.4', [META.vocabularyVersion]: 'v5.0 TEST', ...metadata });
+export function arrowAnswer(
+  site: string,
+  analysis: Analysis,
+  rows: ResultRow[],
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  const schema = resultSchema(analysis, {
+    [META.site]: site,
+    [META.cdmVersion]: '5.4',
+    [META.vocabularyVersion]: 'v5.0 TEST',
+    ...metadata,
+  });
   return streamBytes(schema, [batchFromRows(schema, rows)]);
 }
 
@@ -47,7 +57,12 @@ export function arrowAnswer(site: string, analysis: Analysis, rows: ResultRow[],
 export const answers =
   (rows: Array<Omit<ResultRow, 'site'>>, metadata?: Record<string, string>): Execute =>
   ({ site, plan, res }) => {
-    const bytes = arrowAnswer(site, plan.analysis, rows.map((r) => ({ ...r, site })), metadata);
+    const bytes = arrowAnswer(
+      site,
+      plan.analysis,
+      rows.map((r) => ({ ...r, site })),
+      metadata,
+    );
     res.writeHead(200, { 'content-type': 'application/vnd.apache.arrow.stream' });
     res.end(bytes);
   };
@@ -111,7 +126,15 @@ export async function startStandInSite(id: string, execute: Execute): Promise<St
         res.end(JSON.stringify(INFO(id)));
       } else if (path.startsWith('/v1/concepts/search')) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        const concept = { conceptId: 4112853, name: `asked ${id} for ${path}`, domain: 'Condition', vocabulary: 'SNOMED', standard: true, code: '372064008', extra: 1 };
+        const concept = {
+          conceptId: 4112853,
+          name: `asked ${id} for ${path}`,
+          domain: 'Condition',
+          vocabulary: 'SNOMED',
+          standard: true,
+          code: '372064008',
+          extra: 1,
+        };
         res.end(JSON.stringify({ concepts: [concept] }));
       } else if (path === '/v1/execute' && req.method === 'POST') {
         res.on('close', () => {

@@ -16,13 +16,6 @@ export { renderResult } from './result-view.js';
 export { toDanfo } from './to-danfo.js';
 export { HubClient } from '../client/index.js';
 export { FedomopError } from '../errors.js';
-export type {
-  FederatedResult,
-  HubSite,
-  PlainRow,
-  ProgressSnapshot,
-  QueryStatus,
-  SiteFailure,
-} from '../client/index.js';
+export type { FederatedResult, HubSite, PlainRow, ProgressSnapshot, QueryStatus, SiteFailure } from '../client/index.js';
 export type { Plan } from '../plan/types.js';
 export type { ResultRow } from '../arrow/result-schema.js';

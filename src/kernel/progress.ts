@@ -23,7 +23,9 @@ export interface ProgressView {
 
 export function progressView(label: string, log: (line: string) => void = console.log): ProgressView {
   const kernel = jupyterKernel();
-  return kernel ? new NotebookProgress(new LiveDisplay(kernel, `fedomop-progress-${crypto.randomUUID()}`), label) : new ConsoleProgress(label, log);
+  return kernel
+    ? new NotebookProgress(new LiveDisplay(kernel, `fedomop-progress-${crypto.randomUUID()}`), label)
+    : new ConsoleProgress(label, log);
 }
 
 class NotebookProgress implements ProgressView {
@@ -78,10 +80,11 @@ export function renderProgress(label: string, snapshot: ProgressSnapshot, elapse
   const rows = entries
     .map(([site, s]) => `<tr><td>${STATE_MARK[s.state]}</td><td>${esc(site)}</td><td>${esc(siteSummary(s))}</td></tr>`)
     .join('');
-  const html =
-    `<div class="fedomop-progress"><div><b>${esc(headline)}</b></div>` +
-    `<table><tbody>${rows}</tbody></table></div>`;
-  const text = `${headline}\n${textTable(['', 'site', 'state'], entries.map(([site, s]) => [STATE_MARK[s.state], site, siteSummary(s)]))}`;
+  const html = `<div class="fedomop-progress"><div><b>${esc(headline)}</b></div>` + `<table><tbody>${rows}</tbody></table></div>`;
+  const text = `${headline}\n${textTable(
+    ['', 'site', 'state'],
+    entries.map(([site, s]) => [STATE_MARK[s.state], site, siteSummary(s)]),
+  )}`;
   return { 'text/html': html, 'text/plain': text };
 }
 

@@ -38,7 +38,9 @@ test('result view: withheld cells as intervals with a title, pooled row last and
 test('result view: text from the hub is escaped (site ids, error messages)', () => {
   const evil = '<img src=x onerror=alert(1)>';
   const r = result({ [evil]: [row(evil, exact(9))] }, [row('pooled', exact(9))], {
-    sites: { south: { state: 'failed', error: { code: 'ERR_SITE_ERROR', message: `<script>alert("x")</script>`, site: 'south' } } },
+    sites: {
+      south: { state: 'failed', error: { code: 'ERR_SITE_ERROR', message: `<script>alert("x")</script>`, site: 'south' } },
+    },
   });
   const html = renderHtml(r);
   assert.ok(!html.includes('<img'), 'no raw tag from a site id');
@@ -48,11 +50,15 @@ test('result view: text from the hub is escaped (site ids, error messages)', () 
 });
 
 test('progress view: one row per site with its state, and a finished headline', () => {
-  const bundle = renderProgress('count query', {
-    queryId: 'q7',
-    done: true,
-    sites: { north: { state: 'done', rows: 1, elapsedMs: 12 }, south: { state: 'timeout' } },
-  }, 1234);
+  const bundle = renderProgress(
+    'count query',
+    {
+      queryId: 'q7',
+      done: true,
+      sites: { north: { state: 'done', rows: 1, elapsedMs: 12 }, south: { state: 'timeout' } },
+    },
+    1234,
+  );
   assert.match(String(bundle['text/plain']), /count query: finished in 1\.2 s/);
   assert.match(String(bundle['text/plain']), /north\s+done · 1 row · 12 ms/);
   assert.match(String(bundle['text/html']), /<td>south<\/td><td>timeout<\/td>/);

@@ -40,7 +40,9 @@ export function renderResult(result: FederatedResult): MediaBundle {
     cells(row)
       .map((c, i) => {
         const align = i >= 1 + dims.length ? ' style="text-align:right"' : '';
-        const body = c.suppressed ? `<span class="fedomop-suppressed" title="${esc(SUPPRESSED_TITLE)}">${esc(c.text)}</span>` : esc(c.text);
+        const body = c.suppressed
+          ? `<span class="fedomop-suppressed" title="${esc(SUPPRESSED_TITLE)}">${esc(c.text)}</span>`
+          : esc(c.text);
         return `<td${align}>${body}</td>`;
       })
       .join('') +

@@ -4,6 +4,6 @@ import { connectionPlugin } from './connection/plugin.js';
 import { notebookBridgePlugin } from './notebook-bridge/plugin.js';
 import { queryPanelPlugin } from './query-panel/plugin.js';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [connectionPlugin, queryPanelPlugin, notebookBridgePlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [connectionPlugin, queryPanelPlugin, notebookBridgePlugin];
 
 export default plugins;

@@ -60,5 +60,5 @@ export interface IQueryPanels {
 
 export const IQueryPanels = new Token<IQueryPanels>(
   'fedomop:IQueryPanels',
-  "The open federated query panels and the query each one holds, for the notebook bridge.",
+  'The open federated query panels and the query each one holds, for the notebook bridge.',
 );

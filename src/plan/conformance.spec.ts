@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { FedomopError } from '../errors.js';
 import { parsePlan, validatePlan } from './validate.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
-const ROOT = process.env.FEDOMOP_CIRCE_CONFORMANCE ?? fileURLToPath(new URL('../../../shared/conformance/circe/', import.meta.url));
+const ROOT =
+  process.env.FEDOMOP_CIRCE_CONFORMANCE ?? fileURLToPath(new URL('../../../shared/conformance/circe/', import.meta.url));
 const available = existsSync(`${ROOT}/manifest.json`);
 const skip = available ? false : `circe conformance data not found at ${ROOT}`;
 
@@ -124,7 +125,9 @@ for (const c of manifest) {
 }
 
 test('the firstOccurrence expression as shipped (no criteria) is a mistake, not an unsupported feature', { skip }, () => {
-  const expression = JSON.parse(readFileSync(`${ROOT}/cohortgeneration/firstOccurrence/firstOccurrenceTestExpression.json`, 'utf8'));
+  const expression = JSON.parse(
+    readFileSync(`${ROOT}/cohortgeneration/firstOccurrence/firstOccurrenceTestExpression.json`, 'utf8'),
+  );
   const r = validatePlan({ version: 1, cohort: expression, analysis: { kind: 'count' } });
   assert.ok(!r.ok && r.code === 'ERR_PLAN_INVALID');
   assert.equal(r.problems[0].path, 'cohort.PrimaryCriteria.CriteriaList');

@@ -13,7 +13,7 @@ import { CRITERION_DOMAINS, CROSSTAB_DIMENSIONS } from './types.js';
 import { validatePlan } from './validate.js';
 import { RANGE_OPS } from './validate-ranges.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const SPEC = new URL('../../spec/', import.meta.url);
 const readJson = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8'));
@@ -218,7 +218,10 @@ test('the schema accepts every randomly mutated plan the validator accepts (3,00
   for (let i = 0; i < 3000; i++) {
     const plan = mutate(valid[i % valid.length].plan, rand);
     if (validatePlan(plan).ok) {
-      assert.ok(schemaAccepts(plan), `mutation ${i} passes the validator but not the schema: ${ajvErrors()}\n${JSON.stringify(plan)}`);
+      assert.ok(
+        schemaAccepts(plan),
+        `mutation ${i} passes the validator but not the schema: ${ajvErrors()}\n${JSON.stringify(plan)}`,
+      );
     }
   }
 });

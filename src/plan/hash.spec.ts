@@ -4,13 +4,15 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, planHash } from './hash.js';
 import type { Plan } from './types.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 function plan(): Json {
   return {
     version: 1,
     cohort: {
-      ConceptSets: [{ id: 0, name: 'Lung cancer', expression: { items: [{ concept: { CONCEPT_ID: 443388 }, includeDescendants: true }] } }],
+      ConceptSets: [
+        { id: 0, name: 'Lung cancer', expression: { items: [{ concept: { CONCEPT_ID: 443388 }, includeDescendants: true }] } },
+      ],
       PrimaryCriteria: {
         CriteriaList: [{ ConditionOccurrence: { CodesetId: 0, Age: { Value: 50, Op: 'gte' } } }],
         PrimaryCriteriaLimit: { Type: 'First' },

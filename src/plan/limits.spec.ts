@@ -4,7 +4,7 @@ import { ERROR_STATUS, FedomopError } from '../errors.js';
 import { jsonStringBytes } from './json-scan.js';
 import { PLAN_LIMITS, parsePlan, validatePlan, validatePlanText } from './index.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 function basePlan(): Json {
   return {
@@ -155,7 +155,9 @@ test('strings and field names longer than 2,000 characters are refused at their 
 
 test('problems are capped at 100 with a note on how many more there were', () => {
   const p = basePlan();
-  p.cohort.PrimaryCriteria.CriteriaList[0].ConditionOccurrence.Gender = Array.from({ length: 150 }, () => ({ CONCEPT_ID: 'male' }));
+  p.cohort.PrimaryCriteria.CriteriaList[0].ConditionOccurrence.Gender = Array.from({ length: 150 }, () => ({
+    CONCEPT_ID: 'male',
+  }));
   const problems = problemsOf(p);
   assert.equal(problems.length, 101);
   assert.deepEqual(problems[100], { path: '', message: '50 further problem(s) not listed' });

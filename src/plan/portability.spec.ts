@@ -17,36 +17,46 @@ test('plan modules import only each other and ../errors.js', () => {
   assert.ok(modules.includes('validate.js') && modules.includes('hash.js'));
   for (const file of modules) {
     const source = readFileSync(new URL(file, HERE), 'utf8');
-    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:(?:import|export)\b[^'"]*?from\s*|import\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:(?:import|export)\b[^'"]*?from\s*|import\s*)['"]([^'"]+)['"]/g)].map(
+      (m) => m[1],
+    );
     for (const s of specifiers) {
       assert.ok(/^\.\/[\w-]+\.js$/.test(s) || s === '../errors.js', `${file} imports ${s}`);
     }
-    assert.doesNotMatch(source, /\brequire\(|\bprocess\.|\bBuffer\b|import\(/, `${file} uses a Node-only global or dynamic import`);
+    assert.doesNotMatch(
+      source,
+      /\brequire\(|\bprocess\.|\bBuffer\b|import\(/,
+      `${file} uses a Node-only global or dynamic import`,
+    );
   }
 });
 
 const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
 
-test('validation and hashing give the same answers in Deno', { skip: existsSync(deno) ? false : `no Deno at ${deno}` }, async () => {
-  const plan = {
-    version: 1,
-    cohort: {
-      ConceptSets: [{ id: 0, expression: { items: [{ concept: { CONCEPT_ID: 4163261 } }] } }],
-      PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }] },
-    },
-    analysis: { kind: 'crosstab', by: ['gender'] },
-  };
-  const bad = { ...plan, analysis: { kind: 'km' } };
-  const index = new URL('index.js', HERE).href;
-  const script = `
+test(
+  'validation and hashing give the same answers in Deno',
+  { skip: existsSync(deno) ? false : `no Deno at ${deno}` },
+  async () => {
+    const plan = {
+      version: 1,
+      cohort: {
+        ConceptSets: [{ id: 0, expression: { items: [{ concept: { CONCEPT_ID: 4163261 } }] } }],
+        PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }] },
+      },
+      analysis: { kind: 'crosstab', by: ['gender'] },
+    };
+    const bad = { ...plan, analysis: { kind: 'km' } };
+    const index = new URL('index.js', HERE).href;
+    const script = `
     import { validatePlan, planHash } from ${JSON.stringify(index)};
     const good = validatePlan(${JSON.stringify(plan)});
     const bad = validatePlan(${JSON.stringify(bad)});
     console.log(JSON.stringify({ ok: good.ok, hash: good.ok ? await planHash(good.plan) : null, bad }));`;
-  const out = execFileSync(deno, ['eval', '--quiet', script], { encoding: 'utf8', timeout: 60_000 });
-  const got = JSON.parse(out.trim().split('\n').pop()!);
-  const local = validatePlan(plan);
-  assert.ok(local.ok && got.ok);
-  assert.equal(got.hash, await planHash(local.plan));
-  assert.deepEqual(got.bad, validatePlan(bad));
-});
+    const out = execFileSync(deno, ['eval', '--quiet', script], { encoding: 'utf8', timeout: 60_000 });
+    const got = JSON.parse(out.trim().split('\n').pop()!);
+    const local = validatePlan(plan);
+    assert.ok(local.ok && got.ok);
+    assert.equal(got.hash, await planHash(local.plan));
+    assert.deepEqual(got.bad, validatePlan(bad));
+  },
+);

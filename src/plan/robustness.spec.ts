@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { FedomopError } from '../errors.js';
 import { parsePlan, validatePlan, validatePlanText, type ValidationResult } from './index.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** mulberry32: small and seeded, so a failure replays exactly. */
 function prng(seed: number): () => number {
@@ -34,7 +34,18 @@ const STRINGS = [
   '', 'count', 'crosstab', 'gender', 'First', 'all', 'bt', '!eq', '2020-02-29', '2021-13-01', 'é😀', '\u0000', 'x'.repeat(2500),
 ];
 const NUMBERS = [0, -0, 1, -1, 1.5, 2 ** 31, 2 ** 53 + 2, Number.MAX_VALUE, NaN, Infinity, -Infinity, 1e-300];
-const ODDITIES = [undefined, () => 1, Symbol('s'), 10n, new Date(0), new Map(), new Set([1]), /re/, new Uint8Array(2), Object.create(null)];
+const ODDITIES = [
+  undefined,
+  () => 1,
+  Symbol('s'),
+  10n,
+  new Date(0),
+  new Map(),
+  new Set([1]),
+  /re/,
+  new Uint8Array(2),
+  Object.create(null),
+];
 
 function randomValue(rand: () => number, depth: number): Json {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -54,7 +65,12 @@ function randomValue(rand: () => number, depth: number): Json {
   const obj: Json = rand() < 0.1 ? Object.create(null) : {};
   const n = Math.floor(rand() * 6);
   for (let i = 0; i < n; i++)
-    Object.defineProperty(obj, pick(KEYS), { value: randomValue(rand, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(obj, pick(KEYS), {
+      value: randomValue(rand, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return obj;
 }
 
@@ -162,7 +178,10 @@ test('2,000 seeded corruptions of plan text get an answer, never a throw', () =>
     let t = text;
     for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) {
       const at = Math.floor(rand() * t.length);
-      t = rand() < 0.5 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + alphabet[Math.floor(rand() * alphabet.length)] + t.slice(at);
+      t =
+        rand() < 0.5
+          ? t.slice(0, at) + t.slice(at + 1)
+          : t.slice(0, at) + alphabet[Math.floor(rand() * alphabet.length)] + t.slice(at);
     }
     assertWellFormed(validatePlanText(t), `text ${i}: ${t}`);
     parseFailsCleanly(t, `text ${i}`);

@@ -33,7 +33,10 @@ export function presentKeys(o: Obj): string[] {
 export function rejectUnknownKeys(o: Obj, path: string, allowed: readonly string[], problems: ProblemList, what: string): void {
   for (const key of presentKeys(o)) {
     if (allowed.includes(key)) continue;
-    problems.invalid(at(path, key), `unknown field "${key}" in ${what}${didYouMean(key, allowed)} (allowed: ${allowed.join(', ')})`);
+    problems.invalid(
+      at(path, key),
+      `unknown field "${key}" in ${what}${didYouMean(key, allowed)} (allowed: ${allowed.join(', ')})`,
+    );
   }
 }
 
@@ -66,7 +69,13 @@ export interface IntegerRule {
   max?: number;
 }
 
-export function readInteger(v: unknown, path: string, problems: ProblemList, what: string, rule: IntegerRule = {}): number | undefined {
+export function readInteger(
+  v: unknown,
+  path: string,
+  problems: ProblemList,
+  what: string,
+  rule: IntegerRule = {},
+): number | undefined {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
     problems.invalid(path, `${what} must be a whole number, got ${describe(v)}`);
     return undefined;

@@ -70,12 +70,7 @@ export interface PrimaryCriteria {
   PrimaryCriteriaLimit?: { Type?: LimitType };
 }
 
-export const CRITERION_DOMAINS = [
-  'ConditionOccurrence',
-  'DrugExposure',
-  'Measurement',
-  'ProcedureOccurrence',
-] as const;
+export const CRITERION_DOMAINS = ['ConditionOccurrence', 'DrugExposure', 'Measurement', 'ProcedureOccurrence'] as const;
 export type CriterionDomain = (typeof CRITERION_DOMAINS)[number];
 
 /** Exactly one key, the domain. */

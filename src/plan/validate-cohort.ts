@@ -99,7 +99,12 @@ function checkConceptSetExpression(v: unknown, path: string, problems: ProblemLi
   }
   items.forEach((it, j) => {
     const p = at(itemsPath, j);
-    const item = readObject(it, p, problems, 'a concept set item (like {"concept": {"CONCEPT_ID": 4112853}, "includeDescendants": true})');
+    const item = readObject(
+      it,
+      p,
+      problems,
+      'a concept set item (like {"concept": {"CONCEPT_ID": 4112853}, "includeDescendants": true})',
+    );
     if (!item) return;
     rejectUnknownKeys(item, p, ITEM_FIELDS, problems, 'a concept set item');
     const conceptPath = at(p, 'concept');
@@ -126,7 +131,8 @@ function checkNeutralFields(cohort: Record<string, unknown>, path: string, probl
   if (additional !== undefined && additional !== null) {
     if (!isPlainObject(additional))
       problems.invalid(acPath, `AdditionalCriteria must be a criteria group or null, got ${describe(additional)}`);
-    else if (!isEmptyCriteriaGroup(additional)) problems.unsupported(acPath, refuse('additional criteria ("restrict initial events") are'));
+    else if (!isEmptyCriteriaGroup(additional))
+      problems.unsupported(acPath, refuse('additional criteria ("restrict initial events") are'));
   }
 
   // circe-be applies QualifiedLimit only when AdditionalCriteria is present, and ExpressionLimit
@@ -153,7 +159,11 @@ function checkNeutralFields(cohort: Record<string, unknown>, path: string, probl
   const esPath = at(path, 'EndStrategy');
   if (end !== undefined && end !== null) {
     if (!isPlainObject(end)) problems.invalid(esPath, `EndStrategy must be an object or null, got ${describe(end)}`);
-    else problems.unsupported(esPath, refuse(`end strategies${presentKeys(end).length ? ` (${listOf(presentKeys(end))})` : ''} are`));
+    else
+      problems.unsupported(
+        esPath,
+        refuse(`end strategies${presentKeys(end).length ? ` (${listOf(presentKeys(end))})` : ''} are`),
+      );
   }
 
   checkCollapseSettings(own(cohort, 'CollapseSettings'), at(path, 'CollapseSettings'), problems);
@@ -182,7 +192,8 @@ function checkCollapseSettings(v: unknown, path: string, problems: ProblemList):
   if (v === undefined || v === null) return;
   const settings = readObject(v, path, problems, 'CollapseSettings (like {"CollapseType": "ERA", "EraPad": 0})');
   if (!settings) return;
-  if (has(settings, 'CollapseType')) readString(own(settings, 'CollapseType'), at(path, 'CollapseType'), problems, 'CollapseType');
+  if (has(settings, 'CollapseType'))
+    readString(own(settings, 'CollapseType'), at(path, 'CollapseType'), problems, 'CollapseType');
   if (has(settings, 'EraPad'))
     readInteger(own(settings, 'EraPad'), at(path, 'EraPad'), problems, 'EraPad', { min: 0, max: VALUE_BOUNDS.maxWindowDays });
 }

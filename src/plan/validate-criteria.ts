@@ -40,7 +40,10 @@ export function checkPrimaryCriteria(
   } else {
     const list = readArray(own(pc, 'CriteriaList'), listPath, problems, 'CriteriaList');
     if (list && list.length === 0) {
-      problems.invalid(listPath, 'CriteriaList is empty: add at least one criterion, e.g. {"ConditionOccurrence": {"CodesetId": 0}}');
+      problems.invalid(
+        listPath,
+        'CriteriaList is empty: add at least one criterion, e.g. {"ConditionOccurrence": {"CodesetId": 0}}',
+      );
     } else if (list && list.length > limits.maxCriteria) {
       problems.invalid(listPath, `CriteriaList has ${list.length} criteria; the limit is ${limits.maxCriteria}`);
     } else if (list) {
@@ -77,7 +80,10 @@ function checkCriterion(v: unknown, path: string, problems: ProblemList, codeset
     if (isSupportedDomain(domain)) {
       checkDomainCriteria(domain, own(c, domain), p, problems, codesetIds);
     } else if (CIRCE_DOMAINS.includes(domain)) {
-      problems.unsupported(p, `${domain} criteria are not supported by plan v1 yet (supported domains: ${CRITERION_DOMAINS.join(', ')})`);
+      problems.unsupported(
+        p,
+        `${domain} criteria are not supported by plan v1 yet (supported domains: ${CRITERION_DOMAINS.join(', ')})`,
+      );
     } else {
       problems.invalid(
         p,
@@ -134,7 +140,8 @@ function checkAttribute(
       const id = readInteger(value, path, problems, 'CodesetId (the id of one of ConceptSets; omit it to match every concept)');
       if (id === undefined || codesetIds === undefined || codesetIds.has(id)) return;
       const ids = [...codesetIds].sort((a, b) => a - b);
-      const known = ids.length === 0 ? 'there are no concept sets' : `known: ${listOf(ids.slice(0, 20))}${ids.length > 20 ? ', …' : ''}`;
+      const known =
+        ids.length === 0 ? 'there are no concept sets' : `known: ${listOf(ids.slice(0, 20))}${ids.length > 20 ? ', …' : ''}`;
       problems.invalid(path, `CodesetId ${id} does not match any ConceptSets[].id (${known})`);
       return;
     }
@@ -167,6 +174,9 @@ function checkGender(value: unknown, path: string, problems: ProblemList): void 
       problems.invalid(at(p, 'CONCEPT_ID'), 'CONCEPT_ID is required (8507 male, 8532 female)');
       return;
     }
-    readInteger(own(concept, 'CONCEPT_ID'), at(p, 'CONCEPT_ID'), problems, 'CONCEPT_ID', { min: 0, max: VALUE_BOUNDS.maxConceptId });
+    readInteger(own(concept, 'CONCEPT_ID'), at(p, 'CONCEPT_ID'), problems, 'CONCEPT_ID', {
+      min: 0,
+      max: VALUE_BOUNDS.maxConceptId,
+    });
   });
 }

@@ -3,14 +3,18 @@ import assert from 'node:assert/strict';
 import { FedomopError } from '../errors.js';
 import { parsePlan, validatePlan, validatePlanText } from './index.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 function basePlan(): Json {
   return {
     version: 1,
     cohort: {
       ConceptSets: [
-        { id: 0, name: 'Prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
+        {
+          id: 0,
+          name: 'Prostate cancer',
+          expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] },
+        },
         { id: 1, name: 'PSA', expression: { items: [{ concept: { CONCEPT_ID: 3013603 } }] } },
       ],
       PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
@@ -53,7 +57,9 @@ test('a dangling CodesetId names the id and the known concept set ids', () => {
   const p = basePlan();
   criterion(p).CodesetId = 7;
   const r = failure(p);
-  assert.deepEqual(r.problems, [{ path: `${CO}.CodesetId`, message: 'CodesetId 7 does not match any ConceptSets[].id (known: 0, 1)' }]);
+  assert.deepEqual(r.problems, [
+    { path: `${CO}.CodesetId`, message: 'CodesetId 7 does not match any ConceptSets[].id (known: 0, 1)' },
+  ]);
   assert.equal(r.code, 'ERR_PLAN_INVALID');
 });
 
@@ -101,7 +107,10 @@ test('a plan using only Circe features outside the subset is ERR_PLAN_UNSUPPORTE
   assert.equal(r.unsupported, true);
   const err = thrown(() => parsePlan(p));
   assert.equal(err.code, 'ERR_PLAN_UNSUPPORTED');
-  assert.match(err.message, /^cohort\.InclusionRules: inclusion rules \(1: "prior PSA"\) are not supported by plan v1 yet \(supported: /);
+  assert.match(
+    err.message,
+    /^cohort\.InclusionRules: inclusion rules \(1: "prior PSA"\) are not supported by plan v1 yet \(supported: /,
+  );
 });
 
 test('mistakes mixed with unsupported features are ERR_PLAN_INVALID, and the message leads with the mistake', () => {
@@ -140,7 +149,10 @@ test('ExpressionLimit and QualifiedLimit of every type are accepted (the compile
   const emptyGroup = { Type: 'ALL', CriteriaList: [], DemographicCriteriaList: [], Groups: [] };
   assert.ok(withLimits('All', { AdditionalCriteria: emptyGroup, QualifiedLimit: { Type: 'First' } }).ok);
   const bad = withLimits('All', { ExpressionLimit: { Type: 'Sometimes' } });
-  assert.ok(!bad.ok && bad.code === 'ERR_PLAN_INVALID' && bad.problems[0].path === 'cohort.ExpressionLimit.Type', JSON.stringify(bad));
+  assert.ok(
+    !bad.ok && bad.code === 'ERR_PLAN_INVALID' && bad.problems[0].path === 'cohort.ExpressionLimit.Type',
+    JSON.stringify(bad),
+  );
 });
 
 test('CollapseSettings are accepted whatever the era pad, but their types are checked', () => {
@@ -240,7 +252,12 @@ test('undefined members are dropped like JSON.stringify does; holes, functions, 
   bad.cohort.ConceptSets[0].expression.items.push(undefined);
   criterion(bad).Gender = [{ CONCEPT_ID: () => 8507 }];
   const paths = failure(bad).problems.map((x) => x.path);
-  for (const path of [`${CO}.Age.Value`, 'cohort.Title', 'cohort.ConceptSets[0].expression.items[1]', `${CO}.Gender[0].CONCEPT_ID`]) {
+  for (const path of [
+    `${CO}.Age.Value`,
+    'cohort.Title',
+    'cohort.ConceptSets[0].expression.items[1]',
+    `${CO}.Gender[0].CONCEPT_ID`,
+  ]) {
     assert.ok(paths.includes(path), `${path} missing from ${paths.join(' | ')}`);
   }
 });

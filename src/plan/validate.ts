@@ -159,7 +159,8 @@ function checkPlan(input: unknown, problems: ProblemList, limits: PlanLimits): v
     );
   }
 
-  if (!has(input, 'cohort')) problems.invalid('cohort', 'cohort is required: an OHDSI Circe cohort expression, as ATLAS exports it');
+  if (!has(input, 'cohort'))
+    problems.invalid('cohort', 'cohort is required: an OHDSI Circe cohort expression, as ATLAS exports it');
   else checkCohort(own(input, 'cohort'), 'cohort', problems, limits);
 
   if (!has(input, 'analysis'))
@@ -197,7 +198,10 @@ function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
   if (!by) return;
   if (by.length === 0) problems.invalid(byPath, `by is empty: name at least one dimension, ${example}`);
   if (by.length > CROSSTAB_DIMENSIONS.length) {
-    problems.invalid(byPath, `by has ${by.length} entries; there are only ${CROSSTAB_DIMENSIONS.length} dimensions, each usable once`);
+    problems.invalid(
+      byPath,
+      `by has ${by.length} entries; there are only ${CROSSTAB_DIMENSIONS.length} dimensions, each usable once`,
+    );
   }
   const seen = new Map<string, number>();
   by.forEach((d, i) => {
@@ -209,7 +213,8 @@ function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
       return;
     }
     const earlier = seen.get(d);
-    if (earlier !== undefined) problems.invalid(p, `dimension "${d}" is already used at by[${earlier}]; each dimension may appear once`);
+    if (earlier !== undefined)
+      problems.invalid(p, `dimension "${d}" is already used at by[${earlier}]; each dimension may appear once`);
     else seen.set(d, i);
   });
 }

@@ -21,7 +21,15 @@ export interface ConceptInfo {
 }
 
 export const CONCEPT_SEARCH_MAX = 100;
-const COLUMNS = ['concept_id', 'concept_name', 'domain_id', 'vocabulary_id', 'concept_class_id', 'standard_concept', 'concept_code'];
+const COLUMNS = [
+  'concept_id',
+  'concept_name',
+  'domain_id',
+  'vocabulary_id',
+  'concept_class_id',
+  'standard_concept',
+  'concept_code',
+];
 
 function toConcept(r: SqlRow): ConceptInfo {
   return {
@@ -74,7 +82,11 @@ export async function searchConcepts(
 }
 
 export async function conceptById(db: SiteDatabase, id: number): Promise<ConceptInfo> {
-  const query = select({ select: COLUMNS.map((c) => sel(col(`c.${c}`), c)), from: table('concept', 'c'), where: eq(col('c.concept_id'), int(id)) });
+  const query = select({
+    select: COLUMNS.map((c) => sel(col(`c.${c}`), c)),
+    from: table('concept', 'c'),
+    where: eq(col('c.concept_id'), int(id)),
+  });
   const rows = await db.query(compile(query, dialectByName(db.dialect)));
   if (rows.length === 0) throw new FedomopError('ERR_NOT_FOUND', `concept ${id} is not in this site's vocabulary`);
   return toConcept(rows[0]);

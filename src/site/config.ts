@@ -8,7 +8,8 @@ import { parse as parseToml } from 'smol-toml';
 import { MIN_ALLOWED_CELL_COUNT, DEFAULT_POLICY, type DisclosurePolicy } from '../disclosure/index.js';
 import { FedomopError } from '../errors.js';
 
-export type DatabaseConfig = { kind: 'duckdb'; path: string; threads?: number } | { kind: 'postgres'; url: string; schema?: string };
+export type DatabaseConfig =
+  { kind: 'duckdb'; path: string; threads?: number } | { kind: 'postgres'; url: string; schema?: string };
 
 export interface SiteConfig {
   id: string;
@@ -35,7 +36,8 @@ function bad(message: string): never {
 
 function int(value: unknown, name: string, min: number): number {
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) bad(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+    bad(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -43,7 +45,11 @@ function databaseFrom(db: string | undefined, table: Record<string, unknown>): D
   const target = db ?? (table.url as string | undefined) ?? (table.path as string | undefined);
   if (!target) bad('no database: pass --db <file.duckdb or postgres URL> or set [database] path/url in the config');
   if (/^postgres(ql)?:\/\//.test(target)) return { kind: 'postgres', url: target, schema: table.schema as string | undefined };
-  return { kind: 'duckdb', path: target, threads: table.threads === undefined ? undefined : int(table.threads, 'database.threads', 1) };
+  return {
+    kind: 'duckdb',
+    path: target,
+    threads: table.threads === undefined ? undefined : int(table.threads, 'database.threads', 1),
+  };
 }
 
 export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
@@ -89,7 +95,11 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
   if (!id) bad(`no site id: pass --id or set [site] id\n${SITE_USAGE}`);
   if (!SITE_ID.test(id)) bad(`site id "${id}" must be lower-case letters, digits, - or _ (and not "pooled")`);
   if (id === 'pooled') bad('site id "pooled" is reserved for pooled results');
-  const minCell = int(f['min-cell-count'] ?? disclosure.min_cell_count ?? DEFAULT_POLICY.minCellCount, 'min cell count', MIN_ALLOWED_CELL_COUNT);
+  const minCell = int(
+    f['min-cell-count'] ?? disclosure.min_cell_count ?? DEFAULT_POLICY.minCellCount,
+    'min cell count',
+    MIN_ALLOWED_CELL_COUNT,
+  );
   return {
     id,
     name: f.name ?? (site.name as string | undefined) ?? id,

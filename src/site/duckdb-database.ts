@@ -3,7 +3,16 @@
  * Each query gets its own connection so concurrent queries run in parallel and one can be
  * interrupted without touching the others.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBType, DOUBLE, INTEGER, BIGINT, VARCHAR, BOOLEAN } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBType,
+  DOUBLE,
+  INTEGER,
+  BIGINT,
+  VARCHAR,
+  BOOLEAN,
+} from '@duckdb/node-api';
 import { access } from 'node:fs/promises';
 import { FedomopError } from '../errors.js';
 import type { CompiledQuery, SqlType } from '../sql/index.js';
@@ -34,7 +43,12 @@ export class DuckDbDatabase implements SiteDatabase {
     try {
       return new DuckDbDatabase(await DuckDBInstance.create(path, options));
     } catch (err) {
-      throw new FedomopError('ERR_CONFIG_INVALID', `cannot open DuckDB file ${path}: ${(err as Error).message}`, {}, { cause: err });
+      throw new FedomopError(
+        'ERR_CONFIG_INVALID',
+        `cannot open DuckDB file ${path}: ${(err as Error).message}`,
+        {},
+        { cause: err },
+      );
     }
   }
 
@@ -49,7 +63,12 @@ export class DuckDbDatabase implements SiteDatabase {
       return reader.getRowObjectsJS() as SqlRow[];
     } catch (err) {
       if (signal?.aborted) throw cancelled(err);
-      throw new FedomopError('ERR_QUERY_FAILED', `the site database could not run the query: ${(err as Error).message}`, {}, { cause: err });
+      throw new FedomopError(
+        'ERR_QUERY_FAILED',
+        `the site database could not run the query: ${(err as Error).message}`,
+        {},
+        { cause: err },
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
       conn.closeSync();

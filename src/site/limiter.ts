@@ -16,7 +16,10 @@ export class QueryLimiter {
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.maxRunning) {
       if (this.waiting.length >= this.maxWaiting) {
-        throw new FedomopError('ERR_RATE_LIMITED', `the site is busy (${this.running} queries running, ${this.waiting.length} waiting); try again shortly`);
+        throw new FedomopError(
+          'ERR_RATE_LIMITED',
+          `the site is busy (${this.running} queries running, ${this.waiting.length} waiting); try again shortly`,
+        );
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

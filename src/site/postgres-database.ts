@@ -18,7 +18,8 @@ export class PostgresDatabase implements SiteDatabase {
   ) {}
 
   static async open(url: string, schema?: string): Promise<PostgresDatabase> {
-    if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new FedomopError('ERR_CONFIG_INVALID', `bad schema name "${schema}"`);
+    if (schema !== undefined && !SCHEMA_NAME.test(schema))
+      throw new FedomopError('ERR_CONFIG_INVALID', `bad schema name "${schema}"`);
     const pool = new pg.Pool({ connectionString: url, max: 8 });
     pool.on('error', () => {}); // idle client errors surface on the next query instead of crashing the site
     try {
@@ -49,7 +50,12 @@ export class PostgresDatabase implements SiteDatabase {
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if (signal?.aborted) throw new FedomopError('ERR_QUERY_CANCELLED', 'the query was cancelled', {}, { cause: err });
-      throw new FedomopError('ERR_QUERY_FAILED', `the site database could not run the query: ${(err as Error).message}`, {}, { cause: err });
+      throw new FedomopError(
+        'ERR_QUERY_FAILED',
+        `the site database could not run the query: ${(err as Error).message}`,
+        {},
+        { cause: err },
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
       client.release();

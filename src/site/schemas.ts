@@ -7,7 +7,10 @@ export const errorSchema = {
       properties: {
         code: { type: 'string' },
         message: { type: 'string' },
-        problems: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        problems: {
+          type: 'array',
+          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
       required: ['code', 'message'],
     },

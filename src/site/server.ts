@@ -38,10 +38,14 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     void reply.status(404).send(toErrorBody(fe));
   });
 
-  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' }, site: { type: 'string' } } } } } }, async () => ({
-    status: 'ok',
-    site: ctx.identity.id,
-  }));
+  app.get(
+    '/healthz',
+    { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' }, site: { type: 'string' } } } } } },
+    async () => ({
+      status: 'ok',
+      site: ctx.identity.id,
+    }),
+  );
 
   app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async () => ({
     site: ctx.identity.id,
@@ -55,7 +59,8 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   }));
 
   app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
-    if (typeof req.body !== 'string') throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
+    if (typeof req.body !== 'string')
+      throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
     const plan = parsePlan(req.body);
     const hash = await planHash(plan);
     // A closed connection (hub cancelled, timed out or died) interrupts the SQL.
@@ -74,7 +79,10 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         .send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
     } catch (err) {
       if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
-        throw new FedomopError('ERR_QUERY_FAILED', `the query ran longer than this site's limit of ${ctx.config.queryTimeoutMs} ms and was stopped`);
+        throw new FedomopError(
+          'ERR_QUERY_FAILED',
+          `the query ran longer than this site's limit of ${ctx.config.queryTimeoutMs} ms and was stopped`,
+        );
       }
       throw err;
     } finally {
@@ -101,7 +109,8 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   );
 
   app.get<{ Params: { id: string } }>('/v1/concepts/:id', { schema: { response: { 200: conceptSchema } } }, async (req) => {
-    if (!/^\d{1,12}$/.test(req.params.id)) throw new FedomopError('ERR_BAD_REQUEST', `concept id must be a positive integer, got "${req.params.id}"`);
+    if (!/^\d{1,12}$/.test(req.params.id))
+      throw new FedomopError('ERR_BAD_REQUEST', `concept id must be a positive integer, got "${req.params.id}"`);
     return conceptById(ctx.db, Number(req.params.id));
   });
 
@@ -111,9 +120,12 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 function toFedomopError(err: FastifyError | FedomopError): FedomopError {
   if (err instanceof FedomopError) return err;
   const code = (err as FastifyError).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new FedomopError('ERR_PLAN_TOO_LARGE', `the plan is larger than ${PLAN_LIMITS.maxPlanTextBytes} bytes`);
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new FedomopError('ERR_PLAN_INVALID', 'the request body is empty: send a plan');
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return new FedomopError('ERR_PLAN_TOO_LARGE', `the plan is larger than ${PLAN_LIMITS.maxPlanTextBytes} bytes`);
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new FedomopError('ERR_PLAN_INVALID', 'the request body is empty: send a plan');
   if (typeof err.statusCode === 'number' && err.statusCode < 500) return new FedomopError('ERR_BAD_REQUEST', err.message);
   return new FedomopError('ERR_INTERNAL', 'internal error at the site (details are in the site log)');
 }

@@ -39,7 +39,12 @@ async function readIdentity(db: SiteDatabase, config: SiteConfig): Promise<SiteI
 }
 
 export async function startSite(config: SiteConfig): Promise<RunningSite> {
-  const listen = planListen('site', { host: config.host, port: config.port, devInsecure: config.devInsecure, authConfigured: false });
+  const listen = planListen('site', {
+    host: config.host,
+    port: config.port,
+    devInsecure: config.devInsecure,
+    authConfigured: false,
+  });
   const db = await openDatabase(config);
   const identity = await readIdentity(db, config);
   const app = buildSiteServer({ config, db, identity });
@@ -47,7 +52,10 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
     await db.close();
-    throw new FedomopError('ERR_CONFIG_INVALID', `site ${config.id} cannot listen on ${listen.host}:${listen.port}: ${(err as Error).message}`);
+    throw new FedomopError(
+      'ERR_CONFIG_INVALID',
+      `site ${config.id} cannot listen on ${listen.host}:${listen.port}: ${(err as Error).message}`,
+    );
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : listen.port;

@@ -27,7 +27,9 @@ const freeze = <T>(node: T): T => Object.freeze(node);
 
 export const col = (ref: string): ColumnNode => {
   const dot = ref.indexOf('.');
-  return dot < 0 ? freeze({ kind: 'column', name: ref }) : freeze({ kind: 'column', table: ref.slice(0, dot), name: ref.slice(dot + 1) });
+  return dot < 0
+    ? freeze({ kind: 'column', name: ref })
+    : freeze({ kind: 'column', table: ref.slice(0, dot), name: ref.slice(dot + 1) });
 };
 export const param = (value: ParamNode['value'], type: SqlType): ParamNode => freeze({ kind: 'param', value, type });
 export const int = (value: number): ParamNode => param(value, 'integer');
@@ -40,7 +42,8 @@ export const gte = (l: Expr, r: Expr) => bin('>=', l, r);
 export const not = (operand: Expr): Expr => freeze({ kind: 'not', operand });
 export const isNull = (operand: Expr, negated = false): Expr => freeze({ kind: 'isNull', operand, negated });
 export const inList = (operand: Expr, list: Expr[], negated = false): Expr => freeze({ kind: 'inList', operand, list, negated });
-export const inQuery = (operand: Expr, query: QueryNode, negated = false): Expr => freeze({ kind: 'inQuery', operand, query, negated });
+export const inQuery = (operand: Expr, query: QueryNode, negated = false): Expr =>
+  freeze({ kind: 'inQuery', operand, query, negated });
 export const between = (operand: Expr, low: Expr, high: Expr, negated = false): Expr =>
   freeze({ kind: 'between', operand, low, high, negated });
 

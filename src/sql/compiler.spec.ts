@@ -52,7 +52,9 @@ test('the pinned DuckDB query runs and binds its parameters', async () => {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   await conn.run(`CREATE TABLE person (gender_concept_id INTEGER, note VARCHAR)`);
-  await conn.run(`INSERT INTO person VALUES (8507, '50%_o''k'), (8507, '50abc_o''k'), (8507, 'x50_o''k'), (8532, '50x_o''k'), (0, '50%_o''k')`);
+  await conn.run(
+    `INSERT INTO person VALUES (8507, '50%_o''k'), (8507, '50abc_o''k'), (8507, 'x50_o''k'), (8532, '50x_o''k'), (0, '50%_o''k')`,
+  );
   const c = compile(query, duckdbDialect);
   const rows = (await conn.runAndReadAll(c.sql, c.parameters as never)).getRowObjectsJS();
   // the LIKE pattern's % and _ are wildcards here (the caller did not escape them): 8532's '50x_o'k' matches too

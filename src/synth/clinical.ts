@@ -19,12 +19,26 @@ const EHR = C.ehr;
 
 /** Non-cancer conditions and their share of ordinary condition rows. */
 const COMMON_CONDITIONS: readonly (readonly [number, number])[] = [
-  [320128, 22], [201826, 12], [432867, 10], [80180, 10], [40481087, 10], [317576, 7],
-  [260139, 7], [255573, 6], [4112343, 6], [81151, 4], [372328, 3], [192671, 3],
+  [320128, 22],
+  [201826, 12],
+  [432867, 10],
+  [80180, 10],
+  [40481087, 10],
+  [317576, 7],
+  [260139, 7],
+  [255573, 6],
+  [4112343, 6],
+  [81151, 4],
+  [372328, 3],
+  [192671, 3],
 ];
 
 const COMMON_PROCEDURES: readonly (readonly [number, number])[] = [
-  [C.sutureWound, 30], [C.abdominalUltrasound, 30], [C.colonoscopy, 22], [C.sigmoidoscopy, 12], [C.bronchoscopy, 6],
+  [C.sutureWound, 30],
+  [C.abdominalUltrasound, 30],
+  [C.colonoscopy, 22],
+  [C.sigmoidoscopy, 12],
+  [C.bronchoscopy, 6],
 ];
 
 const ids = (rows: readonly (readonly [number, number])[]) => rows.map(([id, w]) => [String(id), w] as const);
@@ -36,7 +50,11 @@ const eventId = (cap: number, n: string) => `(pid - 1) * ${cap} + ${n} + 1`;
 const TIME_COLUMNS = 'pid, obs_start, p1_days, gap, dx_off, observed';
 
 export function visitSql(cap: number): string {
-  const kind = pick('u_kind', [[`${C.outpatient}`, 75], [`${C.inpatient}`, 15], [`${C.emergency}`, 10]]);
+  const kind = pick('u_kind', [
+    [`${C.outpatient}`, 75],
+    [`${C.inpatient}`, 15],
+    [`${C.emergency}`, 10],
+  ]);
   return `WITH rows AS (
   SELECT ${TIME_COLUMNS}, k, visit_off(pid, k, dx_off, observed) AS off,
     rnd(pid, ${SALT.visitKind}, k) AS u_kind, rnd(pid, ${SALT.visitStay}, k) AS u_stay
@@ -112,7 +130,11 @@ export function drugSql(cap: number): string {
     least(period_end, day + (CASE
       WHEN kind <= 2 THEN 30
       WHEN kind = ${METFORMIN_KIND} THEN CASE WHEN u_supply < 0.5 THEN 30 ELSE 90 END
-      ELSE ${pick('u_supply', [['7', 50], ['14', 30], ['30', 20]])}
+      ELSE ${pick('u_supply', [
+        ['7', 50],
+        ['14', 30],
+        ['30', 20],
+      ])}
     END - 1)) AS end_day
   FROM chosen
 )

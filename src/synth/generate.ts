@@ -109,9 +109,7 @@ export async function generateSite(options: SynthOptions): Promise<SynthReport> 
       if (!steps.some(([t]) => t === table)) await conn.run(createTableSql(table, { idType }));
     }
     for (const sql of vocabularyStatements()) await conn.run(sql);
-    await conn.run(
-      contextSql({ persons: opts.persons, profile: opts.profile, eventsPerPerson: opts.eventsPerPerson, cap }),
-    );
+    await conn.run(contextSql({ persons: opts.persons, profile: opts.profile, eventsPerPerson: opts.eventsPerPerson, cap }));
     for (const [table, select] of steps) {
       await createFor(conn, table, select, idType, opts.writable === true);
       await conn.run(`INSERT INTO ${table} BY NAME ${select}`);

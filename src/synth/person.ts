@@ -108,13 +108,28 @@ WITH draws AS (
   FROM periods
 )
 SELECT pid, gender, age_end, 2024 - age_end AS birth_year, birth_month, birth_day, birth_date,
-  ${pick('u_race', [[`${CONCEPT.white}`, 85], [`${CONCEPT.asian}`, 5], [`${CONCEPT.black}`, 3], ['0', 7]])} AS race,
-  ${pick('u_eth', [[`${CONCEPT.notHispanic}`, 95], [`${CONCEPT.hispanic}`, 5]])} AS ethnicity,
+  ${pick('u_race', [
+    [`${CONCEPT.white}`, 85],
+    [`${CONCEPT.asian}`, 5],
+    [`${CONCEPT.black}`, 3],
+    ['0', 7],
+  ])} AS race,
+  ${pick('u_eth', [
+    [`${CONCEPT.notHispanic}`, 95],
+    [`${CONCEPT.hispanic}`, 5],
+  ])} AS ethnicity,
   cancer,
   CASE cancer
-    WHEN ${CANCER.prostate} THEN ${pick('u_subtype', [[`${CONCEPT.prostatePrimary}`, 70], [`${CONCEPT.prostateTumor}`, 20], [`${CONCEPT.prostateCarcinoma}`, 10]])}
+    WHEN ${CANCER.prostate} THEN ${pick('u_subtype', [
+      [`${CONCEPT.prostatePrimary}`, 70],
+      [`${CONCEPT.prostateTumor}`, 20],
+      [`${CONCEPT.prostateCarcinoma}`, 10],
+    ])}
     WHEN ${CANCER.breast} THEN ${CONCEPT.breastTumor}
-    WHEN ${CANCER.lung} THEN ${pick('u_subtype', [[`${CONCEPT.lungTumor}`, 60], [`${CONCEPT.nsclc}`, 40]])}
+    WHEN ${CANCER.lung} THEN ${pick('u_subtype', [
+      [`${CONCEPT.lungTumor}`, 60],
+      [`${CONCEPT.nsclc}`, 40],
+    ])}
   END AS dx_concept,
   dx_off, obs_day(obs_start, p1_days, p1_gap, dx_off) AS dx_date,
   dead, obs_start, obs_end, p1_days, p1_gap AS gap, p2_start, observed,
@@ -147,4 +162,3 @@ export function deathSql(): string {
   CASE WHEN cancer > 0 AND rnd(pid, ${SALT.deathCause}, 0) < 0.7 THEN dx_concept END AS cause_concept_id
 FROM synth_ctx WHERE dead`;
 }
-

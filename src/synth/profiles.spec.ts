@@ -27,7 +27,11 @@ before(async () => {
                avg(2024 - year_of_birth) AS mean_age,
                (SELECT count(*) FROM death) / count(*) AS death_share
         FROM person`);
-      stats[profile] = { cancerShare: Number(row.cancer_share), meanAge: Number(row.mean_age), deathShare: Number(row.death_share) };
+      stats[profile] = {
+        cancerShare: Number(row.cancer_share),
+        meanAge: Number(row.mean_age),
+        deathShare: Number(row.death_share),
+      };
     } finally {
       site.close();
     }

@@ -62,8 +62,10 @@ test('observation periods lie in 2005–2024, do not overlap, and start at adult
       AND b.observation_period_start_date <= a.observation_period_end_date`),
     0,
   );
-  assert.ok((await count(`SELECT count(DISTINCT person_id) FROM observation_period WHERE observation_period_id % 2 = 0`)) > 100,
-    'some persons have a second period after a gap');
+  assert.ok(
+    (await count(`SELECT count(DISTINCT person_id) FROM observation_period WHERE observation_period_id % 2 = 0`)) > 100,
+    'some persons have a second period after a gap',
+  );
   assert.equal(await count(`SELECT count(DISTINCT person_id) FROM observation_period`), 3000);
   assert.equal(
     await count(`SELECT count(*) FROM observation_period op JOIN person p USING (person_id)
@@ -81,7 +83,10 @@ test('ages at events span young adults to the very old', async () => {
 
 test('death follows birth and every recorded event', async () => {
   assert.ok((await count('SELECT count(*) FROM death')) > 50, 'some persons died');
-  assert.equal(await count(`SELECT count(*) FROM death JOIN person USING (person_id) WHERE death_date <= birth_datetime::DATE`), 0);
+  assert.equal(
+    await count(`SELECT count(*) FROM death JOIN person USING (person_id) WHERE death_date <= birth_datetime::DATE`),
+    0,
+  );
   const late = await count(`
     WITH last_event AS (
       SELECT person_id, max(d) AS d FROM (
@@ -103,7 +108,9 @@ test('gender is male or female, with unknown kept rare', async () => {
 });
 
 test('prostate cancer occurs, and only in males', async () => {
-  assert.ok((await count(`SELECT count(DISTINCT person_id) FROM condition_occurrence WHERE condition_concept_id IN ${PROSTATE}`)) > 50);
+  assert.ok(
+    (await count(`SELECT count(DISTINCT person_id) FROM condition_occurrence WHERE condition_concept_id IN ${PROSTATE}`)) > 50,
+  );
   assert.equal(
     await count(`SELECT count(*) FROM condition_occurrence JOIN person USING (person_id)
       WHERE condition_concept_id IN ${PROSTATE} AND gender_concept_id <> ${CONCEPT.male}`),
@@ -115,7 +122,9 @@ test('breast and lung cancer occur, and most condition rows are not cancer', asy
   const cancer = `(SELECT descendant_concept_id FROM concept_ancestor WHERE ancestor_concept_id = ${CONCEPT.malignantNeoplasm})`;
   assert.ok((await count(`SELECT count(*) FROM condition_occurrence WHERE condition_concept_id = ${CONCEPT.breastTumor}`)) > 0);
   assert.ok(
-    (await count(`SELECT count(*) FROM condition_occurrence WHERE condition_concept_id IN (${CONCEPT.lungTumor}, ${CONCEPT.nsclc})`)) > 0,
+    (await count(
+      `SELECT count(*) FROM condition_occurrence WHERE condition_concept_id IN (${CONCEPT.lungTumor}, ${CONCEPT.nsclc})`,
+    )) > 0,
   );
   const share = Number(await site.value(`SELECT avg((condition_concept_id IN ${cancer})::INT) FROM condition_occurrence`));
   assert.ok(share > 0 && share < 0.15, `cancer share of condition rows: ${share}`);
@@ -165,9 +174,14 @@ test('every event sits on a visit of the same person on the same day', async () 
 
 test('primary keys are unique', async () => {
   for (const [table, id] of [
-    ['person', 'person_id'], ['observation_period', 'observation_period_id'], ['visit_occurrence', 'visit_occurrence_id'],
-    ['condition_occurrence', 'condition_occurrence_id'], ['drug_exposure', 'drug_exposure_id'],
-    ['procedure_occurrence', 'procedure_occurrence_id'], ['measurement', 'measurement_id'], ['death', 'person_id'],
+    ['person', 'person_id'],
+    ['observation_period', 'observation_period_id'],
+    ['visit_occurrence', 'visit_occurrence_id'],
+    ['condition_occurrence', 'condition_occurrence_id'],
+    ['drug_exposure', 'drug_exposure_id'],
+    ['procedure_occurrence', 'procedure_occurrence_id'],
+    ['measurement', 'measurement_id'],
+    ['death', 'person_id'],
   ]) {
     assert.equal(await count(`SELECT count(*) - count(DISTINCT ${id}) FROM ${table}`), 0, `${table}.${id} repeats`);
   }

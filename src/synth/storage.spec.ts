@@ -59,5 +59,8 @@ test('a writable site takes inserts into columns the generator left empty; a lea
 
 test('a NOT NULL column can never be made virtual', () => {
   assert.throws(() => createTableSql('measurement', { virtualColumns: new Set(['measurement_date']) }), /NOT NULL/);
-  assert.match(createTableSql('measurement', { virtualColumns: new Set(['provider_id']) }), /provider_id integer GENERATED ALWAYS AS/);
+  assert.match(
+    createTableSql('measurement', { virtualColumns: new Set(['provider_id']) }),
+    /provider_id integer GENERATED ALWAYS AS/,
+  );
 });

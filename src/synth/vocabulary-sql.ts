@@ -15,8 +15,16 @@ function values(rows: readonly (readonly string[])[]): string {
 
 export function vocabularyStatements(): string[] {
   const concepts = CONCEPTS.map((c) => [
-    lit(c.id), lit(c.name), lit(c.domain), lit(c.vocabulary), lit(c.conceptClass),
-    c.standard ? "'S'" : 'NULL', lit(c.code), VALID_FROM, VALID_TO, 'NULL',
+    lit(c.id),
+    lit(c.name),
+    lit(c.domain),
+    lit(c.vocabulary),
+    lit(c.conceptClass),
+    c.standard ? "'S'" : 'NULL',
+    lit(c.code),
+    VALID_FROM,
+    VALID_TO,
+    'NULL',
   ]);
   const ancestors = ancestorRows().map((a) => [a.ancestor, a.descendant, a.minLevels, a.maxLevels].map(lit));
   const relationship = (from: number, to: number, id: string) => [lit(from), lit(to), lit(id), VALID_FROM, VALID_TO, 'NULL'];
@@ -29,13 +37,14 @@ export function vocabularyStatements(): string[] {
       relationship(source, standard, 'Maps to'),
       relationship(standard, source, 'Mapped from'),
     ]),
-    ...HIERARCHY.flatMap(([parent, child]) => [
-      relationship(child, parent, 'Is a'),
-      relationship(parent, child, 'Subsumes'),
-    ]),
+    ...HIERARCHY.flatMap(([parent, child]) => [relationship(child, parent, 'Is a'), relationship(parent, child, 'Subsumes')]),
   ];
   const vocabularies = VOCABULARIES.map((v) => [
-    lit(v.id), lit(v.name), lit(v.reference), lit(VOCABULARY_VERSION), lit(v.conceptId),
+    lit(v.id),
+    lit(v.name),
+    lit(v.reference),
+    lit(VOCABULARY_VERSION),
+    lit(v.conceptId),
   ]);
   return [
     `INSERT INTO concept VALUES\n  ${values(concepts)}`,

@@ -38,8 +38,11 @@ test('the cancers are descendants of malignant neoplastic disease, other conditi
   assert.equal(byId.get(CONCEPT.prostateCarcinoma), 3);
   for (const id of [CONCEPT.breastTumor, CONCEPT.lungTumor, CONCEPT.nsclc]) assert.ok(byId.has(id), `${id} under 443392`);
   for (const id of [320128, 201826, 192671]) assert.ok(!byId.has(id), `${id} must not be a cancer`);
-  assert.equal(await count(`SELECT count(*) FROM concept_ancestor WHERE ancestor_concept_id = ${CONCEPT.breastTumor}
-    AND descendant_concept_id = ${CONCEPT.prostatePrimary}`), 0);
+  assert.equal(
+    await count(`SELECT count(*) FROM concept_ancestor WHERE ancestor_concept_id = ${CONCEPT.breastTumor}
+    AND descendant_concept_id = ${CONCEPT.prostatePrimary}`),
+    0,
+  );
 });
 
 test('concept_ancestor is transitively closed', async () => {
@@ -75,7 +78,9 @@ test('ICD source codes map to the standard prostate cancer concept', async () =>
 
 test('every vocabulary in use is described, with the synthetic version', async () => {
   assert.equal(
-    await count('SELECT count(*) FROM (SELECT DISTINCT vocabulary_id FROM concept) c ANTI JOIN vocabulary v USING (vocabulary_id)'),
+    await count(
+      'SELECT count(*) FROM (SELECT DISTINCT vocabulary_id FROM concept) c ANTI JOIN vocabulary v USING (vocabulary_id)',
+    ),
     0,
   );
   assert.equal(await site.value(`SELECT vocabulary_version FROM vocabulary WHERE vocabulary_id = 'None'`), 'fedomop-synth v1');
@@ -87,9 +92,21 @@ test('every vocabulary in use is described, with the synthetic version', async (
 
 test('tables carry the full CDM 5.4 column lists and NOT NULL where the CDM says so', async () => {
   const expected: Record<string, number> = {
-    person: 18, observation_period: 5, visit_occurrence: 17, condition_occurrence: 16, drug_exposure: 23,
-    procedure_occurrence: 16, measurement: 23, death: 7, concept: 10, concept_ancestor: 4, concept_relationship: 6,
-    vocabulary: 5, cdm_source: 11, cohort: 4, cohort_inclusion_result: 4,
+    person: 18,
+    observation_period: 5,
+    visit_occurrence: 17,
+    condition_occurrence: 16,
+    drug_exposure: 23,
+    procedure_occurrence: 16,
+    measurement: 23,
+    death: 7,
+    concept: 10,
+    concept_ancestor: 4,
+    concept_relationship: 6,
+    vocabulary: 5,
+    cdm_source: 11,
+    cohort: 4,
+    cohort_inclusion_result: 4,
   };
   const columns = await site.rows(`SELECT table_name AS t, count(*) AS n FROM information_schema.columns
     WHERE table_schema = 'main' GROUP BY table_name`);
@@ -98,7 +115,8 @@ test('tables carry the full CDM 5.4 column lists and NOT NULL where the CDM says
   const nullability = await site.rows(`SELECT column_name AS c, is_nullable AS n FROM information_schema.columns
     WHERE table_name = 'measurement' AND column_name IN ('measurement_date', 'value_as_number', 'unit_concept_id', 'range_low', 'range_high')
     ORDER BY c`);
-  assert.deepEqual(nullability.map((r) => `${r.c}:${r.n}`), [
-    'measurement_date:NO', 'range_high:YES', 'range_low:YES', 'unit_concept_id:YES', 'value_as_number:YES',
-  ]);
+  assert.deepEqual(
+    nullability.map((r) => `${r.c}:${r.n}`),
+    ['measurement_date:NO', 'range_high:YES', 'range_low:YES', 'unit_concept_id:YES', 'value_as_number:YES'],
+  );
 });

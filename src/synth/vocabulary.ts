@@ -20,22 +20,58 @@ export interface ConceptDef {
 }
 
 const snomedCondition = (id: number, name: string, code: string): ConceptDef => ({
-  id, name, domain: 'Condition', vocabulary: 'SNOMED', conceptClass: 'Clinical Finding', standard: true, code,
+  id,
+  name,
+  domain: 'Condition',
+  vocabulary: 'SNOMED',
+  conceptClass: 'Clinical Finding',
+  standard: true,
+  code,
 });
 const snomedProcedure = (id: number, name: string, code: string): ConceptDef => ({
-  id, name, domain: 'Procedure', vocabulary: 'SNOMED', conceptClass: 'Procedure', standard: true, code,
+  id,
+  name,
+  domain: 'Procedure',
+  vocabulary: 'SNOMED',
+  conceptClass: 'Procedure',
+  standard: true,
+  code,
 });
 const ingredient = (id: number, name: string, code: string): ConceptDef => ({
-  id, name, domain: 'Drug', vocabulary: 'RxNorm', conceptClass: 'Ingredient', standard: true, code,
+  id,
+  name,
+  domain: 'Drug',
+  vocabulary: 'RxNorm',
+  conceptClass: 'Ingredient',
+  standard: true,
+  code,
 });
 const labTest = (id: number, name: string, code: string): ConceptDef => ({
-  id, name, domain: 'Measurement', vocabulary: 'LOINC', conceptClass: 'Lab Test', standard: true, code,
+  id,
+  name,
+  domain: 'Measurement',
+  vocabulary: 'LOINC',
+  conceptClass: 'Lab Test',
+  standard: true,
+  code,
 });
 const unit = (id: number, name: string, code: string): ConceptDef => ({
-  id, name, domain: 'Unit', vocabulary: 'UCUM', conceptClass: 'Unit', standard: true, code,
+  id,
+  name,
+  domain: 'Unit',
+  vocabulary: 'UCUM',
+  conceptClass: 'Unit',
+  standard: true,
+  code,
 });
 const simple = (id: number, name: string, vocabulary: string, code: string): ConceptDef => ({
-  id, name, domain: vocabulary, vocabulary, conceptClass: vocabulary, standard: true, code,
+  id,
+  name,
+  domain: vocabulary,
+  vocabulary,
+  conceptClass: vocabulary,
+  standard: true,
+  code,
 });
 
 /** Ids the clinical SQL refers to by meaning. */
@@ -130,8 +166,13 @@ export const CONCEPTS: readonly ConceptDef[] = [
   labTest(CONCEPT.creatinine, 'Creatinine [Mass/volume] in Serum or Plasma', '2160-0'), // seen
   {
     // Studies select PSA results as descendants of this SNOMED concept; check.
-    id: 4272032, name: 'Prostate specific antigen measurement', domain: 'Measurement', vocabulary: 'SNOMED',
-    conceptClass: 'Procedure', standard: true, code: '63476009',
+    id: 4272032,
+    name: 'Prostate specific antigen measurement',
+    domain: 'Measurement',
+    vocabulary: 'SNOMED',
+    conceptClass: 'Procedure',
+    standard: true,
+    code: '63476009',
   },
   unit(CONCEPT.ngPerMl, 'nanogram per milliliter', 'ng/mL'), // seen
   unit(CONCEPT.gPerDl, 'gram per deciliter', 'g/dL'), // seen
@@ -151,16 +192,31 @@ export const CONCEPTS: readonly ConceptDef[] = [
   // Source concepts (not standard): what a hospital's ICD coding looks like before mapping. All seen
   // in OHDSI/Athena test data, with their 'Maps to' 200962.
   {
-    id: CONCEPT.icd10Prostate, name: 'Malignant neoplasm of prostate', domain: 'Condition', vocabulary: 'ICD10',
-    conceptClass: 'ICD10 Hierarchy', standard: false, code: 'C61',
+    id: CONCEPT.icd10Prostate,
+    name: 'Malignant neoplasm of prostate',
+    domain: 'Condition',
+    vocabulary: 'ICD10',
+    conceptClass: 'ICD10 Hierarchy',
+    standard: false,
+    code: 'C61',
   },
   {
-    id: 35206266, name: 'Malignant neoplasm of prostate', domain: 'Condition', vocabulary: 'ICD10CM',
-    conceptClass: '3-char billing code', standard: false, code: 'C61',
+    id: 35206266,
+    name: 'Malignant neoplasm of prostate',
+    domain: 'Condition',
+    vocabulary: 'ICD10CM',
+    conceptClass: '3-char billing code',
+    standard: false,
+    code: 'C61',
   },
   {
-    id: 44822887, name: 'Malignant neoplasm of prostate', domain: 'Condition', vocabulary: 'ICD9CM',
-    conceptClass: '3-dig billing code', standard: false, code: '185',
+    id: 44822887,
+    name: 'Malignant neoplasm of prostate',
+    domain: 'Condition',
+    vocabulary: 'ICD9CM',
+    conceptClass: '3-dig billing code',
+    standard: false,
+    code: '185',
   },
 ];
 
@@ -194,10 +250,25 @@ export const VOCABULARIES: readonly VocabularyDef[] = [
   { id: 'None', name: 'OMOP Standardized Vocabularies', reference: 'OMOP generated', conceptId: 44819096 },
   { id: 'SNOMED', name: 'Systematic Nomenclature of Medicine - Clinical Terms (IHTSDO)', reference: null, conceptId: 44819097 },
   { id: 'RxNorm', name: 'RxNorm (NLM)', reference: null, conceptId: 44819104 },
-  { id: 'LOINC', name: 'Logical Observation Identifiers Names and Codes (Regenstrief Institute)', reference: null, conceptId: 44819102 },
+  {
+    id: 'LOINC',
+    name: 'Logical Observation Identifiers Names and Codes (Regenstrief Institute)',
+    reference: null,
+    conceptId: 44819102,
+  },
   { id: 'ICD10', name: 'International Classification of Diseases, Tenth Revision (WHO)', reference: null, conceptId: 44819124 },
-  { id: 'ICD10CM', name: 'International Classification of Diseases, Tenth Revision, Clinical Modification (NCHS)', reference: null, conceptId: 44819098 },
-  { id: 'ICD9CM', name: 'International Classification of Diseases, Ninth Revision, Clinical Modification, Volume 1 and 2 (NCHS)', reference: null, conceptId: 5046 },
+  {
+    id: 'ICD10CM',
+    name: 'International Classification of Diseases, Tenth Revision, Clinical Modification (NCHS)',
+    reference: null,
+    conceptId: 44819098,
+  },
+  {
+    id: 'ICD9CM',
+    name: 'International Classification of Diseases, Ninth Revision, Clinical Modification, Volume 1 and 2 (NCHS)',
+    reference: null,
+    conceptId: 5046,
+  },
   { id: 'Gender', name: 'OMOP Gender', reference: 'OMOP generated', conceptId: 44819108 },
   { id: 'Race', name: 'Race and Ethnicity Code Set (USBC)', reference: null, conceptId: 44819109 },
   { id: 'Ethnicity', name: 'OMOP Ethnicity', reference: 'OMOP generated', conceptId: 44819134 },

@@ -17,12 +17,17 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
 }
 
 /** Submits through the hub and reads the whole Arrow results stream. */
-export async function runThroughHub(hub: string, plan: unknown, sites?: string[]): Promise<{ id: string; table: Table; status: any }> {
+export async function runThroughHub(
+  hub: string,
+  plan: unknown,
+  sites?: string[],
+): Promise<{ id: string; table: Table; status: any }> {
   const submitted = await postJson(`${hub}/v1/queries`, sites ? { plan, sites } : { plan });
   if (submitted.status !== 202) throw new Error(`submit failed ${submitted.status}: ${JSON.stringify(submitted.body)}`);
   const id = submitted.body.id as string;
   const res = await fetch(`${hub}/v1/queries/${id}/results`);
-  if (res.headers.get('content-type') !== 'application/vnd.apache.arrow.stream') throw new Error(`results content-type ${res.headers.get('content-type')}`);
+  if (res.headers.get('content-type') !== 'application/vnd.apache.arrow.stream')
+    throw new Error(`results content-type ${res.headers.get('content-type')}`);
   const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
   const status = (await getJson(`${hub}/v1/queries/${id}`)).body;
   return { id, table, status };

@@ -25,7 +25,10 @@ export const DATA_DIR = path.join(REPO, '.data', 'test');
 function generatorHash(): string {
   const dir = path.join(REPO, 'lib', 'synth');
   const h = createHash('sha256');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js') && !n.includes('.spec.')).sort()) h.update(readFileSync(path.join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.js') && !n.includes('.spec.'))
+    .sort())
+    h.update(readFileSync(path.join(dir, f)));
   return h.digest('hex').slice(0, 10);
 }
 
@@ -34,7 +37,17 @@ export async function siteFile(spec: SiteSpec): Promise<string> {
   const file = path.join(DATA_DIR, `${spec.id}-${spec.profile}-${spec.seed}-${spec.persons}-${generatorHash()}.duckdb`);
   if (!existsSync(file)) {
     const tmp = file + '.partial';
-    const r = await runCli(['synth', '--seed', String(spec.seed), '--persons', String(spec.persons), '--profile', spec.profile, '--out', tmp]);
+    const r = await runCli([
+      'synth',
+      '--seed',
+      String(spec.seed),
+      '--persons',
+      String(spec.persons),
+      '--profile',
+      spec.profile,
+      '--out',
+      tmp,
+    ]);
     if (r.code !== 0) throw new Error(`synth failed for ${spec.id}: ${r.stderr}${r.stdout}`);
     renameSync(tmp, file);
   }

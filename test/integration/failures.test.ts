@@ -23,7 +23,12 @@ before(async () => {
     sites[spec.id] = await startService(['site', '--db', file, '--id', spec.id, '--port', '0', '--dev-insecure']);
   }
   hub = await startService([
-    'hub', '--port', '0', '--dev-insecure', '--site-timeout-ms', '4000',
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--site-timeout-ms',
+    '4000',
     ...SPECS.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
   ]);
 });
@@ -46,7 +51,10 @@ const HEAVY = {
 
 const COUNT_ALL = {
   version: 1,
-  cohort: { ConceptSets: [], PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }], PrimaryCriteriaLimit: { Type: 'First' } } },
+  cohort: {
+    ConceptSets: [],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }], PrimaryCriteriaLimit: { Type: 'First' } },
+  },
   analysis: { kind: 'count' },
 };
 
@@ -86,12 +94,36 @@ test('bad plans get 400 with a message naming the problem, at the hub and at a s
     { body: '{"version": 1, "cohort": ', raw: true, code: 'ERR_PLAN_INVALID', mention: /JSON/i },
     { body: { ...COUNT_ALL, version: 'one' }, code: 'ERR_PLAN_INVALID', mention: /version/ },
     { body: { ...COUNT_ALL, analysis: { kind: 'regression' } }, code: 'ERR_PLAN_INVALID', mention: /regression|kind/ },
-    { body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, InclusionRules: [{ name: 'r', expression: { Type: 'ALL', CriteriaList: [] } }] } }, code: 'ERR_PLAN_UNSUPPORTED', mention: /InclusionRules/ },
-    { body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ DrugEra: {} }] } } }, code: 'ERR_PLAN_UNSUPPORTED', mention: /DrugEra/ },
-    { body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 9 } }] } } }, code: 'ERR_PLAN_INVALID', mention: /CodesetId/ },
+    {
+      body: {
+        ...COUNT_ALL,
+        cohort: { ...COUNT_ALL.cohort, InclusionRules: [{ name: 'r', expression: { Type: 'ALL', CriteriaList: [] } }] },
+      },
+      code: 'ERR_PLAN_UNSUPPORTED',
+      mention: /InclusionRules/,
+    },
+    {
+      body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ DrugEra: {} }] } } },
+      code: 'ERR_PLAN_UNSUPPORTED',
+      mention: /DrugEra/,
+    },
+    {
+      body: {
+        ...COUNT_ALL,
+        cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 9 } }] } },
+      },
+      code: 'ERR_PLAN_INVALID',
+      mention: /CodesetId/,
+    },
     { body: huge, code: 'ERR_PLAN_TOO_LARGE', mention: /256 KiB limit/ },
     {
-      body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, ConceptSets: Array.from({ length: 500 }, (_, id) => ({ id, name: `s${id}`, expression: { items: [] } })) } },
+      body: {
+        ...COUNT_ALL,
+        cohort: {
+          ...COUNT_ALL.cohort,
+          ConceptSets: Array.from({ length: 500 }, (_, id) => ({ id, name: `s${id}`, expression: { items: [] } })),
+        },
+      },
       code: 'ERR_PLAN_INVALID',
       mention: /ConceptSets.*100/,
     },
@@ -101,7 +133,10 @@ test('bad plans get 400 with a message naming the problem, at the hub and at a s
   for (const c of cases) {
     const viaHub = await postJson(`${hub.url}/v1/queries`, c.raw ? `{"plan": ${c.body as string}}` : { plan: c.body }, c.raw);
     const atSite = await postJson(`${sites.north.url}/v1/execute`, c.raw ? c.body : JSON.stringify(c.body), true);
-    for (const [where, r] of [['hub', viaHub], ['site', atSite]] as const) {
+    for (const [where, r] of [
+      ['hub', viaHub],
+      ['site', atSite],
+    ] as const) {
       assert.equal(r.status, 400, `${where} ${c.code}: status ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       assert.equal(r.body.error.code, c.code, `${where}: ${JSON.stringify(r.body).slice(0, 300)}`);
       assert.match(r.body.error.message, c.mention, `${where}: ${r.body.error.message}`);
@@ -129,7 +164,10 @@ test('a site killed mid-query fails with a clear error; the two others answer an
   const submitted = await postJson(`${hub.url}/v1/queries`, { plan: HEAVY });
   assert.equal(submitted.status, 202);
   const id = submitted.body.id;
-  await waitForEvent(`${hub.url}/v1/queries/${id}/events`, (event, data) => event === 'site' && data.site === 'big' && data.state === 'running');
+  await waitForEvent(
+    `${hub.url}/v1/queries/${id}/events`,
+    (event, data) => event === 'site' && data.site === 'big' && data.state === 'running',
+  );
   sites.big.child.kill('SIGKILL');
   const res = await fetch(`${hub.url}/v1/queries/${id}/results`);
   const { tableFromIPC } = await import('apache-arrow');

@@ -19,7 +19,9 @@ let hub: Service;
 const PLAN = {
   version: 1,
   cohort: {
-    ConceptSets: [{ id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } }],
+    ConceptSets: [
+      { id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
+    ],
     PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
   },
   analysis: { kind: 'crosstab', by: ['age_group'] },
@@ -31,7 +33,12 @@ before(async () => {
   }
   // "gone" points at a port nobody listens on: the kernel must show it as failed.
   hub = await startService([
-    'hub', '--port', '0', '--dev-insecure', '--site', 'gone=http://127.0.0.1:9',
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--site',
+    'gone=http://127.0.0.1:9',
     ...sites.flatMap((s, i) => ['--site', `${THREE_SITES[i].id}=${s.url}`]),
   ]);
 });
@@ -44,7 +51,12 @@ after(async () => {
 function runKernelCheck(): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(PYTHON, [path.join(REPO, 'test', 'kernel', 'kernel_session_check.py')], {
-      env: { ...process.env, FEDOMOP_HUB_URL: hub.url, FEDOMOP_CHECK_PLAN: JSON.stringify(PLAN), FEDOMOP_CHECK_DEAD_SITE: 'gone' },
+      env: {
+        ...process.env,
+        FEDOMOP_HUB_URL: hub.url,
+        FEDOMOP_CHECK_PLAN: JSON.stringify(PLAN),
+        FEDOMOP_CHECK_DEAD_SITE: 'gone',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -54,22 +66,29 @@ function runKernelCheck(): Promise<{ code: number | null; out: string }> {
   });
 }
 
-test('a notebook cell on the fedomop-deno kernel gets the hub\'s numbers as a danfojs DataFrame', { skip: !existsSync(PYTHON) && 'needs .venv (scripts/setup.sh)' }, async () => {
-  const { code, out } = await runKernelCheck();
-  assert.equal(code, 0, out);
-  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-  assert.ok(line, out);
-  const frame = JSON.parse(line.slice('RESULT '.length)) as { shape: [number, number]; columns: string[]; values: unknown[][] };
+test(
+  "a notebook cell on the fedomop-deno kernel gets the hub's numbers as a danfojs DataFrame",
+  { skip: !existsSync(PYTHON) && 'needs .venv (scripts/setup.sh)' },
+  async () => {
+    const { code, out } = await runKernelCheck();
+    assert.equal(code, 0, out);
+    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+    assert.ok(line, out);
+    const frame = JSON.parse(line.slice('RESULT '.length)) as { shape: [number, number]; columns: string[]; values: unknown[][] };
 
-  const { table } = await runThroughHub(hub.url, PLAN);
-  const expected = plainRows(table);
-  assert.deepEqual(frame.columns, table.schema.fields.map((f) => f.name));
-  assert.deepEqual(frame.shape, [expected.length, table.schema.fields.length]);
-  // Same cells, same numbers; danfojs holds a withheld (null) value as NaN, which JSON writes as null.
-  // Site batches arrive in the order sites finish, so compare as sorted sets of rows.
-  const order = (rows: Array<Record<string, unknown>>) => rows.map((r) => JSON.stringify(r)).sort();
-  const asRows = frame.values.map((v) => Object.fromEntries(frame.columns.map((c, i) => [c, v[i]])));
-  assert.deepEqual(order(asRows), order(expected));
-  assert.ok(expected.some((r) => r.site === 'pooled'));
-  assert.deepEqual([...new Set(expected.map((r) => r.site))].sort(), ['central', 'north', 'pooled']);
-});
+    const { table } = await runThroughHub(hub.url, PLAN);
+    const expected = plainRows(table);
+    assert.deepEqual(
+      frame.columns,
+      table.schema.fields.map((f) => f.name),
+    );
+    assert.deepEqual(frame.shape, [expected.length, table.schema.fields.length]);
+    // Same cells, same numbers; danfojs holds a withheld (null) value as NaN, which JSON writes as null.
+    // Site batches arrive in the order sites finish, so compare as sorted sets of rows.
+    const order = (rows: Array<Record<string, unknown>>) => rows.map((r) => JSON.stringify(r)).sort();
+    const asRows = frame.values.map((v) => Object.fromEntries(frame.columns.map((c, i) => [c, v[i]])));
+    assert.deepEqual(order(asRows), order(expected));
+    assert.ok(expected.some((r) => r.site === 'pooled'));
+    assert.deepEqual([...new Set(expected.map((r) => r.site))].sort(), ['central', 'north', 'pooled']);
+  },
+);

@@ -19,9 +19,28 @@ let hub: Service;
 before(async () => {
   for (const spec of THREE_SITES) files[spec.id] = await siteFile(spec);
   for (const spec of THREE_SITES) {
-    sites.push(await startService(['site', '--db', files[spec.id], '--id', spec.id, '--port', '0', '--dev-insecure', '--min-cell-count', String(K)]));
+    sites.push(
+      await startService([
+        'site',
+        '--db',
+        files[spec.id],
+        '--id',
+        spec.id,
+        '--port',
+        '0',
+        '--dev-insecure',
+        '--min-cell-count',
+        String(K),
+      ]),
+    );
   }
-  hub = await startService(['hub', '--port', '0', '--dev-insecure', ...sites.flatMap((s, i) => ['--site', `${THREE_SITES[i].id}=${s.url}`])]);
+  hub = await startService([
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    ...sites.flatMap((s, i) => ['--site', `${THREE_SITES[i].id}=${s.url}`]),
+  ]);
 });
 
 after(async () => {
@@ -34,14 +53,21 @@ async function direct(site: string, sql: string): Promise<PlainRow[]> {
   const conn = await db.connect();
   try {
     const rows = (await conn.runAndReadAll(sql)).getRowObjectsJS();
-    return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as PlainRow[string])])));
+    return rows.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as PlainRow[string])])),
+    );
   } finally {
     conn.closeSync();
     db.closeSync();
   }
 }
 
-const item = (id: number, descendants = true) => ({ concept: { CONCEPT_ID: id }, includeDescendants: descendants, isExcluded: false, includeMapped: false });
+const item = (id: number, descendants = true) => ({
+  concept: { CONCEPT_ID: id },
+  includeDescendants: descendants,
+  isExcluded: false,
+  includeMapped: false,
+});
 
 /** One hand-written expectation per plan: the SQL gives the true (unsuppressed) counts per cell. */
 interface Case {
@@ -62,7 +88,11 @@ const CASES: Case[] = [
       version: 1,
       cohort: {
         ConceptSets: [{ id: 0, name: 'prostate cancer', expression: { items: [item(4163261)] } }],
-        PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], ObservationWindow: { PriorDays: 0, PostDays: 0 }, PrimaryCriteriaLimit: { Type: 'First' } },
+        PrimaryCriteria: {
+          CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }],
+          ObservationWindow: { PriorDays: 0, PostDays: 0 },
+          PrimaryCriteriaLimit: { Type: 'First' },
+        },
         InclusionRules: [],
       },
       analysis: { kind: 'count' },
@@ -79,7 +109,9 @@ const CASES: Case[] = [
       cohort: {
         ConceptSets: [{ id: 3, name: 'breast cancer', expression: { items: [item(4112853)] } }],
         PrimaryCriteria: {
-          CriteriaList: [{ ConditionOccurrence: { CodesetId: 3, Age: { Value: 50, Op: 'gte' }, Gender: [{ CONCEPT_ID: 8532 }] } }],
+          CriteriaList: [
+            { ConditionOccurrence: { CodesetId: 3, Age: { Value: 50, Op: 'gte' }, Gender: [{ CONCEPT_ID: 8532 }] } },
+          ],
           ObservationWindow: { PriorDays: 0, PostDays: 0 },
           PrimaryCriteriaLimit: { Type: 'All' },
         },
@@ -99,7 +131,11 @@ const CASES: Case[] = [
       version: 1,
       cohort: {
         ConceptSets: [{ id: 1, name: 'malignant neoplasm', expression: { items: [item(443392)] } }],
-        PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 1 } }], ObservationWindow: { PriorDays: 365, PostDays: 0 }, PrimaryCriteriaLimit: { Type: 'All' } },
+        PrimaryCriteria: {
+          CriteriaList: [{ ConditionOccurrence: { CodesetId: 1 } }],
+          ObservationWindow: { PriorDays: 365, PostDays: 0 },
+          PrimaryCriteriaLimit: { Type: 'All' },
+        },
         ExpressionLimit: { Type: 'All' },
       },
       analysis: { kind: 'crosstab', by: ['gender', 'age_group'] },
@@ -160,26 +196,44 @@ const CASES: Case[] = [
 const key = (row: PlainRow, dims: string[]) => dims.map((d) => String(row[d])).join('|');
 
 /** The disclosure rule, re-stated independently of src/disclosure. */
-function checkReleased(site: string, measure: 'persons' | 'events', truth: Map<string, number>, released: PlainRow[], dims: string[]) {
+function checkReleased(
+  site: string,
+  measure: 'persons' | 'events',
+  truth: Map<string, number>,
+  released: PlainRow[],
+  dims: string[],
+) {
   const primaries = [...truth.values()].filter((n) => n >= 1 && n < K).length;
   let suppressed = 0;
   for (const row of released) {
     const n = truth.get(key(row, dims));
     assert.notEqual(n, undefined, `${site}: released a cell the database does not have: ${key(row, dims)}`);
-    const [value, lo, hi, hidden] = [row[measure], row[`${measure}_lower`], row[`${measure}_upper`], row[`${measure}_suppressed`]];
+    const [value, lo, hi, hidden] = [
+      row[measure],
+      row[`${measure}_lower`],
+      row[`${measure}_upper`],
+      row[`${measure}_suppressed`],
+    ];
     if (n! >= 1 && n! < K) {
       assert.equal(hidden, true, `${site} ${measure} ${key(row, dims)}: ${n} must be suppressed`);
       assert.equal(value, null, `${site}: a suppressed value must not be sent`);
       assert.deepEqual([lo, hi], [1, K - 1]);
     } else if (hidden) {
       assert.equal(primaries, 1, `${site} ${measure}: secondary suppression only when exactly one cell is primary-suppressed`);
-      assert.ok((lo as number) <= n! && n! <= (hi as number) && (lo as number) >= K, `${site}: secondary interval [${lo}, ${hi}] must hold ${n}`);
+      assert.ok(
+        (lo as number) <= n! && n! <= (hi as number) && (lo as number) >= K,
+        `${site}: secondary interval [${lo}, ${hi}] must hold ${n}`,
+      );
     } else {
       assert.deepEqual([value, lo, hi], [n, n, n], `${site} ${measure} ${key(row, dims)}`);
     }
     if (hidden) suppressed++;
   }
-  assert.equal(suppressed, primaries === 1 && truth.size > 1 && [...truth.values()].some((n) => n >= K) ? 2 : primaries, `${site} ${measure}: suppressed cell count`);
+  assert.equal(
+    suppressed,
+    primaries === 1 && truth.size > 1 && [...truth.values()].some((n) => n >= K) ? 2 : primaries,
+    `${site} ${measure}: suppressed cell count`,
+  );
 }
 
 describe('three sites and a hub answer plans exactly as hand-written SQL says, after disclosure control', () => {
@@ -222,7 +276,13 @@ describe('three sites and a hub answer plans exactly as hand-written SQL says, a
   test('the small-cell case really exercises suppression at some site', async () => {
     const { table } = await runThroughHub(hub.url, CASES[4].plan);
     const rows = plainRows(table);
-    assert.ok(rows.some((r) => r.site !== 'pooled' && r.persons_suppressed === true), 'expected suppressed cells');
-    assert.ok(rows.some((r) => r.site !== 'pooled' && r.persons_suppressed === false && (r.persons as number) >= K), 'expected exact cells');
+    assert.ok(
+      rows.some((r) => r.site !== 'pooled' && r.persons_suppressed === true),
+      'expected suppressed cells',
+    );
+    assert.ok(
+      rows.some((r) => r.site !== 'pooled' && r.persons_suppressed === false && (r.persons as number) >= K),
+      'expected exact cells',
+    );
   });
 });

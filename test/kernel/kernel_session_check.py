@@ -33,10 +33,10 @@ DEAD_SITE = os.environ.get("FEDOMOP_CHECK_DEAD_SITE", "")
 CELL_RUN = """
 import { connect } from "fedomop";
 const session = await connect();
-const plan = %s;
+const plan = __PLAN__;
 const result = await session.run(plan);
 result
-""" % PLAN
+""".replace("__PLAN__", PLAN)
 
 CELL_DANFO = """
 const df = await result.toDanfo();
@@ -134,7 +134,10 @@ def main():
         f.write("beside the notebook")
     with open(os.path.join(notebook_dir, "helper.ts"), "w") as f:
         f.write('export const where = "notebook helper";\n')
-    subprocess.run([os.path.join(ROOT, "scripts", "install-kernel.sh"), "--prefix", prefix], check=True)
+    subprocess.run(
+        [os.path.join(ROOT, "scripts", "install-kernel.sh"), "--prefix", prefix],
+        check=True,
+    )
     # Jupyter finds kernelspecs in <dir>/kernels for every dir on JUPYTER_PATH.
     os.environ["JUPYTER_PATH"] = os.path.join(prefix, "share", "jupyter")
 
@@ -153,33 +156,62 @@ def main():
         t1 = time.time()
         messages, reply = execute(kc, CELL_RUN)
         print(f"first cell (import fedomop + run) took {time.time() - t1:.2f} s")
-        check(reply["status"] == "ok", f"cell ran: {reply.get('ename', '')} {reply.get('evalue', '')}")
+        check(
+            reply["status"] == "ok",
+            f"cell ran: {reply.get('ename', '')} {reply.get('evalue', '')}",
+        )
         displays = [m for m in messages if m["msg_type"] == "display_data"]
         updates = [m for m in messages if m["msg_type"] == "update_display_data"]
         ids = {m["content"].get("transient", {}).get("display_id") for m in displays + updates}
-        check(len(displays) == 1 and len(updates) >= 3 and len(ids) == 1,
-              f"progress: 1 display_data + {len(updates)} update_display_data, one display_id")
+        check(
+            len(displays) == 1 and len(updates) >= 3 and len(ids) == 1,
+            f"progress: 1 display_data + {len(updates)} update_display_data, one display_id",
+        )
         last = (updates or displays)[-1]["content"]["data"]["text/plain"] if (updates or displays) else ""
-        check("finished" in last and DEAD_SITE in last and "failed" in last, "final progress names the failed site")
+        check(
+            "finished" in last and DEAD_SITE in last and "failed" in last,
+            "final progress names the failed site",
+        )
         html = result_text(messages, "text/html") or ""
-        check("<table" in html and "pooled" in html, "result displays as an HTML table with a pooled row")
-        check(DEAD_SITE in html and "ERR_SITE_UNREACHABLE" in html, "the dead site is listed with its error")
+        check(
+            "<table" in html and "pooled" in html,
+            "result displays as an HTML table with a pooled row",
+        )
+        check(
+            DEAD_SITE in html and "ERR_SITE_UNREACHABLE" in html,
+            "the dead site is listed with its error",
+        )
 
         messages, reply = execute(kc, CELL_DANFO)
         frame = plain_json(messages)
-        check(len(frame.get("shape", [])) == 2 and frame["shape"][0] > 0, f"toDanfo() shape {frame.get('shape')}")
+        check(
+            len(frame.get("shape", [])) == 2 and frame["shape"][0] > 0,
+            f"toDanfo() shape {frame.get('shape')}",
+        )
 
         messages, reply = execute(kc, CELL_CWD)
         value = plain_json(messages)
-        check(os.path.realpath(value.get("cwd", "")) == os.path.realpath(notebook_dir), f"cwd is the notebook's: {value.get('cwd')}")
-        check(value.get("note") == "beside the notebook", "relative file reads resolve beside the notebook")
+        check(
+            os.path.realpath(value.get("cwd", "")) == os.path.realpath(notebook_dir),
+            f"cwd is the notebook's: {value.get('cwd')}",
+        )
+        check(
+            value.get("note") == "beside the notebook",
+            "relative file reads resolve beside the notebook",
+        )
 
         messages, reply = execute(kc, CELL_BARE_IMPORTS)
-        check(plain_json(messages) == ["function", "function"], "danfojs and apache-arrow import by bare name in a cell")
+        check(
+            plain_json(messages) == ["function", "function"],
+            "danfojs and apache-arrow import by bare name in a cell",
+        )
 
         messages, reply = execute(kc, CELL_RELATIVE_IMPORT)
         text = result_text(messages, "text/plain") or reply.get("evalue", "")
-        check("notebook helper" in text, f"a cell's relative import resolves beside the notebook: {text[:120]}")
+        check(
+            "notebook helper" in text,
+            f"a cell's relative import resolves beside the notebook: {text[:120]}",
+        )
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -137,7 +137,16 @@ export async function startStandInHub(opts: StandInHubOptions): Promise<StandInH
     }
     if (req.method === 'GET' && url.pathname === '/v1/concepts/search') {
       const q = url.searchParams.get('q') ?? '';
-      const concepts = [{ conceptId: 4163261, name: 'Malignant tumor of prostate', domain: 'Condition', vocabulary: 'SNOMED', standard: true, code: '399068003' }];
+      const concepts = [
+        {
+          conceptId: 4163261,
+          name: 'Malignant tumor of prostate',
+          domain: 'Condition',
+          vocabulary: 'SNOMED',
+          standard: true,
+          code: '399068003',
+        },
+      ];
       return sendJson(res, 200, { concepts: concepts.filter((c) => c.name.toLowerCase().includes(q.toLowerCase())) });
     }
     if (req.method === 'POST' && url.pathname === '/v1/queries') {

@@ -80,7 +80,8 @@ export class FedomopConnection implements IFedomopConnection {
 
   private async loadServer(): Promise<void> {
     try {
-      const load = this.options.loadServerConfig ?? (() => requestServer<IServerConfig>('config', {}, this.options.serverSettings));
+      const load =
+        this.options.loadServerConfig ?? (() => requestServer<IServerConfig>('config', {}, this.options.serverSettings));
       this._server = await load();
     } catch (err) {
       console.warn('fedomop: no server config', err);

@@ -81,8 +81,14 @@ export function ConceptSearch({ model }: { model: QueryPanelModel }): React.Reac
                   role="option"
                   aria-selected={ok && index === active}
                   aria-disabled={!ok}
-                  className={'jp-fedomop-suggestion' + (ok && index === active ? ' jp-mod-active' : '') + (ok ? '' : ' jp-mod-disabled')}
-                  title={ok ? `${c.vocabulary} ${c.code} · concept ${c.conceptId}` : `${c.domain} concepts cannot be used in cohorts yet`}
+                  className={
+                    'jp-fedomop-suggestion' + (ok && index === active ? ' jp-mod-active' : '') + (ok ? '' : ' jp-mod-disabled')
+                  }
+                  title={
+                    ok
+                      ? `${c.vocabulary} ${c.code} · concept ${c.conceptId}`
+                      : `${c.domain} concepts cannot be used in cohorts yet`
+                  }
                   onMouseDown={(e) => {
                     // mousedown, not click: the input keeps focus and the list does not close first.
                     e.preventDefault();

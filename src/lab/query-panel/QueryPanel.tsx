@@ -12,7 +12,11 @@ export interface IQueryPanelProps {
   onOpenInNotebook?: () => void;
 }
 
-const DIMENSION_LABELS: Record<CrosstabDimension, string> = { gender: 'gender', age_group: 'age group', index_year: 'index year' };
+const DIMENSION_LABELS: Record<CrosstabDimension, string> = {
+  gender: 'gender',
+  age_group: 'age group',
+  index_year: 'index year',
+};
 
 /** The federated query panel: sites, cohort, analysis, Run / Cancel, results. Renders the model only. */
 export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React.ReactElement {
@@ -54,8 +58,15 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
           {model.sites.map((s) => (
             <li key={s.id} data-site={s.id} data-health={s.status}>
               <label title={s.status === 'up' ? s.url : `${s.url}: ${s.error?.message ?? 'not answering'}`}>
-                <input type="checkbox" checked={model.isSelected(s.id)} onChange={(e) => model.toggleSite(s.id, e.target.checked)} />
-                <span className={`jp-fedomop-health jp-fedomop-health-${s.status}`} aria-label={s.status === 'up' ? 'healthy' : 'down'} />
+                <input
+                  type="checkbox"
+                  checked={model.isSelected(s.id)}
+                  onChange={(e) => model.toggleSite(s.id, e.target.checked)}
+                />
+                <span
+                  className={`jp-fedomop-health jp-fedomop-health-${s.status}`}
+                  aria-label={s.status === 'up' ? 'healthy' : 'down'}
+                />
                 <span className="jp-fedomop-site-id">{s.id}</span>
                 <span className="jp-fedomop-muted">
                   {s.info?.name && s.info.name !== s.id ? ` ${s.info.name}` : ''}
@@ -102,7 +113,12 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         <h3>Analysis</h3>
         <div className="jp-fedomop-row" role="radiogroup" aria-label="Analysis">
           <label className="jp-fedomop-inline">
-            <input type="radio" name="kind" checked={model.analysis.kind === 'count'} onChange={() => model.setAnalysisKind('count')} />
+            <input
+              type="radio"
+              name="kind"
+              checked={model.analysis.kind === 'count'}
+              onChange={() => model.setAnalysisKind('count')}
+            />
             Count
           </label>
           <label className="jp-fedomop-inline">
@@ -167,12 +183,26 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         </details>
       )}
 
-      {run && <ResultsView view={run.view} dims={run.request.plan.analysis.kind === 'crosstab' ? run.request.plan.analysis.by : []} siteNames={siteNames} />}
+      {run && (
+        <ResultsView
+          view={run.view}
+          dims={run.request.plan.analysis.kind === 'crosstab' ? run.request.plan.analysis.by : []}
+          siteNames={siteNames}
+        />
+      )}
     </div>
   );
 }
 
-function AgeInput({ value, label, onChange }: { value: number | null; label: string; onChange: (v: number | null) => void }): React.ReactElement {
+function AgeInput({
+  value,
+  label,
+  onChange,
+}: {
+  value: number | null;
+  label: string;
+  onChange: (v: number | null) => void;
+}): React.ReactElement {
   return (
     <input
       type="number"

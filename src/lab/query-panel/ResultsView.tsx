@@ -6,7 +6,11 @@ import { STATE_LABELS, describeSiteError, formatMs, formatValue } from './format
 import type { IRunView, ISiteRow } from './query-run.js';
 
 const MEASURE_LABELS: Record<Measure, string> = { persons: 'Persons', events: 'Entry events' };
-const DIMENSION_LABELS: Record<CrosstabDimension, string> = { gender: 'Gender', age_group: 'Age group', index_year: 'Index year' };
+const DIMENSION_LABELS: Record<CrosstabDimension, string> = {
+  gender: 'Gender',
+  age_group: 'Age group',
+  index_year: 'Index year',
+};
 const FINISHED = new Set(['done', 'failed', 'timeout', 'cancelled']);
 
 export interface IResultsViewProps {
@@ -31,7 +35,10 @@ export function ResultsView({ view, dims, siteNames }: IResultsViewProps): React
           aria-valuemax={view.sites.length}
           aria-valuenow={finished}
         >
-          <div className="jp-fedomop-progress-bar" style={{ width: `${view.sites.length ? (100 * finished) / view.sites.length : 0}%` }} />
+          <div
+            className="jp-fedomop-progress-bar"
+            style={{ width: `${view.sites.length ? (100 * finished) / view.sites.length : 0}%` }}
+          />
         </div>
         <span className="jp-fedomop-run-text">
           {summaryText(view, finished)} · {formatMs(elapsed)}
@@ -82,7 +89,11 @@ function StateBadge({ row }: { row: Pick<ISiteRow, 'state'> }): React.ReactEleme
 function ValueCell({ rows, measure }: { rows: ResultRow[] | null; measure: Measure }): React.ReactElement {
   const cell = formatValue(rows?.[0]?.measures[measure]);
   return (
-    <td className={'jp-fedomop-num' + (cell.suppressed ? ' jp-fedomop-suppressed' : '')} title={cell.title} data-measure={measure}>
+    <td
+      className={'jp-fedomop-num' + (cell.suppressed ? ' jp-fedomop-suppressed' : '')}
+      title={cell.title}
+      data-measure={measure}
+    >
       {cell.text}
     </td>
   );
@@ -98,7 +109,15 @@ function siteLabel(site: string, siteNames: Record<string, string>): React.React
   );
 }
 
-function CountTable({ view, siteNames, running }: { view: IRunView; siteNames: Record<string, string>; running: boolean }): React.ReactElement {
+function CountTable({
+  view,
+  siteNames,
+  running,
+}: {
+  view: IRunView;
+  siteNames: Record<string, string>;
+  running: boolean;
+}): React.ReactElement {
   const answered = view.sites.filter((s) => s.state === 'done').length;
   return (
     <table className="jp-fedomop-table" aria-label="Count per site">
@@ -137,9 +156,23 @@ function CountTable({ view, siteNames, running }: { view: IRunView; siteNames: R
         ))}
       </tbody>
       <tfoot>
-        <tr className="jp-fedomop-pooled-row" data-site={POOLED_SITE} data-state={view.pooled ? 'done' : running ? 'running' : 'none'}>
-          <th scope="row">Pooled ({answered} {answered === 1 ? 'site' : 'sites'})</th>
-          <td>{view.pooled ? <StateBadge row={{ state: 'done' }} /> : running ? <span className="jp-fedomop-muted">after all sites</span> : '—'}</td>
+        <tr
+          className="jp-fedomop-pooled-row"
+          data-site={POOLED_SITE}
+          data-state={view.pooled ? 'done' : running ? 'running' : 'none'}
+        >
+          <th scope="row">
+            Pooled ({answered} {answered === 1 ? 'site' : 'sites'})
+          </th>
+          <td>
+            {view.pooled ? (
+              <StateBadge row={{ state: 'done' }} />
+            ) : running ? (
+              <span className="jp-fedomop-muted">after all sites</span>
+            ) : (
+              '—'
+            )}
+          </td>
           <td className="jp-fedomop-num">{formatMs(view.pooledAfterMs)}</td>
           <ValueCell rows={view.pooled} measure="persons" />
           <ValueCell rows={view.pooled} measure="events" />
@@ -169,7 +202,11 @@ function SiteStatusTable({ view, siteNames }: { view: IRunView; siteNames: Recor
             </td>
             <td className="jp-fedomop-num">{formatMs(row.elapsedMs)}</td>
             <td className={FINISHED.has(row.state) && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'}>
-              {row.rows ? `${row.rows.length} cells` : FINISHED.has(row.state) ? describeSiteError(row.site, row.state, row.error) : 'waiting…'}
+              {row.rows
+                ? `${row.rows.length} cells`
+                : FINISHED.has(row.state)
+                  ? describeSiteError(row.site, row.state, row.error)
+                  : 'waiting…'}
             </td>
           </tr>
         ))}

@@ -26,11 +26,16 @@ test('site errors are worded for a researcher and name the site', () => {
     /^Site “east” could not be reached.*connection refused/,
   );
   assert.match(describeSiteError('north', 'timeout'), /Site “north” did not answer in time/);
-  assert.match(describeSiteError('south', 'failed', { code: 'ERR_DISCLOSURE_REFUSED', message: 'cell below 5', site: 'south' }), /Site “south” refused to release/);
+  assert.match(
+    describeSiteError('south', 'failed', { code: 'ERR_DISCLOSURE_REFUSED', message: 'cell below 5', site: 'south' }),
+    /Site “south” refused to release/,
+  );
 });
 
 test('query errors: an unreachable hub and a refused plan are explained', () => {
   assert.match(describeError(new FedomopError('ERR_SITE_UNREACHABLE', 'hub at x is unreachable')), /hub cannot be reached/);
-  const refused = new FedomopError('ERR_PLAN_INVALID', 'bad plan', { problems: [{ path: 'cohort.ConceptSets', message: 'is empty' }] });
+  const refused = new FedomopError('ERR_PLAN_INVALID', 'bad plan', {
+    problems: [{ path: 'cohort.ConceptSets', message: 'is empty' }],
+  });
   assert.match(describeError(refused), /cohort\.ConceptSets: is empty/);
 });

@@ -14,8 +14,19 @@ import { QueryPanelModel, type IQueryPanelModelOptions } from './model.js';
 
 const exact = (n: number) => ({ value: n, lower: n, upper: n, suppressed: false });
 const hidden = { value: null, lower: 1, upper: 4, suppressed: true };
-const row = (site: string, persons: ResultRow['measures']['persons']): ResultRow => ({ site, dims: {}, measures: { persons, events: persons } });
-const prostate = { conceptId: 4163261, name: 'Malignant tumor of prostate', domain: 'Condition', vocabulary: 'SNOMED', standard: true, code: '399068003' };
+const row = (site: string, persons: ResultRow['measures']['persons']): ResultRow => ({
+  site,
+  dims: {},
+  measures: { persons, events: persons },
+});
+const prostate = {
+  conceptId: 4163261,
+  name: 'Malignant tumor of prostate',
+  domain: 'Condition',
+  vocabulary: 'SNOMED',
+  standard: true,
+  code: '399068003',
+};
 
 const threeSites: StandInHubOptions = {
   analysis: { kind: 'count' },
@@ -27,7 +38,10 @@ const threeSites: StandInHubOptions = {
   pooled: [row('pooled', { value: null, lower: 13, upper: 16, suppressed: true })],
 };
 
-function connectionTo(hub: StandInHub | null, extra: Partial<IQueryPanelModelOptions['connection']> = {}): IQueryPanelModelOptions['connection'] {
+function connectionTo(
+  hub: StandInHub | null,
+  extra: Partial<IQueryPanelModelOptions['connection']> = {},
+): IQueryPanelModelOptions['connection'] {
   const connection = {
     hub: hub ? new HubClient({ baseUrl: hub.url }) : null,
     ready: Promise.resolve(),
@@ -54,7 +68,11 @@ function until(model: QueryPanelModel, predicate: (m: QueryPanelModel) => boolea
   });
 }
 
-async function withModel(opts: StandInHubOptions, body: (model: QueryPanelModel, hub: StandInHub) => Promise<void>, connection?: Partial<IQueryPanelModelOptions['connection']>) {
+async function withModel(
+  opts: StandInHubOptions,
+  body: (model: QueryPanelModel, hub: StandInHub) => Promise<void>,
+  connection?: Partial<IQueryPanelModelOptions['connection']>,
+) {
   const hub = await startStandInHub(opts);
   const model = new QueryPanelModel({ connection: connectionTo(hub, connection), suggestDelayMs: 0 });
   try {
@@ -68,7 +86,10 @@ async function withModel(opts: StandInHubOptions, body: (model: QueryPanelModel,
 
 test('lists the hub sites, all ticked unless defaults say otherwise; Run waits for a concept', async () => {
   await withModel(threeSites, async (model) => {
-    assert.deepEqual(model.sites.map((s) => s.id), ['north', 'south', 'east']);
+    assert.deepEqual(
+      model.sites.map((s) => s.id),
+      ['north', 'south', 'east'],
+    );
     assert.deepEqual(model.selectedSites, ['north', 'south', 'east']);
     assert.match(model.runBlocker ?? '', /at least one concept/);
     model.addConcept(prostate);
@@ -85,10 +106,16 @@ test('concept suggestions come from the hub as the user types', async () => {
     model.setConceptQuery('prost');
     assert.equal(model.suggesting, true);
     await until(model, (m) => !m.suggesting, 'suggestions');
-    assert.deepEqual(model.suggestions.map((c) => c.conceptId), [4163261]);
+    assert.deepEqual(
+      model.suggestions.map((c) => c.conceptId),
+      [4163261],
+    );
     model.addConcept(model.suggestions[0]);
     assert.equal(model.conceptQuery, '');
-    assert.deepEqual(model.cohort.concepts.map((c) => c.conceptId), [4163261]);
+    assert.deepEqual(
+      model.cohort.concepts.map((c) => c.conceptId),
+      [4163261],
+    );
   });
 });
 
@@ -137,7 +164,10 @@ test('Cancel stops following the query and marks unfinished sites cancelled', as
     await finished;
     const v = model.run!.view;
     assert.equal(v.phase, 'cancelled');
-    assert.ok(hub.requests.some((r) => r.method === 'DELETE'), 'the hub was asked to cancel');
+    assert.ok(
+      hub.requests.some((r) => r.method === 'DELETE'),
+      'the hub was asked to cancel',
+    );
     assert.equal(v.sites.find((s) => s.site === 'north')!.rows![0].measures.persons.value, 12);
     assert.equal(model.run!.active, false);
   });
@@ -146,7 +176,12 @@ test('Cancel stops following the query and marks unfinished sites cancelled', as
 test('a refused submission is explained in words; no hub at all blocks Run with the reason', async () => {
   const refused = {
     ...threeSites,
-    submitError: { status: 400, body: { error: { code: 'ERR_PLAN_UNSUPPORTED', message: 'nope', problems: [{ path: 'cohort.X', message: 'X is not supported' }] } } },
+    submitError: {
+      status: 400,
+      body: {
+        error: { code: 'ERR_PLAN_UNSUPPORTED', message: 'nope', problems: [{ path: 'cohort.X', message: 'X is not supported' }] },
+      },
+    },
   };
   await withModel(refused, async (model) => {
     model.addConcept(prostate);

@@ -8,7 +8,14 @@ import type { Concept, HubClient, HubSite } from '../../client/index.js';
 import type { CrosstabDimension } from '../../plan/index.js';
 import type { IFedomopConnection, IQuerySnapshot } from '../tokens.js';
 import { describeError } from './format.js';
-import { buildPlan, criterionDomainOf, type Gender, type IAnalysisForm, type ICohortForm, type PlanResult } from './plan-builder.js';
+import {
+  buildPlan,
+  criterionDomainOf,
+  type Gender,
+  type IAnalysisForm,
+  type ICohortForm,
+  type PlanResult,
+} from './plan-builder.js';
 import { QueryRun } from './query-run.js';
 
 export interface IQueryPanelModelOptions {

@@ -4,12 +4,46 @@ import type { Concept } from '../../client/index.js';
 import { validatePlan } from '../../plan/index.js';
 import { buildPlan, type IAnalysisForm, type ICohortForm } from './plan-builder.js';
 
-const prostate: Concept = { conceptId: 4163261, name: 'Malignant tumor of prostate', domain: 'Condition', vocabulary: 'SNOMED', standard: true, code: '399068003' };
-const carcinoma: Concept = { conceptId: 4116087, name: 'Carcinoma of prostate', domain: 'Condition', vocabulary: 'SNOMED', standard: true, code: '254900004' };
-const psa: Concept = { conceptId: 4272032, name: 'Prostate specific antigen measurement', domain: 'Measurement', vocabulary: 'SNOMED', standard: true, code: '63476009' };
-const visit: Concept = { conceptId: 9201, name: 'Inpatient visit', domain: 'Visit', vocabulary: 'Visit', standard: 'S', code: 'IP' };
+const prostate: Concept = {
+  conceptId: 4163261,
+  name: 'Malignant tumor of prostate',
+  domain: 'Condition',
+  vocabulary: 'SNOMED',
+  standard: true,
+  code: '399068003',
+};
+const carcinoma: Concept = {
+  conceptId: 4116087,
+  name: 'Carcinoma of prostate',
+  domain: 'Condition',
+  vocabulary: 'SNOMED',
+  standard: true,
+  code: '254900004',
+};
+const psa: Concept = {
+  conceptId: 4272032,
+  name: 'Prostate specific antigen measurement',
+  domain: 'Measurement',
+  vocabulary: 'SNOMED',
+  standard: true,
+  code: '63476009',
+};
+const visit: Concept = {
+  conceptId: 9201,
+  name: 'Inpatient visit',
+  domain: 'Visit',
+  vocabulary: 'Visit',
+  standard: 'S',
+  code: 'IP',
+};
 
-const cohort = (change: Partial<ICohortForm> = {}): ICohortForm => ({ concepts: [prostate], ageMin: null, ageMax: null, gender: 'any', ...change });
+const cohort = (change: Partial<ICohortForm> = {}): ICohortForm => ({
+  concepts: [prostate],
+  ageMin: null,
+  ageMax: null,
+  gender: 'any',
+  ...change,
+});
 const count: IAnalysisForm = { kind: 'count', by: [] };
 
 function ok(result: ReturnType<typeof buildPlan>) {
@@ -30,7 +64,10 @@ test('one concept, count: a plan v1 that validatePlan accepts, persons entering 
 test('concepts of one domain share a concept set; each domain gets its own criterion', () => {
   const plan = ok(buildPlan(cohort({ concepts: [prostate, psa, carcinoma] }), count));
   assert.equal(plan.cohort.ConceptSets.length, 2);
-  assert.deepEqual(plan.cohort.ConceptSets[0].expression.items.map((i) => i.concept.CONCEPT_ID), [4163261, 4116087]);
+  assert.deepEqual(
+    plan.cohort.ConceptSets[0].expression.items.map((i) => i.concept.CONCEPT_ID),
+    [4163261, 4116087],
+  );
   assert.deepEqual(plan.cohort.PrimaryCriteria.CriteriaList, [
     { ConditionOccurrence: { CodesetId: 0 } },
     { Measurement: { CodesetId: 1 } },

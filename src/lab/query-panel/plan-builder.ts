@@ -20,7 +20,10 @@ import type { PlanProblem } from '../../errors.js';
 export type Gender = 'any' | 'female' | 'male';
 
 /** OMOP standard gender concepts. */
-export const GENDER_CONCEPTS: Record<Exclude<Gender, 'any'>, { CONCEPT_ID: number; CONCEPT_NAME: string; CONCEPT_CODE: string }> = {
+export const GENDER_CONCEPTS: Record<
+  Exclude<Gender, 'any'>,
+  { CONCEPT_ID: number; CONCEPT_NAME: string; CONCEPT_CODE: string }
+> = {
   female: { CONCEPT_ID: 8532, CONCEPT_NAME: 'FEMALE', CONCEPT_CODE: 'F' },
   male: { CONCEPT_ID: 8507, CONCEPT_NAME: 'MALE', CONCEPT_CODE: 'M' },
 };
@@ -102,7 +105,10 @@ function formProblems(cohort: ICohortForm, analysis: IAnalysisForm): PlanProblem
     }
   }
   const { ageMin, ageMax } = cohort;
-  for (const [name, v] of [['Minimum age', ageMin], ['Maximum age', ageMax]] as const) {
+  for (const [name, v] of [
+    ['Minimum age', ageMin],
+    ['Maximum age', ageMax],
+  ] as const) {
     if (v !== null && (!Number.isInteger(v) || v < 0 || v > 130)) {
       problems.push({ path: 'age', message: `${name} must be a whole number of years between 0 and 130.` });
     }
@@ -136,7 +142,8 @@ function domainCriteria(codesetId: number, cohort: ICohortForm): DomainCriteria 
   const criteria: DomainCriteria = { CodesetId: codesetId };
   const age = ageRange(cohort.ageMin, cohort.ageMax);
   if (age) criteria.Age = age;
-  if (cohort.gender !== 'any') criteria.Gender = [{ ...GENDER_CONCEPTS[cohort.gender], DOMAIN_ID: 'Gender', VOCABULARY_ID: 'Gender' }];
+  if (cohort.gender !== 'any')
+    criteria.Gender = [{ ...GENDER_CONCEPTS[cohort.gender], DOMAIN_ID: 'Gender', VOCABULARY_ID: 'Gender' }];
   return criteria;
 }
 

@@ -102,7 +102,8 @@ export class QueryRun {
         v.queryId = submitted.id;
         v.planHash = submitted.planHash;
         // The hub may have resolved the site list itself (e.g. all sites); keep what it says.
-        for (const s of submitted.sites) if (!v.sites.some((r) => r.site === s)) v.sites.push({ site: s, state: 'queued', rows: null });
+        for (const s of submitted.sites)
+          if (!v.sites.some((r) => r.site === s)) v.sites.push({ site: s, state: 'queued', rows: null });
       });
       const eventsDone = this.followEvents(submitted.id, stopEvents.signal);
       signal.addEventListener('abort', () => stopEvents.abort(), { once: true });
