@@ -55,24 +55,25 @@ async function synth(name: string, seed: number, persons: number, profile: strin
   return { file, seconds: (performance.now() - started) / 1000 };
 }
 
-async function directCount(files: string[], runs: number): Promise<number[]> {
-  const compiled = compile(analysisQuery(PROSTATE_COUNT), duckdbDialect);
+/** Opens the three files once, as the three site processes do, so both paths run on warm caches. */
+async function openDirect(files: string[]) {
   const dbs = await Promise.all(files.map((f) => DuckDBInstance.create(f, { access_mode: 'READ_ONLY' })));
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    // One fresh connection per file per run, in parallel: what three sites do.
-    await Promise.all(
-      dbs.map(async (db) => {
-        const conn = await db.connect();
-        await conn.runAndReadAll(compiled.sql, compiled.parameters as never);
-        conn.closeSync();
-      }),
-    );
-    times.push(performance.now() - t);
-  }
-  dbs.forEach((d) => d.closeSync());
-  return times;
+  const compiled = compile(analysisQuery(PROSTATE_COUNT), duckdbDialect);
+  return {
+    /** One run: a fresh connection per file, the three queries in parallel (what three sites do). */
+    async run(): Promise<number> {
+      const t = performance.now();
+      await Promise.all(
+        dbs.map(async (db) => {
+          const conn = await db.connect();
+          await conn.runAndReadAll(compiled.sql, compiled.parameters as never);
+          conn.closeSync();
+        }),
+      );
+      return performance.now() - t;
+    },
+    close: () => dbs.forEach((d) => d.closeSync()),
+  };
 }
 
 async function main() {
@@ -100,21 +101,25 @@ async function main() {
   ]);
 
   try {
-    // Warm both paths once (file cache, DuckDB catalog), then alternate so drift hits both alike.
-    await directCount(big, 1);
+    // Warm both paths, then alternate so drift hits both alike. The direct path runs in this
+    // process while the site processes idle, and the other way round.
+    const direct = await openDirect(big);
+    await direct.run();
     await runThroughHub(hub.url, PROSTATE_COUNT);
-    const direct: number[] = [];
+    const directTimes: number[] = [];
     const viaHub: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      direct.push(...(await directCount(big, 1)));
+      directTimes.push(await direct.run());
       const t = performance.now();
       const r = await runThroughHub(hub.url, PROSTATE_COUNT);
       viaHub.push(performance.now() - t);
       if (r.status.state !== 'done') throw new Error(JSON.stringify(r.status));
     }
-    const ratio = median(viaHub) / median(direct);
+    direct.close();
+    const ratio = median(viaHub) / median(directTimes);
     console.log(
-      `count, 3 sites × ${PERSONS.toLocaleString('en')}: direct DuckDB median ${median(direct).toFixed(0)} ms, through hub median ${median(viaHub).toFixed(0)} ms, ratio ${ratio.toFixed(3)} (target ≤ 1.15; runs ${RUNS})`,
+      `count, 3 sites × ${PERSONS.toLocaleString('en')}: direct DuckDB median ${median(directTimes).toFixed(0)} ms, ` +
+        `through hub median ${median(viaHub).toFixed(0)} ms, ratio ${ratio.toFixed(3)} (target ≤ 1.15; runs ${RUNS})`,
     );
   } finally {
     await hub.stop();
@@ -144,15 +149,36 @@ async function main() {
       const bytes = await results.arrayBuffer();
       if (bytes.byteLength === 0) throw new Error('empty results');
     };
-    for (let i = 0; i < 30; i++) await roundTrip();
+    // The site alone, asked directly: what the hub's round trip is compared with.
+    const siteOnly = async () => {
+      const r = await fetch(`${tiny.url}/v1/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(plan),
+      });
+      await r.arrayBuffer();
+      return Number(r.headers.get('x-fedomop-elapsed-ms'));
+    };
+    for (let i = 0; i < 30; i++) {
+      await roundTrip();
+      await siteOnly();
+    }
     const times: number[] = [];
+    const siteTimes: number[] = [];
+    const dbTimes: number[] = [];
     for (let i = 0; i < TINY_RUNS; i++) {
-      const t = performance.now();
+      let t = performance.now();
       await roundTrip();
       times.push(performance.now() - t);
+      t = performance.now();
+      dbTimes.push(await siteOnly());
+      siteTimes.push(performance.now() - t);
     }
     console.log(
-      `tiny query hub round trip (submit + full Arrow results), ${TINY_RUNS} runs: p50 ${median(times).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms (target p50 ≤ 5 ms)`,
+      `tiny query (prostate count, ${TINY_RUNS} runs), p50 / p95 — hub round trip (submit + full Arrow results): ` +
+        `${median(times).toFixed(2)} / ${pct(times, 95).toFixed(2)} ms (target p50 ≤ 5 ms); the site asked directly: ` +
+        `${median(siteTimes).toFixed(2)} / ${pct(siteTimes, 95).toFixed(2)} ms, of which compile + DuckDB + disclosure + Arrow ` +
+        `${median(dbTimes).toFixed(2)} ms; hub's own share ${(median(times) - median(siteTimes)).toFixed(2)} ms`,
     );
   } finally {
     await tinyHub.stop();

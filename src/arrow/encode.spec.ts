@@ -39,3 +39,15 @@ test('count schema has no dimension columns', () => {
   const schema = resultSchema({ kind: 'count' });
   assert.equal(schema.fields[1].name, 'persons');
 });
+
+test('empty batches and all-null dimension columns encode and decode', () => {
+  const schema = resultSchema({ kind: 'crosstab', by: ['index_year', 'gender'] });
+  const empty = tableFromIPC(streamBytes(schema, [batchFromRows(schema, [])]));
+  assert.equal(empty.numRows, 0);
+  const rows: ResultRow[] = Array.from({ length: 19 }, (_, i) => ({
+    site: 's',
+    dims: { index_year: i % 3 === 0 ? null : 2000 + i, gender: i % 2 ? 'MALE' : null },
+    measures: { persons: i % 5 === 0 ? hidden : exact(i * 1000003), events: exact(2 ** 40 + i) },
+  }));
+  assert.deepEqual(rowsFromBatch(tableFromIPC(streamBytes(schema, [batchFromRows(schema, rows)]))), rows);
+});

@@ -1,13 +1,11 @@
 /**
- * Concept sets → one `codesets(codeset_id, concept_id)` CTE, as circe-be resolves them: the listed
- * concepts, plus their descendants when asked, plus source concepts that map to them when asked,
- * minus the excluded ones (resolved the same way).
+ * Concept sets resolved as circe-be resolves them: the listed concepts, plus their descendants when
+ * asked, plus source concepts that map to them when asked, minus the excluded ones (resolved the
+ * same way).
  */
 import type { ConceptSet, ConceptSetItem } from '../plan/types.js';
-import { and, col, cte, eq, inList, inQuery, int, isNull, lit, select, setOp, table } from '../sql/build.js';
-import type { CteNode, QueryNode } from '../sql/nodes.js';
-
-export const CODESETS = 'codesets';
+import { and, col, eq, inList, inQuery, int, isNull, lit, select, setOp, table } from '../sql/build.js';
+import type { QueryNode } from '../sql/nodes.js';
 
 function conceptIds(items: ConceptSetItem[]) {
   return items.map((i) => int(i.concept.CONCEPT_ID));
@@ -49,28 +47,18 @@ function withMapped(items: ConceptSetItem[]): QueryNode | undefined {
   return setOp('union', [base, mapped]);
 }
 
-function conceptSetQuery(set: ConceptSet): QueryNode {
+/**
+ * The concept ids a concept set stands for, as a query for `concept_id IN (...)`. Each criterion
+ * inlines its set rather than reading a shared codesets CTE: DuckDB plans the inline form about a
+ * millisecond faster, which is most of a small query's database time.
+ */
+export function conceptSetConcepts(set: ConceptSet): QueryNode {
   const items = set.expression.items;
   const included = withMapped(items.filter((i) => !i.isExcluded));
   const excluded = withMapped(items.filter((i) => i.isExcluded));
-  const concepts = included
-    ? excluded
-      ? setOp('except', [included, excluded])
-      : included
-    : // An empty concept set matches nothing; keep the CTE's shape with a query that yields no rows.
-      select({ select: [col('c.concept_id')], from: table('concept', 'c'), where: eq(lit(1), lit(0)) });
-  return select({
-    select: [
-      { kind: 'selection', expr: int(set.id), alias: 'codeset_id' },
-      { kind: 'selection', expr: col('s.concept_id'), alias: 'concept_id' },
-    ],
-    from: { kind: 'subquery', query: concepts, alias: 's' },
-  });
-}
-
-/** The codesets CTE for the concept sets that criteria actually use; undefined when none are used. */
-export function codesetsCte(sets: ConceptSet[], used: Set<number>): CteNode | undefined {
-  const queries = sets.filter((s) => used.has(s.id)).map(conceptSetQuery);
-  if (queries.length === 0) return undefined;
-  return cte(CODESETS, setOp('union all', queries));
+  if (!included) {
+    // An empty concept set matches nothing.
+    return select({ select: [col('c.concept_id')], from: table('concept', 'c'), where: eq(lit(1), lit(0)) });
+  }
+  return excluded ? setOp('except', [included, excluded]) : included;
 }

@@ -3,7 +3,7 @@
  * matching record, following circe-be: the codeset filter first, then `First` (the person's
  * earliest matching record, ties to the lowest id), then the other attribute filters.
  */
-import type { Criterion, CriterionDomain, DomainCriteria } from '../plan/types.js';
+import type { ConceptSet, Criterion, CriterionDomain, DomainCriteria } from '../plan/types.js';
 import {
   and,
   asc,
@@ -25,7 +25,7 @@ import {
   yearOf,
 } from '../sql/build.js';
 import type { Expr, QueryNode } from '../sql/nodes.js';
-import { CODESETS } from './codesets.js';
+import { conceptSetConcepts } from './codesets.js';
 import { DOMAIN_TABLES } from './domains.js';
 import { dateRange, numericRange } from './ranges.js';
 
@@ -47,22 +47,15 @@ function endDate(domain: CriterionDomain): Expr {
   return fallbacks.length === 1 ? fallbacks[0] : fn('coalesce', fallbacks);
 }
 
-export function criterionQuery(criterion: Criterion): QueryNode {
+export function criterionQuery(criterion: Criterion, conceptSets: ConceptSet[]): QueryNode {
   const domain = criterionDomain(criterion);
   const attrs = criterionAttributes(criterion);
   const t = DOMAIN_TABLES[domain];
 
-  const codesetFilter =
-    attrs.CodesetId === undefined
-      ? undefined
-      : inQuery(
-          col(`d.${t.conceptColumn}`),
-          select({
-            select: [col('cs.concept_id')],
-            from: table(CODESETS, 'cs'),
-            where: eq(col('cs.codeset_id'), int(attrs.CodesetId)),
-          }),
-        );
+  const conceptSet = attrs.CodesetId === undefined ? undefined : conceptSets.find((c) => c.id === attrs.CodesetId);
+  // The validator guarantees the reference; a bypass must not silently mean "every concept".
+  if (attrs.CodesetId !== undefined && !conceptSet) throw new Error(`CodesetId ${attrs.CodesetId} has no concept set`);
+  const codesetFilter = conceptSet ? inQuery(col(`d.${t.conceptColumn}`), conceptSetConcepts(conceptSet)) : undefined;
 
   // The inner query narrows by codeset and numbers each person's records so `First` can pick one.
   const inner = select({

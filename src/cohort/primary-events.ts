@@ -6,7 +6,7 @@
  * The result is the `cohort_events` CTE:
  * (person_id, event_id, start_date, end_date, op_start, op_end), one row per entry event.
  */
-import type { CirceExpression, LimitType, PrimaryCriteria } from '../plan/types.js';
+import type { CirceExpression, LimitType } from '../plan/types.js';
 import {
   and,
   asc,
@@ -30,23 +30,13 @@ import {
 } from '../sql/build.js';
 import type { CteNode, QueryNode } from '../sql/nodes.js';
 import { normalizeLimitType } from '../plan/index.js';
-import { codesetsCte } from './codesets.js';
-import { criterionAttributes, criterionQuery } from './criteria.js';
+import { criterionQuery } from './criteria.js';
 
 export const COHORT_EVENTS = 'cohort_events';
 
 /** A Circe limit object's type; circe's object model defaults a missing limit or Type to First. */
 export function limitType(limit: { Type?: string } | undefined): LimitType {
   return normalizeLimitType(limit?.Type ?? 'First') ?? 'First';
-}
-
-function usedCodesets(primary: PrimaryCriteria): Set<number> {
-  const used = new Set<number>();
-  for (const c of primary.CriteriaList) {
-    const id = criterionAttributes(c).CodesetId;
-    if (id !== undefined) used.add(id);
-  }
-  return used;
 }
 
 const EVENT_COLUMNS = ['person_id', 'event_id', 'start_date', 'end_date', 'op_start', 'op_end'];
@@ -80,8 +70,6 @@ function limited(events: QueryNode, type: 'First' | 'Last'): QueryNode {
 export function cohortEventCtes(expression: CirceExpression): CteNode[] {
   const primary = expression.PrimaryCriteria;
   const ctes: CteNode[] = [];
-  const codesets = codesetsCte(expression.ConceptSets, usedCodesets(primary));
-  if (codesets) ctes.push(codesets);
 
   const prior = primary.ObservationWindow?.PriorDays ?? 0;
   const post = primary.ObservationWindow?.PostDays ?? 0;
@@ -107,7 +95,13 @@ export function cohortEventCtes(expression: CirceExpression): CteNode[] {
             ),
           ]),
     ],
-    from: subquery(setOp('union all', primary.CriteriaList.map(criterionQuery)), 'e'),
+    from: subquery(
+      setOp(
+        'union all',
+        primary.CriteriaList.map((c) => criterionQuery(c, expression.ConceptSets)),
+      ),
+      'e',
+    ),
     joins: [
       join(
         table('observation_period', 'op'),

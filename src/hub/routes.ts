@@ -9,7 +9,7 @@ import { FedomopError, toErrorBody } from '../errors.js';
 import { PLAN_LIMITS, parsePlan } from '../plan/index.js';
 import type { SiteConfig } from './config.js';
 import { fanOut } from './fan-out.js';
-import { canonicalPlan } from './plan-hash.js';
+import { canonicalPlan } from '../node/plan-hash.js';
 import { Query } from './query.js';
 import type { QueryStore } from './query-store.js';
 import type { SiteRegistry } from './registry.js';

@@ -14,6 +14,7 @@ export { KernelResult } from './kernel-result.js';
 export { configPath, type ConnectOptions } from './config.js';
 export { renderResult } from './result-view.js';
 export { toDanfo } from './to-danfo.js';
+export { display, renderFrame, showFrame, type FrameLike } from './frame-view.js';
 export { HubClient } from '../client/index.js';
 export { FedomopError } from '../errors.js';
 export type { FederatedResult, HubSite, PlainRow, ProgressSnapshot, QueryStatus, SiteFailure } from '../client/index.js';

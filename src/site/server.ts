@@ -4,7 +4,8 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { FedomopError, toErrorBody } from '../errors.js';
-import { parsePlan, planHash, PLAN_LIMITS } from '../plan/index.js';
+import { parsePlan, PLAN_LIMITS } from '../plan/index.js';
+import { planHashSync } from '../node/plan-hash.js';
 import type { SiteConfig } from './config.js';
 import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
 import type { SiteDatabase } from './database.js';
@@ -62,7 +63,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     if (typeof req.body !== 'string')
       throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
     const plan = parsePlan(req.body);
-    const hash = await planHash(plan);
+    const hash = planHashSync(plan);
     // A closed connection (hub cancelled, timed out or died) interrupts the SQL.
     const abort = new AbortController();
     const onClose = () => {

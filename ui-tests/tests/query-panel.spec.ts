@@ -39,7 +39,10 @@ function shown(v: IReleased): string {
   return `${v.value}`;
 }
 
-async function openPanel(page: import('@jupyterlab/galata').IJupyterLabPageFixture, from: 'launcher' | 'menu' = 'launcher'): Promise<Locator> {
+async function openPanel(
+  page: import('@jupyterlab/galata').IJupyterLabPageFixture,
+  from: 'launcher' | 'menu' = 'launcher',
+): Promise<Locator> {
   if (from === 'launcher') await page.locator('.jp-LauncherCard', { hasText: 'Federated Query' }).click();
   else await page.menu.clickMenuItem('Federated>New Federated Query Panel');
   const panel = page.locator('.jp-fedomop-panel');
@@ -99,7 +102,9 @@ test('count on three sites: a row per site, then the pooled row, with the hub’
   await page.theme.setLightTheme();
 });
 
-test('a dead site is shown as failed, by name, while the others answer (panel opened from the menu)', async ({ page }, testInfo) => {
+test('a dead site is shown as failed, by name, while the others answer (panel opened from the menu)', async ({
+  page,
+}, testInfo) => {
   const panel = await openPanel(page, 'menu');
   await expect(panel.locator(`li[data-site="${DEAD_SITE}"]`)).toHaveAttribute('data-health', 'down');
   await addConcept(panel, 'lung', 'Malignant tumor of lung');
@@ -113,7 +118,6 @@ test('a dead site is shown as failed, by name, while the others answer (panel op
   await expect(panel.locator('tr.jp-fedomop-pooled-row')).toContainText(`Pooled (${LIVE_SITES.length} sites)`);
   await saveScreenshot(page.locator('.jp-fedomop-QueryPanelWidget'), testInfo, 'query-panel-dead-site');
 });
-
 
 test('open in notebook: a fedomop-deno cell runs the same query and shows the same numbers', async ({ page }, testInfo) => {
   const panel = await openPanel(page);
@@ -131,7 +135,7 @@ test('open in notebook: a fedomop-deno cell runs the same query and shows the sa
   const started = Date.now();
   await panel.getByRole('button', { name: 'Open in notebook' }).click();
   const notebook = page.locator('.jp-NotebookPanel:visible');
-  await expect(notebook.locator('.jp-Cell .jp-InputArea')).toContainText('import { connect } from "fedomop"');
+  await expect(notebook.locator('.jp-Cell .jp-InputArea')).toContainText('from "fedomop"');
   // Kernel start and the hub round trip: generous, the first Deno start compiles the library.
   const table = notebook.locator('.jp-OutputArea-output .fedomop-result table');
   await expect(table).toBeVisible({ timeout: 120_000 });
@@ -143,6 +147,30 @@ test('open in notebook: a fedomop-deno cell runs the same query and shows the sa
     inNotebook.set(cells[0].trim(), cells[1].trim().replace(/\*$/, ''));
   }
   expect(Object.fromEntries(inNotebook)).toEqual(Object.fromEntries(inPanel));
+
+  // The danfojs DataFrame the cell builds, shown as its last output: same numbers again (a withheld
+  // count is NaN there, with its interval in the _lower/_upper columns).
+  const frame = notebook.locator('.jp-OutputArea-output .fedomop-frame table');
+  await expect(frame).toBeVisible({ timeout: 60_000 });
+  const columns = (await frame.locator('thead th').allTextContents()).map((c) => c.trim());
+  const at = (name: string) => columns.indexOf(name);
+  expect(at('site')).toBeGreaterThanOrEqual(0);
+  const inFrame = new Map<string, string>();
+  for (const tr of await frame.locator('tbody tr').all()) {
+    const cells = (await tr.locator('td').allTextContents()).map((c) => c.trim());
+    const persons = cells[at('persons')];
+    inFrame.set(cells[at('site')], persons === 'NaN' ? `${cells[at('persons_lower')]}–${cells[at('persons_upper')]}` : persons);
+  }
+  expect(Object.fromEntries(inFrame)).toEqual(Object.fromEntries(inPanel));
+
+  // And all three equal what the hub itself returns for the panel's plan.
+  const plan = JSON.parse((await panel.locator('.jp-fedomop-plan-json').textContent()) ?? 'null');
+  const answer = hubAnswer(plan, LIVE_SITES);
+  const fromHub = Object.fromEntries([
+    ...LIVE_SITES.map((site) => [site, shown(answer.perSite[site][0].measures.persons)]),
+    ['pooled', shown(answer.pooled[0].measures.persons)],
+  ]);
+  expect(Object.fromEntries(inFrame)).toEqual(fromHub);
   await table.scrollIntoViewIfNeeded();
   await saveScreenshot(notebook.locator('.jp-Cell .jp-OutputArea').first(), testInfo, 'notebook-output');
 });

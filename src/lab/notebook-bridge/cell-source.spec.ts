@@ -12,16 +12,17 @@ const plan: Plan = {
   analysis: { kind: 'count' },
 };
 
-test('the cell carries the exact plan and sites, and ends with the displayable result', () => {
+test('the cell carries the exact plan and sites, displays the result and ends with the DataFrame', () => {
   const source = notebookCellSource({ plan, sites: ['central', 'north'], timeoutMs: 5000 }, 'http://127.0.0.1:8100');
   const planText = /const plan = (\{[\s\S]*?\n\});/.exec(source)?.[1];
   assert.ok(planText, source);
   assert.deepEqual(JSON.parse(planText), plan);
-  assert.match(source, /import \{ connect \} from "fedomop";/);
+  assert.match(source, /import \{ connect, display, showFrame \} from "fedomop";/);
   assert.match(source, /connect\(\{ hub: "http:\/\/127\.0\.0\.1:8100" \}\)/);
   assert.match(source, /fed\.run\(plan, \{"sites":\["central","north"\],"timeoutMs":5000\}\)/);
-  assert.match(source, /result\.toDanfo\(\)/);
-  assert.equal(source.trim().split('\n').at(-1), 'result');
+  assert.match(source, /await display\(result\);/);
+  assert.match(source, /const df = await result\.toDanfo\(\);/);
+  assert.equal(source.trim().split('\n').at(-1), 'showFrame(df)');
 });
 
 test('without a server-side hub URL the kernel finds its own (FEDOMOP_HUB_URL or config file)', () => {

@@ -15,15 +15,17 @@ export function notebookCellSource(query: IQuerySnapshot, kernelHubUrl: string):
   return [
     `// ${title}: federated ${query.plan.analysis.kind} from the fedomop query panel.`,
     '// Run again to ask the sites again; only disclosure-controlled aggregates come back.',
-    'import { connect } from "fedomop";',
+    'import { connect, display, showFrame } from "fedomop";',
     '',
     // Without a URL, connect() falls back to FEDOMOP_HUB_URL or ~/.fedomop/config.json.
     kernelHubUrl ? `const fed = await connect({ hub: ${JSON.stringify(kernelHubUrl)} });` : 'const fed = await connect();',
     `const plan = ${JSON.stringify(query.plan, null, 2)};`,
     `const result = await fed.run(plan, ${JSON.stringify(options)});`,
-    '// A danfojs DataFrame of the same rows (each site, then "pooled"), for further analysis.',
+    '// Each site, then "pooled"; withheld counts show as their interval.',
+    'await display(result);',
+    '// The same rows as a danfojs DataFrame, for further analysis (withheld counts are NaN).',
     'const df = await result.toDanfo();',
-    'result',
+    'showFrame(df)',
   ].join('\n');
 }
 

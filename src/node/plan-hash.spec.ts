@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planHash } from '../plan/index.js';
-import { COUNT_PLAN, PLAN } from './hub-client.spec-util.js';
+import { COUNT_PLAN, PLAN } from '../hub/hub-client.spec-util.js';
 import { planHashSync } from './plan-hash.js';
 
-test("the hub's synchronous plan hash equals the plan module's planHash", async () => {
+test("the services' synchronous plan hash equals the plan module's planHash", async () => {
   const unicode = {
     ...PLAN,
     cohort: { ...PLAN.cohort, ConceptSets: [{ ...PLAN.cohort.ConceptSets[0], name: 'Prostata-Krebs ü 前列腺 😀' }] },

@@ -1,7 +1,8 @@
 /**
  * planHash from src/plan, computed synchronously with node:crypto. The plan module's version goes
  * through WebCrypto (it must run in browsers), whose async digest costs a thread-pool round trip —
- * a sizeable share of the hub's per-query overhead for a tiny query. Same definition (SHA-256 of the
+ * a sizeable share of a tiny query's overhead at the hub and at each site. (src/node holds helpers
+ * shared by the Node services only.) Same definition (SHA-256 of the
  * canonical JSON, lower-case hex); plan-hash.spec.ts pins the two together.
  */
 import { createHash } from 'node:crypto';
