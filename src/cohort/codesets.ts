@@ -49,8 +49,8 @@ function withMapped(items: ConceptSetItem[]): QueryNode | undefined {
 
 /**
  * The concept ids a concept set stands for, as a query for `concept_id IN (...)`. Each criterion
- * inlines its set rather than reading a shared codesets CTE: DuckDB plans the inline form about a
- * millisecond faster, which is most of a small query's database time.
+ * inlines its set rather than reading a shared codesets CTE: the SQL stays one level flatter and
+ * needs no codeset-id parameter (timings on DuckDB showed no clear difference either way).
  */
 export function conceptSetConcepts(set: ConceptSet): QueryNode {
   const items = set.expression.items;

@@ -2,6 +2,7 @@
  * The seam between the site service and its database. A site runs read-only, parameterised SQL and
  * gets plain rows back; which engine answers (DuckDB file, PostgreSQL server) is configuration.
  */
+import { FedomopError } from '../errors.js';
 import type { CompiledQuery, DialectName } from '../sql/index.js';
 
 export type SqlRow = Record<string, unknown>;
@@ -19,4 +20,15 @@ export function toNumber(v: unknown): number {
   if (typeof v === 'bigint' || typeof v === 'string') return Number(v);
   if (v === null || v === undefined) return 0;
   throw new TypeError(`not a number: ${String(v)}`);
+}
+
+/** One failure mapping for every engine: an aborted query is cancelled, anything else failed. */
+export function queryError(err: unknown, signal?: AbortSignal): FedomopError {
+  if (signal?.aborted) return new FedomopError('ERR_QUERY_CANCELLED', 'the query was cancelled', {}, { cause: err });
+  return new FedomopError(
+    'ERR_QUERY_FAILED',
+    `the site database could not run the query: ${(err as Error).message}`,
+    {},
+    { cause: err },
+  );
 }

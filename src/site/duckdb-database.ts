@@ -16,7 +16,7 @@ import {
 import { access } from 'node:fs/promises';
 import { FedomopError } from '../errors.js';
 import type { CompiledQuery, SqlType } from '../sql/index.js';
-import type { SiteDatabase, SqlRow } from './database.js';
+import { queryError, type SiteDatabase, type SqlRow } from './database.js';
 
 const DUCKDB_TYPES: Record<SqlType, DuckDBType> = {
   integer: INTEGER,
@@ -53,7 +53,7 @@ export class DuckDbDatabase implements SiteDatabase {
   }
 
   async query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]> {
-    if (signal?.aborted) throw cancelled();
+    if (signal?.aborted) throw queryError(new Error('aborted before it started'), signal);
     const conn: DuckDBConnection = await this.instance.connect();
     const onAbort = () => conn.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -62,13 +62,7 @@ export class DuckDbDatabase implements SiteDatabase {
       const reader = await conn.runAndReadAll(compiled.sql, compiled.parameters as never, types);
       return reader.getRowObjectsJS() as SqlRow[];
     } catch (err) {
-      if (signal?.aborted) throw cancelled(err);
-      throw new FedomopError(
-        'ERR_QUERY_FAILED',
-        `the site database could not run the query: ${(err as Error).message}`,
-        {},
-        { cause: err },
-      );
+      throw queryError(err, signal);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       conn.closeSync();
@@ -78,8 +72,4 @@ export class DuckDbDatabase implements SiteDatabase {
   async close(): Promise<void> {
     this.instance.closeSync();
   }
-}
-
-function cancelled(cause?: unknown): FedomopError {
-  return new FedomopError('ERR_QUERY_CANCELLED', 'the query was cancelled', {}, { cause });
 }

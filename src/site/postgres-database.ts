@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { FedomopError } from '../errors.js';
 import type { CompiledQuery } from '../sql/index.js';
-import type { SiteDatabase, SqlRow } from './database.js';
+import { queryError, type SiteDatabase, type SqlRow } from './database.js';
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -33,7 +33,7 @@ export class PostgresDatabase implements SiteDatabase {
   }
 
   async query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]> {
-    if (signal?.aborted) throw new FedomopError('ERR_QUERY_CANCELLED', 'the query was cancelled');
+    if (signal?.aborted) throw queryError(new Error('aborted before it started'), signal);
     const client = await this.pool.connect();
     const pid = (client as unknown as { processID: number }).processID;
     const onAbort = () => {
@@ -49,13 +49,7 @@ export class PostgresDatabase implements SiteDatabase {
       return result.rows as SqlRow[];
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
-      if (signal?.aborted) throw new FedomopError('ERR_QUERY_CANCELLED', 'the query was cancelled', {}, { cause: err });
-      throw new FedomopError(
-        'ERR_QUERY_FAILED',
-        `the site database could not run the query: ${(err as Error).message}`,
-        {},
-        { cause: err },
-      );
+      throw queryError(err, signal);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       client.release();

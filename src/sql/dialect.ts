@@ -26,6 +26,10 @@ const TYPE_NAMES: Record<SqlType, string> = {
   boolean: 'BOOLEAN',
 };
 
+// Both engines add integer days to a DATE and extract the year the same way.
+const dateAdd = (date: string, days: string) => `((${date}) + CAST(${days} AS INTEGER))`;
+const yearOf = (date: string) => `CAST(EXTRACT(YEAR FROM ${date}) AS INTEGER)`;
+
 function quoteIdentifier(name: string): string {
   // Identifiers come from code constants, but quoting keeps even a mistake from becoming SQL.
   return '"' + name.replace(/"/g, '""') + '"';
@@ -36,8 +40,8 @@ export const duckdbDialect: Dialect = {
   placeholder: (i, type) => (type === 'date' ? `CAST($${i} AS DATE)` : `$${i}`),
   quoteIdentifier,
   typeName: (t) => (t === 'double' ? 'DOUBLE' : TYPE_NAMES[t]),
-  dateAdd: (date, days) => `((${date}) + CAST(${days} AS INTEGER))`,
-  yearOf: (date) => `CAST(EXTRACT(YEAR FROM ${date}) AS INTEGER)`,
+  dateAdd,
+  yearOf,
 };
 
 export const postgresDialect: Dialect = {
@@ -47,8 +51,8 @@ export const postgresDialect: Dialect = {
   placeholder: (i, type) => `$${i}::${PG_CASTS[type]}`,
   quoteIdentifier,
   typeName: (t) => TYPE_NAMES[t],
-  dateAdd: (date, days) => `((${date}) + CAST(${days} AS INTEGER))`,
-  yearOf: (date) => `CAST(EXTRACT(YEAR FROM ${date}) AS INTEGER)`,
+  dateAdd,
+  yearOf,
 };
 
 const PG_CASTS: Record<SqlType, string> = {
