@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run the hub that fans plans out to sites and pools their answers',
     load: async () => (await import('./hub-command.js')).hubCommand,
   },
+  cohort: {
+    summary: 'generate an OHDSI Circe cohort into a CDM database (cohort generate ...)',
+    load: async () => (await import('../generate/cohort-command.js')).cohortCommand,
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,10 @@
+export { generateCohort, prepareGeneration, checkCohortId } from './generate-cohort.js';
+export type { GenerateCohortOptions, GenerateCohortResult, PreparedGeneration } from './generate-cohort.js';
+export type { WritableDatabase, Transaction, SqlRow } from './database.js';
+export { DuckDbWriter } from './duckdb-writer.js';
+export { PostgresWriter } from './postgres-writer.js';
+export { openWritableDatabase, dialectOfLocation } from './open.js';
+export { RESULTS_TABLES, createResultsTablesStatements, resultsColumns, qualified } from './results-tables.js';
+export type { ResultsTable } from './results-tables.js';
+export { readExpressionFile, parseJsonText, unwrapCohortDefinition } from './read-expression.js';
+export { cohortCommand, COHORT_USAGE } from './cohort-command.js';
