@@ -4,6 +4,10 @@
  */
 import type {
   BinaryOp,
+  CreateTempTableNode,
+  DeleteNode,
+  DropTableNode,
+  InsertNode,
   ColumnNode,
   CteNode,
   Expr,
@@ -59,24 +63,33 @@ export function or(...conds: Expr[]): Expr {
 export const fn = (name: SqlFunction, args: Expr[] = [], opts: { distinct?: boolean; star?: boolean } = {}): FuncNode =>
   freeze({ kind: 'func', name, args, distinct: opts.distinct ?? false, star: opts.star ?? false });
 export const countStar = () => fn('count', [], { star: true });
-export const over = (func: FuncNode, partitionBy: Expr[], orderBy: OrderItem[]): WindowNode =>
-  freeze({ kind: 'window', func, partitionBy, orderBy });
+export const over = (func: FuncNode, partitionBy: Expr[], orderBy: OrderItem[], frame?: WindowNode['frame']): WindowNode =>
+  freeze({ kind: 'window', func, partitionBy, orderBy, frame });
 export const asc = (expr: Expr): OrderItem => ({ expr, direction: 'asc' });
 export const desc = (expr: Expr): OrderItem => ({ expr, direction: 'desc' });
 export const caseWhen = (whens: Array<[Expr, Expr]>, otherwise?: Expr): Expr => freeze({ kind: 'case', whens, otherwise });
 export const cast = (operand: Expr, type: SqlType): Expr => freeze({ kind: 'cast', operand, type });
 export const dateAdd = (date: Expr, days: Expr): Expr => freeze({ kind: 'dateAdd', date, days });
 export const yearOf = (date: Expr): Expr => freeze({ kind: 'yearOf', date });
+export const dateDiff = (from: Expr, to: Expr): Expr => freeze({ kind: 'dateDiff', from, to });
 export const exists = (query: QueryNode, negated = false): Expr => freeze({ kind: 'exists', query, negated });
 
 export const sel = (expr: Expr, alias?: string): SelectionNode => freeze({ kind: 'selection', expr, alias });
-export const table = (name: string, alias?: string): TableNode => freeze({ kind: 'table', name, alias });
+export const table = (name: string, alias?: string, schema?: string): TableNode =>
+  freeze({ kind: 'table', name, alias, schema });
 export const subquery = (query: QueryNode, alias: string): SubqueryNode => freeze({ kind: 'subquery', query, alias });
 export const join = (target: FromItem, on: Expr, type: JoinNode['type'] = 'inner'): JoinNode =>
   freeze({ kind: 'join', type, target, on });
 export const cte = (name: string, query: QueryNode): CteNode => freeze({ kind: 'cte', name, query });
 export const setOp = (op: SetOpNode['op'], queries: QueryNode[]): QueryNode =>
   queries.length === 1 ? queries[0] : freeze({ kind: 'setOp', op, queries });
+
+export const createTempTable = (name: string, query: QueryNode): CreateTempTableNode =>
+  freeze({ kind: 'createTempTable', name, query });
+export const dropTable = (target: TableNode): DropTableNode => freeze({ kind: 'dropTable', table: target });
+export const insertInto = (target: TableNode, columns: string[], query: QueryNode): InsertNode =>
+  freeze({ kind: 'insert', table: target, columns, query });
+export const deleteFrom = (target: TableNode, where: Expr): DeleteNode => freeze({ kind: 'delete', table: target, where });
 
 export interface SelectSpec {
   with?: CteNode[];
@@ -86,6 +99,7 @@ export interface SelectSpec {
   joins?: JoinNode[];
   where?: Expr;
   groupBy?: Expr[];
+  having?: Expr;
   orderBy?: OrderItem[];
   limit?: number;
 }
@@ -100,6 +114,7 @@ export function select(spec: SelectSpec): SelectNode {
     joins: spec.joins ?? [],
     where: spec.where,
     groupBy: spec.groupBy ?? [],
+    having: spec.having,
     orderBy: spec.orderBy ?? [],
     limit: spec.limit,
   });

@@ -4,7 +4,7 @@
  * Record<NodeKind, …>: a node kind without a visitor is a type error.
  */
 import type { Dialect } from './dialect.js';
-import type { Expr, NodeKind, OrderItem, QueryNode, SqlNode, SqlType } from './nodes.js';
+import type { Expr, NodeKind, OrderItem, SqlNode, SqlType, StatementNode } from './nodes.js';
 
 export interface CompiledQuery {
   sql: string;
@@ -69,6 +69,7 @@ const VISITORS: VisitorTable = {
     const parts: string[] = [];
     if (n.partitionBy.length) parts.push('PARTITION BY ' + n.partitionBy.map((e) => visit(e, ctx)).join(', '));
     if (n.orderBy.length) parts.push('ORDER BY ' + orderList(n.orderBy, ctx));
+    if (n.frame) parts.push(FRAMES[n.frame]);
     return `${visit(n.func, ctx)} OVER (${parts.join(' ')})`;
   },
   case: (n, ctx) => {
@@ -78,10 +79,11 @@ const VISITORS: VisitorTable = {
   },
   cast: (n, ctx) => `CAST(${visit(n.operand, ctx)} AS ${ctx.dialect.typeName(n.type)})`,
   dateAdd: (n, ctx) => ctx.dialect.dateAdd(visit(n.date, ctx), visit(n.days, ctx)),
+  dateDiff: (n, ctx) => ctx.dialect.dateDiff(visit(n.from, ctx), visit(n.to, ctx)),
   yearOf: (n, ctx) => ctx.dialect.yearOf(visit(n.date, ctx)),
   exists: (n, ctx) => `(${n.negated ? 'NOT ' : ''}EXISTS ${paren(visit(n.query, ctx))})`,
   selection: (n, ctx) => visit(n.expr, ctx) + (n.alias ? ` AS ${id(ctx, n.alias)}` : ''),
-  table: (n, ctx) => id(ctx, n.name) + (n.alias ? ` ${id(ctx, n.alias)}` : ''),
+  table: (n, ctx) => (n.schema ? `${id(ctx, n.schema)}.` : '') + id(ctx, n.name) + (n.alias ? ` ${id(ctx, n.alias)}` : ''),
   subquery: (n, ctx) => `${paren(visit(n.query, ctx))} ${id(ctx, n.alias)}`,
   join: (n, ctx) => `${n.type === 'left' ? 'LEFT JOIN' : 'JOIN'} ${visit(n.target, ctx)} ON ${visit(n.on, ctx)}`,
   cte: (n, ctx) => `${id(ctx, n.name)} AS ${paren(visit(n.query, ctx))}`,
@@ -93,6 +95,7 @@ const VISITORS: VisitorTable = {
     for (const j of n.joins) parts.push(visit(j, ctx));
     if (n.where) parts.push('WHERE ' + visit(n.where, ctx));
     if (n.groupBy.length) parts.push('GROUP BY ' + n.groupBy.map((e) => visit(e, ctx)).join(', '));
+    if (n.having) parts.push('HAVING ' + visit(n.having, ctx));
     if (n.orderBy.length) parts.push('ORDER BY ' + orderList(n.orderBy, ctx));
     if (n.limit !== undefined) {
       if (!Number.isSafeInteger(n.limit) || n.limit < 0) throw new Error(`bad LIMIT ${n.limit}`);
@@ -101,14 +104,24 @@ const VISITORS: VisitorTable = {
     return parts.join('\n');
   },
   setOp: (n, ctx) => n.queries.map((q) => paren(visit(q, ctx))).join(`\n${n.op.toUpperCase()}\n`),
+  createTempTable: (n, ctx) => `CREATE TEMPORARY TABLE ${id(ctx, n.name)} AS\n${visit(n.query, ctx)}`,
+  dropTable: (n, ctx) => `DROP TABLE IF EXISTS ${visit(n.table, ctx)}`,
+  insert: (n, ctx) =>
+    `INSERT INTO ${visit(n.table, ctx)} (${n.columns.map((c) => id(ctx, c)).join(', ')})\n${visit(n.query, ctx)}`,
+  delete: (n, ctx) => `DELETE FROM ${visit(n.table, ctx)} WHERE ${visit(n.where, ctx)}`,
 };
+
+const FRAMES = {
+  unboundedToCurrent: 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW',
+  unboundedToPrevious: 'ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING',
+} as const;
 
 function visit(node: SqlNode | Expr, ctx: Context): string {
   const visitor = VISITORS[node.kind] as (n: SqlNode, c: Context) => string;
   return visitor(node, ctx);
 }
 
-export function compile(query: QueryNode, dialect: Dialect): CompiledQuery {
+export function compile(query: StatementNode, dialect: Dialect): CompiledQuery {
   const ctx: Context = { dialect, parameters: [], parameterTypes: [] };
   return { sql: visit(query, ctx), parameters: ctx.parameters, parameterTypes: ctx.parameterTypes };
 }

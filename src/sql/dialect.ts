@@ -15,6 +15,8 @@ export interface Dialect {
   /** `date + days` where both are already-compiled SQL. */
   dateAdd(date: string, days: string): string;
   yearOf(date: string): string;
+  /** Whole days from `from` to `to`. */
+  dateDiff(from: string, to: string): string;
 }
 
 const TYPE_NAMES: Record<SqlType, string> = {
@@ -29,6 +31,8 @@ const TYPE_NAMES: Record<SqlType, string> = {
 // Both engines add integer days to a DATE and extract the year the same way.
 const dateAdd = (date: string, days: string) => `((${date}) + CAST(${days} AS INTEGER))`;
 const yearOf = (date: string) => `CAST(EXTRACT(YEAR FROM ${date}) AS INTEGER)`;
+// DATE − DATE is a whole number of days in both engines.
+const dateDiff = (from: string, to: string) => `CAST((${to}) - (${from}) AS INTEGER)`;
 
 function quoteIdentifier(name: string): string {
   // Identifiers come from code constants, but quoting keeps even a mistake from becoming SQL.
@@ -42,6 +46,7 @@ export const duckdbDialect: Dialect = {
   typeName: (t) => (t === 'double' ? 'DOUBLE' : TYPE_NAMES[t]),
   dateAdd,
   yearOf,
+  dateDiff,
 };
 
 export const postgresDialect: Dialect = {
@@ -53,6 +58,7 @@ export const postgresDialect: Dialect = {
   typeName: (t) => TYPE_NAMES[t],
   dateAdd,
   yearOf,
+  dateDiff,
 };
 
 const PG_CASTS: Record<SqlType, string> = {

@@ -8,10 +8,10 @@
 
 export type SqlType = 'integer' | 'bigint' | 'double' | 'text' | 'date' | 'boolean';
 
-export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | '+' | '-' | '*' | '/' | '||' | 'like';
+export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | '+' | '-' | '*' | '/' | '||' | 'like' | '&';
 
 /** Functions the compiler may emit; an allow-list keeps the tree from naming anything else. */
-export type SqlFunction = 'count' | 'sum' | 'min' | 'max' | 'coalesce' | 'floor' | 'row_number' | 'lower' | 'length';
+export type SqlFunction = 'count' | 'sum' | 'min' | 'max' | 'coalesce' | 'floor' | 'row_number' | 'lower' | 'length' | 'nullif';
 
 export interface ColumnNode {
   readonly kind: 'column';
@@ -73,6 +73,8 @@ export interface WindowNode {
   readonly func: FuncNode;
   readonly partitionBy: readonly Expr[];
   readonly orderBy: readonly OrderItem[];
+  /** Rows frame: every row before this one, with or without the current row. */
+  readonly frame?: 'unboundedToCurrent' | 'unboundedToPrevious';
 }
 export interface CaseNode {
   readonly kind: 'case';
@@ -89,6 +91,12 @@ export interface DateAddNode {
   readonly kind: 'dateAdd';
   readonly date: Expr;
   readonly days: Expr;
+}
+/** Whole days from `from` to `to` (to − from). */
+export interface DateDiffNode {
+  readonly kind: 'dateDiff';
+  readonly from: Expr;
+  readonly to: Expr;
 }
 export interface YearOfNode {
   readonly kind: 'yearOf';
@@ -115,6 +123,7 @@ export type Expr =
   | CaseNode
   | CastNode
   | DateAddNode
+  | DateDiffNode
   | YearOfNode
   | ExistsNode;
 
@@ -130,6 +139,8 @@ export interface SelectionNode {
 }
 export interface TableNode {
   readonly kind: 'table';
+  /** Schema, from configuration (a site's or a steward's), never from a plan. */
+  readonly schema?: string;
   readonly name: string;
   readonly alias?: string;
 }
@@ -160,6 +171,7 @@ export interface SelectNode {
   readonly joins: readonly JoinNode[];
   readonly where?: Expr;
   readonly groupBy: readonly Expr[];
+  readonly having?: Expr;
   readonly orderBy: readonly OrderItem[];
   /** A non-negative integer checked by the compiler; never text. */
   readonly limit?: number;
@@ -172,5 +184,39 @@ export interface SetOpNode {
 }
 export type QueryNode = SelectNode | SetOpNode;
 
-export type SqlNode = Expr | SelectionNode | TableNode | SubqueryNode | JoinNode | CteNode | QueryNode;
+/** Statements for `cohort generate`, which writes the OHDSI results tables. */
+export interface CreateTempTableNode {
+  readonly kind: 'createTempTable';
+  readonly name: string;
+  readonly query: QueryNode;
+}
+export interface DropTableNode {
+  readonly kind: 'dropTable';
+  readonly table: TableNode;
+}
+export interface InsertNode {
+  readonly kind: 'insert';
+  readonly table: TableNode;
+  readonly columns: readonly string[];
+  readonly query: QueryNode;
+}
+export interface DeleteNode {
+  readonly kind: 'delete';
+  readonly table: TableNode;
+  readonly where: Expr;
+}
+export type StatementNode = QueryNode | CreateTempTableNode | DropTableNode | InsertNode | DeleteNode;
+
+export type SqlNode =
+  | Expr
+  | SelectionNode
+  | TableNode
+  | SubqueryNode
+  | JoinNode
+  | CteNode
+  | QueryNode
+  | CreateTempTableNode
+  | DropTableNode
+  | InsertNode
+  | DeleteNode;
 export type NodeKind = SqlNode['kind'];

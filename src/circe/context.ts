@@ -1,0 +1,27 @@
+/**
+ * State shared while one cohort expression compiles: the expression (for concept-set lookups) and
+ * a counter, so nested queries get distinct aliases and CTE names.
+ */
+import type { CirceExpression } from './types.js';
+
+export interface CompileContext {
+  readonly expression: CirceExpression;
+  /** A fresh alias like `cc_7`: nested groups re-use the same builders at every depth. */
+  alias(prefix: string): string;
+}
+
+export function compileContext(expression: CirceExpression): CompileContext {
+  let next = 0;
+  return {
+    expression,
+    alias: (prefix) => `${prefix}_${++next}`,
+  };
+}
+
+/** The error the compiler throws when handed something the validator should have refused. */
+export class CohortCompileError extends Error {
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'CohortCompileError';
+  }
+}
