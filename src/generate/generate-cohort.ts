@@ -1,7 +1,8 @@
 /**
  * Materialise one Circe cohort into a CDM database's OHDSI results tables, as circe-be's SQL does:
- * validate, build every statement, check the CDM, then run it all in one transaction. Refusals
- * (a bad expression, an unsupported feature) happen before the database is opened.
+ * validate, open the database and check it is a CDM with the tables the cohort reads, build every
+ * statement, then run them all in one transaction. The validator's refusals come before the
+ * database is opened; the few the statement builder makes come before anything is written.
  */
 import { checkCohortExpression } from '../circe/check.js';
 import { cohortGenerationStatements } from '../circe/generation.js';
@@ -12,7 +13,7 @@ import type { Dialect } from '../sql/dialect.js';
 import { assertCdmTables } from './cdm-tables.js';
 import type { Transaction, WritableDatabase } from './database.js';
 import { inclusionRuleStatements } from './inclusion-rules.js';
-import { dialectOfLocation, openWritableDatabase } from './open.js';
+import { openWritableDatabase } from './open.js';
 import { SCHEMA_NAME, createResultsTablesStatements, qualified } from './results-tables.js';
 
 export interface GenerateCohortOptions {
@@ -96,11 +97,13 @@ export async function generateCohort(opts: GenerateCohortOptions): Promise<Gener
   const started = performance.now();
   const progress = opts.onProgress ?? (() => {});
   checkSchema(opts.cdmSchema, 'CDM schema');
-  const dialect = typeof opts.db === 'string' ? dialectOfLocation(opts.db) : opts.db.dialect;
-  const { expression, statements } = prepareGeneration(opts.expression, dialect, opts);
+  checkCohortId(opts.cohortId);
+  checkSchema(opts.resultsSchema, 'results schema');
+  const expression = checkCohortExpression(opts.expression);
   const db = typeof opts.db === 'string' ? await openWritableDatabase(opts.db, { cdmSchema: opts.cdmSchema }) : opts.db;
   try {
     await assertCdmTables(db, expression);
+    const { statements } = prepareGeneration(expression, db.dialect, opts);
     progress(`running ${statements.length} statements in one transaction on ${db.description}`);
     const counts = await db.transaction(async (tx) => {
       for (const [i, statement] of statements.entries()) {
@@ -112,7 +115,7 @@ export async function generateCohort(opts: GenerateCohortOptions): Promise<Gener
           throw new FedomopError('ERR_QUERY_FAILED', msg, {}, { cause: err });
         }
       }
-      return countCohort(tx, dialect, opts.cohortId, opts.resultsSchema);
+      return countCohort(tx, db.dialect, opts.cohortId, opts.resultsSchema);
     });
     return {
       cohortId: opts.cohortId,
