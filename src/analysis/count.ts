@@ -1,12 +1,12 @@
 /** `count`: persons in the cohort and their entry events, one row. */
-import { COHORT_EVENTS, cohortEventCtes } from '../cohort/index.js';
+import { COHORT_EVENTS, cohortEventStages } from './cohort-stages.js';
 import type { Plan } from '../plan/types.js';
 import { col, countStar, fn, sel, select, table } from '../sql/build.js';
 import type { QueryNode } from '../sql/nodes.js';
 
 export function countQuery(plan: Plan): QueryNode {
   return select({
-    with: cohortEventCtes(plan.cohort),
+    with: cohortEventStages(plan.cohort),
     select: [sel(fn('count', [col('e.person_id')], { distinct: true }), 'persons'), sel(countStar(), 'events')],
     from: table(COHORT_EVENTS, 'e'),
   });

@@ -3,7 +3,7 @@
  * An event falls in the cell of its own index date; a person is counted once, in the cell of their
  * earliest entry event, so persons summed over cells equal the cohort's persons.
  */
-import { COHORT_EVENTS, cohortEventCtes } from '../cohort/index.js';
+import { COHORT_EVENTS, cohortEventStages } from './cohort-stages.js';
 import type { CrosstabAnalysis, CrosstabDimension, Plan } from '../plan/types.js';
 import {
   asc,
@@ -82,7 +82,7 @@ export function crosstabQuery(plan: Plan & { analysis: CrosstabAnalysis }): Quer
     from: table('indexed', 'i'),
   });
   return select({
-    with: [...cohortEventCtes(plan.cohort), cte('indexed', indexed), cte('cells', cells)],
+    with: [...cohortEventStages(plan.cohort), cte('indexed', indexed), cte('cells', cells)],
     select: [
       ...dims.map((d) => sel(col(`c.${d}`), d)),
       sel(fn('sum', [caseWhen([[col('c.first_of_person'), lit(1)]], lit(0))]), 'persons'),

@@ -1,6 +1,7 @@
 /** Plan → the site's aggregate query. Only aggregates leave this module; disclosure control follows. */
 import type { Plan } from '../plan/types.js';
 import type { QueryNode } from '../sql/nodes.js';
+import { attritionQuery } from './attrition.js';
 import { countQuery } from './count.js';
 import { crosstabQuery } from './crosstab.js';
 
@@ -10,6 +11,8 @@ export function analysisQuery(plan: Plan): QueryNode {
       return countQuery(plan);
     case 'crosstab':
       return crosstabQuery({ ...plan, analysis: plan.analysis });
+    case 'attrition':
+      return attritionQuery(plan);
   }
 }
 

@@ -16,7 +16,7 @@ import {
   type DataType,
   type Schema,
 } from 'apache-arrow';
-import type { CrosstabDimension } from '../plan/types.js';
+import type { ResultDimension } from './result-schema.js';
 import { MEASURES, measureColumns, type ResultRow } from './result-schema.js';
 
 /** Builds one record batch of `schema` from rows; the schema decides which dimension columns exist. */
@@ -79,7 +79,7 @@ function cellOf(row: ResultRow, column: string): unknown {
     if (column === c.upper) return BigInt(v.upper);
     if (column === c.suppressed) return v.suppressed;
   }
-  return row.dims[column as CrosstabDimension] ?? null;
+  return row.dims[column as ResultDimension] ?? null;
 }
 
 /** A whole IPC stream (schema message, the batches, end-of-stream marker) as bytes. */
@@ -103,7 +103,7 @@ export function rowsFromBatch(batch: RecordBatch | Table): ResultRow[] {
   for (let i = 0; i < batch.numRows; i++) {
     const get = (name: string): unknown => batch.getChild(name)?.get(i);
     const dims: ResultRow['dims'] = {};
-    for (const d of dimNames) dims[d as CrosstabDimension] = toPlain(get(d)) as string | number | null;
+    for (const d of dimNames) dims[d as ResultDimension] = toPlain(get(d)) as string | number | null;
     const measures = {} as ResultRow['measures'];
     for (const m of MEASURES) {
       const c = measureColumns(m);

@@ -4,7 +4,8 @@
  *
  * One row per cell. Columns, in order:
  *   site                      Utf8   site id, or "pooled"
- *   <dimensions>              gender Utf8, age_group Utf8, index_year Int32 (crosstab only, in `by` order)
+ *   <dimensions>              crosstab: gender Utf8, age_group Utf8, index_year Int32 (in `by` order);
+ *                             attrition: rule_index Int32, rule_name Utf8
  *   for each measure m in MEASURES:
  *     m                       Int64  exact released value; null when suppressed
  *     m_lower, m_upper        Int64  interval that holds the true value (equal to m when exact)
@@ -31,14 +32,22 @@ export const META = {
   disclosure: 'fedomop.disclosure',
 } as const;
 
-const DIMENSION_TYPES: Record<CrosstabDimension, () => DataType> = {
+/** Attrition rows: the step (0 = qualifying events, k = after rule k) and the rule's name. */
+export const ATTRITION_DIMENSIONS = ['rule_index', 'rule_name'] as const;
+export type ResultDimension = CrosstabDimension | (typeof ATTRITION_DIMENSIONS)[number];
+
+const DIMENSION_TYPES: Record<ResultDimension, () => DataType> = {
   gender: () => new Utf8(),
   age_group: () => new Utf8(),
   index_year: () => new Int32(),
+  rule_index: () => new Int32(),
+  rule_name: () => new Utf8(),
 };
 
-export function dimensionsOf(analysis: Analysis): CrosstabDimension[] {
-  return analysis.kind === 'crosstab' ? [...analysis.by] : [];
+export function dimensionsOf(analysis: Analysis): ResultDimension[] {
+  if (analysis.kind === 'crosstab') return [...analysis.by];
+  if (analysis.kind === 'attrition') return [...ATTRITION_DIMENSIONS];
+  return [];
 }
 
 export function measureColumns(m: Measure): { value: string; lower: string; upper: string; suppressed: string } {
@@ -68,6 +77,6 @@ export interface ReleasedValue {
 
 export interface ResultRow {
   site: string;
-  dims: Partial<Record<CrosstabDimension, string | number | null>>;
+  dims: Partial<Record<ResultDimension, string | number | null>>;
   measures: Record<Measure, ReleasedValue>;
 }

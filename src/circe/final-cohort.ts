@@ -7,6 +7,7 @@ import { and, bin, caseWhen, col, cte, param, select, sel, subquery, table } fro
 import type { CteNode, Expr } from '../sql/nodes.js';
 import { CohortCompileError, type CompileContext } from './context.js';
 import { COHORT_ROWS, eras } from './exit.js';
+import type { CirceExpression } from './types.js';
 
 export const COLLAPSED = 'collapsed_cohort';
 export const FINAL_COHORT = 'final_cohort';
@@ -25,8 +26,8 @@ export function eraPadDays(ctx: CompileContext): number {
   return settings.EraPad ?? 0;
 }
 
-export function hasCensorWindow(ctx: CompileContext): boolean {
-  const w = ctx.expression.CensorWindow;
+export function hasCensorWindow(expression: CirceExpression): boolean {
+  const w = expression.CensorWindow;
   return !!w && ((w.StartDate ?? null) !== null || (w.EndDate ?? null) !== null);
 }
 
@@ -48,7 +49,7 @@ export function finalCohortStages(ctx: CompileContext): CteNode[] {
     select: [sel(col('c.person_id'), 'person_id'), sel(start, 'start_date'), sel(end, 'end_date')],
     from: table(COLLAPSED, 'c'),
   });
-  const final = hasCensorWindow(ctx)
+  const final = hasCensorWindow(ctx.expression)
     ? select({
         select: [sel(col('w.person_id'), 'person_id'), sel(col('w.start_date'), 'start_date'), sel(col('w.end_date'), 'end_date')],
         from: subquery(clipped, 'w'),

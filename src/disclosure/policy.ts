@@ -10,6 +10,7 @@ export const STRICT_POLICY: DisclosurePolicy = { minCellCount: 10 };
 /** Below 2 the rule suppresses nothing; refuse such a configuration rather than run it silently. */
 export const MIN_ALLOWED_CELL_COUNT = 2;
 
-export function describePolicy(policy: DisclosurePolicy): string {
-  return JSON.stringify({ rule: 'min_cell_count', k: policy.minCellCount, secondary: 'complementary' });
+/** `secondary`: complementary (tables that partition a total) or nested_difference (attrition steps). */
+export function describePolicy(policy: DisclosurePolicy, secondary: 'complementary' | 'nested_difference' = 'complementary'): string {
+  return JSON.stringify({ rule: 'min_cell_count', k: policy.minCellCount, secondary });
 }

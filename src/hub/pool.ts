@@ -10,8 +10,16 @@
  * Pure and deterministic: rows come out sorted by their dimension values so two hubs pooling the
  * same answers in a different arrival order produce identical bytes.
  */
-import { MEASURES, POOLED_SITE, dimensionsOf, type Measure, type ReleasedValue, type ResultRow } from '../arrow/result-schema.js';
-import type { Analysis, CrosstabDimension } from '../plan/types.js';
+import {
+  MEASURES,
+  POOLED_SITE,
+  dimensionsOf,
+  type Measure,
+  type ReleasedValue,
+  type ResultDimension,
+  type ResultRow,
+} from '../arrow/result-schema.js';
+import type { Analysis } from '../plan/types.js';
 
 type DimValue = string | number | null;
 
@@ -46,7 +54,7 @@ function addInto(acc: ReleasedValue, part: ReleasedValue): void {
   acc.suppressed ||= part.suppressed;
 }
 
-function toRow(dimensions: CrosstabDimension[], cell: Cell): ResultRow {
+function toRow(dimensions: ResultDimension[], cell: Cell): ResultRow {
   const dims: ResultRow['dims'] = {};
   dimensions.forEach((d, i) => (dims[d] = cell.dims[i]));
   return { site: POOLED_SITE, dims, measures: cell.measures };

@@ -6,7 +6,7 @@
 import { analysisQuery } from '../analysis/index.js';
 import { batchFromRows, streamBytes } from '../arrow/encode.js';
 import { META, MEASURES, resultSchema, type ResultRow } from '../arrow/result-schema.js';
-import { applyMinCellCount, describePolicy, type DisclosurePolicy, type RawCell } from '../disclosure/index.js';
+import { applyAttritionControl, applyMinCellCount, describePolicy, type DisclosurePolicy, type RawCell } from '../disclosure/index.js';
 import { dimensionsOf } from '../arrow/result-schema.js';
 import type { Plan } from '../plan/types.js';
 import { compile, dialectByName } from '../sql/index.js';
@@ -49,14 +49,16 @@ export async function answerPlan(
   const started = performance.now();
   const compiled = compile(analysisQuery(plan), dialectByName(db.dialect));
   const raw = await db.query(compiled, signal);
-  const rows = applyMinCellCount(toCells(plan, raw), site.id, policy);
+  // Attrition steps are nested, not a partition: they need their own rule (see disclosure/attrition.ts).
+  const release = plan.analysis.kind === 'attrition' ? applyAttritionControl : applyMinCellCount;
+  const rows = release(toCells(plan, raw), site.id, policy);
   const schema = resultSchema(plan.analysis, {
     [META.planHash]: planHash,
     [META.analysis]: JSON.stringify(plan.analysis),
     [META.site]: site.id,
     [META.cdmVersion]: site.cdmVersion,
     [META.vocabularyVersion]: site.vocabularyVersion,
-    [META.disclosure]: describePolicy(policy),
+    [META.disclosure]: describePolicy(policy, plan.analysis.kind === 'attrition' ? 'nested_difference' : 'complementary'),
   });
   const bytes = streamBytes(schema, [batchFromRows(schema, rows)]);
   return { rows, bytes, elapsedMs: performance.now() - started };

@@ -17,25 +17,25 @@ before(async () => {
     CREATE TABLE person (person_id BIGINT, gender_concept_id INTEGER, year_of_birth INTEGER);
     CREATE TABLE observation_period (person_id BIGINT, observation_period_start_date DATE, observation_period_end_date DATE);
     CREATE TABLE condition_occurrence (condition_occurrence_id BIGINT, person_id BIGINT, condition_concept_id INTEGER,
-      condition_start_date DATE, condition_end_date DATE, condition_source_concept_id INTEGER);
-    CREATE TABLE measurement (measurement_id BIGINT, person_id BIGINT, measurement_concept_id INTEGER, measurement_date DATE, value_as_number DOUBLE);
-    CREATE TABLE concept (concept_id INTEGER, concept_name VARCHAR);
+      condition_start_date DATE, condition_end_date DATE, condition_source_concept_id INTEGER, visit_occurrence_id BIGINT);
+    CREATE TABLE measurement (measurement_id BIGINT, person_id BIGINT, measurement_concept_id INTEGER, measurement_date DATE, value_as_number DOUBLE, visit_occurrence_id BIGINT);
+    CREATE TABLE concept (concept_id INTEGER, concept_name VARCHAR, invalid_reason VARCHAR);
     CREATE TABLE concept_ancestor (ancestor_concept_id INTEGER, descendant_concept_id INTEGER);
     CREATE TABLE concept_relationship (concept_id_1 INTEGER, concept_id_2 INTEGER, relationship_id VARCHAR, invalid_reason VARCHAR);
-    INSERT INTO concept VALUES (443392,'malignant'),(4163261,'prostate'),(200962,'primary prostate'),(4112853,'breast'),(201826,'T2DM'),(3013603,'PSA'),(45000001,'ICD10 C61');
+    INSERT INTO concept (concept_id, concept_name) VALUES (443392,'malignant'),(4163261,'prostate'),(200962,'primary prostate'),(4112853,'breast'),(201826,'T2DM'),(3013603,'PSA'),(45000001,'ICD10 C61');
     INSERT INTO concept_ancestor VALUES (443392,443392),(4163261,4163261),(200962,200962),(4112853,4112853),(201826,201826),(3013603,3013603),
       (443392,4163261),(443392,200962),(4163261,200962),(443392,4112853);
     INSERT INTO concept_relationship VALUES (45000001, 4163261, 'Maps to', NULL);
     INSERT INTO person VALUES (1, 8507, 1950), (2, 8532, 1980), (3, 8507, 1940), (4, 8507, 1960), (5, 8507, 1955);
     INSERT INTO observation_period VALUES (1,'2010-01-01','2020-12-31'), (2,'2015-01-01','2020-12-31'), (3,'2000-01-01','2005-12-31'),
       (4,'2010-01-01','2020-12-31'), (5,'2010-01-01','2020-12-31');
-    INSERT INTO condition_occurrence VALUES
+    INSERT INTO condition_occurrence (condition_occurrence_id, person_id, condition_concept_id, condition_start_date, condition_end_date, condition_source_concept_id) VALUES
       (10, 1, 200962, '2012-05-01', NULL, 0), (11, 1, 200962, '2015-01-01', NULL, 0), (12, 1, 201826, '2011-01-01', NULL, 0),
       (20, 2, 4112853, '2015-01-10', NULL, 0),
       (30, 3, 200962, '2008-01-01', NULL, 0),
       (40, 4, 4163261, '2016-03-03', NULL, 0),
       (50, 5, 45000001, '2017-07-07', NULL, 45000001);
-    INSERT INTO measurement VALUES (60, 1, 3013603, '2013-01-01', 3.5), (61, 1, 3013603, '2014-01-01', 12.0), (62, 4, 3013603, '2016-01-01', 4.2);
+    INSERT INTO measurement (measurement_id, person_id, measurement_concept_id, measurement_date, value_as_number) VALUES (60, 1, 3013603, '2013-01-01', 3.5), (61, 1, 3013603, '2014-01-01', 12.0), (62, 4, 3013603, '2016-01-01', 4.2);
   `);
 });
 after(() => conn.closeSync());
