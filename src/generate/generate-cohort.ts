@@ -5,6 +5,7 @@
  * database is opened; the few the statement builder makes come before anything is written.
  */
 import { checkCohortExpression } from '../circe/check.js';
+import { CohortCompileError } from '../circe/context.js';
 import { cohortGenerationStatements } from '../circe/generation.js';
 import type { CirceExpression } from '../circe/types.js';
 import { FedomopError } from '../errors.js';
@@ -68,10 +69,19 @@ export function prepareGeneration(
   checkCohortId(opts.cohortId);
   checkSchema(opts.resultsSchema, 'results schema');
   const expression = checkCohortExpression(value);
+  let generation: CompiledQuery[];
+  try {
+    generation = cohortGenerationStatements(expression, dialect, { cohortId: opts.cohortId, resultsSchema: opts.resultsSchema });
+  } catch (err) {
+    // The builder refuses what circe-be refuses (e.g. an unknown occurrence type) with a message
+    // naming the path: that is the caller's expression to fix, so it becomes a plan error.
+    if (err instanceof CohortCompileError) throw new FedomopError('ERR_PLAN_INVALID', err.message, {}, { cause: err });
+    throw err;
+  }
   const statements = [
     ...createResultsTablesStatements(dialect, opts.resultsSchema),
     ...inclusionRuleStatements(dialect, expression, opts.cohortId, opts.resultsSchema),
-    ...cohortGenerationStatements(expression, dialect, { cohortId: opts.cohortId, resultsSchema: opts.resultsSchema }),
+    ...generation,
   ];
   return { expression, statements };
 }
