@@ -129,7 +129,8 @@ export async function cohortCommand(argv: string[], io: CommandIo = processIo): 
     // A refused expression or bad option is the caller's to fix (2); a database failure is 1.
     const code = (error as { code?: string }).code;
     const callerFault = code === 'ERR_PLAN_INVALID' || code === 'ERR_PLAN_UNSUPPORTED' || code === 'ERR_BAD_REQUEST';
-    if (!callerFault) io.err('  nothing was written (the generation runs in one transaction)');
+    // A statement failing half-way is where a steward would worry about a half-written cohort.
+    if (code === 'ERR_QUERY_FAILED') io.err('  nothing was written: the generation runs in one transaction, now rolled back');
     return callerFault ? 2 : 1;
   }
 }
