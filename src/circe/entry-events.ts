@@ -12,6 +12,7 @@
 import {
   and,
   asc,
+  cast,
 
   col,
   cte,
@@ -135,7 +136,8 @@ function qualifiedMasks(): QueryNode {
   return select({
     select: [
       ...indexColumns('q'),
-      sel(fn('coalesce', [fn('sum', [col('ie.rule_bit')]), lit(0)]), 'inclusion_rule_mask'),
+      // PostgreSQL sums bigints as numeric, which has no bitwise AND: keep the mask a bigint.
+      sel(cast(fn('coalesce', [fn('sum', [col('ie.rule_bit')]), lit(0)]), 'bigint'), 'inclusion_rule_mask'),
       sel(fn('count', [col('ie.inclusion_rule_id')], { distinct: true }), 'rule_count'),
       sel(fn('coalesce', [fn('min', [col('ie.inclusion_rule_id')]), lit(0)]), 'min_rule_id'),
     ],

@@ -39,7 +39,10 @@ export function dateRange(subject: Expr, range: DateRange, path: string): Expr {
 
 /** LIKE with the researcher's text escaped, so % and _ in it match themselves. */
 export function textFilter(subject: Expr, filter: TextFilter, path: string): Expr {
-  const escaped = filter.Text.replace(/[\\%_]/g, (c) => '\\' + c);
+  // circe-be concatenates a missing Text as the word "null" (Java string formatting); do the same,
+  // so counts agree with ATLAS. The validator warns about such a filter.
+  const text = filter.Text ?? 'null';
+  const escaped = text.replace(/[\\%_]/g, (c) => '\\' + c);
   const negated = filter.Op.startsWith('!');
   const op = negated ? filter.Op.slice(1) : filter.Op;
   const patterns: Record<string, string> = { startsWith: `${escaped}%`, endsWith: `%${escaped}`, contains: `%${escaped}%` };
