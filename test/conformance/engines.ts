@@ -41,8 +41,13 @@ export { POSTGRES_AVAILABLE };
 
 const DATABASE = 'circe_conformance';
 
+export interface PostgresEngine extends Engine {
+  /** The cluster, for tests that want a database of their own in it. */
+  server: PgServer;
+}
+
 /** Starts a throwaway PostgreSQL cluster; `stop()` removes it. */
-export async function startPostgresEngine(port = 55000 + (process.pid % 1000)): Promise<Engine> {
+export async function startPostgresEngine(port = 55000 + (process.pid % 1000)): Promise<PostgresEngine> {
   const server: PgServer = startPostgres(port);
   try {
     const admin = new pg.Client({ connectionString: server.url('postgres') });
@@ -55,6 +60,7 @@ export async function startPostgresEngine(port = 55000 + (process.pid % 1000)): 
   }
   return {
     name: 'postgres',
+    server,
     async create(index) {
       const cdmSchema = `case_${index}_cdm`;
       const resultsSchema = `case_${index}_results`;

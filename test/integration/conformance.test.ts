@@ -10,10 +10,17 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { POSTGRES_AVAILABLE, duckdbEngine, startPostgresEngine, type Engine } from '../conformance/engines.js';
+import {
+  POSTGRES_AVAILABLE,
+  duckdbEngine,
+  startPostgresEngine,
+  type Engine,
+  type PostgresEngine,
+} from '../conformance/engines.js';
 import { CONFORMANCE_ROOT, conformanceAvailable, readManifest } from '../conformance/manifest.js';
 import { formatReport, writeReport } from '../conformance/report.js';
 import { runCase, type CaseOutcome } from '../conformance/run-case.js';
+import { copyDuckDbToPostgres } from '../harness/postgres.js';
 import { runCli } from '../harness/processes.js';
 import { siteFile } from '../harness/sites.js';
 
@@ -21,8 +28,16 @@ const available = conformanceAvailable();
 const cases = available ? readManifest() : [];
 const outcomes: CaseOutcome[] = [];
 const notes: string[] = [];
+const pgSkip = POSTGRES_AVAILABLE ? false : 'PostgreSQL is not installed (scripts/setup.sh installs it)';
+// One throwaway cluster for the whole file: the conformance cases and the CLI test share it.
+let postgres: PostgresEngine | undefined;
 
-after(() => {
+before(async () => {
+  if (!pgSkip) postgres = await startPostgresEngine();
+});
+
+after(async () => {
+  await postgres?.stop();
   if (outcomes.length) writeReport(formatReport(outcomes, notes));
 });
 
@@ -43,19 +58,12 @@ describe('circe conformance on DuckDB', () => {
 });
 
 describe('circe conformance on PostgreSQL', () => {
-  const skip = !available
-    ? `circe conformance data not found at ${CONFORMANCE_ROOT}`
-    : !POSTGRES_AVAILABLE
-      ? 'PostgreSQL is not installed (scripts/setup.sh installs it)'
-      : false;
-  let engine: Engine | undefined;
-  before(async () => {
-    if (skip) notes.push(`postgres: skipped, ${skip}`);
-    else engine = await startPostgresEngine();
-  });
-  after(() => engine?.stop());
-  if (skip) test('circe conformance suite', { skip }, () => {});
-  caseTests('postgres', () => engine, skip);
+  const skip = !available ? `circe conformance data not found at ${CONFORMANCE_ROOT}` : pgSkip;
+  if (skip) {
+    notes.push(`postgres: skipped, ${skip}`);
+    test('circe conformance suite', { skip }, () => {});
+  }
+  caseTests('postgres', () => postgres, skip);
 });
 
 describe('fedomop cohort generate on a synthetic DuckDB site', () => {
@@ -63,6 +71,7 @@ describe('fedomop cohort generate on a synthetic DuckDB site', () => {
   const db = path.join(dir, 'site.duckdb');
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  const SITE = { id: 'cohortgen', seed: 7, persons: 400, profile: 'small' } as const;
   const HYPERTENSION = 320128;
   // First hypertension diagnosis after a year of observation, with a visit within ten years of it.
   const definition = {
@@ -137,7 +146,7 @@ describe('fedomop cohort generate on a synthetic DuckDB site', () => {
 
   test('writes the cohort a hand-written SQL count predicts, with rule names and masks', async () => {
     // A copy: the cached site file is shared by other tests and must stay as generated.
-    copyFileSync(await siteFile({ id: 'cohortgen', seed: 7, persons: 400, profile: 'small' }), db);
+    copyFileSync(await siteFile(SITE), db);
     const file = path.join(dir, 'definition.json');
     writeFileSync(file, JSON.stringify(definition, null, 2));
     const [{ base, final }] = await query(HAND_SQL);
@@ -172,6 +181,41 @@ describe('fedomop cohort generate on a synthetic DuckDB site', () => {
     assert.equal(again.stderr, '');
     const [twice] = await query(`SELECT count(*) AS n FROM cohort WHERE cohort_definition_id = 42`);
     assert.equal(Number(twice.n), Number(final));
+  });
+
+  test('the same cohort from the same site in PostgreSQL, results in their own schema', { skip: pgSkip }, async () => {
+    await copyDuckDbToPostgres(await siteFile(SITE), postgres!.server, 'synthetic');
+    const file = path.join(dir, 'definition.json');
+    const [{ final }] = await query(HAND_SQL);
+    const url = postgres!.server.url('synthetic');
+    const r = await runCli([
+      'cohort',
+      'generate',
+      '--db',
+      url,
+      '--results-schema',
+      'results',
+      '--expression',
+      file,
+      '--cohort-id',
+      '42',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`cohort 42: ${final} persons, ${final} cohort rows`));
+    const missing = await runCli([
+      'cohort',
+      'generate',
+      '--db',
+      url,
+      '--cdm-schema',
+      'cdm',
+      '--expression',
+      file,
+      '--cohort-id',
+      '42',
+    ]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /schema "cdm" not found/);
   });
 
   test('a refused expression exits 2 naming the problem and writes nothing', async () => {
