@@ -1,107 +1,25 @@
 /**
- * What Circe (OHDSI circe-be) knows, as far as plan v1 needs to tell "a valid Circe feature we do
- * not run yet" (ERR_PLAN_UNSUPPORTED) from "not Circe at all" (ERR_PLAN_INVALID, usually a typo).
- * Names follow circe-be's Jackson property names; the `*CS` variants are the newer concept-set
- * selections that replace inline concept lists.
+ * The field names of a Circe cohort expression (OHDSI circe-be's Jackson property names), as far
+ * as the validator needs them to tell a typo (ERR_PLAN_INVALID, with a suggestion) from a valid
+ * Circe feature fedomop does not run (ERR_PLAN_UNSUPPORTED). Criterion attributes come from the
+ * one catalogue the compiler also reads (src/circe/domains.ts), so the two cannot drift apart.
  */
-import { CRITERION_DOMAINS, type CriterionDomain } from './types.js';
+import { DEMOGRAPHIC_ATTRIBUTES, DOMAINS, UNSUPPORTED_DOMAINS } from '../circe/domains.js';
+import { CRITERION_DOMAINS, type CriterionDomain } from '../circe/types.js';
 
 /** Every criterion type circe-be deserialises, supported or not. */
-export const CIRCE_DOMAINS: readonly string[] = [
-  'ConditionEra',
-  'ConditionOccurrence',
-  'Death',
-  'DeviceExposure',
-  'DoseEra',
-  'DrugEra',
-  'DrugExposure',
-  'Episode',
-  'LocationRegion',
-  'Measurement',
-  'Observation',
-  'ObservationPeriod',
-  'PayerPlanPeriod',
-  'ProcedureOccurrence',
-  'Specimen',
-  'VisitDetail',
-  'VisitOccurrence',
-];
-
-export const SUPPORTED_ATTRIBUTES: Readonly<Record<CriterionDomain, readonly string[]>> = {
-  ConditionOccurrence: ['CodesetId', 'First', 'Age', 'Gender', 'OccurrenceStartDate'],
-  DrugExposure: ['CodesetId', 'First', 'Age', 'Gender', 'OccurrenceStartDate'],
-  Measurement: ['CodesetId', 'First', 'Age', 'Gender', 'OccurrenceStartDate', 'ValueAsNumber'],
-  ProcedureOccurrence: ['CodesetId', 'First', 'Age', 'Gender', 'OccurrenceStartDate'],
-};
-
-const withSelections = (conceptLists: string[]) => conceptLists.flatMap((a) => [a, `${a}CS`]);
-
-const COMMON_UNSUPPORTED = [
-  'CorrelatedCriteria',
-  'DateAdjustment',
-  'OccurrenceEndDate',
-  ...withSelections(['ProviderSpecialty', 'VisitType']),
-  'GenderCS',
-];
-
-/** Circe attributes of the supported domains that plan v1 refuses (or accepts only when neutral). */
-export const UNSUPPORTED_ATTRIBUTES: Readonly<Record<CriterionDomain, readonly string[]>> = {
-  ConditionOccurrence: [
-    ...COMMON_UNSUPPORTED,
-    ...withSelections(['ConditionType', 'ConditionStatus']),
-    'ConditionTypeExclude',
-    'StopReason',
-    'ConditionSourceConcept',
-  ],
-  DrugExposure: [
-    ...COMMON_UNSUPPORTED,
-    ...withSelections(['DrugType', 'RouteConcept', 'DoseUnit']),
-    'DrugTypeExclude',
-    'StopReason',
-    'Refills',
-    'Quantity',
-    'DaysSupply',
-    'EffectiveDrugDose',
-    'LotNumber',
-    'DrugSourceConcept',
-  ],
-  Measurement: [
-    ...COMMON_UNSUPPORTED,
-    ...withSelections(['MeasurementType', 'Operator', 'ValueAsConcept', 'Unit']),
-    'MeasurementTypeExclude',
-    'RangeLow',
-    'RangeHigh',
-    'RangeLowRatio',
-    'RangeHighRatio',
-    'Abnormal',
-    'MeasurementSourceConcept',
-  ],
-  ProcedureOccurrence: [
-    ...COMMON_UNSUPPORTED,
-    ...withSelections(['ProcedureType', 'Modifier']),
-    'ProcedureTypeExclude',
-    'Quantity',
-    'ProcedureSourceConcept',
-  ],
-};
-
-/** Friendlier names for the attributes researchers meet most, used in refusal messages. */
-export const ATTRIBUTE_LABELS: Readonly<Record<string, string>> = {
-  CorrelatedCriteria: 'nested (correlated) criteria',
-  DateAdjustment: 'date adjustments',
-  OccurrenceEndDate: 'end-date filters',
-  VisitType: 'visit type filters',
-  ProviderSpecialty: 'provider specialty filters',
-  ConditionSourceConcept: 'source-concept codesets',
-  DrugSourceConcept: 'source-concept codesets',
-  MeasurementSourceConcept: 'source-concept codesets',
-  ProcedureSourceConcept: 'source-concept codesets',
-  Unit: 'unit filters',
-};
+export const CIRCE_DOMAINS: readonly string[] = [...CRITERION_DOMAINS, ...Object.keys(UNSUPPORTED_DOMAINS)].sort();
 
 export function isSupportedDomain(key: string): key is CriterionDomain {
   return (CRITERION_DOMAINS as readonly string[]).includes(key);
 }
+
+/** The domains whose catalogue has `attribute`, for "X is a Measurement attribute, not a Condition one". */
+export function domainsWithAttribute(attribute: string): CriterionDomain[] {
+  return CRITERION_DOMAINS.filter((d) => Object.prototype.hasOwnProperty.call(DOMAINS[d].attributes, attribute));
+}
+
+export const DEMOGRAPHIC_FIELDS: readonly string[] = Object.keys(DEMOGRAPHIC_ATTRIBUTES);
 
 /** Top-level fields of a Circe cohort expression. */
 export const COHORT_FIELDS: readonly string[] = [
@@ -119,22 +37,55 @@ export const COHORT_FIELDS: readonly string[] = [
   'Title',
 ];
 
-/** One line on what plan v1 runs, appended to refusals so the researcher knows what to aim for. */
-export const SUPPORTED_SUMMARY =
-  `supported: ConceptSets and PrimaryCriteria with ${CRITERION_DOMAINS.join(', ')} criteria ` +
-  `(CodesetId, First, Age, Gender, OccurrenceStartDate, ValueAsNumber on Measurement); see docs/plan.md`;
-
-/**
- * Circe's defaults and "nothing" values for an attribute: present in some tools' exports but with
- * no effect on the SQL circe-be generates, so accepting them changes no result.
- */
-export function isNeutralAttribute(key: string, value: unknown): boolean {
-  if (value === null) return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (key.endsWith('Exclude')) return value === false;
-  if (key === 'CorrelatedCriteria') return isEmptyCriteriaGroup(value);
-  return false;
-}
+export const PRIMARY_CRITERIA_FIELDS = ['CriteriaList', 'ObservationWindow', 'PrimaryCriteriaLimit'];
+export const INCLUSION_RULE_FIELDS = ['name', 'description', 'expression'];
+export const GROUP_FIELDS = ['Type', 'Count', 'CriteriaList', 'DemographicCriteriaList', 'Groups'];
+export const GROUP_TYPES = ['ALL', 'ANY', 'AT_LEAST', 'AT_MOST'] as const;
+export const CORRELATED_FIELDS = [
+  'Criteria',
+  'StartWindow',
+  'EndWindow',
+  'RestrictVisit',
+  'IgnoreObservationPeriod',
+  'Occurrence',
+];
+export const WINDOW_FIELDS = ['Start', 'End', 'UseIndexEnd', 'UseEventEnd'];
+export const ENDPOINT_FIELDS = ['Days', 'Coeff', 'TimeUnit', 'TimeUnitValue'];
+export const OCCURRENCE_FIELDS = ['Type', 'Count', 'IsDistinct', 'CountColumn'];
+/** What a distinct count may count: the concept (default), the start date, the visit. */
+export const COUNT_COLUMNS = ['DOMAIN_CONCEPT', 'START_DATE', 'VISIT_ID'];
+/** Other columns circe-be's CriteriaColumn names: valid Circe, not compiled. */
+export const UNSUPPORTED_COUNT_COLUMNS = [
+  'DAYS_SUPPLY',
+  'DOMAIN_SOURCE_CONCEPT',
+  'END_DATE',
+  'ERA_OCCURRENCES',
+  'GAP_DAYS',
+  'QUANTITY',
+  'RANGE_HIGH',
+  'RANGE_LOW',
+  'REFILLS',
+  'VALUE_AS_NUMBER',
+  'VISIT_DETAIL_ID',
+];
+export const DATE_ADJUSTMENT_FIELDS = ['StartWith', 'StartOffset', 'EndWith', 'EndOffset'];
+export const DATE_TYPES = ['START_DATE', 'END_DATE'];
+export const TEXT_OPS = ['startsWith', 'contains', 'endsWith', '!startsWith', '!contains', '!endsWith'];
+export const END_STRATEGIES = ['DateOffset', 'CustomEra'];
+export const DATE_OFFSET_FIELDS = ['DateField', 'Offset', 'OffsetUnit', 'OffsetUnitValue'];
+export const CUSTOM_ERA_FIELDS = [
+  'DrugCodesetId',
+  'GapDays',
+  'GapUnit',
+  'GapUnitValue',
+  'Offset',
+  'OffsetUnit',
+  'OffsetUnitValue',
+  'DaysSupplyOverride',
+];
+/** EraPadValue: the name one circe-be version used for what became EraPadUnitValue. */
+export const COLLAPSE_FIELDS = ['CollapseType', 'EraPad', 'EraPadUnit', 'EraPadUnitValue', 'EraPadValue'];
+export const PERIOD_FIELDS = ['StartDate', 'EndDate'];
 
 /** circe-be's CriteriaGroup.isEmpty: no criteria, no demographic criteria, no sub-groups. */
 export function isEmptyCriteriaGroup(value: unknown): boolean {

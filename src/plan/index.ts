@@ -1,6 +1,7 @@
 /** Plan v1: types, validation and hashing. Browser- and Deno-safe: nothing here imports node:. */
-export { validatePlan, validatePlanText, parsePlan, planError } from './validate.js';
-export type { ValidationResult, ValidateOptions, PlanErrorCode } from './validate.js';
+export { validatePlan, validatePlanText, validateCohortExpression, parsePlan, planError } from './validate.js';
+export type { CohortValidationResult, ValidationResult, ValidateOptions, PlanErrorCode } from './validate.js';
+export type { PlanWarning } from './problems.js';
 export { canonicalJson, planHash } from './hash.js';
 export { PLAN_LIMITS, VALUE_BOUNDS } from './limits.js';
 export type { PlanLimits } from './limits.js';
@@ -9,16 +10,20 @@ export { ANALYSIS_KINDS, CRITERION_DOMAINS, CROSSTAB_DIMENSIONS, PLAN_VERSION } 
 export type {
   Analysis,
   AnalysisKind,
+  AttritionAnalysis,
   CirceExpression,
   ConceptSet,
   ConceptSetItem,
+  CorrelatedCriterion,
   CountAnalysis,
+  CriteriaGroup,
   Criterion,
   CriterionDomain,
   CrosstabAnalysis,
   CrosstabDimension,
   DateRange,
   DomainCriteria,
+  InclusionRule,
   LimitType,
   NumericRange,
   Plan,

@@ -10,7 +10,13 @@ export interface PlanLimits {
   maxPlanTextBytes: number;
   maxConceptSets: number;
   maxConceptSetItems: number;
+  /** Criteria in PrimaryCriteria.CriteriaList, in CensoringCriteria, and in any one group's CriteriaList. */
   maxCriteria: number;
+  /** Every criterion in the expression, nested ones and demographic criteria included. */
+  maxTotalCriteria: number;
+  maxInclusionRules: number;
+  /** Groups inside groups, counting correlated criteria (a criterion's CorrelatedCriteria) as a level. */
+  maxGroupDepth: number;
   /** Nested objects and arrays, the plan object itself being depth 1. */
   maxDepth: number;
   /** UTF-16 code units, for every string and object key. */
@@ -25,6 +31,10 @@ export const PLAN_LIMITS: Readonly<PlanLimits> = Object.freeze({
   maxConceptSets: 100,
   maxConceptSetItems: 10_000,
   maxCriteria: 50,
+  maxTotalCriteria: 500,
+  // Inclusion rules are bits of circe's inclusion_rule_mask, a BIGINT: 62 is the hard ceiling.
+  maxInclusionRules: 50,
+  maxGroupDepth: 8,
   maxDepth: 32,
   maxStringLength: 2_000,
   maxProblems: 100,

@@ -13,15 +13,29 @@ import { validatePlan } from './validate.js';
 const HERE = new URL('./', import.meta.url);
 const modules = readdirSync(HERE).filter((f) => f.endsWith('.js') && !f.endsWith('.spec.js'));
 
-test('plan modules import only each other and ../errors.js', () => {
+// The Circe types and the domain catalogue are shared with the compiler; they import nothing else.
+const SHARED = ['../errors.js', '../circe/types.js', '../circe/domains.js'];
+
+test('plan modules import only each other, ../errors.js and the Circe types and catalogue', () => {
   assert.ok(modules.includes('validate.js') && modules.includes('hash.js'));
+  const shared = SHARED.slice(1).map((s) => new URL(s, HERE));
+  for (const url of shared) {
+    const imports = [...readFileSync(url, 'utf8').matchAll(/(?:^|\n)\s*import\b[^'"]*?from\s*['"]([^'"]+)['"]/g)].map(
+      (m) => m[1],
+    );
+    assert.ok(
+      imports.every((s) => /^\.\/[\w-]+\.js$/.test(s)),
+      `${url.pathname} imports ${imports.join(', ')}`,
+    );
+    assert.doesNotMatch(readFileSync(url, 'utf8'), /\brequire\(|\bprocess\.|\bBuffer\b|import\(/);
+  }
   for (const file of modules) {
     const source = readFileSync(new URL(file, HERE), 'utf8');
     const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:(?:import|export)\b[^'"]*?from\s*|import\s*)['"]([^'"]+)['"]/g)].map(
       (m) => m[1],
     );
     for (const s of specifiers) {
-      assert.ok(/^\.\/[\w-]+\.js$/.test(s) || s === '../errors.js', `${file} imports ${s}`);
+      assert.ok(/^\.\/[\w-]+\.js$/.test(s) || SHARED.includes(s), `${file} imports ${s}`);
     }
     assert.doesNotMatch(
       source,

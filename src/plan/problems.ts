@@ -46,6 +46,29 @@ export class ProblemList {
   }
 }
 
+/**
+ * Something Circe (and ATLAS) would run but that is almost surely not what the researcher meant,
+ * such as a window that ends before it starts. Warnings never block a plan; they travel with it.
+ */
+export interface PlanWarning {
+  path: string;
+  message: string;
+}
+
+export class WarningList {
+  readonly items: PlanWarning[] = [];
+
+  constructor(private readonly max: number) {}
+
+  add(path: string, message: string): void {
+    if (this.items.length < this.max) this.items.push({ path, message });
+  }
+
+  list(): PlanWarning[] {
+    return this.items.map(({ path, message }) => ({ path, message }));
+  }
+}
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MAX_KEY_IN_PATH = 100;
 

@@ -1,38 +1,24 @@
 /**
- * PrimaryCriteria: the entry events of the cohort. Each criterion names one domain and filters
- * its records; anything circe-be would do beyond the supported attributes is refused by name, so
- * a site never silently runs a narrower (or wider) cohort than the researcher defined in ATLAS.
+ * Criteria: one domain key (ConditionOccurrence, DrugEra, ...) whose value filters that domain's
+ * records. Which attributes a domain has, and of which kind, is the catalogue the compiler reads
+ * (src/circe/domains.ts). Anything outside it is a typo (refused with a suggestion) or a Circe
+ * feature fedomop does not run (refused by name): a site never silently runs a wider cohort.
  */
-import {
-  ATTRIBUTE_LABELS,
-  CIRCE_DOMAINS,
-  SUPPORTED_ATTRIBUTES,
-  UNSUPPORTED_ATTRIBUTES,
-  isNeutralAttribute,
-  isSupportedDomain,
-} from './circe-fields.js';
-import type { PlanLimits } from './limits.js';
+import { DOMAINS, UNSUPPORTED_ATTRIBUTES, UNSUPPORTED_DOMAINS } from '../circe/domains.js';
+import type { CriterionDomain } from '../circe/types.js';
+import { CIRCE_DOMAINS, PRIMARY_CRITERIA_FIELDS, domainsWithAttribute, isSupportedDomain } from './circe-fields.js';
 import { VALUE_BOUNDS } from './limits.js';
-import { at, didYouMean, listOf, type ProblemList } from './problems.js';
-import { checkDateRange, checkLimit, checkNumericRange } from './validate-ranges.js';
-import { has, own, presentKeys, readArray, readBoolean, readInteger, readObject, rejectUnknownKeys } from './shape.js';
-import { CRITERION_DOMAINS, type CriterionDomain, type LimitType } from './types.js';
+import { at, didYouMean, listOf } from './problems.js';
+import { has, own, presentKeys, readArray, readInteger, readObject, rejectUnknownKeys } from './shape.js';
+import { checkAttribute } from './validate-attributes.js';
+import { countCriterion, type CohortContext } from './validate-context.js';
+import { checkLimit } from './validate-ranges.js';
 
-export interface PrimaryCriteriaFacts {
-  /** The effective PrimaryCriteriaLimit type, undefined if it was broken. */
-  limit: LimitType | undefined;
-}
-
-export function checkPrimaryCriteria(
-  v: unknown,
-  path: string,
-  problems: ProblemList,
-  limits: PlanLimits,
-  codesetIds: ReadonlySet<number> | undefined,
-): PrimaryCriteriaFacts {
+export function checkPrimaryCriteria(v: unknown, path: string, ctx: CohortContext): void {
+  const { problems } = ctx;
   const pc = readObject(v, path, problems, 'PrimaryCriteria');
-  if (!pc) return { limit: undefined };
-  rejectUnknownKeys(pc, path, ['CriteriaList', 'ObservationWindow', 'PrimaryCriteriaLimit'], problems, 'PrimaryCriteria');
+  if (!pc) return;
+  rejectUnknownKeys(pc, path, PRIMARY_CRITERIA_FIELDS, problems, 'PrimaryCriteria');
 
   const listPath = at(path, 'CriteriaList');
   if (!has(pc, 'CriteriaList')) {
@@ -44,32 +30,42 @@ export function checkPrimaryCriteria(
         listPath,
         'CriteriaList is empty: add at least one criterion, e.g. {"ConditionOccurrence": {"CodesetId": 0}}',
       );
-    } else if (list && list.length > limits.maxCriteria) {
-      problems.invalid(listPath, `CriteriaList has ${list.length} criteria; the limit is ${limits.maxCriteria}`);
-    } else if (list) {
-      list.forEach((c, i) => checkCriterion(c, at(listPath, i), problems, codesetIds));
-    }
+    } else if (list) checkCriteriaList(list, listPath, ctx, 0, 'CriteriaList');
   }
 
-  if (has(pc, 'ObservationWindow')) checkObservationWindow(own(pc, 'ObservationWindow'), at(path, 'ObservationWindow'), problems);
-  const limit = checkLimit(own(pc, 'PrimaryCriteriaLimit'), at(path, 'PrimaryCriteriaLimit'), problems, 'PrimaryCriteriaLimit');
-  return { limit };
+  const window = own(pc, 'ObservationWindow');
+  if (window !== undefined && window !== null) checkObservationWindow(window, at(path, 'ObservationWindow'), ctx);
+  checkLimit(own(pc, 'PrimaryCriteriaLimit'), at(path, 'PrimaryCriteriaLimit'), problems, 'PrimaryCriteriaLimit');
 }
 
-function checkObservationWindow(v: unknown, path: string, problems: ProblemList): void {
+/** A list of criteria (primary or censoring), at most limits.maxCriteria long. */
+export function checkCriteriaList(list: unknown[], path: string, ctx: CohortContext, depth: number, what: string): void {
+  if (list.length > ctx.limits.maxCriteria) {
+    ctx.problems.invalid(path, `${what} has ${list.length} criteria; the limit is ${ctx.limits.maxCriteria}`);
+    return;
+  }
+  list.forEach((c, i) => checkCriterion(c, at(path, i), ctx, depth));
+}
+
+function checkObservationWindow(v: unknown, path: string, ctx: CohortContext): void {
+  const { problems } = ctx;
   const w = readObject(v, path, problems, 'ObservationWindow (like {"PriorDays": 365, "PostDays": 0})');
   if (!w) return;
   rejectUnknownKeys(w, path, ['PriorDays', 'PostDays'], problems, 'ObservationWindow');
+  // circe-be defaults each to 0.
   for (const field of ['PriorDays', 'PostDays']) {
-    const p = at(path, field);
-    if (!has(w, field)) problems.invalid(p, `ObservationWindow.${field} is required (0 for no requirement)`);
-    else readInteger(own(w, field), p, problems, `ObservationWindow.${field}`, { min: 0, max: VALUE_BOUNDS.maxWindowDays });
+    const value = own(w, field);
+    if (value === undefined || value === null) continue;
+    readInteger(value, at(path, field), problems, `ObservationWindow.${field}`, { min: 0, max: VALUE_BOUNDS.maxWindowDays });
   }
 }
 
-function checkCriterion(v: unknown, path: string, problems: ProblemList, codesetIds: ReadonlySet<number> | undefined): void {
+/** `depth`: how many groups (or correlated criteria) enclose this criterion. */
+export function checkCriterion(v: unknown, path: string, ctx: CohortContext, depth: number): void {
+  const { problems } = ctx;
   const c = readObject(v, path, problems, 'a criterion (like {"ConditionOccurrence": {"CodesetId": 0}})');
   if (!c) return;
+  if (!countCriterion(ctx, path)) return;
   const keys = presentKeys(c);
   if (keys.length !== 1) {
     const got = keys.length === 0 ? 'none' : listOf(keys);
@@ -78,105 +74,36 @@ function checkCriterion(v: unknown, path: string, problems: ProblemList, codeset
   for (const domain of keys) {
     const p = at(path, domain);
     if (isSupportedDomain(domain)) {
-      checkDomainCriteria(domain, own(c, domain), p, problems, codesetIds);
-    } else if (CIRCE_DOMAINS.includes(domain)) {
-      problems.unsupported(
-        p,
-        `${domain} criteria are not supported by plan v1 yet (supported domains: ${CRITERION_DOMAINS.join(', ')})`,
-      );
+      checkDomainCriteria(domain, own(c, domain), p, ctx, depth);
+    } else if (Object.prototype.hasOwnProperty.call(UNSUPPORTED_DOMAINS, domain)) {
+      problems.unsupported(p, `${domain} criteria are not supported: ${UNSUPPORTED_DOMAINS[domain]}`);
     } else {
       problems.invalid(
         p,
-        `unknown criterion domain "${domain}"${didYouMean(domain, CIRCE_DOMAINS)} (supported: ${CRITERION_DOMAINS.join(', ')})`,
+        `unknown criterion domain "${domain}"${didYouMean(domain, CIRCE_DOMAINS)} (domains: ${listOf(CIRCE_DOMAINS)})`,
       );
     }
   }
 }
 
-function checkDomainCriteria(
-  domain: CriterionDomain,
-  v: unknown,
-  path: string,
-  problems: ProblemList,
-  codesetIds: ReadonlySet<number> | undefined,
-): void {
+function checkDomainCriteria(domain: CriterionDomain, v: unknown, path: string, ctx: CohortContext, depth: number): void {
+  const { problems } = ctx;
   const attrs = readObject(v, path, problems, `${domain} (its filters, {} for every record)`);
   if (!attrs) return;
-  const supported = SUPPORTED_ATTRIBUTES[domain];
-  const known = UNSUPPORTED_ATTRIBUTES[domain];
+  const catalogue = DOMAINS[domain].attributes;
+  const names = Object.keys(catalogue);
   for (const key of presentKeys(attrs)) {
-    const value = own(attrs, key);
     const p = at(path, key);
-    if (supported.includes(key)) {
-      checkAttribute(key, value, p, problems, codesetIds);
-    } else if (key === 'ValueAsNumber') {
-      problems.invalid(p, `ValueAsNumber applies only to Measurement criteria, not ${domain}`);
-    } else if (known.includes(key)) {
-      if (isNeutralAttribute(key, value)) continue;
-      const label = ATTRIBUTE_LABELS[key.replace(/CS$/, '')];
-      problems.unsupported(
-        p,
-        `${label ? `${label} (${key})` : key} on ${domain} criteria ${label ? 'are' : 'is'} not supported by plan v1 yet ` +
-          `(supported: ${supported.join(', ')})`,
-      );
+    if (Object.prototype.hasOwnProperty.call(catalogue, key)) {
+      checkAttribute(key, catalogue[key], own(attrs, key), p, ctx, depth, { domain, attrs });
+    } else if (Object.prototype.hasOwnProperty.call(UNSUPPORTED_ATTRIBUTES, key)) {
+      if (own(attrs, key) !== null) problems.unsupported(p, `${key} is not supported: ${UNSUPPORTED_ATTRIBUTES[key]}`);
     } else {
-      problems.invalid(
-        p,
-        `"${key}" is not a ${domain} attribute${didYouMean(key, [...supported, ...known])} (supported: ${supported.join(', ')})`,
-      );
+      const owners = domainsWithAttribute(key);
+      const elsewhere = owners.length
+        ? ` (it is an attribute of ${listOf(owners.slice(0, 4))}${owners.length > 4 ? ', …' : ''})`
+        : '';
+      problems.invalid(p, `"${key}" is not a ${domain} attribute${didYouMean(key, names)}${elsewhere}`);
     }
   }
-}
-
-function checkAttribute(
-  key: string,
-  value: unknown,
-  path: string,
-  problems: ProblemList,
-  codesetIds: ReadonlySet<number> | undefined,
-): void {
-  switch (key) {
-    case 'CodesetId': {
-      const id = readInteger(value, path, problems, 'CodesetId (the id of one of ConceptSets; omit it to match every concept)');
-      if (id === undefined || codesetIds === undefined || codesetIds.has(id)) return;
-      const ids = [...codesetIds].sort((a, b) => a - b);
-      const known =
-        ids.length === 0 ? 'there are no concept sets' : `known: ${listOf(ids.slice(0, 20))}${ids.length > 20 ? ', …' : ''}`;
-      problems.invalid(path, `CodesetId ${id} does not match any ConceptSets[].id (${known})`);
-      return;
-    }
-    case 'First':
-      readBoolean(value, path, problems, "First (true keeps each person's earliest matching record)");
-      return;
-    case 'Age':
-      checkNumericRange(value, path, problems, 'Age', { integer: true, min: 0, max: VALUE_BOUNDS.maxAge, unit: 'years' });
-      return;
-    case 'ValueAsNumber':
-      checkNumericRange(value, path, problems, 'ValueAsNumber', { integer: false });
-      return;
-    case 'OccurrenceStartDate':
-      checkDateRange(value, path, problems, 'OccurrenceStartDate');
-      return;
-    case 'Gender':
-      checkGender(value, path, problems);
-      return;
-  }
-}
-
-function checkGender(value: unknown, path: string, problems: ProblemList): void {
-  const list = readArray(value, path, problems, 'Gender (a list like [{"CONCEPT_ID": 8532}])');
-  if (!list) return;
-  list.forEach((g, i) => {
-    const p = at(path, i);
-    const concept = readObject(g, p, problems, 'a Gender entry (like {"CONCEPT_ID": 8507})');
-    if (!concept) return;
-    if (!has(concept, 'CONCEPT_ID')) {
-      problems.invalid(at(p, 'CONCEPT_ID'), 'CONCEPT_ID is required (8507 male, 8532 female)');
-      return;
-    }
-    readInteger(own(concept, 'CONCEPT_ID'), at(p, 'CONCEPT_ID'), problems, 'CONCEPT_ID', {
-      min: 0,
-      max: VALUE_BOUNDS.maxConceptId,
-    });
-  });
 }

@@ -2,13 +2,12 @@
  * Circe's value filters (NumericRange, DateRange) and result limits. Sites bind these values
  * into SQL, so each is checked for the type its column needs, and `bt`/`!bt` for a usable range.
  */
-import { at, describe, type ProblemList } from './problems.js';
-import { has, own, readNumber, readObject, readString, rejectUnknownKeys, type Obj } from './shape.js';
-import type { LimitType, RangeOp } from './types.js';
+import type { LimitType, RangeOp } from '../circe/types.js';
+import { TEXT_OPS } from './circe-fields.js';
+import { at, describe, didYouMean, type ProblemList, type WarningList } from './problems.js';
+import { has, own, readInteger, readNumber, readObject, readString, rejectUnknownKeys, type Obj } from './shape.js';
 
-export const RANGE_OPS: readonly RangeOp[] = ['lt', 'lte', 'eq', 'gt', 'gte', 'bt', '!bt'];
-/** Circe operators outside the subset: valid Circe, refused as unsupported. */
-const CIRCE_ONLY_OPS = ['!eq'];
+export const RANGE_OPS: readonly RangeOp[] = ['lt', 'lte', 'eq', '!eq', 'gt', 'gte', 'bt', '!bt'];
 const RANGE_FIELDS = ['Value', 'Op', 'Extent'];
 
 const isBetween = (op: RangeOp) => op === 'bt' || op === '!bt';
@@ -21,11 +20,8 @@ function readOp(range: Obj, path: string, problems: ProblemList): RangeOp | unde
     return undefined;
   }
   if (typeof op === 'string' && (RANGE_OPS as readonly string[]).includes(op)) return op as RangeOp;
-  if (typeof op === 'string' && CIRCE_ONLY_OPS.includes(op)) {
-    problems.unsupported(p, `Op "${op}" is not supported by plan v1 yet (supported: ${RANGE_OPS.join(', ')})`);
-  } else {
-    problems.invalid(p, `Op must be one of ${RANGE_OPS.join(', ')}, got ${describe(op)}`);
-  }
+  const hint = typeof op === 'string' ? didYouMean(op, RANGE_OPS) : '';
+  problems.invalid(p, `Op must be one of ${RANGE_OPS.join(', ')}, got ${describe(op)}${hint}`);
   return undefined;
 }
 
@@ -36,7 +32,7 @@ export interface NumberRule {
   unit?: string;
 }
 
-/** `Age` (whole years, as circe compares them) or `ValueAsNumber` (any number). */
+/** A NumericRange: whole years for ages (as circe compares them), any number for values. */
 export function checkNumericRange(v: unknown, path: string, problems: ProblemList, name: string, rule: NumberRule): void {
   const range = readObject(v, path, problems, `${name} (a range like {"Value": 50, "Op": "gte"})`);
   if (!range) return;
@@ -154,7 +150,7 @@ export function normalizeLimitType(t: string): LimitType | undefined {
  * object or its Type is left out, or undefined when the limit is broken (already reported).
  */
 export function checkLimit(v: unknown, path: string, problems: ProblemList, name: string): LimitType | undefined {
-  if (v === undefined) return 'First';
+  if (v === undefined || v === null) return 'First';
   const limit = readObject(v, path, problems, `${name} (like {"Type": "First"})`);
   if (!limit) return undefined;
   rejectUnknownKeys(limit, path, ['Type'], problems, name);
@@ -163,4 +159,67 @@ export function checkLimit(v: unknown, path: string, problems: ProblemList, name
   const normalized = typeof type === 'string' ? normalizeLimitType(type) : undefined;
   if (!normalized) problems.invalid(at(path, 'Type'), `${name}.Type must be First, All or Last, got ${describe(type)}`);
   return normalized;
+}
+
+/** A TextFilter `{"Text", "Op"}` (stop reasons, lot numbers, ...). */
+export function checkTextFilter(v: unknown, path: string, problems: ProblemList, name: string, warnings: WarningList): void {
+  const filter = readObject(v, path, problems, `${name} (a text filter like {"Text": "...", "Op": "contains"})`);
+  if (!filter) return;
+  rejectUnknownKeys(filter, path, ['Text', 'Op'], problems, name);
+  const textPath = at(path, 'Text');
+  const text = own(filter, 'Text');
+  // circe-be formats a missing text as the word "null" (LIKE '%null%'): legal, but surely not meant.
+  if (text === undefined || text === null) {
+    warnings.add(path, `${name} has no Text; circe then looks for the text "null" itself, which is surely not meant`);
+  } else readString(text, textPath, problems, `${name}.Text`);
+  const op = own(filter, 'Op');
+  const opPath = at(path, 'Op');
+  if (op === undefined) problems.invalid(opPath, `${name}.Op is required (one of ${TEXT_OPS.join(', ')})`);
+  else if (typeof op !== 'string' || !TEXT_OPS.includes(op)) {
+    const hint = typeof op === 'string' ? didYouMean(op, TEXT_OPS) : '';
+    problems.invalid(opPath, `${name}.Op must be one of ${TEXT_OPS.join(', ')}, got ${describe(op)}${hint}`);
+  }
+}
+
+/**
+ * An amount of days written the classic way (`legacy`, e.g. EraPad) or the newer way (`valueField`
+ * with `unitField`, e.g. EraPadUnitValue + EraPadUnit). CDM dates carry no time of day, so 'day' is
+ * the only unit that means anything; others are refused as unsupported. Returns the amount
+ * (undefined when absent, null, or already reported).
+ */
+export interface DayAmount {
+  legacy?: string;
+  unitField: string;
+  valueField: string;
+  min: number;
+  max: number;
+}
+
+export function checkDayAmount(o: Obj, path: string, problems: ProblemList, spec: DayAmount): number | undefined {
+  const read = (field: string) => {
+    const v = own(o, field);
+    if (v === undefined || v === null) return undefined;
+    return readInteger(v, at(path, field), problems, field, { min: spec.min, max: spec.max });
+  };
+  const unit = own(o, spec.unitField);
+  const unitPath = at(path, spec.unitField);
+  if (unit !== undefined && unit !== null) {
+    if (typeof unit !== 'string') problems.invalid(unitPath, `${spec.unitField} must be text ("day"), got ${describe(unit)}`);
+    else if (unit.toLowerCase() !== 'day') {
+      problems.unsupported(
+        unitPath,
+        `${spec.unitField} "${unit}" is not supported: OMOP CDM dates have no time of day, so amounts are in days ("day")`,
+      );
+    }
+  }
+  const legacy = spec.legacy === undefined ? undefined : read(spec.legacy);
+  const value = read(spec.valueField);
+  if (legacy !== undefined && value !== undefined && legacy !== value) {
+    problems.invalid(
+      at(path, spec.valueField),
+      `${spec.legacy} (${legacy}) and ${spec.valueField} (${value}) disagree; keep one of them`,
+    );
+    return undefined;
+  }
+  return value ?? legacy;
 }

@@ -83,7 +83,7 @@ test('parsePlan throws ERR_PLAN_INVALID with the first problem, a count of the r
   assert.equal(err.status, 400);
   assert.match(err.message, /^version: version must be 1 .*\(and 1 more\)$/);
   assert.equal(err.details.problems?.length, 2);
-  assert.match(err.details.problems![1].message, /unknown analysis kind "km" .*allowed kinds: count, crosstab/);
+  assert.match(err.details.problems![1].message, /unknown analysis kind "km" .*allowed kinds: count, attrition, crosstab/);
 });
 
 test('malformed JSON text is reported as not JSON, with the line and column where it broke', () => {
@@ -100,22 +100,24 @@ test('plan text with a byte-order mark parses like the same text without it', ()
   assert.ok(r.ok);
 });
 
-test('a plan using only Circe features outside the subset is ERR_PLAN_UNSUPPORTED, naming the part and its path', () => {
+test('a plan using only Circe features fedomop does not run is ERR_PLAN_UNSUPPORTED, naming the part and its path', () => {
   const p = basePlan();
-  p.cohort.InclusionRules = [{ name: 'prior PSA', expression: { Type: 'ALL', CriteriaList: [] } }];
+  p.cohort.PrimaryCriteria.CriteriaList.push({ Episode: { CodesetId: 0 } });
+  p.cohort.CollapseSettings = { CollapseType: 'ERA', EraPadUnit: 'hour', EraPadUnitValue: 2 };
   const r = failure(p);
   assert.equal(r.unsupported, true);
+  assert.deepEqual(r.problems.map((x) => x.path).sort(), [
+    'cohort.CollapseSettings.EraPadUnit',
+    'cohort.PrimaryCriteria.CriteriaList[1].Episode',
+  ]);
   const err = thrown(() => parsePlan(p));
   assert.equal(err.code, 'ERR_PLAN_UNSUPPORTED');
-  assert.match(
-    err.message,
-    /^cohort\.InclusionRules: inclusion rules \(1: "prior PSA"\) are not supported by plan v1 yet \(supported: /,
-  );
+  assert.match(err.message, /^cohort\.PrimaryCriteria\.CriteriaList\[1\]\.Episode: Episode criteria are not supported: /);
 });
 
 test('mistakes mixed with unsupported features are ERR_PLAN_INVALID, and the message leads with the mistake', () => {
   const p = basePlan();
-  p.cohort.EndStrategy = { DateOffset: { DateField: 'StartDate', Offset: 30 } };
+  p.cohort.PrimaryCriteria.CriteriaList.push({ LocationRegion: {} });
   p.analysis.kind = 'cuont';
   const r = failure(p);
   assert.equal(r.unsupported, false);
@@ -123,6 +125,14 @@ test('mistakes mixed with unsupported features are ERR_PLAN_INVALID, and the mes
   const err = thrown(() => parsePlan(p));
   assert.match(err.message, /^analysis\.kind: unknown analysis kind "cuont" \(did you mean count\?\)/);
   assert.match(err.message, /\(and 1 more\)$/);
+});
+
+test('the attrition analysis takes no options', () => {
+  const p = basePlan();
+  p.analysis = { kind: 'attrition' };
+  assert.ok(validatePlan(p).ok);
+  p.analysis.by = ['gender'];
+  assert.equal(failure(p).problems[0].path, 'analysis.by');
 });
 
 test('limit types compare without regard to case, as circe does', () => {
@@ -163,20 +173,24 @@ test('CollapseSettings are accepted whatever the era pad, but their types are ch
   assert.equal(failure(p).problems[0].path, 'cohort.CollapseSettings.EraPad');
 });
 
-test('neutral values of unsupported attributes are accepted; real values are refused by name', () => {
+test('every catalogue attribute kind is accepted when well formed; null means "not set"', () => {
   const p = basePlan();
   Object.assign(criterion(p), {
-    ConditionType: [],
-    ConditionTypeExclude: false,
+    ConditionType: [{ CONCEPT_ID: 32817, CONCEPT_NAME: 'EHR' }],
+    ConditionTypeExclude: true,
+    ConditionStatusCS: { CodesetId: 1, IsExclusion: false },
+    ConditionSourceConcept: 1,
+    StopReason: { Text: 'x', Op: '!contains' },
+    OccurrenceEndDate: { Value: '2020-01-01', Op: '!eq' },
+    DateAdjustment: { StartWith: 'START_DATE', StartOffset: -3, EndWith: 'START_DATE', EndOffset: 30 },
     VisitType: null,
     CorrelatedCriteria: { Type: 'ALL', CriteriaList: [], Groups: [] },
   });
-  assert.ok(validatePlan(p).ok);
-  criterion(p).ConditionTypeExclude = true;
-  criterion(p).ConditionType = [{ CONCEPT_ID: 32817 }];
-  const r = failure(p);
-  assert.equal(r.code, 'ERR_PLAN_UNSUPPORTED');
-  assert.deepEqual(r.problems.map((x) => x.path).sort(), [`${CO}.ConditionType`, `${CO}.ConditionTypeExclude`]);
+  p.cohort.PrimaryCriteria.CriteriaList.push({
+    ObservationPeriod: { UserDefinedPeriod: { StartDate: '2019-01-01' }, PeriodLength: { Value: 30, Op: 'gte' } },
+  });
+  const r = validatePlan(p);
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.problems));
 });
 
 test('a misspelt attribute is a mistake with a suggestion, not an unsupported feature', () => {
@@ -187,12 +201,15 @@ test('a misspelt attribute is a mistake with a suggestion, not an unsupported fe
   assert.match(r.problems[0].message, /did you mean CodesetId\?/);
 });
 
-test('ValueAsNumber is a Measurement filter only', () => {
+test('an attribute of another domain is refused, naming the domains that have it', () => {
   const p = basePlan();
   p.cohort.PrimaryCriteria.CriteriaList = [{ Measurement: { CodesetId: 1, ValueAsNumber: { Value: 4, Op: 'gt' } } }];
   assert.ok(validatePlan(p).ok);
   p.cohort.PrimaryCriteria.CriteriaList = [{ DrugExposure: { ValueAsNumber: { Value: 4, Op: 'gt' } } }];
-  assert.match(failure(p).problems[0].message, /only to Measurement/);
+  assert.match(
+    failure(p).problems[0].message,
+    /"ValueAsNumber" is not a DrugExposure attribute \(it is an attribute of Measurement, Observation\)/,
+  );
 });
 
 test('values are checked for what SQL will bind: whole years, 32-bit concept ids, real dates', () => {

@@ -6,18 +6,25 @@
 import { FedomopError, type ErrorCode, type PlanProblem } from '../errors.js';
 import { scanJson, utf8Bytes } from './json-scan.js';
 import { resolveLimits, type PlanLimits } from './limits.js';
-import { ProblemList, at, describe, didYouMean, listOf } from './problems.js';
+import { ProblemList, WarningList, at, describe, didYouMean, listOf, type PlanWarning } from './problems.js';
 import { has, isPlainObject, own, presentKeys, readArray, readObject, rejectUnknownKeys } from './shape.js';
-import { ANALYSIS_KINDS, CROSSTAB_DIMENSIONS, PLAN_VERSION, type Plan } from './types.js';
+import { ANALYSIS_KINDS, CROSSTAB_DIMENSIONS, PLAN_VERSION, type CirceExpression, type Plan } from './types.js';
 import { checkCohort } from './validate-cohort.js';
 
 export type PlanErrorCode = Extract<ErrorCode, 'ERR_PLAN_INVALID' | 'ERR_PLAN_UNSUPPORTED' | 'ERR_PLAN_TOO_LARGE'>;
 
 export type ValidationResult =
-  | { ok: true; plan: Plan }
+  | {
+      ok: true;
+      plan: Plan;
+      /** What Circe would run but is almost surely not meant (see docs/plan.md); never blocks the plan. */
+      warnings: PlanWarning[];
+    }
   | {
       ok: false;
       problems: PlanProblem[];
+      /** Warnings found on the way; as many as the problems allowed the checker to see. */
+      warnings: PlanWarning[];
       /** True when every problem is a valid Circe feature outside the supported subset. */
       unsupported: boolean;
       /** The error code parsePlan throws for this result. */
@@ -32,31 +39,61 @@ export interface ValidateOptions {
 const PLAN_FIELDS = ['version', 'cohort', 'analysis'];
 
 export function validatePlan(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  const r = validateJson(input, options, 'the plan', (problems, limits, warnings) =>
+    checkPlan(input, problems, limits, warnings),
+  );
+  return r.ok ? { ok: true, plan: r.value as Plan, warnings: r.warnings } : r;
+}
+
+export type CohortValidationResult =
+  { ok: true; expression: CirceExpression; warnings: PlanWarning[] } | Extract<ValidationResult, { ok: false }>;
+
+/**
+ * A bare Circe cohort expression (what `fedomop cohort generate` and the ATLAS import read), with
+ * the plan's checks and limits; problem paths start at the expression (`InclusionRules[0]...`).
+ */
+export function validateCohortExpression(input: unknown, options: ValidateOptions = {}): CohortValidationResult {
+  const r = validateJson(input, options, 'the cohort expression', (problems, limits, warnings) =>
+    checkCohort(input, '', problems, limits, warnings),
+  );
+  return r.ok ? { ok: true, expression: r.value as CirceExpression, warnings: r.warnings } : r;
+}
+
+type Check = (problems: ProblemList, limits: PlanLimits, warnings: WarningList) => void;
+
+function validateJson(
+  input: unknown,
+  options: ValidateOptions,
+  what: string,
+  check: Check,
+): { ok: true; value: unknown; warnings: PlanWarning[] } | Extract<ValidationResult, { ok: false }> {
   const limits = resolveLimits(options.limits);
   const problems = new ProblemList(limits.maxProblems);
+  const warnings = new WarningList(limits.maxProblems);
   try {
     if (!isPlainObject(input)) {
-      checkPlan(input, problems, limits);
-      return failure(problems);
+      check(problems, limits, warnings);
+      return failure(problems, warnings);
     }
     const scan = scanJson(input, limits, problems);
     if (scan.tooLarge) {
       return tooLarge(
-        `the plan is over the ${kib(limits.maxPlanBytes)} limit (measured as compact JSON); ` +
+        `${what} is over the ${kib(limits.maxPlanBytes)} limit (measured as compact JSON); ` +
           'drop unused concept sets, or concept details such as CONCEPT_NAME, to shrink it',
       );
     }
-    checkPlan(input, problems, limits);
-    if (problems.size > 0) return failure(problems);
+    check(problems, limits, warnings);
+    if (problems.size > 0) return failure(problems, warnings);
     // A fresh copy: what the caller gets is exactly the JSON that was validated, and later changes to
     // the input (or undefined members JSON would drop) cannot reach the compiler.
-    return { ok: true, plan: JSON.parse(JSON.stringify(input)) as Plan };
+    return { ok: true, value: JSON.parse(JSON.stringify(input)), warnings: warnings.list() };
   } catch (e) {
     // Only reachable with exotic in-process values (throwing getters, proxies): still an answer, never a throw.
     const reason = e instanceof Error ? e.message : String(e);
     return {
       ok: false,
-      problems: [{ path: '', message: `the plan could not be read as JSON: ${reason}` }],
+      problems: [{ path: '', message: `${what} could not be read as JSON: ${reason}` }],
+      warnings: [],
       unsupported: false,
       code: 'ERR_PLAN_INVALID',
     };
@@ -76,7 +113,13 @@ export function validatePlanText(text: string, options: ValidateOptions = {}): V
   try {
     value = JSON.parse(body);
   } catch (e) {
-    return { ok: false, problems: [{ path: '', message: notJson(body, e) }], unsupported: false, code: 'ERR_PLAN_INVALID' };
+    return {
+      ok: false,
+      problems: [{ path: '', message: notJson(body, e, 'the plan') }],
+      warnings: [],
+      unsupported: false,
+      code: 'ERR_PLAN_INVALID',
+    };
   }
   return validatePlan(value, options);
 }
@@ -99,34 +142,41 @@ export function planError(result: Extract<ValidationResult, { ok: false }>): Fed
   return new FedomopError(code, head + more, { problems });
 }
 
-function failure(problems: ProblemList): ValidationResult {
+function failure(problems: ProblemList, warnings: WarningList): Extract<ValidationResult, { ok: false }> {
   const unsupported = problems.allUnsupported();
   // Lead with a problem of the reported kind, so an INVALID message never opens with an unsupported feature.
   const list = problems.list();
   const firstInvalid = problems.items.findIndex((p) => p.kind === 'invalid');
   if (!unsupported && firstInvalid > 0) list.unshift(...list.splice(firstInvalid, 1));
-  return { ok: false, problems: list, unsupported, code: unsupported ? 'ERR_PLAN_UNSUPPORTED' : 'ERR_PLAN_INVALID' };
+  return {
+    ok: false,
+    problems: list,
+    warnings: warnings.list(),
+    unsupported,
+    code: unsupported ? 'ERR_PLAN_UNSUPPORTED' : 'ERR_PLAN_INVALID',
+  };
 }
 
-function tooLarge(message: string): ValidationResult {
-  return { ok: false, problems: [{ path: '', message }], unsupported: false, code: 'ERR_PLAN_TOO_LARGE' };
+function tooLarge(message: string): Extract<ValidationResult, { ok: false }> {
+  return { ok: false, problems: [{ path: '', message }], warnings: [], unsupported: false, code: 'ERR_PLAN_TOO_LARGE' };
 }
 
-const kib = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
+export const kib = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
 
-function notJson(text: string, e: unknown): string {
+/** Why `text` is not JSON, with the line and column where it broke; `what` names the text ("the plan"). */
+export function notJson(text: string, e: unknown, what: string): string {
   const reason = e instanceof Error ? e.message : String(e);
   const m = /position (\d+)/.exec(reason);
-  if (text.trim() === '') return 'the plan is not JSON: the text is empty';
-  if (!m) return `the plan is not JSON: ${reason}`;
+  if (text.trim() === '') return `${what} is not JSON: the text is empty`;
+  if (!m) return `${what} is not JSON: ${reason}`;
   const pos = Number(m[1]);
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
-  return `the plan is not JSON: ${reason.replace(/\s*(?:in JSON )?at position \d+.*$/s, '')} at line ${line}, column ${column}`;
+  return `${what} is not JSON: ${reason.replace(/\s*(?:in JSON )?at position \d+.*$/s, '')} at line ${line}, column ${column}`;
 }
 
-function checkPlan(input: unknown, problems: ProblemList, limits: PlanLimits): void {
+function checkPlan(input: unknown, problems: ProblemList, limits: PlanLimits, warnings: WarningList): void {
   if (!isPlainObject(input)) {
     problems.invalid(
       '',
@@ -161,7 +211,7 @@ function checkPlan(input: unknown, problems: ProblemList, limits: PlanLimits): v
 
   if (!has(input, 'cohort'))
     problems.invalid('cohort', 'cohort is required: an OHDSI Circe cohort expression, as ATLAS exports it');
-  else checkCohort(own(input, 'cohort'), 'cohort', problems, limits);
+  else checkCohort(own(input, 'cohort'), 'cohort', problems, limits, warnings);
 
   if (!has(input, 'analysis'))
     problems.invalid('analysis', `analysis is required, e.g. {"kind": "count"} (kinds: ${ANALYSIS_KINDS.join(', ')})`);
@@ -177,8 +227,8 @@ function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
     problems.invalid(kindPath, `kind is required (one of ${ANALYSIS_KINDS.join(', ')})`);
     return;
   }
-  if (kind === 'count') {
-    rejectUnknownKeys(analysis, path, ['kind'], problems, 'a count analysis');
+  if (kind === 'count' || kind === 'attrition') {
+    rejectUnknownKeys(analysis, path, ['kind'], problems, `a ${kind} analysis`);
     return;
   }
   if (kind !== 'crosstab') {

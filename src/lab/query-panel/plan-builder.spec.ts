@@ -86,7 +86,7 @@ test('age range and gender go on every criterion, as Circe ranges and gender con
     for (const criterion of plan.cohort.PrimaryCriteria.CriteriaList) {
       const c = Object.values(criterion)[0]!;
       assert.deepEqual(c.Age, expected, `ages ${ageMin}..${ageMax}`);
-      assert.equal(c.Gender?.[0].CONCEPT_ID, 8507);
+      assert.equal((c.Gender as Array<{ CONCEPT_ID: number }> | undefined)?.[0].CONCEPT_ID, 8507);
     }
   }
 });
