@@ -95,17 +95,34 @@ test('bad plans get 400 with a message naming the problem, at the hub and at a s
     { body: { ...COUNT_ALL, version: 'one' }, code: 'ERR_PLAN_INVALID', mention: /version/ },
     { body: { ...COUNT_ALL, analysis: { kind: 'regression' } }, code: 'ERR_PLAN_INVALID', mention: /regression|kind/ },
     {
-      body: {
-        ...COUNT_ALL,
-        cohort: { ...COUNT_ALL.cohort, InclusionRules: [{ name: 'r', expression: { Type: 'ALL', CriteriaList: [] } }] },
-      },
+      body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ Episode: {} }] } } },
       code: 'ERR_PLAN_UNSUPPORTED',
-      mention: /InclusionRules/,
+      mention: /Episode/,
     },
     {
-      body: { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, PrimaryCriteria: { CriteriaList: [{ DrugEra: {} }] } } },
-      code: 'ERR_PLAN_UNSUPPORTED',
-      mention: /DrugEra/,
+      body: {
+        ...COUNT_ALL,
+        cohort: {
+          ...COUNT_ALL.cohort,
+          InclusionRules: [
+            {
+              name: 'r',
+              expression: {
+                Type: 'ALL',
+                CriteriaList: [
+                  {
+                    Criteria: { DrugExposure: {} },
+                    StartWindow: { Start: { Days: 30, Coeff: -1 }, End: { Days: 0, Coeff: 1 } },
+                    Occurrence: { Type: -99, Count: 1 },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      code: 'ERR_PLAN_INVALID',
+      mention: /InclusionRules\[0\]\.expression\.CriteriaList\[0\]\.Occurrence\.Type: Occurrence\.Type must be 0 \(exactly\)/,
     },
     {
       body: {
