@@ -47,14 +47,24 @@ export function attritionQuery(plan: Plan): QueryNode {
   const steps = [QUALIFYING_STEP, ...rules.map((r, k) => r.name ?? `rule ${k + 1}`)].map((name, step) => {
     const prefix = 2 ** step - 1; // rules 1..step, i.e. bits 0..step-1
     return select({
-      select: [sel(param(step, 'integer'), 'rule_index'), sel(param(name, 'text'), 'rule_name'), sel(col('p.n'), 'persons'), sel(col('e.n'), 'events')],
+      select: [
+        sel(param(step, 'integer'), 'rule_index'),
+        sel(param(name, 'text'), 'rule_name'),
+        sel(col('p.n'), 'persons'),
+        sel(col('e.n'), 'events'),
+      ],
       from: subquery(countOf(BEST_EVENTS, prefix), 'p'),
       joins: [join(subquery(countOf(QUALIFIED_MASKS, prefix), 'e'), and(eq(lit(1), lit(1)))!)],
     });
   });
   return select({
     with: [...stages, bestEventsStage()],
-    select: [sel(col('s.rule_index'), 'rule_index'), sel(col('s.rule_name'), 'rule_name'), sel(col('s.persons'), 'persons'), sel(col('s.events'), 'events')],
+    select: [
+      sel(col('s.rule_index'), 'rule_index'),
+      sel(col('s.rule_name'), 'rule_name'),
+      sel(col('s.persons'), 'persons'),
+      sel(col('s.events'), 'events'),
+    ],
     from: subquery(setOp('union all', steps), 's'),
     orderBy: [asc(col('s.rule_index'))],
   });

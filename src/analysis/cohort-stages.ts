@@ -20,5 +20,11 @@ export function cohortEventStages(expression: CirceExpression): CteNode[] {
   const kept = censored
     ? inQuery(col('i.person_id'), select({ select: [col('f.person_id')], from: table(FINAL_COHORT, 'f') }))
     : undefined;
-  return [...stages, cte(COHORT_EVENTS, select({ select: INDEX_COLUMNS.map((c) => sel(col(`i.${c}`), c)), from: table(INCLUDED_EVENTS, 'i'), where: kept }))];
+  return [
+    ...stages,
+    cte(
+      COHORT_EVENTS,
+      select({ select: INDEX_COLUMNS.map((c) => sel(col(`i.${c}`), c)), from: table(INCLUDED_EVENTS, 'i'), where: kept }),
+    ),
+  ];
 }

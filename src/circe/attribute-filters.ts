@@ -74,7 +74,12 @@ export function attributeCondition(
   };
   switch (attribute.kind) {
     case 'numericRange':
-      return numericRange(subjectOf(), value as NumericRange, path, subject?.kind === 'age' || subject?.kind === 'days' ? 'integer' : 'double');
+      return numericRange(
+        subjectOf(),
+        value as NumericRange,
+        path,
+        subject?.kind === 'age' || subject?.kind === 'days' ? 'integer' : 'double',
+      );
     case 'dateRange':
       return dateRange(subjectOf(), value as DateRange, path);
     case 'text':

@@ -4,7 +4,24 @@
  * excluded ones (resolved the same way), plus source concepts that map ('Maps to') to the
  * included ones when asked, minus those mapping to excluded ones.
  */
-import { and, col, cte, eq, inList, inQuery, int, isNull, join, lit, param, select, sel, setOp, subquery, table } from '../sql/build.js';
+import {
+  and,
+  col,
+  cte,
+  eq,
+  inList,
+  inQuery,
+  int,
+  isNull,
+  join,
+  lit,
+  param,
+  select,
+  sel,
+  setOp,
+  subquery,
+  table,
+} from '../sql/build.js';
 import type { CteNode, QueryNode } from '../sql/nodes.js';
 import type { ConceptSet, ConceptSetItem } from './types.js';
 
@@ -16,7 +33,11 @@ const ids = (items: ConceptSetItem[]) => items.map((i) => int(i.concept.CONCEPT_
 function resolved(items: ConceptSetItem[]): QueryNode | undefined {
   if (items.length === 0) return undefined;
   const parts: QueryNode[] = [
-    select({ select: [sel(col('c.concept_id'), 'concept_id')], from: table('concept', 'c'), where: inList(col('c.concept_id'), ids(items)) }),
+    select({
+      select: [sel(col('c.concept_id'), 'concept_id')],
+      from: table('concept', 'c'),
+      where: inList(col('c.concept_id'), ids(items)),
+    }),
   ];
   const withDescendants = items.filter((i) => i.includeDescendants);
   if (withDescendants.length > 0) {
@@ -27,7 +48,10 @@ function resolved(items: ConceptSetItem[]): QueryNode | undefined {
         joins: [
           join(
             table('concept_ancestor', 'ca'),
-            and(eq(col('c.concept_id'), col('ca.descendant_concept_id')), inList(col('ca.ancestor_concept_id'), ids(withDescendants)))!,
+            and(
+              eq(col('c.concept_id'), col('ca.descendant_concept_id')),
+              inList(col('ca.ancestor_concept_id'), ids(withDescendants)),
+            )!,
           ),
         ],
         // circe keeps only valid descendants; a listed concept counts even if invalid.
@@ -43,7 +67,11 @@ function mappedTo(targets: QueryNode): QueryNode {
   return select({
     select: [sel(col('cr.concept_id_1'), 'concept_id')],
     from: table('concept_relationship', 'cr'),
-    where: and(eq(col('cr.relationship_id'), lit('Maps to')), isNull(col('cr.invalid_reason')), inQuery(col('cr.concept_id_2'), targets)),
+    where: and(
+      eq(col('cr.relationship_id'), lit('Maps to')),
+      isNull(col('cr.invalid_reason')),
+      inQuery(col('cr.concept_id_2'), targets),
+    ),
   });
 }
 
@@ -57,12 +85,16 @@ export function conceptSetQuery(set: ConceptSet): QueryNode {
   const included = items.filter((i) => !i.isExcluded);
   const excluded = items.filter((i) => i.isExcluded);
   const base = resolved(included);
-  if (!base) return select({ select: [sel(col('c.concept_id'), 'concept_id')], from: table('concept', 'c'), where: eq(lit(1), lit(0)) });
+  if (!base)
+    return select({ select: [sel(col('c.concept_id'), 'concept_id')], from: table('concept', 'c'), where: eq(lit(1), lit(0)) });
   const standard = minus(base, resolved(excluded));
   const mappedIncluded = included.filter((i) => i.includeMapped);
   if (mappedIncluded.length === 0) return standard;
   const mappedExcluded = excluded.filter((i) => i.includeMapped);
-  const mapped = minus(mappedTo(resolved(mappedIncluded)!), mappedExcluded.length ? mappedTo(resolved(mappedExcluded)!) : undefined);
+  const mapped = minus(
+    mappedTo(resolved(mappedIncluded)!),
+    mappedExcluded.length ? mappedTo(resolved(mappedExcluded)!) : undefined,
+  );
   return setOp('union', [standard, mapped]);
 }
 

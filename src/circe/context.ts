@@ -2,6 +2,7 @@
  * State shared while one cohort expression compiles: the expression (for concept-set lookups) and
  * a counter, so nested queries get distinct aliases and CTE names.
  */
+import { FedomopError } from '../errors.js';
 import type { CirceExpression } from './types.js';
 
 export interface CompileContext {
@@ -18,10 +19,13 @@ export function compileContext(expression: CirceExpression): CompileContext {
   };
 }
 
-/** The error the compiler throws when handed something the validator should have refused. */
-export class CohortCompileError extends Error {
+/**
+ * What the compiler throws when handed something the validator should have refused: a plan error
+ * naming the path, so whoever bypassed the validator still gets an answer they can act on.
+ */
+export class CohortCompileError extends FedomopError {
   constructor(path: string, message: string) {
-    super(`${path}: ${message}`);
+    super('ERR_PLAN_INVALID', `${path}: ${message}`, { problems: [{ path, message }] });
     this.name = 'CohortCompileError';
   }
 }

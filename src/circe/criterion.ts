@@ -5,7 +5,27 @@
  * person's earliest such record, ties to the lowest id), then every other attribute; a nested
  * CorrelatedCriteria group keeps only the events it holds for, each event being its own index.
  */
-import { and, asc, bin, cast, col, cte, dateAdd, eq, fn, inQuery, int, join, lit, over, param, select, sel, subquery, table } from '../sql/build.js';
+import {
+  and,
+  asc,
+  bin,
+  cast,
+  col,
+  cte,
+  dateAdd,
+  eq,
+  fn,
+  inQuery,
+  int,
+  join,
+  lit,
+  over,
+  param,
+  select,
+  sel,
+  subquery,
+  table,
+} from '../sql/build.js';
 import type { Expr, JoinNode, QueryNode } from '../sql/nodes.js';
 import { abnormalCondition, attributeCondition, subjectColumns, subjectJoins } from './attribute-filters.js';
 import { codesetMembers } from './codesets.js';
@@ -20,7 +40,8 @@ export const EVENT_COLUMNS = ['person_id', 'event_id', 'start_date', 'end_date',
 
 export function criterionDomain(criterion: Criterion): CriterionDomain {
   const keys = Object.keys(criterion);
-  if (keys.length !== 1 || !(keys[0] in DOMAINS)) throw new CohortCompileError('criterion', `not a criterion: ${keys.join(', ')}`);
+  if (keys.length !== 1 || !(keys[0] in DOMAINS))
+    throw new CohortCompileError('criterion', `not a criterion: ${keys.join(', ')}`);
   return keys[0] as CriterionDomain;
 }
 
@@ -72,9 +93,15 @@ function joinFor(name: JoinName, t: DomainTable): JoinNode {
     case 'provider':
       return join(table('provider', 'pr'), eq(col('pr.provider_id'), col('r.provider_id')));
     case 'visit':
-      return join(table('visit_occurrence', 'v'), eq(col('v.visit_occurrence_id'), col(`r.${t.visitColumn ?? 'visit_occurrence_id'}`)));
+      return join(
+        table('visit_occurrence', 'v'),
+        eq(col('v.visit_occurrence_id'), col(`r.${t.visitColumn ?? 'visit_occurrence_id'}`)),
+      );
     case 'careSite':
-      return join(table('care_site', 'cs'), eq(col('cs.care_site_id'), col(rowHasCareSite(t) ? 'r.care_site_id' : 'v.care_site_id')));
+      return join(
+        table('care_site', 'cs'),
+        eq(col('cs.care_site_id'), col(rowHasCareSite(t) ? 'r.care_site_id' : 'v.care_site_id')),
+      );
   }
 }
 
@@ -142,7 +169,12 @@ function plainEvents(domain: CriterionDomain, attrs: DomainCriteria, path: strin
     select: [
       ...[...needed].map((c) => sel(col(`d.${c}`), c)),
       ...(attrs.First === true
-        ? [sel(over(fn('row_number'), [col('d.person_id')], [asc(col(`d.${t.startColumn}`)), asc(col(`d.${t.idColumn}`))]), 'ordinal')]
+        ? [
+            sel(
+              over(fn('row_number'), [col('d.person_id')], [asc(col(`d.${t.startColumn}`)), asc(col(`d.${t.idColumn}`))]),
+              'ordinal',
+            ),
+          ]
         : []),
     ],
     from: table(t.table, 'd'),

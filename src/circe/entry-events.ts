@@ -13,7 +13,6 @@ import {
   and,
   asc,
   cast,
-
   col,
   cte,
   dateAdd,
@@ -52,7 +51,11 @@ const indexColumns = (alias: string) => INDEX_COLUMNS.map((c) => sel(col(`${alia
 /** Person ordinal: earliest first (Last: latest first), ties to the lower event id. */
 function ordinal(alias: string, limit: LimitType, idColumn = 'event_id'): Expr {
   const start = col(`${alias}.start_date`);
-  return over(fn('row_number'), [col(`${alias}.person_id`)], [limit === 'Last' ? desc(start) : asc(start), asc(col(`${alias}.${idColumn}`))]);
+  return over(
+    fn('row_number'),
+    [col(`${alias}.person_id`)],
+    [limit === 'Last' ? desc(start) : asc(start), asc(col(`${alias}.${idColumn}`))],
+  );
 }
 
 /** Rows of `numbered` (which has an `ordinal`) that are first for their person, or all of them. */
@@ -88,7 +91,12 @@ function primaryEvents(ctx: CompileContext): QueryNode {
       sel(ordinal('e', limit), 'event_id'),
     ],
     from: subquery(union, 'e'),
-    joins: [join(table('observation_period', 'op'), and(eq(col('op.person_id'), col('e.person_id')), gte(start, opStart), lte(start, opEnd))!)],
+    joins: [
+      join(
+        table('observation_period', 'op'),
+        and(eq(col('op.person_id'), col('e.person_id')), gte(start, opStart), lte(start, opEnd))!,
+      ),
+    ],
     where: and(lte(dateAdd(opStart, int(prior)), start), lte(dateAdd(start, int(post)), opEnd)),
   });
   return select({
@@ -106,7 +114,9 @@ function qualifiedEvents(ctx: CompileContext): QueryNode {
   const filtered = select({
     select: [...indexColumns('pe'), ...(limit === 'All' ? [] : [sel(ordinal('pe', limit), 'ordinal')])],
     from: table(PRIMARY_EVENTS, 'pe'),
-    joins: ac ? [join(subquery(ac, 'ac'), and(eq(col('ac.person_id'), col('pe.person_id')), eq(col('ac.event_id'), col('pe.event_id')))!)] : [],
+    joins: ac
+      ? [join(subquery(ac, 'ac'), and(eq(col('ac.person_id'), col('pe.person_id')), eq(col('ac.event_id'), col('pe.event_id')))!)]
+      : [],
   });
   return limit === 'All' ? filtered : keepFirst(filtered, limit, 'qe');
 }
@@ -142,7 +152,13 @@ function qualifiedMasks(): QueryNode {
       sel(fn('coalesce', [fn('min', [col('ie.inclusion_rule_id')]), lit(0)]), 'min_rule_id'),
     ],
     from: table(QUALIFIED_EVENTS, 'q'),
-    joins: [join(table(INCLUSION_EVENTS, 'ie'), and(eq(col('ie.person_id'), col('q.person_id')), eq(col('ie.event_id'), col('q.event_id')))!, 'left')],
+    joins: [
+      join(
+        table(INCLUSION_EVENTS, 'ie'),
+        and(eq(col('ie.person_id'), col('q.person_id')), eq(col('ie.event_id'), col('q.event_id')))!,
+        'left',
+      ),
+    ],
     groupBy: keys,
   });
 }
@@ -167,4 +183,3 @@ export function entryEventStages(ctx: CompileContext): CteNode[] {
   stages.push(cte(INCLUDED_EVENTS, includedEvents(ctx, ruleCount)));
   return stages;
 }
-

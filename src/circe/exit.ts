@@ -84,7 +84,12 @@ export function eras(rows: QueryNode, pad: number, unpad: number, ctx: CompileCo
       sel(col(`${s}.start_date`), 'start_date'),
       sel(col(`${s}.padded_end`), 'padded_end'),
       sel(
-        over(fn('sum', [col(`${s}.is_start`)]), [col(`${s}.person_id`)], [asc(col(`${s}.start_date`)), { expr: col(`${s}.is_start`), direction: 'desc' }], 'unboundedToCurrent'),
+        over(
+          fn('sum', [col(`${s}.is_start`)]),
+          [col(`${s}.person_id`)],
+          [asc(col(`${s}.start_date`)), { expr: col(`${s}.is_start`), direction: 'desc' }],
+          'unboundedToCurrent',
+        ),
         'era',
       ),
     ],
@@ -103,7 +108,10 @@ export function eras(rows: QueryNode, pad: number, unpad: number, ctx: CompileCo
 
 function customEraEnds(strategy: CustomEraStrategy, ctx: CompileContext): QueryNode {
   if (strategy.DrugCodesetId === null || strategy.DrugCodesetId === undefined) {
-    throw new CohortCompileError('EndStrategy.CustomEra.DrugCodesetId', 'is required: the drugs whose continuous exposure defines the exit');
+    throw new CohortCompileError(
+      'EndStrategy.CustomEra.DrugCodesetId',
+      'is required: the drugs whose continuous exposure defines the exit',
+    );
   }
   const gap = strategy.GapDays ?? 0;
   const offset = strategy.Offset ?? 0;
@@ -129,7 +137,11 @@ function customEraEnds(strategy: CustomEraStrategy, ctx: CompileContext): QueryN
     joins: [
       join(
         subquery(eras(exposures, gap, gap, ctx), era),
-        and(eq(col(`${era}.person_id`), col('i.person_id')), gte(col('i.start_date'), col(`${era}.start_date`)), lte(col('i.start_date'), col(`${era}.end_date`)))!,
+        and(
+          eq(col(`${era}.person_id`), col('i.person_id')),
+          gte(col('i.start_date'), col(`${era}.start_date`)),
+          lte(col('i.start_date'), col(`${era}.end_date`)),
+        )!,
       ),
     ],
   });
@@ -154,12 +166,20 @@ function censorEnds(ctx: CompileContext): QueryNode[] {
   );
   return [
     select({
-      select: [sel(col('i.person_id'), 'person_id'), sel(col('i.event_id'), 'event_id'), sel(fn('min', [col(`${c}.start_date`)]), 'end_date')],
+      select: [
+        sel(col('i.person_id'), 'person_id'),
+        sel(col('i.event_id'), 'event_id'),
+        sel(fn('min', [col(`${c}.start_date`)]), 'end_date'),
+      ],
       from: table(INCLUDED_EVENTS, 'i'),
       joins: [
         join(
           subquery(events, c),
-          and(eq(col(`${c}.person_id`), col('i.person_id')), gte(col(`${c}.start_date`), col('i.start_date')), lte(col(`${c}.start_date`), col('i.op_end')))!,
+          and(
+            eq(col(`${c}.person_id`), col('i.person_id')),
+            gte(col(`${c}.start_date`), col('i.start_date')),
+            lte(col(`${c}.start_date`), col('i.op_end')),
+          )!,
         ),
       ],
       groupBy: [col('i.person_id'), col('i.event_id')],
@@ -199,7 +219,11 @@ export function cohortRowsStage(ctx: CompileContext, hasStrategy: boolean): CteN
       joins: [
         join(
           subquery(setOp('union all', candidates), ends),
-          and(eq(col(`${ends}.person_id`), col('i.person_id')), eq(col(`${ends}.event_id`), col('i.event_id')), gte(col(`${ends}.end_date`), col('i.start_date')))!,
+          and(
+            eq(col(`${ends}.person_id`), col('i.person_id')),
+            eq(col(`${ends}.event_id`), col('i.event_id')),
+            gte(col(`${ends}.end_date`), col('i.start_date')),
+          )!,
         ),
       ],
       groupBy: [col('i.person_id'), col('i.event_id'), col('i.start_date')],

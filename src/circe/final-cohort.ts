@@ -20,7 +20,8 @@ export function eraPadDays(ctx: CompileContext): number {
   if (String(type).toUpperCase() !== 'ERA') throw new CohortCompileError('CollapseSettings.CollapseType', `"${type}" is not ERA`);
   if (settings.EraPadUnitValue !== undefined && settings.EraPadUnitValue !== null) {
     const unit = settings.EraPadUnit ?? 'day';
-    if (String(unit).toLowerCase() !== 'day') throw new CohortCompileError('CollapseSettings.EraPadUnit', `"${unit}" is not supported (dates only)`);
+    if (String(unit).toLowerCase() !== 'day')
+      throw new CohortCompileError('CollapseSettings.EraPadUnit', `"${unit}" is not supported (dates only)`);
     return settings.EraPadUnitValue;
   }
   return settings.EraPad ?? 0;
@@ -33,7 +34,15 @@ export function hasCensorWindow(expression: CirceExpression): boolean {
 
 export function finalCohortStages(ctx: CompileContext): CteNode[] {
   const pad = eraPadDays(ctx);
-  const collapsed = cte(COLLAPSED, eras(select({ select: [col('r.person_id'), col('r.start_date'), col('r.end_date')], from: table(COHORT_ROWS, 'r') }), pad, pad, ctx));
+  const collapsed = cte(
+    COLLAPSED,
+    eras(
+      select({ select: [col('r.person_id'), col('r.start_date'), col('r.end_date')], from: table(COHORT_ROWS, 'r') }),
+      pad,
+      pad,
+      ctx,
+    ),
+  );
   const window = ctx.expression.CensorWindow;
   let start: Expr = col('c.start_date');
   let end: Expr = col('c.end_date');
@@ -51,7 +60,11 @@ export function finalCohortStages(ctx: CompileContext): CteNode[] {
   });
   const final = hasCensorWindow(ctx.expression)
     ? select({
-        select: [sel(col('w.person_id'), 'person_id'), sel(col('w.start_date'), 'start_date'), sel(col('w.end_date'), 'end_date')],
+        select: [
+          sel(col('w.person_id'), 'person_id'),
+          sel(col('w.start_date'), 'start_date'),
+          sel(col('w.end_date'), 'end_date'),
+        ],
         from: subquery(clipped, 'w'),
         where: and(bin('<=', col('w.start_date'), col('w.end_date'))),
       })

@@ -5,7 +5,23 @@
  * (each is read several times), rows of this cohort id are replaced, statistics are written when
  * the expression has inclusion rules, and the temporary tables are dropped again.
  */
-import { col, countStar, createTempTable, deleteFrom, dropTable, eq, fn, insertInto, param, select, sel, subquery, table } from '../sql/build.js';
+import {
+  bin,
+  col,
+  createTempTable,
+  deleteFrom,
+  dropTable,
+  eq,
+  fn,
+  insertInto,
+  join,
+  lit,
+  param,
+  select,
+  sel,
+  subquery,
+  table,
+} from '../sql/build.js';
 import { compile, type CompiledQuery } from '../sql/compiler.js';
 import type { Dialect } from '../sql/dialect.js';
 import type { QueryNode, StatementNode } from '../sql/nodes.js';
@@ -20,13 +36,23 @@ export interface GenerationOptions {
   resultsSchema?: string;
 }
 
-const RESULT_TABLES = ['cohort', 'cohort_inclusion_result', 'cohort_inclusion_stats', 'cohort_summary_stats', 'cohort_censor_stats'];
+const RESULT_TABLES = [
+  'cohort',
+  'cohort_inclusion_result',
+  'cohort_inclusion_stats',
+  'cohort_summary_stats',
+  'cohort_censor_stats',
+];
 
 /**
  * Statements to run in order, in one transaction, on a writable connection whose default schema
  * holds the CDM tables.
  */
-export function cohortGenerationStatements(expression: CirceExpression, dialect: Dialect, options: GenerationOptions): CompiledQuery[] {
+export function cohortGenerationStatements(
+  expression: CirceExpression,
+  dialect: Dialect,
+  options: GenerationOptions,
+): CompiledQuery[] {
   if (!Number.isSafeInteger(options.cohortId)) throw new Error(`cohort id ${options.cohortId} is not an integer`);
   const { stages } = cohortProgram(expression, 'final_cohort');
   const ruleCount = (expression.InclusionRules ?? []).length;
@@ -34,7 +60,10 @@ export function cohortGenerationStatements(expression: CirceExpression, dialect:
   const results = (name: string) => table(name, undefined, options.resultsSchema);
   const id = () => param(options.cohortId, 'integer');
   const withId = (query: QueryNode, columns: string[]) =>
-    select({ select: [sel(id(), 'cohort_definition_id'), ...columns.map((c) => sel(col(`x.${c}`), c))], from: subquery(query, 'x') });
+    select({
+      select: [sel(id(), 'cohort_definition_id'), ...columns.map((c) => sel(col(`x.${c}`), c))],
+      from: subquery(query, 'x'),
+    });
 
   const statements: StatementNode[] = [
     // A fresh connection has no temporary tables, so nothing is dropped first: an unqualified DROP
@@ -55,7 +84,11 @@ export function cohortGenerationStatements(expression: CirceExpression, dialect:
     for (const mode of [0, 1] as Mode[]) {
       const modeColumn = (q: QueryNode, columns: string[]) =>
         select({
-          select: [sel(id(), 'cohort_definition_id'), ...columns.map((c) => sel(col(`x.${c}`), c)), sel(param(mode, 'integer'), 'mode_id')],
+          select: [
+            sel(id(), 'cohort_definition_id'),
+            ...columns.map((c) => sel(col(`x.${c}`), c)),
+            sel(param(mode, 'integer'), 'mode_id'),
+          ],
           from: subquery(q, 'x'),
         });
       statements.push(
@@ -93,22 +126,22 @@ export function cohortGenerationStatements(expression: CirceExpression, dialect:
   }
 
   // Persons lost to the CensorWindow (0 without one).
-  const persons = (name: string) => select({ select: [sel(fn('count', [col('t.person_id')], { distinct: true }), 'n')], from: table(name, 't') });
+  const persons = (name: string) =>
+    select({ select: [sel(fn('count', [col('t.person_id')], { distinct: true }), 'n')], from: table(name, 't') });
   statements.push(
     insertInto(
       results('cohort_censor_stats'),
       ['cohort_definition_id', 'lost_count'],
       withId(
         select({
-          select: [sel({ kind: 'binary', op: '-', left: col('b.n'), right: col('a.n') }, 'lost_count')],
+          select: [sel(bin('-', col('b.n'), col('a.n')), 'lost_count')],
           from: subquery(persons(COLLAPSED), 'b'),
-          joins: [{ kind: 'join', type: 'inner', target: subquery(persons(FINAL_COHORT), 'a'), on: eq(param(1, 'integer'), param(1, 'integer')) }],
+          joins: [join(subquery(persons(FINAL_COHORT), 'a'), eq(lit(1), lit(1)))],
         }),
         ['lost_count'],
       ),
     ),
     ...stages.map((s) => dropTable(table(s.name))),
   );
-  void countStar;
   return statements.map((s) => compile(s, dialect));
 }

@@ -17,7 +17,9 @@ const list = <T>(v: T[] | null | undefined): T[] => v ?? [];
 
 /** circe-be's CriteriaGroup.isEmpty. */
 export function isEmptyGroup(group: CriteriaGroup): boolean {
-  return list(group.CriteriaList).length === 0 && list(group.DemographicCriteriaList).length === 0 && list(group.Groups).length === 0;
+  return (
+    list(group.CriteriaList).length === 0 && list(group.DemographicCriteriaList).length === 0 && list(group.Groups).length === 0
+  );
 }
 
 const OCCURRENCE_OPS: Record<number, '=' | '<=' | '>='> = { 0: '=', 1: '<=', 2: '>=' };
@@ -44,8 +46,11 @@ function correlatedQuery(cc: CorrelatedCriterion, index: string, ctx: CompileCon
     ...windowConditions(cc.StartWindow, cc.EndWindow, a, i, path),
     ...(cc.RestrictVisit === true ? [eq(col(`${a}.visit_occurrence_id`), col(`${i}.visit_occurrence_id`))] : []),
   )!;
-  const distinctColumn = occurrence.IsDistinct === true ? (DISTINCT_COLUMNS[occurrence.CountColumn ?? 'DOMAIN_CONCEPT'] ?? 'concept_id') : undefined;
-  const counted = distinctColumn ? fn('count', [col(`${a}.${distinctColumn}`)], { distinct: true }) : fn('count', [col(`${a}.event_id`)]);
+  const distinctColumn =
+    occurrence.IsDistinct === true ? (DISTINCT_COLUMNS[occurrence.CountColumn ?? 'DOMAIN_CONCEPT'] ?? 'concept_id') : undefined;
+  const counted = distinctColumn
+    ? fn('count', [col(`${a}.${distinctColumn}`)], { distinct: true })
+    : fn('count', [col(`${a}.event_id`)]);
   // "At least n ≥ 1" needs a match, so an inner join; "exactly" and "at most" must see zero matches too.
   const needsZero = op !== '>=' || count <= 0;
   return select({
@@ -85,7 +90,9 @@ export function groupQuery(group: CriteriaGroup, index: string, ctx: CompileCont
 
   const members: QueryNode[] = [
     ...list(group.CriteriaList).map((cc, k) => correlatedQuery(cc, index, ctx, `${path}.CriteriaList[${k}]`)),
-    ...list(group.DemographicCriteriaList).map((dc, k) => demographicQuery(dc, index, ctx, `${path}.DemographicCriteriaList[${k}]`)),
+    ...list(group.DemographicCriteriaList).map((dc, k) =>
+      demographicQuery(dc, index, ctx, `${path}.DemographicCriteriaList[${k}]`),
+    ),
     ...list(group.Groups).map((g, k) => groupQuery(g, index, ctx, `${path}.Groups[${k}]`)),
   ];
   const m = ctx.alias('m');
@@ -132,4 +139,3 @@ export function groupQuery(group: CriteriaGroup, index: string, ctx: CompileCont
     having,
   });
 }
-

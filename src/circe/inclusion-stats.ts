@@ -17,7 +17,11 @@ export function bestEventsStage(): CteNode {
       sel(col('q.person_id'), 'person_id'),
       sel(col('q.inclusion_rule_mask'), 'inclusion_rule_mask'),
       sel(
-        over(fn('row_number'), [col('q.person_id')], [desc(col('q.rule_count')), asc(col('q.min_rule_id')), asc(col('q.start_date')), asc(col('q.event_id'))]),
+        over(
+          fn('row_number'),
+          [col('q.person_id')],
+          [desc(col('q.rule_count')), asc(col('q.min_rule_id')), asc(col('q.start_date')), asc(col('q.event_id'))],
+        ),
         'rank_value',
       ),
     ],
@@ -66,7 +70,10 @@ export function summaryStats(mode: Mode, ruleCount: number): QueryNode {
   return select({
     select: [
       sel(countStar(), 'base_count'),
-      sel(fn('coalesce', [countWhere(eq(col('m.inclusion_rule_mask'), param(2 ** ruleCount - 1, 'bigint'))), lit(0)]), 'final_count'),
+      sel(
+        fn('coalesce', [countWhere(eq(col('m.inclusion_rule_mask'), param(2 ** ruleCount - 1, 'bigint'))), lit(0)]),
+        'final_count',
+      ),
     ],
     from: source(mode),
   });

@@ -5,7 +5,15 @@
 import { and, col, eq, gte, join, lte, select, sel, subquery, table } from '../sql/build.js';
 import type { QueryNode } from '../sql/nodes.js';
 
-export const INDEX_COLUMNS = ['person_id', 'event_id', 'start_date', 'end_date', 'visit_occurrence_id', 'op_start', 'op_end'] as const;
+export const INDEX_COLUMNS = [
+  'person_id',
+  'event_id',
+  'start_date',
+  'end_date',
+  'visit_occurrence_id',
+  'op_start',
+  'op_end',
+] as const;
 
 /** Events (criterion columns) with the observation period each starts in; events outside every period drop out. */
 export function withObservationPeriod(events: QueryNode): QueryNode {

@@ -12,7 +12,8 @@ export function usedCodesetIds(expression: CirceExpression): Set<number> {
     if (!g) return;
     (g.CriteriaList ?? []).forEach((cc) => visitCriterion(cc.Criteria));
     (g.DemographicCriteriaList ?? []).forEach((dc) => {
-      for (const [name, value] of Object.entries(dc)) if (DEMOGRAPHIC_ATTRIBUTES[name]?.kind === 'conceptSetSelection') addSelection(value);
+      for (const [name, value] of Object.entries(dc))
+        if (DEMOGRAPHIC_ATTRIBUTES[name]?.kind === 'conceptSetSelection') addSelection(value);
     });
     (g.Groups ?? []).forEach(visitGroup);
   };
@@ -32,6 +33,7 @@ export function usedCodesetIds(expression: CirceExpression): Set<number> {
   (expression.InclusionRules ?? []).forEach((r) => visitGroup(r.expression));
   (expression.CensoringCriteria ?? []).forEach(visitCriterion);
   const strategy = expression.EndStrategy;
-  if (strategy && 'CustomEra' in strategy && typeof strategy.CustomEra?.DrugCodesetId === 'number') used.add(strategy.CustomEra.DrugCodesetId);
+  if (strategy && 'CustomEra' in strategy && typeof strategy.CustomEra?.DrugCodesetId === 'number')
+    used.add(strategy.CustomEra.DrugCodesetId);
   return used;
 }

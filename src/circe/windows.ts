@@ -11,7 +11,8 @@ import type { Window, WindowBound } from './types.js';
 /** Days of a bound, from Days or the newer TimeUnitValue (day units only). */
 export function boundDays(bound: WindowBound, path: string): number | undefined {
   const unit = bound.TimeUnit ?? 'day';
-  if (String(unit).toLowerCase() !== 'day') throw new CohortCompileError(path, `time unit "${unit}" is not supported (dates only)`);
+  if (String(unit).toLowerCase() !== 'day')
+    throw new CohortCompileError(path, `time unit "${unit}" is not supported (dates only)`);
   const days = bound.Days ?? bound.TimeUnitValue;
   return days === null || days === undefined ? undefined : days;
 }

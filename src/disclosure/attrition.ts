@@ -31,7 +31,11 @@ function releaseSeries(raw: number[], k: number): ReleasedValue[] {
 export function applyAttritionControl(cells: RawCell[], site: string, policy: DisclosurePolicy): ResultRow[] {
   const k = policy.minCellCount;
   const released = {} as Record<Measure, ReleasedValue[]>;
-  for (const m of MEASURES) released[m] = releaseSeries(cells.map((c) => c.counts[m]), k);
+  for (const m of MEASURES)
+    released[m] = releaseSeries(
+      cells.map((c) => c.counts[m]),
+      k,
+    );
   return cells.map((c, i) => ({
     site,
     dims: c.dims,

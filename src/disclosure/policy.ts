@@ -11,6 +11,9 @@ export const STRICT_POLICY: DisclosurePolicy = { minCellCount: 10 };
 export const MIN_ALLOWED_CELL_COUNT = 2;
 
 /** `secondary`: complementary (tables that partition a total) or nested_difference (attrition steps). */
-export function describePolicy(policy: DisclosurePolicy, secondary: 'complementary' | 'nested_difference' = 'complementary'): string {
+export function describePolicy(
+  policy: DisclosurePolicy,
+  secondary: 'complementary' | 'nested_difference' = 'complementary',
+): string {
   return JSON.stringify({ rule: 'min_cell_count', k: policy.minCellCount, secondary });
 }

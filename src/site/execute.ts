@@ -6,7 +6,13 @@
 import { analysisQuery } from '../analysis/index.js';
 import { batchFromRows, streamBytes } from '../arrow/encode.js';
 import { META, MEASURES, resultSchema, type ResultRow } from '../arrow/result-schema.js';
-import { applyAttritionControl, applyMinCellCount, describePolicy, type DisclosurePolicy, type RawCell } from '../disclosure/index.js';
+import {
+  applyAttritionControl,
+  applyMinCellCount,
+  describePolicy,
+  type DisclosurePolicy,
+  type RawCell,
+} from '../disclosure/index.js';
 import { dimensionsOf } from '../arrow/result-schema.js';
 import type { Plan } from '../plan/types.js';
 import { compile, dialectByName } from '../sql/index.js';

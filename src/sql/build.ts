@@ -75,8 +75,7 @@ export const dateDiff = (from: Expr, to: Expr): Expr => freeze({ kind: 'dateDiff
 export const exists = (query: QueryNode, negated = false): Expr => freeze({ kind: 'exists', query, negated });
 
 export const sel = (expr: Expr, alias?: string): SelectionNode => freeze({ kind: 'selection', expr, alias });
-export const table = (name: string, alias?: string, schema?: string): TableNode =>
-  freeze({ kind: 'table', name, alias, schema });
+export const table = (name: string, alias?: string, schema?: string): TableNode => freeze({ kind: 'table', name, alias, schema });
 export const subquery = (query: QueryNode, alias: string): SubqueryNode => freeze({ kind: 'subquery', query, alias });
 export const join = (target: FromItem, on: Expr, type: JoinNode['type'] = 'inner'): JoinNode =>
   freeze({ kind: 'join', type, target, on });
