@@ -101,6 +101,56 @@ const PLANS: Array<[string, unknown]> = [
       analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] },
     },
   ],
+  [
+    'all prostate diagnoses, attrition over a drug-window rule and an ANY group (at most one earlier PSA, or aged 70+)',
+    {
+      version: 1,
+      cohort: {
+        ...cohort(
+          [
+            { id: 0, expression: { items: [item(4163261)] } },
+            { id: 1, expression: { items: [item(40239056), item(42900250)] } },
+            { id: 2, expression: { items: [item(3013603, false)] } },
+          ],
+          [{ ConditionOccurrence: { CodesetId: 0 } }],
+          { PrimaryCriteriaLimit: { Type: 'All' } },
+        ),
+        ExpressionLimit: { Type: 'All' },
+        InclusionRules: [
+          {
+            name: 'antiandrogen within a year',
+            expression: {
+              Type: 'ALL',
+              CriteriaList: [
+                {
+                  Criteria: { DrugExposure: { CodesetId: 1 } },
+                  StartWindow: { Start: { Days: 0, Coeff: 1 }, End: { Days: 365, Coeff: 1 } },
+                  Occurrence: { Type: 2, Count: 1 },
+                },
+              ],
+            },
+          },
+          {
+            name: 'at most one PSA before, or aged 70+',
+            expression: {
+              Type: 'ANY',
+              CriteriaList: [
+                {
+                  Criteria: { Measurement: { CodesetId: 2 } },
+                  StartWindow: { Start: { Coeff: -1 }, End: { Days: 1, Coeff: -1 } },
+                  Occurrence: { Type: 1, Count: 1 },
+                },
+              ],
+              DemographicCriteriaList: [{ Age: { Value: 70, Op: 'gte' } }],
+            },
+          },
+        ],
+        EndStrategy: { DateOffset: { DateField: 'StartDate', Offset: 180 } },
+        CollapseSettings: { CollapseType: 'ERA', EraPad: 30 },
+      },
+      analysis: { kind: 'attrition' },
+    },
+  ],
 ];
 
 for (const [name, plan] of PLANS) {
