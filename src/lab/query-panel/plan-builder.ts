@@ -1,7 +1,8 @@
 /**
  * The panel's form → a plan v1 (a Circe cohort expression plus an analysis), checked by validatePlan,
  * the same gate the hub and every site apply. Concepts are grouped by domain: one concept set and one
- * primary criterion per domain, so "prostate cancer OR abiraterone" needs no extra logic.
+ * primary criterion per domain, so "prostate cancer OR abiraterone" needs no extra logic. A cohort
+ * pasted from ATLAS (pasted-cohort.ts) goes through the same gate with the same analysis.
  */
 import type { Concept } from '../../client/index.js';
 import {
@@ -16,6 +17,7 @@ import {
   type Plan,
 } from '../../plan/index.js';
 import type { PlanProblem } from '../../errors.js';
+import type { PastedCohort } from './pasted-cohort.js';
 
 export type Gender = 'any' | 'female' | 'male';
 
@@ -54,11 +56,16 @@ export interface IAnalysisForm {
   by: CrosstabDimension[];
 }
 
-export type PlanResult = { ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] };
+/**
+ * The form as a plan, or why it is none. Warnings (validatePlan's: what Circe would run but is
+ * almost surely not meant) never block the plan; they are shown beside it.
+ */
+export type PlanResult =
+  { ok: true; plan: Plan; warnings: PlanProblem[] } | { ok: false; problems: PlanProblem[]; warnings: PlanProblem[] };
 
 export function buildPlan(cohort: ICohortForm, analysis: IAnalysisForm, title?: string): PlanResult {
-  const problems = formProblems(cohort, analysis);
-  if (problems.length > 0) return { ok: false, problems };
+  const problems = [...formProblems(cohort), ...analysisProblems(analysis)];
+  if (problems.length > 0) return { ok: false, problems, warnings: [] };
   const byDomain = new Map<CriterionDomain, Concept[]>();
   for (const c of cohort.concepts) {
     const domain = criterionDomainOf(c)!;
@@ -87,14 +94,42 @@ export function buildPlan(cohort: ICohortForm, analysis: IAnalysisForm, title?: 
         PrimaryCriteriaLimit: { Type: 'First' },
       },
     },
-    analysis: analysis.kind === 'count' ? { kind: 'count' } : { kind: 'crosstab', by: [...analysis.by] },
+    analysis: analysisOf(analysis),
   };
-  const checked = validatePlan(plan);
-  return checked.ok ? { ok: true, plan: checked.plan } : { ok: false, problems: checked.problems };
+  return checkPlan(plan);
 }
 
-/** What the form itself can tell before validatePlan, worded for the panel. */
-function formProblems(cohort: ICohortForm, analysis: IAnalysisForm): PlanProblem[] {
+/**
+ * A pasted cohort (see pasted-cohort.ts) with the panel's analysis → a plan, checked by validatePlan
+ * as a whole so problems are named by their path in the plan (`cohort.InclusionRules[1]...`).
+ */
+export function buildPastedPlan(pasted: PastedCohort, analysis: IAnalysisForm): PlanResult {
+  // Problems of the text itself (not JSON, a broken ATLAS wrapper) keep their own paths: the plan has none yet.
+  const problems = [...(pasted.ok ? [] : pasted.problems), ...analysisProblems(analysis)];
+  if (!pasted.ok || problems.length > 0) return { ok: false, problems, warnings: [] };
+  return checkPlan({ version: 1, cohort: pasted.expression, analysis: analysisOf(analysis) });
+}
+
+function checkPlan(plan: unknown): PlanResult {
+  const checked = validatePlan(plan);
+  const warnings = checked.warnings ?? [];
+  return checked.ok ? { ok: true, plan: checked.plan, warnings } : { ok: false, problems: checked.problems, warnings };
+}
+
+function analysisOf(analysis: IAnalysisForm): Analysis {
+  if (analysis.kind === 'crosstab') return { kind: 'crosstab', by: [...analysis.by] };
+  return { kind: analysis.kind };
+}
+
+function analysisProblems(analysis: IAnalysisForm): PlanProblem[] {
+  if (analysis.kind === 'crosstab' && analysis.by.length === 0) {
+    return [{ path: 'analysis', message: 'Pick at least one crosstab dimension.' }];
+  }
+  return [];
+}
+
+/** What the cohort form itself can tell before validatePlan, worded for the panel. */
+function formProblems(cohort: ICohortForm): PlanProblem[] {
   const problems: PlanProblem[] = [];
   if (cohort.concepts.length === 0) {
     problems.push({ path: 'concepts', message: 'Add at least one concept (a diagnosis, drug, measurement or procedure).' });
@@ -115,9 +150,6 @@ function formProblems(cohort: ICohortForm, analysis: IAnalysisForm): PlanProblem
   }
   if (ageMin !== null && ageMax !== null && ageMin > ageMax) {
     problems.push({ path: 'age', message: 'Minimum age is above maximum age.' });
-  }
-  if (analysis.kind === 'crosstab' && analysis.by.length === 0) {
-    problems.push({ path: 'analysis', message: 'Pick at least one crosstab dimension.' });
   }
   return problems;
 }
