@@ -26,8 +26,8 @@ function countOf(source: string, prefix: number): QueryNode {
 }
 
 export function attritionQuery(plan: Plan): QueryNode {
-  const expression = plan.cohort;
-  const ctx = compileContext(expression);
+  const ctx = compileContext(plan.cohort);
+  const expression = ctx.expression;
   const rules = expression.InclusionRules ?? [];
   const stages = [codesetsStage(expression.ConceptSets, usedCodesetIds(expression)), ...entryEventStages(ctx)];
 

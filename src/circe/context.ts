@@ -3,6 +3,7 @@
  * a counter, so nested queries get distinct aliases and CTE names.
  */
 import { FedomopError } from '../errors.js';
+import { normalizeCohortExpression } from './normalize.js';
 import type { CirceExpression } from './types.js';
 
 export interface CompileContext {
@@ -11,10 +12,11 @@ export interface CompileContext {
   alias(prefix: string): string;
 }
 
+/** The compiler reads the normalised expression: one spelling per meaning (see normalize.ts). */
 export function compileContext(expression: CirceExpression): CompileContext {
   let next = 0;
   return {
-    expression,
+    expression: normalizeCohortExpression(expression),
     alias: (prefix) => `${prefix}_${++next}`,
   };
 }

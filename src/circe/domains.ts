@@ -102,6 +102,10 @@ function common(startColumn: string): Record<string, Attribute> {
   };
 }
 
+function withoutKeys(attrs: Record<string, Attribute>, keys: string[]): Record<string, Attribute> {
+  return Object.fromEntries(Object.entries(attrs).filter(([k]) => !keys.includes(k)));
+}
+
 /** Provider specialty and visit type, through the record's provider and visit. */
 const careContext = {
   ...conceptPair('ProviderSpecialty', joined('provider', 'specialty_concept_id')),
@@ -297,7 +301,8 @@ export const DOMAINS: Readonly<Record<CriterionDomain, DomainTable>> = {
     end: { kind: 'column', column: 'visit_detail_end_date' },
     visitColumn: 'visit_occurrence_id',
     attributes: {
-      ...common('visit_detail_start_date'),
+      // circe-be's VisitDetail has only the concept-set form of Gender.
+      ...withoutKeys(common('visit_detail_start_date'), ['Gender']),
       VisitDetailStartDate: dates('visit_detail_start_date'),
       VisitDetailEndDate: dates('visit_detail_end_date'),
       VisitDetailTypeCS: selection(col('visit_detail_type_concept_id')),
@@ -349,7 +354,8 @@ export const DOMAINS: Readonly<Record<CriterionDomain, DomainTable>> = {
     startColumn: 'death_date',
     end: { kind: 'nextDay' },
     attributes: {
-      ...common('death_date'),
+      // circe-be's Death has no First: a person dies once.
+      ...withoutKeys(common('death_date'), ['First']),
       OccurrenceStartDate: dates('death_date'),
       ...conceptPair('DeathType', col('death_type_concept_id'), 'DeathTypeExclude'),
       DeathSourceConcept: codeset('cause_source_concept_id'),
@@ -373,10 +379,11 @@ export const DOMAINS: Readonly<Record<CriterionDomain, DomainTable>> = {
     attributes: {
       ...periodAttributes('payer_plan_period_start_date', 'payer_plan_period_end_date'),
       ...conceptPair('Gender', joined('person', 'gender_concept_id')),
-      ...conceptPair('PayerConcept', col('payer_concept_id')),
-      ...conceptPair('PlanConcept', col('plan_concept_id')),
-      ...conceptPair('SponsorConcept', col('sponsor_concept_id')),
-      ...conceptPair('StopReasonConcept', col('stop_reason_concept_id')),
+      // circe-be holds codeset ids here (not concept lists), like the *SourceConcept attributes.
+      PayerConcept: codeset('payer_concept_id'),
+      PlanConcept: codeset('plan_concept_id'),
+      SponsorConcept: codeset('sponsor_concept_id'),
+      StopReasonConcept: codeset('stop_reason_concept_id'),
       PayerSourceConcept: codeset('payer_source_concept_id'),
       PlanSourceConcept: codeset('plan_source_concept_id'),
       SponsorSourceConcept: codeset('sponsor_source_concept_id'),

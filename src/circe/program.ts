@@ -20,7 +20,7 @@ export interface CohortProgram {
 
 export function cohortProgram(expression: CirceExpression, upTo: 'included_events' | 'final_cohort'): CohortProgram {
   const ctx = compileContext(expression);
-  const stages: CteNode[] = [codesetsStage(expression.ConceptSets, usedCodesetIds(expression)), ...entryEventStages(ctx)];
+  const stages: CteNode[] = [codesetsStage(ctx.expression.ConceptSets, usedCodesetIds(ctx.expression)), ...entryEventStages(ctx)];
   if (upTo === 'final_cohort') {
     const strategy = strategyStage(ctx);
     if (strategy) stages.push(strategy);
