@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { CROSSTAB_DIMENSIONS, type CrosstabDimension } from '../../plan/index.js';
 import { ConceptSearch } from './ConceptSearch.js';
+import type { PlanProblem } from '../../errors.js';
 import { useSignal, useTicker } from './hooks.js';
 import type { QueryPanelModel } from './model.js';
 import type { Gender } from './plan-builder.js';
@@ -24,6 +25,8 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
   const run = model.run;
   useTicker(!!run?.active);
   const blocker = model.runBlocker;
+  // Radio groups are per panel: two open panels must not share a group.
+  const uid = React.useId();
   const siteNames = Object.fromEntries(model.sites.map((s) => [s.id, s.info?.name ?? s.id]));
 
   return (
@@ -81,32 +84,36 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
       </section>
 
       <section className="jp-fedomop-section" aria-label="Cohort">
-        <h3>Cohort</h3>
-        <p className="jp-fedomop-muted">Persons with any of these concepts, entering at their first such record.</p>
-        <ConceptSearch model={model} />
-        <div className="jp-fedomop-row">
-          <label className="jp-fedomop-inline">
-            Age from
-            <AgeInput value={model.cohort.ageMin} label="Minimum age" onChange={(v) => model.setAge(v, model.cohort.ageMax)} />
-          </label>
-          <label className="jp-fedomop-inline">
-            to
-            <AgeInput value={model.cohort.ageMax} label="Maximum age" onChange={(v) => model.setAge(model.cohort.ageMin, v)} />
-          </label>
-          <label className="jp-fedomop-inline">
-            Gender
-            <select
-              className="jp-mod-styled"
-              aria-label="Gender"
-              value={model.cohort.gender}
-              onChange={(e) => model.setGender(e.target.value as Gender)}
-            >
-              <option value="any">any</option>
-              <option value="female">female</option>
-              <option value="male">male</option>
-            </select>
-          </label>
-        </div>
+        <h3>
+          Cohort
+          <span className="jp-fedomop-switch" role="radiogroup" aria-label="Cohort source">
+            <label className={model.cohortMode === 'build' ? 'jp-mod-selected' : ''}>
+              <input
+                type="radio"
+                name={`${uid}-cohort`}
+                checked={model.cohortMode === 'build'}
+                onChange={() => model.setCohortMode('build')}
+              />
+              Build
+            </label>
+            <label className={model.cohortMode === 'paste' ? 'jp-mod-selected' : ''}>
+              <input
+                type="radio"
+                name={`${uid}-cohort`}
+                checked={model.cohortMode === 'paste'}
+                onChange={() => model.setCohortMode('paste')}
+              />
+              Paste ATLAS JSON
+            </label>
+          </span>
+        </h3>
+        {model.cohortMode === 'build' ? <BuildCohort model={model} /> : <PasteCohort model={model} />}
+        <ProblemList
+          problems={model.warnings}
+          className="jp-fedomop-warnings"
+          label="Warnings about the cohort"
+          intro="Circe would run this, but it is probably not what you meant:"
+        />
       </section>
 
       <section className="jp-fedomop-section" aria-label="Analysis">
@@ -115,7 +122,7 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
           <label className="jp-fedomop-inline">
             <input
               type="radio"
-              name="kind"
+              name={`${uid}-kind`}
               checked={model.analysis.kind === 'count'}
               onChange={() => model.setAnalysisKind('count')}
             />
@@ -124,7 +131,16 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
           <label className="jp-fedomop-inline">
             <input
               type="radio"
-              name="kind"
+              name={`${uid}-kind`}
+              checked={model.analysis.kind === 'attrition'}
+              onChange={() => model.setAnalysisKind('attrition')}
+            />
+            Attrition
+          </label>
+          <label className="jp-fedomop-inline">
+            <input
+              type="radio"
+              name={`${uid}-kind`}
               checked={model.analysis.kind === 'crosstab'}
               onChange={() => model.setAnalysisKind('crosstab')}
             />
@@ -142,6 +158,7 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
             </label>
           ))}
         </div>
+        {model.attritionHint && <p className="jp-fedomop-muted jp-fedomop-hint">{model.attritionHint}</p>}
       </section>
 
       <div className="jp-fedomop-actions">
@@ -183,13 +200,7 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         </details>
       )}
 
-      {run && (
-        <ResultsView
-          view={run.view}
-          dims={run.request.plan.analysis.kind === 'crosstab' ? run.request.plan.analysis.by : []}
-          siteNames={siteNames}
-        />
-      )}
+      {run && <ResultsView view={run.view} analysis={run.request.plan.analysis} siteNames={siteNames} />}
     </div>
   );
 }
@@ -215,5 +226,177 @@ function AgeInput({
       placeholder="any"
       onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
     />
+  );
+}
+
+/** The cohort from concepts: any of them, first record, with optional age and gender. */
+function BuildCohort({ model }: { model: QueryPanelModel }): React.ReactElement {
+  return (
+    <>
+      <p className="jp-fedomop-muted">Persons with any of these concepts, entering at their first such record.</p>
+      <ConceptSearch model={model} />
+      <div className="jp-fedomop-row">
+        <label className="jp-fedomop-inline">
+          Age from
+          <AgeInput value={model.cohort.ageMin} label="Minimum age" onChange={(v) => model.setAge(v, model.cohort.ageMax)} />
+        </label>
+        <label className="jp-fedomop-inline">
+          to
+          <AgeInput value={model.cohort.ageMax} label="Maximum age" onChange={(v) => model.setAge(model.cohort.ageMin, v)} />
+        </label>
+        <label className="jp-fedomop-inline">
+          Gender
+          <select
+            className="jp-mod-styled"
+            aria-label="Gender"
+            value={model.cohort.gender}
+            onChange={(e) => model.setGender(e.target.value as Gender)}
+          >
+            <option value="any">any</option>
+            <option value="female">female</option>
+            <option value="male">male</option>
+          </select>
+        </label>
+      </div>
+    </>
+  );
+}
+
+/**
+ * The cohort pasted from ATLAS: a text box, the cohort's name and one-line summary once the text
+ * reads as a cohort, and every problem validatePlan finds, each named by its path in the plan.
+ */
+function PasteCohort({ model }: { model: QueryPanelModel }): React.ReactElement {
+  const info = model.pasted;
+  const empty = model.pasteText.trim() === '';
+  const problems = empty ? [] : model.cohortProblems;
+  const problemsId = `${React.useId()}-problems`;
+  const fileInput = React.useRef<HTMLInputElement>(null);
+  const [fileError, setFileError] = React.useState<string | null>(null);
+
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    if (!empty && !window.confirm(`Replace the pasted text with ${file.name}?`)) return;
+    try {
+      setFileError(null);
+      model.setPasteText(await file.text());
+    } catch (err) {
+      setFileError(`${file.name} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  return (
+    <div className="jp-fedomop-paste">
+      <p className="jp-fedomop-muted">
+        An OHDSI Circe cohort as ATLAS exports it (cohort definition → Export → JSON): the expression, or the whole definition
+        with its name. It runs as written: inclusion rules, correlated criteria, exits and all.
+      </p>
+      <textarea
+        className="jp-mod-styled jp-fedomop-paste-text"
+        aria-label="ATLAS cohort JSON"
+        aria-invalid={problems.length > 0}
+        aria-describedby={problems.length > 0 ? problemsId : undefined}
+        spellCheck={false}
+        autoComplete="off"
+        rows={12}
+        placeholder='{"ConceptSets": [...], "PrimaryCriteria": {...}, "InclusionRules": [...]}'
+        value={model.pasteText}
+        onChange={(e) => model.setPasteText(e.target.value)}
+      />
+      <div className="jp-fedomop-row jp-fedomop-paste-actions">
+        <button type="button" className="jp-fedomop-link" onClick={() => fileInput.current?.click()}>
+          open a .json file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          onChange={(e) => {
+            void openFile(e.target.files?.[0]);
+            e.target.value = '';
+          }}
+        />
+        {empty && model.builtCohortReady && (
+          <button
+            type="button"
+            className="jp-fedomop-link"
+            title="Put the cohort built from concepts here as Circe JSON, to add inclusion rules to it"
+            onClick={() => model.pasteBuiltCohort()}
+          >
+            start from the built cohort
+          </button>
+        )}
+      </div>
+      {fileError && (
+        <p className="jp-fedomop-error" role="alert">
+          {fileError}
+        </p>
+      )}
+      {info && (
+        <div className="jp-fedomop-cohort-info">
+          <span className="jp-fedomop-cohort-name">{info.name ?? 'Untitled cohort'}</span>
+          <span className="jp-fedomop-muted"> · </span>
+          <span className="jp-fedomop-cohort-summary">{info.summary}</span>
+          {info.source === 'plan' && <span className="jp-fedomop-muted"> (the cohort of a fedomop plan)</span>}
+          {info.ruleNames.length > 0 && (
+            <ol className="jp-fedomop-rules" aria-label="Inclusion rules">
+              {info.ruleNames.map((name, k) => (
+                <li key={k}>{name}</li>
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
+      <ProblemList
+        id={problemsId}
+        problems={problems}
+        className="jp-fedomop-problems"
+        label="Problems in the pasted cohort"
+        intro={problems.length === 1 ? 'Fix this to run the cohort:' : `Fix these ${problems.length} problems to run the cohort:`}
+        alert
+      />
+      {!empty && model.planResult.ok && (
+        <p className="jp-fedomop-valid" role="status">
+          Valid: every site will run this cohort as written.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Problems or warnings, one per line as `path: message` (the path in code type, for finding it in the JSON). */
+function ProblemList({
+  problems,
+  className,
+  label,
+  intro,
+  id,
+  alert = false,
+}: {
+  problems: readonly PlanProblem[];
+  className: string;
+  label: string;
+  intro: string;
+  id?: string;
+  alert?: boolean;
+}): React.ReactElement | null {
+  if (problems.length === 0) return null;
+  return (
+    <div className={className} id={id} role={alert ? 'alert' : 'status'} aria-label={label}>
+      <p>{intro}</p>
+      <ul>
+        {problems.map((p, i) => (
+          <li key={i}>
+            {p.path && (
+              <>
+                <code className="jp-fedomop-problem-path">{p.path}</code>:{' '}
+              </>
+            )}
+            <span className="jp-fedomop-problem-message">{p.message}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

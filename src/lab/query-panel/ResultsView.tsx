@@ -1,7 +1,8 @@
 import * as React from 'react';
 import { useState } from 'react';
-import { POOLED_SITE, type Measure, type ResultRow } from '../../arrow/result-schema.js';
-import type { CrosstabDimension } from '../../plan/index.js';
+import { MEASURES, POOLED_SITE, type Measure, type ResultRow } from '../../arrow/result-schema.js';
+import type { Analysis, CrosstabDimension } from '../../plan/index.js';
+import { attritionTable } from './attrition-table.js';
 import { STATE_LABELS, describeSiteError, formatMs, formatValue } from './format.js';
 import type { IRunView, ISiteRow } from './query-run.js';
 
@@ -15,12 +16,13 @@ const FINISHED = new Set(['done', 'failed', 'timeout', 'cancelled']);
 
 export interface IResultsViewProps {
   view: IRunView;
-  dims: CrosstabDimension[];
+  /** The analysis that ran: count, crosstab (its dimensions) or attrition. */
+  analysis: Analysis;
   siteNames: Record<string, string>;
 }
 
 /** The run: a row per site as it progresses, the values as each site answers, the pooled row last. */
-export function ResultsView({ view, dims, siteNames }: IResultsViewProps): React.ReactElement {
+export function ResultsView({ view, analysis, siteNames }: IResultsViewProps): React.ReactElement {
   const finished = view.sites.filter((s) => FINISHED.has(s.state)).length;
   const running = view.phase === 'submitting' || view.phase === 'running';
   const elapsed = view.finishedAfterMs ?? Date.now() - view.startedAt;
@@ -50,12 +52,17 @@ export function ResultsView({ view, dims, siteNames }: IResultsViewProps): React
           {view.error}
         </div>
       )}
-      {dims.length === 0 ? (
-        <CountTable view={view} siteNames={siteNames} running={running} />
-      ) : (
+      {analysis.kind === 'count' && <CountTable view={view} siteNames={siteNames} running={running} />}
+      {analysis.kind === 'crosstab' && (
         <>
-          <SiteStatusTable view={view} siteNames={siteNames} />
-          <CrosstabTable view={view} dims={dims} siteNames={siteNames} />
+          <SiteStatusTable view={view} siteNames={siteNames} unit="cells" />
+          <CrosstabTable view={view} dims={analysis.by} siteNames={siteNames} />
+        </>
+      )}
+      {analysis.kind === 'attrition' && (
+        <>
+          <SiteStatusTable view={view} siteNames={siteNames} unit="steps" />
+          <AttritionTable view={view} siteNames={siteNames} running={running} />
         </>
       )}
     </section>
@@ -182,7 +189,16 @@ function CountTable({
   );
 }
 
-function SiteStatusTable({ view, siteNames }: { view: IRunView; siteNames: Record<string, string> }): React.ReactElement {
+function SiteStatusTable({
+  view,
+  siteNames,
+  unit,
+}: {
+  view: IRunView;
+  siteNames: Record<string, string>;
+  /** What a site's rows are, e.g. "cells". */
+  unit: string;
+}): React.ReactElement {
   return (
     <table className="jp-fedomop-table" aria-label="Sites">
       <thead>
@@ -203,7 +219,7 @@ function SiteStatusTable({ view, siteNames }: { view: IRunView; siteNames: Recor
             <td className="jp-fedomop-num">{formatMs(row.elapsedMs)}</td>
             <td className={FINISHED.has(row.state) && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'}>
               {row.rows
-                ? `${row.rows.length} cells`
+                ? `${row.rows.length} ${unit}`
                 : FINISHED.has(row.state)
                   ? describeSiteError(row.site, row.state, row.error)
                   : 'waiting…'}
@@ -215,7 +231,15 @@ function SiteStatusTable({ view, siteNames }: { view: IRunView; siteNames: Recor
   );
 }
 
-function CrosstabTable({ view, dims, siteNames }: IResultsViewProps): React.ReactElement {
+function CrosstabTable({
+  view,
+  dims,
+  siteNames,
+}: {
+  view: IRunView;
+  dims: CrosstabDimension[];
+  siteNames: Record<string, string>;
+}): React.ReactElement {
   const [measure, setMeasure] = useState<Measure>('persons');
   const columns = view.sites.filter((s) => s.rows).map((s) => ({ key: s.site, label: s.site, rows: s.rows! }));
   if (view.pooled) columns.push({ key: POOLED_SITE, label: 'Pooled', rows: view.pooled });
@@ -259,6 +283,97 @@ function CrosstabTable({ view, dims, siteNames }: IResultsViewProps): React.Reac
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/**
+ * Attrition: a row per step (0 = qualifying events, then after each inclusion rule), persons and
+ * events for each site that answered and pooled, each with its share of step 0 where both are exact.
+ */
+function AttritionTable({
+  view,
+  siteNames,
+  running,
+}: {
+  view: IRunView;
+  siteNames: Record<string, string>;
+  running: boolean;
+}): React.ReactElement {
+  const table = attritionTable(view.sites, view.pooled);
+  if (table.steps.length === 0) {
+    return <p className="jp-fedomop-muted">{running ? 'Waiting for the first site…' : 'No site returned attrition rows.'}</p>;
+  }
+  return (
+    <div className="jp-fedomop-attrition">
+      <table className="jp-fedomop-table" aria-label="Attrition">
+        <thead>
+          <tr>
+            <th rowSpan={2} className="jp-fedomop-num">
+              Step
+            </th>
+            <th rowSpan={2}>Inclusion rule</th>
+            {table.columns.map((c) => (
+              <th
+                key={c.key}
+                colSpan={MEASURES.length}
+                className={'jp-fedomop-group' + (c.key === POOLED_SITE ? ' jp-fedomop-pooled-col' : '')}
+                title={siteNames[c.key]}
+                data-site={c.key}
+              >
+                {c.label}
+              </th>
+            ))}
+          </tr>
+          <tr>
+            {table.columns.map((c) =>
+              MEASURES.map((m) => (
+                <th
+                  key={`${c.key}-${m}`}
+                  className={'jp-fedomop-num' + (c.key === POOLED_SITE ? ' jp-fedomop-pooled-col' : '')}
+                  data-site={c.key}
+                  data-measure={m}
+                >
+                  {MEASURE_LABELS[m]}
+                </th>
+              )),
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {table.steps.map((step) => (
+            <tr key={step.index} className="jp-fedomop-step-row" data-step={step.index}>
+              <td className="jp-fedomop-num">{step.index}</td>
+              <td className="jp-fedomop-rule-name">{step.name}</td>
+              {table.columns.map((c) =>
+                MEASURES.map((m) => {
+                  const cell = step.cells[c.key]?.[m];
+                  return (
+                    <td
+                      key={`${c.key}-${m}`}
+                      className={
+                        'jp-fedomop-num' +
+                        (cell?.suppressed ? ' jp-fedomop-suppressed' : '') +
+                        (c.key === POOLED_SITE ? ' jp-fedomop-pooled-col' : '')
+                      }
+                      title={cell?.title ?? (cell?.percent ? `${cell.percent} of step 0 remain` : undefined)}
+                      data-site={c.key}
+                      data-measure={m}
+                    >
+                      <span className="jp-fedomop-value">{cell?.text ?? '—'}</span>
+                      {cell?.percent && <span className="jp-fedomop-pct">{cell.percent}</span>}
+                    </td>
+                  );
+                }),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="jp-fedomop-muted jp-fedomop-note">
+        Persons: each person once, at their best entry event; events: every qualifying entry event (as ATLAS reports them). % is
+        of step 0 in the same column, shown only where both counts are exact.
+      </p>
     </div>
   );
 }

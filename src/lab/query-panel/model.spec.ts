@@ -195,3 +195,136 @@ test('a refused submission is explained in words; no hub at all blocks Run with 
   assert.match(model.runBlocker ?? '', /No fedomop hub is configured/);
   model.dispose();
 });
+
+/** An ATLAS definition export: prostate cancer entry, then two inclusion rules. */
+const atlasDefinition = {
+  name: 'Prostate cancer, PSA tested, 60+',
+  expression: {
+    ConceptSets: [
+      { id: 0, name: 'prostate cancer', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
+      { id: 1, name: 'PSA', expression: { items: [{ concept: { CONCEPT_ID: 3013603 } }] } },
+    ],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
+    InclusionRules: [
+      {
+        name: 'PSA around diagnosis',
+        expression: {
+          Type: 'ALL',
+          CriteriaList: [
+            {
+              Criteria: { Measurement: { CodesetId: 1 } },
+              StartWindow: { Start: { Days: 180, Coeff: -1 }, End: { Days: 30, Coeff: 1 } },
+              Occurrence: { Type: 2, Count: 1 },
+            },
+          ],
+        },
+      },
+      { name: 'aged 60 or more', expression: { Type: 'ALL', DemographicCriteriaList: [{ Age: { Value: 60, Op: 'gte' } }] } },
+    ],
+  },
+};
+const attritionRows = (site: string, counts: number[]): ResultRow[] =>
+  counts.map((n, i) => ({
+    site,
+    dims: { rule_index: i, rule_name: ['qualifying events', 'PSA around diagnosis', 'aged 60 or more'][i] },
+    measures: { persons: exact(n), events: exact(n) },
+  }));
+
+test('paste mode: an ATLAS definition becomes the cohort; switching back and forth loses nothing', async () => {
+  await withModel(threeSites, async (model) => {
+    model.addConcept(prostate);
+    model.setAge(50, null);
+    model.setConceptQuery('lu');
+    model.setCohortMode('paste');
+    assert.match(model.runBlocker ?? '', /Paste a cohort definition/);
+    assert.equal(model.snapshot(), null);
+    assert.equal(model.cohortProblems.length, 1, 'the empty box is the one problem (shown as the blocker only)');
+
+    const text = JSON.stringify(atlasDefinition, null, 2);
+    model.setPasteText(text);
+    assert.equal(model.runBlocker, null);
+    assert.deepEqual(model.pasted, {
+      name: 'Prostate cancer, PSA tested, 60+',
+      summary: '2 concept sets, 1 entry criterion, 2 inclusion rules',
+      ruleNames: ['PSA around diagnosis', 'aged 60 or more'],
+      source: 'definition',
+    });
+    model.setAnalysisKind('attrition');
+    assert.equal(model.attritionHint, null, 'a cohort with rules needs no hint');
+    const plan = model.snapshot()!.plan;
+    assert.deepEqual(plan.analysis, { kind: 'attrition' });
+    assert.equal(plan.cohort.Title, 'Prostate cancer, PSA tested, 60+');
+    assert.equal(plan.cohort.InclusionRules?.length, 2);
+
+    model.setCohortMode('build');
+    assert.deepEqual(
+      model.cohort.concepts.map((c) => c.conceptId),
+      [4163261],
+    );
+    assert.equal(model.cohort.ageMin, 50);
+    assert.equal(model.conceptQuery, 'lu');
+    assert.equal(model.snapshot()!.plan.cohort.InclusionRules, undefined, 'the built cohort again');
+    assert.match(model.attritionHint ?? '', /no inclusion rules.*step 0/);
+    model.setCohortMode('paste');
+    assert.equal(model.pasteText, text);
+    assert.equal(model.snapshot()!.plan.cohort.Title, 'Prostate cancer, PSA tested, 60+');
+    assert.equal(model.pasteBuiltCohort(), false, 'never over what was typed');
+    assert.equal(model.pasteText, text);
+  });
+});
+
+test('paste mode: problems with their paths block Run; the built cohort can seed an empty box', async () => {
+  await withModel(threeSites, async (model) => {
+    model.setCohortMode('paste');
+    const broken = structuredClone(atlasDefinition);
+    broken.expression.InclusionRules[0].expression.CriteriaList![0].Occurrence.Type = 7;
+    model.setPasteText(JSON.stringify(broken));
+    assert.equal(model.cohortProblems[0]?.path, 'cohort.InclusionRules[0].expression.CriteriaList[0].Occurrence.Type');
+    assert.match(model.runBlocker ?? '', /The pasted cohort has a problem/);
+    assert.equal(model.snapshot(), null);
+    await model.runQuery();
+    assert.equal(model.run, null, 'Run does nothing while the cohort has problems');
+    assert.equal(model.pasted?.name, atlasDefinition.name, 'name and summary still shown');
+
+    model.setPasteText('');
+    assert.equal(model.builtCohortReady, false);
+    model.setCohortMode('build');
+    model.addConcept(prostate);
+    assert.equal(model.builtCohortReady, true);
+    assert.equal(model.pasteBuiltCohort(), true);
+    assert.equal(model.cohortMode, 'paste');
+    assert.equal(model.pasted?.summary, '1 concept set, 1 entry criterion, 0 inclusion rules');
+    assert.equal(model.runBlocker, null);
+    model.setAnalysisKind('attrition');
+    assert.match(model.attritionHint ?? '', /^This cohort has no inclusion rules/);
+  });
+});
+
+test('an attrition run keeps each site’s steps and the pooled steps', async () => {
+  const opts: StandInHubOptions = {
+    analysis: { kind: 'attrition' },
+    sites: [
+      { id: 'north', rows: attritionRows('north', [40, 30, 20]) },
+      { id: 'south', rows: attritionRows('south', [10, 8, 6]) },
+    ],
+    pooled: attritionRows('pooled', [50, 38, 26]),
+  };
+  await withModel(opts, async (model) => {
+    model.setCohortMode('paste');
+    model.setPasteText(JSON.stringify(atlasDefinition));
+    model.setAnalysisKind('attrition');
+    await model.runQuery();
+    const view = model.run!.view;
+    assert.equal(view.phase, 'done');
+    assert.deepEqual(
+      view.pooled!.map((r) => [r.dims.rule_index, r.dims.rule_name, r.measures.persons.value]),
+      [
+        [0, 'qualifying events', 50],
+        [1, 'PSA around diagnosis', 38],
+        [2, 'aged 60 or more', 26],
+      ],
+    );
+    assert.equal(model.run!.request.plan.analysis.kind, 'attrition');
+    assert.equal(model.snapshot()!.queryId, view.queryId);
+  });
+});

@@ -1,14 +1,18 @@
 /**
- * The federated query panel's state: the hub's sites and which are chosen, the cohort and analysis
- * form, concept suggestions, and the current run. It emits `changed` on every change; QueryPanel only
+ * The federated query panel's state: the hub's sites and which are chosen, the cohort (built from
+ * concepts, or pasted from ATLAS; both kept while the user switches) and analysis form, concept
+ * suggestions, and the current run. It emits `changed` on every change; QueryPanel only
  * renders it. Everything that talks to the hub goes through the IFedomopConnection's HubClient.
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { Concept, HubClient, HubSite } from '../../client/index.js';
 import type { CrosstabDimension } from '../../plan/index.js';
 import type { IFedomopConnection, IQuerySnapshot } from '../tokens.js';
+import type { PlanProblem } from '../../errors.js';
 import { describeError } from './format.js';
+import { inclusionRuleNames, readPastedCohort, summarizeCohort, type PastedCohort, type PastedSource } from './pasted-cohort.js';
 import {
+  buildPastedPlan,
   buildPlan,
   criterionDomainOf,
   type Gender,
@@ -26,7 +30,21 @@ export interface IQueryPanelModelOptions {
 
 export type SitesState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
 
+/** Where the cohort comes from: the concept form, or a pasted ATLAS cohort definition. */
+export type CohortMode = 'build' | 'paste';
+
+/** What the panel says about a pasted cohort it could read (whether or not it validates). */
+export interface IPastedInfo {
+  /** ATLAS's name for it (or its Title); null when it has none. */
+  name: string | null;
+  /** "3 concept sets, 1 entry criterion, 2 inclusion rules". */
+  summary: string;
+  ruleNames: string[];
+  source: PastedSource;
+}
+
 const SUGGESTION_LIMIT = 12;
+const COUNT: IAnalysisForm = { kind: 'count', by: [] };
 
 export class QueryPanelModel {
   private readonly _changed = new Signal<this, void>(this);
@@ -42,6 +60,9 @@ export class QueryPanelModel {
 
   private _cohort: ICohortForm = { concepts: [], ageMin: null, ageMax: null, gender: 'any' };
   private _analysis: IAnalysisForm = { kind: 'count', by: ['gender'] };
+  private _cohortMode: CohortMode = 'build';
+  private _pasteText = '';
+  private _pasted: PastedCohort = readPastedCohort('');
 
   private _conceptQuery = '';
   private _suggestions: Concept[] = [];
@@ -52,11 +73,14 @@ export class QueryPanelModel {
 
   private _run: QueryRun | null = null;
   private _planResult: PlanResult;
+  /** The concept form's cohort alone (with a count), whichever mode is shown. */
+  private _built: PlanResult;
   private _isDisposed = false;
 
   constructor(options: IQueryPanelModelOptions) {
     this.connection = options.connection;
     this.suggestDelayMs = options.suggestDelayMs ?? 200;
+    this._built = buildPlan(this._cohort, COUNT);
     this._planResult = buildPlan(this._cohort, this._analysis);
     this.connection.changed.connect(this.onConnectionChanged, this);
     void this.connection.ready.then(() => this.refreshSites());
@@ -87,6 +111,42 @@ export class QueryPanelModel {
   get analysis(): Readonly<IAnalysisForm> {
     return this._analysis;
   }
+  get cohortMode(): CohortMode {
+    return this._cohortMode;
+  }
+  /** The pasted text, exactly as typed (kept while the concept form is in use). */
+  get pasteText(): string {
+    return this._pasteText;
+  }
+  /** The pasted cohort's name and summary, when the text could be read as one. */
+  get pasted(): IPastedInfo | null {
+    const p = this._pasted;
+    if (!p.ok) return null;
+    return {
+      name: p.name,
+      summary: summarizeCohort(p.expression),
+      ruleNames: inclusionRuleNames(p.expression),
+      source: p.source,
+    };
+  }
+  /** What blocks the cohort itself (not the analysis): shown under the paste box with their paths. */
+  get cohortProblems(): PlanProblem[] {
+    if (this._planResult.ok) return [];
+    return this._planResult.problems.filter((p) => !isAnalysisPath(p.path));
+  }
+  /** validatePlan's warnings: Circe would run the cohort, but it is probably not what was meant. */
+  get warnings(): PlanProblem[] {
+    return this._planResult.warnings;
+  }
+  /** A hint for attrition on a cohort without inclusion rules (it shows step 0 only); null otherwise. */
+  get attritionHint(): string | null {
+    if (this._analysis.kind !== 'attrition') return null;
+    const rules = this._cohortMode === 'paste' ? (this.pasted?.ruleNames.length ?? 0) : 0;
+    if (rules > 0) return null;
+    return this._cohortMode === 'build'
+      ? 'A cohort built from concepts has no inclusion rules, so attrition shows step 0 (qualifying events) only. Paste an ATLAS cohort with inclusion rules to see each rule’s effect.'
+      : 'This cohort has no inclusion rules, so attrition shows step 0 (qualifying events) only.';
+  }
   get conceptQuery(): string {
     return this._conceptQuery;
   }
@@ -108,7 +168,13 @@ export class QueryPanelModel {
   /** Why Run is not possible right now, or null. */
   get runBlocker(): string | null {
     if (this.connection.problem) return this.connection.problem;
-    if (!this._planResult.ok) return this._planResult.problems[0]?.message ?? 'The query is not complete.';
+    if (!this._planResult.ok) {
+      const cohort = this.cohortProblems.length;
+      if (this._cohortMode === 'paste' && cohort > 0 && this._pasteText.trim() !== '') {
+        return `The pasted cohort has ${cohort === 1 ? 'a problem' : `${cohort} problems`} (listed under it).`;
+      }
+      return this._planResult.problems[0]?.message ?? 'The query is not complete.';
+    }
     if (this.selectedSites.length === 0) return 'Tick at least one site.';
     if (this._run?.active) return 'A query is running.';
     return null;
@@ -202,6 +268,38 @@ export class QueryPanelModel {
     this.setCohort({ gender });
   }
 
+  /** Switches between the concept form and the paste box; what either holds is kept. */
+  setCohortMode(mode: CohortMode): void {
+    if (mode === this._cohortMode) return;
+    this._cohortMode = mode;
+    this.rebuild();
+  }
+
+  setPasteText(text: string): void {
+    if (text === this._pasteText) return;
+    this._pasteText = text;
+    this._pasted = readPastedCohort(text);
+    this.rebuild();
+  }
+
+  /**
+   * The concept form's cohort as Circe JSON, to edit further in the paste box (e.g. to add inclusion
+   * rules); only into an empty box, so nothing typed is overwritten. Returns whether it did.
+   */
+  pasteBuiltCohort(): boolean {
+    if (this._pasteText.trim() !== '') return false;
+    const built = this._built;
+    if (!built.ok) return false;
+    this._cohortMode = 'paste';
+    this.setPasteText(JSON.stringify(built.plan.cohort, null, 2));
+    return true;
+  }
+
+  /** Whether the concept form holds a valid cohort (so pasteBuiltCohort can use it). */
+  get builtCohortReady(): boolean {
+    return this._built.ok;
+  }
+
   setAnalysisKind(kind: IAnalysisForm['kind']): void {
     this.setAnalysis({ kind });
   }
@@ -276,7 +374,9 @@ export class QueryPanelModel {
   }
 
   private rebuild(): void {
-    this._planResult = buildPlan(this._cohort, this._analysis);
+    this._built = buildPlan(this._cohort, COUNT);
+    this._planResult =
+      this._cohortMode === 'paste' ? buildPastedPlan(this._pasted, this._analysis) : buildPlan(this._cohort, this._analysis);
     this.emit();
   }
 
@@ -292,4 +392,8 @@ export class QueryPanelModel {
   private emit(): void {
     if (!this._isDisposed) this._changed.emit();
   }
+}
+
+function isAnalysisPath(path: string): boolean {
+  return path === 'analysis' || path.startsWith('analysis.') || path.startsWith('analysis[');
 }
