@@ -28,3 +28,24 @@ test('the cell carries the exact plan and sites, displays the result and ends wi
 test('without a server-side hub URL the kernel finds its own (FEDOMOP_HUB_URL or config file)', () => {
   assert.match(notebookCellSource({ plan, sites: ['central'] }, ''), /const fed = await connect\(\);/);
 });
+
+test('a pasted ATLAS cohort with inclusion rules and attrition: the plan verbatim, its name on one comment line', () => {
+  const pasted: Plan = {
+    version: 1,
+    cohort: {
+      Title: 'Prostate cancer,\nPSA tested',
+      ConceptSets: plan.cohort.ConceptSets,
+      PrimaryCriteria: plan.cohort.PrimaryCriteria,
+      InclusionRules: [
+        { name: 'aged 60 or more', expression: { Type: 'ALL', DemographicCriteriaList: [{ Age: { Value: 60, Op: 'gte' } }] } },
+      ],
+    },
+    analysis: { kind: 'attrition' },
+  };
+  const source = notebookCellSource({ plan: pasted, sites: ['central'] }, '');
+  const lines = source.split('\n');
+  assert.equal(lines[0], '// Prostate cancer, PSA tested: federated attrition from the fedomop query panel.');
+  assert.ok(lines[1].startsWith('//'));
+  const planText = /const plan = (\{[\s\S]*?\n\});/.exec(source)?.[1];
+  assert.deepEqual(JSON.parse(planText!), pasted);
+});

@@ -11,7 +11,9 @@ export const KERNEL_NAME = 'fedomop-deno';
 export function notebookCellSource(query: IQuerySnapshot, kernelHubUrl: string): string {
   const options: Record<string, unknown> = { sites: query.sites };
   if (query.timeoutMs !== undefined) options.timeoutMs = query.timeoutMs;
-  const title = typeof query.plan.cohort.Title === 'string' ? query.plan.cohort.Title : describe(query);
+  const given = typeof query.plan.cohort.Title === 'string' ? query.plan.cohort.Title.trim() : '';
+  // A pasted ATLAS name may hold line breaks; in a // comment they would turn the rest into code.
+  const title = (given || describe(query)).replace(/[\r\n\u2028\u2029]+/g, ' ');
   return [
     `// ${title}: federated ${query.plan.analysis.kind} from the fedomop query panel.`,
     '// Run again to ask the sites again; only disclosure-controlled aggregates come back.',
