@@ -3,65 +3,8 @@
  * playwright.config.js): open it from the launcher, run a count, see each site's row and the pooled
  * row with the hub's own numbers; a dead site shows as failed while the others answer.
  */
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, TestInfo } from '@playwright/test';
-
-const HUB = `http://127.0.0.1:${process.env.FEDOMOP_UI_PORT_BASE ?? 8300}`;
-const LIVE_SITES = ['central', 'north', 'south'];
-const DEAD_SITE = 'offline';
-
-interface IReleased {
-  value: number | null;
-  lower: number;
-  upper: number;
-  suppressed: boolean;
-}
-interface IRow {
-  site: string;
-  dims: Record<string, string | number | null>;
-  measures: Record<'persons' | 'events', IReleased>;
-}
-
-/** The hub's answer to the same plan, asked directly (not through the browser or the relay). */
-function hubAnswer(plan: unknown, sites: string[]): { perSite: Record<string, IRow[]>; pooled: IRow[] } {
-  const out = execFileSync('node', [path.join(__dirname, '..', 'hub-answer.mjs')], {
-    input: JSON.stringify({ hub: HUB, plan, sites }),
-    encoding: 'utf8',
-  });
-  return JSON.parse(out);
-}
-
-/** What the panel shows for a released value (src/lab/query-panel/format.ts). */
-function shown(v: IReleased): string {
-  if (v.suppressed || v.value === null) return v.lower === v.upper ? `${v.lower}` : `${v.lower}–${v.upper}`;
-  return `${v.value}`;
-}
-
-async function openPanel(
-  page: import('@jupyterlab/galata').IJupyterLabPageFixture,
-  from: 'launcher' | 'menu' = 'launcher',
-): Promise<Locator> {
-  if (from === 'launcher') await page.locator('.jp-LauncherCard', { hasText: 'Federated Query' }).click();
-  else await page.menu.clickMenuItem('Federated>New Federated Query Panel');
-  const panel = page.locator('.jp-fedomop-panel');
-  await expect(panel).toBeVisible();
-  await expect(panel.locator('.jp-fedomop-sites li')).toHaveCount(LIVE_SITES.length + 1);
-  return panel;
-}
-
-async function addConcept(panel: Locator, term: string, name: string): Promise<void> {
-  await panel.getByLabel('Search concepts').fill(term);
-  await panel.locator('.jp-fedomop-suggestion', { hasText: name }).first().click();
-  await expect(panel.locator('.jp-fedomop-chip', { hasText: name })).toBeVisible();
-}
-
-async function saveScreenshot(target: Locator, testInfo: TestInfo, name: string): Promise<void> {
-  const file = testInfo.outputPath(`${name}.png`);
-  await target.screenshot({ path: file });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
+import { DEAD_SITE, LIVE_SITES, addConcept, hubAnswer, openPanel, saveScreenshot, shown } from './helpers';
 
 // Tall enough that the panel's results fit in the screenshots without scrolling.
 test.use({ autoGoto: true, viewport: { width: 1280, height: 1200 } });
