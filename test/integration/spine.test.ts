@@ -6,61 +6,24 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { startService, type Service } from '../harness/processes.js';
-import { THREE_SITES, siteFile } from '../harness/sites.js';
+import { startFederation, type Federation } from '../harness/federation.js';
+import type { Service } from '../harness/processes.js';
+import { THREE_SITES } from '../harness/sites.js';
 import { plainRows, runThroughHub, type PlainRow } from '../harness/hub-api.js';
 
 const K = 5;
-const files: Record<string, string> = {};
-const sites: Service[] = [];
+let federation: Federation;
 let hub: Service;
+const direct = (site: string, sql: string) => federation.direct(site, sql);
 
 before(async () => {
-  for (const spec of THREE_SITES) files[spec.id] = await siteFile(spec);
-  for (const spec of THREE_SITES) {
-    sites.push(
-      await startService([
-        'site',
-        '--db',
-        files[spec.id],
-        '--id',
-        spec.id,
-        '--port',
-        '0',
-        '--dev-insecure',
-        '--min-cell-count',
-        String(K),
-      ]),
-    );
-  }
-  hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    ...sites.flatMap((s, i) => ['--site', `${THREE_SITES[i].id}=${s.url}`]),
-  ]);
+  federation = await startFederation(THREE_SITES, { minCellCount: K });
+  hub = federation.hub;
 });
 
 after(async () => {
-  await hub?.stop();
-  await Promise.all(sites.map((s) => s.stop()));
+  await federation?.stop();
 });
-
-async function direct(site: string, sql: string): Promise<PlainRow[]> {
-  const db = await DuckDBInstance.create(files[site], { access_mode: 'READ_ONLY' });
-  const conn = await db.connect();
-  try {
-    const rows = (await conn.runAndReadAll(sql)).getRowObjectsJS();
-    return rows.map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as PlainRow[string])])),
-    );
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
 
 const item = (id: number, descendants = true) => ({
   concept: { CONCEPT_ID: id },
