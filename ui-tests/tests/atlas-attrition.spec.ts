@@ -141,6 +141,13 @@ test('a broken ATLAS paste names each problem by its path, Run stays disabled; n
   await panel.getByLabel('ATLAS cohort JSON').fill(ATLAS_TEXT);
   await expect(problems).toHaveCount(0);
   await expect(run).toBeEnabled();
+
+  // A warning (Circe would run it, but it is surely not meant) is shown by path and does not block Run.
+  const emptyRule = JSON.parse(ATLAS_TEXT);
+  emptyRule.expression.InclusionRules[1].expression.DemographicCriteriaList = [];
+  await panel.getByLabel('ATLAS cohort JSON').fill(JSON.stringify(emptyRule, null, 2));
+  await expect(panel.locator('.jp-fedomop-warnings li')).toHaveText([/^cohort\.InclusionRules\[1\]\.expression: .*no criteria/]);
+  await expect(run).toBeEnabled();
 });
 
 test('open in notebook: the pasted cohort’s attrition in a fedomop-deno cell, with the panel’s numbers', async ({

@@ -13,7 +13,8 @@ type PanelWidget = MainAreaWidget<QueryPanelWidget>;
 /** The federated query panel in the main area, opened from the launcher, the palette or the menu. */
 export const queryPanelPlugin: JupyterFrontEndPlugin<IQueryPanels> = {
   id: 'fedomop:query-panel',
-  description: 'The federated query panel: choose sites, define a cohort, run a count or crosstab.',
+  description:
+    'The federated query panel: choose sites, build a cohort or paste one from ATLAS, run a count, attrition or crosstab.',
   autoStart: true,
   requires: [IFedomopConnection],
   optional: [ICommandPalette, ILauncher, ILayoutRestorer],
