@@ -86,3 +86,14 @@ test('many distinct SQL texts evict old statements and still answer correctly', 
   }
   assert.deepEqual(await db.query(countGender(1)), [{ n: 5n }]);
 });
+
+test('answers longer than one DuckDB chunk arrive whole, with the same values the reader API gives', async () => {
+  const rows = await db.query({
+    sql: "SELECT i AS k, i::INTEGER AS small, CAST(i AS VARCHAR) AS label, DATE '2020-01-01' + i::INTEGER AS day FROM range($1) t(i)",
+    parameters: [5000],
+    parameterTypes: ['bigint'],
+  });
+  assert.equal(rows.length, 5000);
+  assert.deepEqual(rows[0], { k: 0n, small: 0, label: '0', day: new Date(Date.UTC(2020, 0, 1)) });
+  assert.deepEqual(rows[4999], { k: 4999n, small: 4999, label: '4999', day: new Date(Date.UTC(2033, 8, 8)) });
+});
