@@ -97,3 +97,14 @@ test('answers longer than one DuckDB chunk arrive whole, with the same values th
   assert.deepEqual(rows[0], { k: 0n, small: 0, label: '0', day: new Date(Date.UTC(2020, 0, 1)) });
   assert.deepEqual(rows[4999], { k: 4999n, small: 4999, label: '4999', day: new Date(Date.UTC(2033, 8, 8)) });
 });
+
+test('a CDM smaller than one row group runs on one thread unless the operator set threads', async () => {
+  const setting = { sql: "SELECT current_setting('threads') AS t", parameters: [], parameterTypes: [] };
+  assert.deepEqual(await db.query(setting), [{ t: 1n }]);
+  const configured = await DuckDbDatabase.open(path.join(dir, 'site.duckdb'), { threads: 2 });
+  try {
+    assert.deepEqual(await configured.query(setting), [{ t: 2n }]);
+  } finally {
+    await configured.close();
+  }
+});
