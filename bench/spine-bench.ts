@@ -4,7 +4,8 @@
  *   2. A count over 3 sites × 1M persons through the hub, against the same SQL run directly in
  *      DuckDB on the same three files with the same concurrency (target ratio ≤ 1.15).
  *   3. Hub round trip for a tiny query (submit + full Arrow results), p50 (target ≤ 5 ms).
- * Usage: node lib-test/bench/spine-bench.js [--persons 1000000] [--runs 5] [--tiny-runs 300]
+ * Usage: node lib-test/bench/spine-bench.js [--persons 1000000] [--runs 5] [--tiny-runs 300] [--only tiny]
+ *   `--only tiny` skips parts 1 and 2 (minutes of synth) when only the round trip is being worked on.
  */
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -21,11 +22,14 @@ const { values } = parseArgs({
     persons: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '5' },
     'tiny-runs': { type: 'string', default: '300' },
+    only: { type: 'string' },
   },
 });
 const PERSONS = Number(values.persons);
 const RUNS = Number(values.runs);
 const TINY_RUNS = Number(values['tiny-runs']);
+const ONLY = values.only;
+if (ONLY !== undefined && ONLY !== 'tiny') throw new Error(`--only takes "tiny", got "${ONLY}"`);
 const DIR = path.join(REPO, '.data', 'bench');
 
 const PROSTATE_COUNT: Plan = {
@@ -78,6 +82,11 @@ async function openDirect(files: string[]) {
 
 async function main() {
   mkdirSync(DIR, { recursive: true });
+  if (ONLY !== 'tiny') await bigSites();
+  await tinyQuery();
+}
+
+async function bigSites() {
   console.log(`fedomop spine benchmark — ${new Date().toISOString()}, ${PERSONS.toLocaleString('en')} persons per site`);
 
   const big = [];
@@ -125,8 +134,10 @@ async function main() {
     await hub.stop();
     await Promise.all(sites.map((s) => s.stop()));
   }
+}
 
-  // Tiny query: a small site, so the figure is the hub's and HTTP's own cost.
+/** Tiny query: a small site, so the figure is the hub's and HTTP's own cost. */
+async function tinyQuery() {
   const tinyFile = path.join(DIR, 'tiny.duckdb');
   if (!existsSync(tinyFile)) await synth('tiny', 7, 200, 'small');
   const tiny = await startService(['site', '--db', tinyFile, '--id', 'tiny', '--port', '0', '--dev-insecure']);

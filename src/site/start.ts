@@ -13,7 +13,13 @@ export interface RunningSite {
 }
 
 async function openDatabase(config: SiteConfig): Promise<SiteDatabase> {
-  if (config.database.kind === 'duckdb') return DuckDbDatabase.open(config.database.path, { threads: config.database.threads });
+  if (config.database.kind === 'duckdb') {
+    // As many connections stay open as plans may run at once, each keeping its prepared statements.
+    return DuckDbDatabase.open(config.database.path, {
+      threads: config.database.threads,
+      idleConnections: config.maxConcurrentQueries,
+    });
+  }
   const { PostgresDatabase } = await import('./postgres-database.js');
   return PostgresDatabase.open(config.database.url, config.database.schema);
 }
