@@ -11,7 +11,6 @@ import {
   bin,
   cast,
   col,
-  cte,
   dateAdd,
   eq,
   fn,
@@ -31,7 +30,7 @@ import { abnormalCondition, attributeCondition, subjectColumns, subjectJoins } f
 import { codesetMembers } from './codesets.js';
 import { CohortCompileError, type CompileContext } from './context.js';
 import { DOMAINS, type DomainTable, type EndRule, type JoinName } from './domains.js';
-import { groupQuery, isEmptyGroup } from './group.js';
+import { groupCondition, isEmptyGroup } from './group.js';
 import { withObservationPeriod } from './index-events.js';
 import type { CriteriaGroup, Criterion, CriterionDomain, DateAdjustment, DomainCriteria, Period } from './types.js';
 
@@ -205,16 +204,9 @@ export function criterionEvents(criterion: Criterion, ctx: CompileContext, path:
 
   // Each event is the index of its own nested group, with the observation period it starts in.
   const idx = ctx.alias('idx');
-  const holds = ctx.alias('holds');
   return select({
-    with: [cte(idx, withObservationPeriod(events))],
     select: EVENT_COLUMNS.map((c) => sel(col(`${idx}.${c}`), c)),
-    from: table(idx),
-    joins: [
-      join(
-        subquery(groupQuery(nested, idx, ctx, `${path}.${domain}.CorrelatedCriteria`), holds),
-        and(eq(col(`${holds}.person_id`), col(`${idx}.person_id`)), eq(col(`${holds}.event_id`), col(`${idx}.event_id`)))!,
-      ),
-    ],
+    from: subquery(withObservationPeriod(events), idx),
+    where: groupCondition(nested, idx, ctx, `${path}.${domain}.CorrelatedCriteria`),
   });
 }

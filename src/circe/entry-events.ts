@@ -4,7 +4,6 @@
  *                    ObservationWindow; event_id is the person's ordinal (circe's own numbering);
  *                    PrimaryCriteriaLimit First/Last keeps one per person
  *   qualified_events those satisfying AdditionalCriteria; QualifiedLimit (only with AdditionalCriteria)
- *   inclusion_events (rule, person, event) for each inclusion rule an event satisfies
  *   qualified_masks  each qualified event with its inclusion_rule_mask (bit i = rule i)
  *   included_events  qualified events satisfying every rule; ExpressionLimit
  * All have columns person_id, event_id, start_date, end_date, visit_occurrence_id, op_start, op_end.
@@ -12,6 +11,8 @@
 import {
   and,
   asc,
+  bin,
+  caseWhen,
   cast,
   col,
   cte,
@@ -19,7 +20,6 @@ import {
   desc,
   eq,
   fn,
-  gte,
   int,
   join,
   lit,
@@ -35,14 +35,13 @@ import {
 import type { CteNode, Expr, QueryNode } from '../sql/nodes.js';
 import type { CompileContext } from './context.js';
 import { criterionEvents } from './criterion.js';
-import { groupQuery } from './group.js';
+import { groupCondition } from './group.js';
 import { INDEX_COLUMNS } from './index-events.js';
 import { limitType } from './limits.js';
 import type { LimitType } from './types.js';
 
 export const PRIMARY_EVENTS = 'primary_events';
 export const QUALIFIED_EVENTS = 'qualified_events';
-export const INCLUSION_EVENTS = 'inclusion_events';
 export const QUALIFIED_MASKS = 'qualified_masks';
 export const INCLUDED_EVENTS = 'included_events';
 
@@ -94,10 +93,15 @@ function primaryEvents(ctx: CompileContext): QueryNode {
     joins: [
       join(
         table('observation_period', 'op'),
-        and(eq(col('op.person_id'), col('e.person_id')), gte(start, opStart), lte(start, opEnd))!,
+        // Inside the period with PriorDays before and PostDays after (both ≥ 0), as one pair of
+        // bounds: repeating the plain bounds too made PostgreSQL misjudge the join's size.
+        and(
+          eq(col('op.person_id'), col('e.person_id')),
+          lte(prior === 0 ? opStart : dateAdd(opStart, int(prior)), start),
+          lte(post === 0 ? start : dateAdd(start, int(post)), opEnd),
+        )!,
       ),
     ],
-    where: and(lte(dateAdd(opStart, int(prior)), start), lte(dateAdd(start, int(post)), opEnd)),
   });
   return select({
     select: indexColumns('p'),
@@ -108,58 +112,49 @@ function primaryEvents(ctx: CompileContext): QueryNode {
 
 function qualifiedEvents(ctx: CompileContext): QueryNode {
   const additional = ctx.expression.AdditionalCriteria;
-  // circe applies QualifiedLimit only when AdditionalCriteria is present.
+  // circe applies QualifiedLimit only when AdditionalCriteria is present (even an empty group).
   const limit = additional ? limitType(ctx.expression.QualifiedLimit) : 'All';
-  const ac = additional ? groupQuery(additional, PRIMARY_EVENTS, ctx, 'AdditionalCriteria') : undefined;
   const filtered = select({
     select: [...indexColumns('pe'), ...(limit === 'All' ? [] : [sel(ordinal('pe', limit), 'ordinal')])],
     from: table(PRIMARY_EVENTS, 'pe'),
-    joins: ac
-      ? [join(subquery(ac, 'ac'), and(eq(col('ac.person_id'), col('pe.person_id')), eq(col('ac.event_id'), col('pe.event_id')))!)]
-      : [],
+    where: additional ? groupCondition(additional, 'pe', ctx, 'AdditionalCriteria') : undefined,
   });
   return limit === 'All' ? filtered : keepFirst(filtered, limit, 'qe');
 }
 
-/** (inclusion_rule_id, rule_bit, person_id, event_id) for every rule an event satisfies. */
-function inclusionEvents(ctx: CompileContext): QueryNode {
+/**
+ * Qualified events with their inclusion_rule_mask (bit k set when rule k holds), the number of
+ * rules met and the lowest rule met (the last two rank events for the persons statistics).
+ * Each rule's condition is evaluated once per event, in the inner query.
+ */
+function qualifiedMasks(ctx: CompileContext): QueryNode {
   const rules = ctx.expression.InclusionRules ?? [];
-  return setOp(
-    'union all',
-    rules.map((rule, k) =>
-      select({
-        select: [
-          sel(param(k, 'integer'), 'inclusion_rule_id'),
-          sel(param(2 ** k, 'bigint'), 'rule_bit'),
-          sel(col('r.person_id'), 'person_id'),
-          sel(col('r.event_id'), 'event_id'),
-        ],
-        from: subquery(groupQuery(rule.expression, QUALIFIED_EVENTS, ctx, `InclusionRules[${k}].expression`), 'r'),
-      }),
-    ),
-  );
-}
-
-/** Qualified events with their mask, number of rules met and lowest rule met (for the person statistics). */
-function qualifiedMasks(): QueryNode {
-  const keys = INDEX_COLUMNS.map((c) => col(`q.${c}`));
-  return select({
+  const flag = (k: number) => col(`r.rule_${k}`);
+  const flags = select({
     select: [
       ...indexColumns('q'),
-      // PostgreSQL sums bigints as numeric, which has no bitwise AND: keep the mask a bigint.
-      sel(cast(fn('coalesce', [fn('sum', [col('ie.rule_bit')]), lit(0)]), 'bigint'), 'inclusion_rule_mask'),
-      sel(fn('count', [col('ie.inclusion_rule_id')], { distinct: true }), 'rule_count'),
-      sel(fn('coalesce', [fn('min', [col('ie.inclusion_rule_id')]), lit(0)]), 'min_rule_id'),
+      ...rules.map((rule, k) => {
+        const holds = groupCondition(rule.expression, 'q', ctx, `InclusionRules[${k}].expression`);
+        return sel(holds ? caseWhen([[holds, lit(1)]], lit(0)) : lit(1), `rule_${k}`);
+      }),
     ],
     from: table(QUALIFIED_EVENTS, 'q'),
-    joins: [
-      join(
-        table(INCLUSION_EVENTS, 'ie'),
-        and(eq(col('ie.person_id'), col('q.person_id')), eq(col('ie.event_id'), col('q.event_id')))!,
-        'left',
+  });
+  const sum = (terms: Expr[]) => terms.reduce((acc, t) => bin('+', acc, t));
+  return select({
+    select: [
+      ...indexColumns('r'),
+      sel(cast(sum(rules.map((_, k) => bin('*', flag(k), lit(2 ** k)))), 'bigint'), 'inclusion_rule_mask'),
+      sel(sum(rules.map((_, k) => flag(k))), 'rule_count'),
+      sel(
+        caseWhen(
+          rules.map((_, k): [Expr, Expr] => [eq(flag(k), lit(1)), lit(k)]),
+          lit(0),
+        ),
+        'min_rule_id',
       ),
     ],
-    groupBy: keys,
+    from: subquery(flags, 'r'),
   });
 }
 
@@ -179,7 +174,7 @@ function includedEvents(ctx: CompileContext, ruleCount: number): QueryNode {
 export function entryEventStages(ctx: CompileContext): CteNode[] {
   const ruleCount = (ctx.expression.InclusionRules ?? []).length;
   const stages = [cte(PRIMARY_EVENTS, primaryEvents(ctx)), cte(QUALIFIED_EVENTS, qualifiedEvents(ctx))];
-  if (ruleCount > 0) stages.push(cte(INCLUSION_EVENTS, inclusionEvents(ctx)), cte(QUALIFIED_MASKS, qualifiedMasks()));
+  if (ruleCount > 0) stages.push(cte(QUALIFIED_MASKS, qualifiedMasks(ctx)));
   stages.push(cte(INCLUDED_EVENTS, includedEvents(ctx, ruleCount)));
   return stages;
 }

@@ -73,6 +73,7 @@ export const dateAdd = (date: Expr, days: Expr): Expr => freeze({ kind: 'dateAdd
 export const yearOf = (date: Expr): Expr => freeze({ kind: 'yearOf', date });
 export const dateDiff = (from: Expr, to: Expr): Expr => freeze({ kind: 'dateDiff', from, to });
 export const exists = (query: QueryNode, negated = false): Expr => freeze({ kind: 'exists', query, negated });
+export const scalar = (query: QueryNode): Expr => freeze({ kind: 'scalarQuery', query });
 
 export const sel = (expr: Expr, alias?: string): SelectionNode => freeze({ kind: 'selection', expr, alias });
 export const table = (name: string, alias?: string, schema?: string): TableNode => freeze({ kind: 'table', name, alias, schema });

@@ -81,6 +81,7 @@ const VISITORS: VisitorTable = {
   dateAdd: (n, ctx) => ctx.dialect.dateAdd(visit(n.date, ctx), visit(n.days, ctx)),
   dateDiff: (n, ctx) => ctx.dialect.dateDiff(visit(n.from, ctx), visit(n.to, ctx)),
   yearOf: (n, ctx) => ctx.dialect.yearOf(visit(n.date, ctx)),
+  scalarQuery: (n, ctx) => paren(visit(n.query, ctx)),
   exists: (n, ctx) => `(${n.negated ? 'NOT ' : ''}EXISTS ${paren(visit(n.query, ctx))})`,
   selection: (n, ctx) => visit(n.expr, ctx) + (n.alias ? ` AS ${id(ctx, n.alias)}` : ''),
   table: (n, ctx) => (n.schema ? `${id(ctx, n.schema)}.` : '') + id(ctx, n.name) + (n.alias ? ` ${id(ctx, n.alias)}` : ''),

@@ -102,6 +102,11 @@ export interface YearOfNode {
   readonly kind: 'yearOf';
   readonly date: Expr;
 }
+/** A subquery yielding one value, e.g. a correlated count. */
+export interface ScalarQueryNode {
+  readonly kind: 'scalarQuery';
+  readonly query: QueryNode;
+}
 export interface ExistsNode {
   readonly kind: 'exists';
   readonly query: QueryNode;
@@ -125,6 +130,7 @@ export type Expr =
   | DateAddNode
   | DateDiffNode
   | YearOfNode
+  | ScalarQueryNode
   | ExistsNode;
 
 export interface OrderItem {
