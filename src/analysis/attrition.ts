@@ -58,7 +58,7 @@ export function attritionQuery(plan: Plan): QueryNode {
     });
   });
   return select({
-    with: [...stages, bestEventsStage()],
+    with: [...stages, bestEventsStage(rules.length)],
     select: [
       sel(col('s.rule_index'), 'rule_index'),
       sel(col('s.rule_name'), 'rule_name'),

@@ -123,38 +123,28 @@ function qualifiedEvents(ctx: CompileContext): QueryNode {
 }
 
 /**
- * Qualified events with their inclusion_rule_mask (bit k set when rule k holds), the number of
- * rules met and the lowest rule met (the last two rank events for the persons statistics).
- * Each rule's condition is evaluated once per event, in the inner query.
+ * Qualified events with their inclusion_rule_mask: bit k set when rule k holds. Each rule's
+ * condition appears once: PostgreSQL flattens subqueries, so a rule column read three times
+ * above would run its EXISTS three times per event.
  */
 function qualifiedMasks(ctx: CompileContext): QueryNode {
   const rules = ctx.expression.InclusionRules ?? [];
-  const flag = (k: number) => col(`r.rule_${k}`);
-  const flags = select({
-    select: [
-      ...indexColumns('q'),
-      ...rules.map((rule, k) => {
-        const holds = groupCondition(rule.expression, 'q', ctx, `InclusionRules[${k}].expression`);
-        return sel(holds ? caseWhen([[holds, lit(1)]], lit(0)) : lit(1), `rule_${k}`);
-      }),
-    ],
-    from: table(QUALIFIED_EVENTS, 'q'),
+  const bits = rules.map((rule, k) => {
+    const holds = groupCondition(rule.expression, 'q', ctx, `InclusionRules[${k}].expression`);
+    return holds ? caseWhen([[holds, lit(2 ** k)]], lit(0)) : lit(2 ** k);
   });
-  const sum = (terms: Expr[]) => terms.reduce((acc, t) => bin('+', acc, t));
   return select({
     select: [
-      ...indexColumns('r'),
-      sel(cast(sum(rules.map((_, k) => bin('*', flag(k), lit(2 ** k)))), 'bigint'), 'inclusion_rule_mask'),
-      sel(sum(rules.map((_, k) => flag(k))), 'rule_count'),
+      ...indexColumns('q'),
       sel(
-        caseWhen(
-          rules.map((_, k): [Expr, Expr] => [eq(flag(k), lit(1)), lit(k)]),
-          lit(0),
+        cast(
+          bits.reduce((acc, b) => bin('+', acc, b)),
+          'bigint',
         ),
-        'min_rule_id',
+        'inclusion_rule_mask',
       ),
     ],
-    from: subquery(flags, 'r'),
+    from: table(QUALIFIED_EVENTS, 'q'),
   });
 }
 

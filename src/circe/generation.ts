@@ -56,7 +56,7 @@ export function cohortGenerationStatements(
   if (!Number.isSafeInteger(options.cohortId)) throw new Error(`cohort id ${options.cohortId} is not an integer`);
   const { stages } = cohortProgram(expression, 'final_cohort');
   const ruleCount = (expression.InclusionRules ?? []).length;
-  if (ruleCount > 0) stages.push(bestEventsStage());
+  if (ruleCount > 0) stages.push(bestEventsStage(ruleCount));
   const results = (name: string) => table(name, undefined, options.resultsSchema);
   const id = () => param(options.cohortId, 'integer');
   const withId = (query: QueryNode, columns: string[]) =>

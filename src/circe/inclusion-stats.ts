@@ -3,24 +3,54 @@
  * 0 "events" (every qualified event) and 1 "persons" (one best event per person: the one meeting
  * the most rules, then the lowest rule met, then the earliest).
  */
-import { asc, bin, col, countStar, desc, eq, fn, lit, over, param, select, sel, table, caseWhen, cte } from '../sql/build.js';
-import type { CteNode, QueryNode } from '../sql/nodes.js';
+import {
+  asc,
+  bin,
+  col,
+  countStar,
+  desc,
+  eq,
+  fn,
+  lit,
+  over,
+  param,
+  select,
+  sel,
+  subquery,
+  table,
+  caseWhen,
+  cte,
+} from '../sql/build.js';
+import type { CteNode, Expr, QueryNode } from '../sql/nodes.js';
 import { QUALIFIED_MASKS } from './entry-events.js';
 
 export const BEST_EVENTS = 'best_events';
 export type Mode = 0 | 1;
 
-/** The persons-mode events: one per person. */
-export function bestEventsStage(): CteNode {
+/** Rule k holds for the event: its bit is set in the mask. */
+const holds = (mask: Expr, k: number) => bin('<>', bin('&', mask, lit(2 ** k)), lit(0));
+
+/**
+ * The persons-mode events: one per person, the one meeting the most rules, then the lowest rule
+ * met, then the earliest (circe-be's ranking), read off the mask.
+ */
+export function bestEventsStage(ruleCount: number): CteNode {
+  const mask = col('q.inclusion_rule_mask');
+  const rules = Array.from({ length: ruleCount }, (_, k) => k);
+  const ruleCountExpr = rules.map((k) => caseWhen([[holds(mask, k), lit(1)]], lit(0))).reduce((a, b) => bin('+', a, b));
+  const lowestRule = caseWhen(
+    rules.map((k): [Expr, Expr] => [holds(mask, k), lit(k)]),
+    lit(0),
+  );
   const ranked = select({
     select: [
       sel(col('q.person_id'), 'person_id'),
-      sel(col('q.inclusion_rule_mask'), 'inclusion_rule_mask'),
+      sel(mask, 'inclusion_rule_mask'),
       sel(
         over(
           fn('row_number'),
           [col('q.person_id')],
-          [desc(col('q.rule_count')), asc(col('q.min_rule_id')), asc(col('q.start_date')), asc(col('q.event_id'))],
+          [desc(ruleCountExpr), asc(lowestRule), asc(col('q.start_date')), asc(col('q.event_id'))],
         ),
         'rank_value',
       ),
@@ -31,7 +61,7 @@ export function bestEventsStage(): CteNode {
     BEST_EVENTS,
     select({
       select: [sel(col('b.person_id'), 'person_id'), sel(col('b.inclusion_rule_mask'), 'inclusion_rule_mask')],
-      from: { kind: 'subquery', query: ranked, alias: 'b' },
+      from: subquery(ranked, 'b'),
       where: eq(col('b.rank_value'), lit(1)),
     }),
   );
