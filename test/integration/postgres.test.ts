@@ -9,6 +9,7 @@ import { startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
 import { POSTGRES_AVAILABLE, copyDuckDbToPostgres, startPostgres, type PgServer } from '../harness/postgres.js';
+import { PostgresDatabase } from '../../src/site/postgres-database.js';
 
 const SPEC = THREE_SITES[2];
 let server: PgServer;
@@ -172,3 +173,26 @@ for (const [name, plan] of PLANS) {
     },
   );
 }
+
+test(
+  'a PostgreSQL site cannot write, even if a statement tried to: every connection is read-only',
+  { skip: !POSTGRES_AVAILABLE && 'PostgreSQL is not installed' },
+  async () => {
+    const db = await PostgresDatabase.open(server.url('cdm'));
+    try {
+      const [row] = await db.query({ sql: 'SELECT count(*) AS n FROM person', parameters: [], parameterTypes: [] });
+      assert.ok(Number(row.n) > 0, 'reads work');
+      await assert.rejects(
+        db.query({ sql: 'CREATE TABLE fedomop_should_not_exist (a integer)', parameters: [], parameterTypes: [] }),
+        (err: Error) => /read-only transaction/.test(err.message),
+      );
+      await assert.rejects(db.query({ sql: 'DELETE FROM person', parameters: [], parameterTypes: [] }), (err: Error) =>
+        /read-only transaction/.test(err.message),
+      );
+      const [still] = await db.query({ sql: 'SELECT count(*) AS n FROM person', parameters: [], parameterTypes: [] });
+      assert.equal(Number(still.n), Number(row.n));
+    } finally {
+      await db.close();
+    }
+  },
+);
