@@ -108,3 +108,15 @@ test('a CDM smaller than one row group runs on one thread unless the operator se
     await configured.close();
   }
 });
+
+test('a site reads nothing but its CDM file and cannot change its settings', async () => {
+  const plain = (sql: string): CompiledQuery => ({ sql, parameters: [], parameterTypes: [] });
+  await assert.rejects(db.query(plain("SELECT * FROM read_csv('/etc/passwd')")), /external access|disabled|Permission/i);
+  await assert.rejects(
+    db.query(plain("ATTACH '/tmp/elsewhere.duckdb' AS other")),
+    /external access|disabled|Permission|read-only/i,
+  );
+  await assert.rejects(db.query(plain('SET threads = 2')), /lock|configuration/i);
+  const [row] = await db.query(plain('SELECT count(*) AS n FROM person'));
+  assert.equal(Number(row.n), 10, 'the CDM itself still reads');
+});

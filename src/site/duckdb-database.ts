@@ -50,11 +50,14 @@ export class DuckDbDatabase implements SiteDatabase {
     } catch {
       throw new FedomopError('ERR_CONFIG_INVALID', `database file not found: ${path}`);
     }
-    const options: Record<string, string> = { access_mode: 'READ_ONLY' };
+    // Defence in depth: SQL comes only from the operation tree, but should anything ever slip
+    // through, it can read no file but the CDM (no read_csv, no ATTACH) and change no setting.
+    const options: Record<string, string> = { access_mode: 'READ_ONLY', enable_external_access: 'false' };
     if (opts.threads) options.threads = String(opts.threads);
     try {
       const instance = await DuckDBInstance.create(path, options);
       if (!opts.threads) await oneThreadIfSmall(instance);
+      await lockConfiguration(instance);
       return new DuckDbDatabase(instance, opts.idleConnections ?? DEFAULT_IDLE_CONNECTIONS);
     } catch (err) {
       throw new FedomopError(
@@ -112,6 +115,15 @@ async function oneThreadIfSmall(instance: DuckDBInstance): Promise<void> {
     const reader = await conn.runAndReadAll('SELECT max(estimated_size) AS largest FROM duckdb_tables()');
     const largest = Number(reader.getRowObjectsJS()[0]?.largest ?? 0);
     if (largest <= ROW_GROUP_ROWS) await conn.run('SET threads = 1');
+  } finally {
+    conn.closeSync();
+  }
+}
+
+async function lockConfiguration(instance: DuckDBInstance): Promise<void> {
+  const conn = await instance.connect();
+  try {
+    await conn.run('SET lock_configuration = true');
   } finally {
     conn.closeSync();
   }
