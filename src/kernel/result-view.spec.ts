@@ -72,3 +72,13 @@ function displayOf(r: KernelResult): Record<string, string> {
 function renderHtml(r: KernelResult): string {
   return displayOf(r)['text/html'];
 }
+
+test('result view: several pooled rows (one per attrition step) are set off once, not each', () => {
+  const r = result({ north: [row('north', exact(30)), row('north', exact(20))] }, [
+    row('pooled', exact(30)),
+    row('pooled', exact(20)),
+  ]);
+  const html = displayOf(r)['text/html'];
+  assert.equal(html.match(/class="fedomop-pooled"/g)?.length, 2, 'both pooled rows are marked');
+  assert.equal(html.match(/border-top/g)?.length, 1, 'only the first draws the rule');
+});

@@ -35,11 +35,12 @@ export function renderResult(result: FederatedResult): MediaBundle {
     `${answered} site${answered === 1 ? '' : 's'} answered` +
     (result.failures.length ? `, ${result.failures.length} did not` : '');
 
-  const htmlRow = (row: PlainRow, pooled: boolean) =>
-    `<tr${pooled ? ' class="fedomop-pooled" style="font-weight:bold;border-top:2px solid currentColor"' : ''}>` +
+  // Only the first pooled row is set off by a rule; labels (site, dimensions) read left-aligned.
+  const htmlRow = (row: PlainRow, pooled: boolean, firstPooled: boolean) =>
+    `<tr${pooled ? ` class="fedomop-pooled" style="font-weight:bold${firstPooled ? ';border-top:2px solid currentColor' : ''}"` : ''}>` +
     cells(row)
       .map((c, i) => {
-        const align = i >= 1 + dims.length ? ' style="text-align:right"' : '';
+        const align = ` style="text-align:${i >= 1 + dims.length ? 'right' : 'left'}"`;
         const body = c.suppressed
           ? `<span class="fedomop-suppressed" title="${esc(SUPPRESSED_TITLE)}">${esc(c.text)}</span>`
           : esc(c.text);
@@ -51,7 +52,7 @@ export function renderResult(result: FederatedResult): MediaBundle {
     '<div class="fedomop-result">',
     `<table><caption style="caption-side:top;text-align:left">${esc(caption)}</caption>`,
     `<thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`,
-    `<tbody>${siteRows.map((r) => htmlRow(r, false)).join('')}${pooledRows.map((r) => htmlRow(r, true)).join('')}</tbody>`,
+    `<tbody>${siteRows.map((r) => htmlRow(r, false, false)).join('')}${pooledRows.map((r, i) => htmlRow(r, true, i === 0)).join('')}</tbody>`,
     '</table>',
     rows.length === 0 ? '<p>No rows were released.</p>' : '',
     anySuppressed ? `<p><small>* ${esc(SUPPRESSED_TITLE)}.</small></p>` : '',
