@@ -24,6 +24,8 @@ export interface FederatedResult {
   perSite: Record<string, ResultRow[]>;
   pooled: ResultRow[];
   failures: SiteFailure[];
+  /** The hub's warnings about the plan (valid, but probably not what was meant). */
+  warnings: Array<{ path: string; message: string }>;
   toRows(): PlainRow[];
 }
 
@@ -35,7 +37,7 @@ const STATE_CODES: Partial<Record<SiteState, string>> = {
 };
 
 export function buildFederatedResult(
-  submitted: { id: string; planHash: string },
+  submitted: { id: string; planHash: string; warnings?: Array<{ path: string; message: string }> },
   schema: Schema,
   received: SiteBatch[],
   status: QueryStatus,
@@ -58,6 +60,7 @@ export function buildFederatedResult(
     perSite,
     pooled,
     failures: failuresOf(status),
+    warnings: submitted.warnings ?? [],
     toRows: () => plainRows(table),
   };
 }

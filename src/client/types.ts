@@ -33,6 +33,8 @@ export interface SubmitResult {
   id: string;
   planHash: string;
   sites: string[];
+  /** Likely mistakes in a valid plan (e.g. an empty concept set in use), by path; older hubs send none. */
+  warnings?: Array<{ path: string; message: string }>;
 }
 
 export interface Concept {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { FedomopError, toErrorBody } from '../errors.js';
-import { PLAN_LIMITS, parsePlan } from '../plan/index.js';
+import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
 import type { SiteConfig } from './config.js';
 import { fanOut } from './fan-out.js';
 import { canonicalPlan } from '../node/plan-hash.js';
@@ -67,7 +67,9 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
 
   app.post<{ Body: CreateQueryBody }>('/v1/queries', { schema: S.createQuery }, async (req, reply) => {
     // Validate before any site is contacted: a bad plan costs the sites nothing.
-    const plan = parsePlan(req.body.plan);
+    const checked = validatePlan(req.body.plan);
+    if (!checked.ok) throw planError(checked);
+    const plan = checked.plan;
     const sites = ctx.registry.resolve(req.body.sites);
     const { json, hash } = canonicalPlan(plan);
     const query = new Query(
@@ -85,7 +87,9 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
     // After the site requests and this reply are written, while the hub would otherwise wait idle.
     setImmediate(() => query.prepare());
     reply.code(202);
-    return { id: query.id, planHash: hash, sites: query.siteIds };
+    // Warnings (a valid cohort that is probably not what was meant) go back with the id, so the
+    // researcher sees them before the answers arrive.
+    return { id: query.id, planHash: hash, sites: query.siteIds, warnings: checked.warnings };
   });
 
   app.get<IdParams>('/v1/queries/:id', { schema: S.getQuery }, async (req) => ctx.store.get(req.params.id).status());

@@ -88,8 +88,16 @@ export const createQuery = {
   response: {
     202: {
       type: 'object',
-      required: ['id', 'planHash', 'sites'],
-      properties: { id: str, planHash: str, sites: { type: 'array', items: str } },
+      required: ['id', 'planHash', 'sites', 'warnings'],
+      properties: {
+        id: str,
+        planHash: str,
+        sites: { type: 'array', items: str },
+        warnings: {
+          type: 'array',
+          items: { type: 'object', required: ['path', 'message'], properties: { path: str, message: str } },
+        },
+      },
     },
     ...errors,
   },

@@ -18,6 +18,7 @@ export class KernelResult implements FederatedResult {
   readonly perSite: Record<string, ResultRow[]>;
   readonly pooled: ResultRow[];
   readonly failures: SiteFailure[];
+  readonly warnings: FederatedResult['warnings'];
 
   constructor(private readonly result: FederatedResult) {
     this.queryId = result.queryId;
@@ -27,6 +28,7 @@ export class KernelResult implements FederatedResult {
     this.perSite = result.perSite;
     this.pooled = result.pooled;
     this.failures = result.failures;
+    this.warnings = result.warnings;
   }
 
   toRows(): PlainRow[] {

@@ -82,3 +82,15 @@ test('result view: several pooled rows (one per attrition step) are set off once
   assert.equal(html.match(/class="fedomop-pooled"/g)?.length, 2, 'both pooled rows are marked');
   assert.equal(html.match(/border-top/g)?.length, 1, 'only the first draws the rule');
 });
+
+test('result view: the hub warnings about the plan are shown, escaped, in both views', () => {
+  const base = result({ north: [row('north', exact(30))] }, [row('pooled', exact(30))]);
+  const r = new KernelResult({
+    ...base,
+    warnings: [{ path: 'cohort.ConceptSets[1]', message: 'is empty <b>' }],
+    toRows: () => base.toRows(),
+  });
+  const bundle = displayOf(r);
+  assert.match(bundle['text/html'], /<code>cohort\.ConceptSets\[1\]<\/code>: is empty &lt;b&gt;/);
+  assert.match(bundle['text/plain'], /warning: cohort\.ConceptSets\[1\]: is empty <b>/);
+});

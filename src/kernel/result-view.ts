@@ -57,6 +57,7 @@ export function renderResult(result: FederatedResult): MediaBundle {
     rows.length === 0 ? '<p>No rows were released.</p>' : '',
     anySuppressed ? `<p><small>* ${esc(SUPPRESSED_TITLE)}.</small></p>` : '',
     failuresHtml(result),
+    warningsHtml(result),
     '</div>',
   ].join('');
 
@@ -66,6 +67,7 @@ export function renderResult(result: FederatedResult): MediaBundle {
     textTable(header, textRows),
     anySuppressed ? `* ${SUPPRESSED_TITLE}` : '',
     ...result.failures.map((f) => `not included: ${f.site}: ${f.code}: ${f.message}`),
+    ...result.warnings.map((w) => `warning: ${w.path}: ${w.message}`),
   ]
     .filter(Boolean)
     .join('\n');
@@ -88,4 +90,11 @@ function failuresHtml(result: FederatedResult): string {
     .map((f) => `<li><b>${esc(f.site)}</b>: <code>${esc(f.code)}</code> ${esc(f.message)}</li>`)
     .join('');
   return `<div class="fedomop-failures"><p>Not included (no answer):</p><ul>${items}</ul></div>`;
+}
+
+/** The hub's warnings about the plan: valid, so it ran, but probably not what was meant. */
+function warningsHtml(result: FederatedResult): string {
+  if (result.warnings.length === 0) return '';
+  const items = result.warnings.map((w) => `<li><code>${esc(w.path)}</code>: ${esc(w.message)}</li>`).join('');
+  return `<p><strong>Warnings about the plan</strong></p><ul class="fedomop-warnings">${items}</ul>`;
 }

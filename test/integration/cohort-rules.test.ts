@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { startFederation, type Federation } from '../harness/federation.js';
 import type { Service } from '../harness/processes.js';
 import { THREE_SITES } from '../harness/sites.js';
-import { plainRows, runThroughHub, type PlainRow } from '../harness/hub-api.js';
+import { plainRows, postJson, runThroughHub, type PlainRow } from '../harness/hub-api.js';
 
 const K = 5;
 const SITES = THREE_SITES.slice(0, 2);
@@ -260,4 +260,23 @@ describe('inclusion rules, attrition and counts after rules, against hand-writte
       assert.equal(row.persons, Number(t.p1), `${spec.id}: persons with an included event`);
     }
   });
+});
+
+test('a valid plan with a likely mistake runs, and the hub says what looks wrong, by path, with the id', async () => {
+  const cohort = {
+    ...FIRST_WITH_TWO_RULES,
+    ConceptSets: [...FIRST_WITH_TWO_RULES.ConceptSets, { id: 9, name: 'forgotten', expression: { items: [] } }],
+    CensoringCriteria: [{ ProcedureOccurrence: { CodesetId: 9 } }],
+  };
+  const submitted = await postJson(`${hub.url}/v1/queries`, { plan: { version: 1, cohort, analysis: { kind: 'count' } } });
+  assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
+  const warnings = submitted.body.warnings as Array<{ path: string; message: string }>;
+  assert.ok(
+    warnings.some((w) => w.path.startsWith('cohort.CensoringCriteria[0]') && /empty|no concepts/i.test(w.message)),
+    JSON.stringify(warnings),
+  );
+  const plain = await postJson(`${hub.url}/v1/queries`, {
+    plan: { version: 1, cohort: FIRST_WITH_TWO_RULES, analysis: { kind: 'count' } },
+  });
+  assert.deepEqual(plain.body.warnings, [], 'no warnings for a clean plan');
 });
