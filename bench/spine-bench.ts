@@ -170,15 +170,26 @@ async function tinyQuery() {
       await r.arrayBuffer();
       return Number(r.headers.get('x-fedomop-elapsed-ms'));
     };
+    // The transport floor on this machine: the same two requests a round trip makes, answered
+    // by the hub without any work (healthz), measured in the same run.
+    const floor = async () => {
+      await (await fetch(`${tinyHub.url}/healthz`)).arrayBuffer();
+      await (await fetch(`${tinyHub.url}/healthz`)).arrayBuffer();
+    };
     for (let i = 0; i < 30; i++) {
       await roundTrip();
       await siteOnly();
+      await floor();
     }
     const times: number[] = [];
     const siteTimes: number[] = [];
     const dbTimes: number[] = [];
+    const floorTimes: number[] = [];
     for (let i = 0; i < TINY_RUNS; i++) {
       let t = performance.now();
+      await floor();
+      floorTimes.push(performance.now() - t);
+      t = performance.now();
       await roundTrip();
       times.push(performance.now() - t);
       t = performance.now();
@@ -189,7 +200,8 @@ async function tinyQuery() {
       `tiny query (prostate count, ${TINY_RUNS} runs), p50 / p95 — hub round trip (submit + full Arrow results): ` +
         `${median(times).toFixed(2)} / ${pct(times, 95).toFixed(2)} ms (target p50 ≤ 5 ms); the site asked directly: ` +
         `${median(siteTimes).toFixed(2)} / ${pct(siteTimes, 95).toFixed(2)} ms, of which compile + DuckDB + disclosure + Arrow ` +
-        `${median(dbTimes).toFixed(2)} ms; hub's own share ${(median(times) - median(siteTimes)).toFixed(2)} ms`,
+        `${median(dbTimes).toFixed(2)} ms; hub's own share ${(median(times) - median(siteTimes)).toFixed(2)} ms; ` +
+        `transport floor (two empty requests to the hub, same client) ${median(floorTimes).toFixed(2)} ms`,
     );
   } finally {
     await tinyHub.stop();
