@@ -409,6 +409,11 @@ export const DEMOGRAPHIC_ATTRIBUTES: Readonly<Record<string, Attribute>> = {
 export const UNSUPPORTED_ATTRIBUTES: Readonly<Record<string, string>> = {
   PlaceOfServiceLocation: 'location (region) filters need the location tables, which sites do not expose',
   PlaceOfServiceDistance: 'distance filters need geocoded locations, which sites do not expose',
+  // Newer circe-be VisitDetail fields: named here so a definition using them is refused as
+  // unsupported (not mistaken for a typo) until the compiler handles them.
+  VisitDetailTypeExclude: 'excluding visit detail types is not compiled yet; use VisitDetailTypeCS with IsExclusion',
+  DischargedToConcept: 'discharge destination filters are not compiled yet',
+  AdmittedFromConcept: 'admission source filters are not compiled yet',
 };
 
 /** Circe criterion types fedomop refuses (they are in circe-be but not in this compiler). */

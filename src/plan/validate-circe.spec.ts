@@ -248,3 +248,17 @@ test('windows need Start and End with Coeff -1 or 1; Days whole and not negative
     [`${CC}.StartWindow.End`, `${CC}.StartWindow.Start.Coeff`, `${CC}.StartWindow.Start.Days`],
   );
 });
+
+test('newer circe-be VisitDetail fields are refused as unsupported by name, not as typos', () => {
+  for (const field of ['AdmittedFromConcept', 'DischargedToConcept', 'VisitDetailTypeExclude']) {
+    const r = validatePlan({
+      version: 1,
+      analysis: { kind: 'count' },
+      cohort: { ConceptSets: [], PrimaryCriteria: { CriteriaList: [{ VisitDetail: { [field]: 3 } }] } },
+    });
+    assert.equal(r.ok, false);
+    if (r.ok) continue;
+    assert.equal(r.code, 'ERR_PLAN_UNSUPPORTED', field);
+    assert.match(r.problems[0].message, new RegExp(`${field} is not supported`));
+  }
+});
