@@ -1,5 +1,5 @@
 /** Plan v1: types, validation and hashing. Browser- and Deno-safe: nothing here imports node:. */
-export { validatePlan, validatePlanText, validateCohortExpression, parsePlan, planError } from './validate.js';
+export { validatePlan, validatePlanText, validateCohortExpression, parsePlan, planError, notJson } from './validate.js';
 export type { CohortValidationResult, ValidationResult, ValidateOptions, PlanErrorCode } from './validate.js';
 export type { PlanWarning } from './problems.js';
 export { canonicalJson, planHash } from './hash.js';

@@ -285,3 +285,10 @@ test('a whole ATLAS cohort definition or a bare expression gets a hint on how to
   assert.match(failure(def).problems[0].message, /use the value of its "expression" as cohort/);
   assert.match(failure(basePlan().cohort).problems[0].message, /wrap it as \{"version": 1, "cohort"/);
 });
+
+test('a plan text cut short says so, so the researcher copies all of it again', () => {
+  const r = validatePlanText('{"version": 1, "cohort": {"ConceptSets": [');
+  assert.equal(r.ok, false);
+  if (r.ok) return;
+  assert.match(r.problems[0].message, /the plan is not JSON: .*the text stops early: was all of it copied\?/);
+});

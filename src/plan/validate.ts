@@ -168,7 +168,11 @@ export function notJson(text: string, e: unknown, what: string): string {
   const reason = e instanceof Error ? e.message : String(e);
   const m = /position (\d+)/.exec(reason);
   if (text.trim() === '') return `${what} is not JSON: the text is empty`;
-  if (!m) return `${what} is not JSON: ${reason}`;
+  if (!m) {
+    // A paste cut short (the commonest slip with long ATLAS exports) has no position to point at.
+    const cut = /end of (?:JSON )?input|unterminated/i.test(reason) ? '; the text stops early: was all of it copied?' : '';
+    return `${what} is not JSON: ${reason}${cut}`;
+  }
   const pos = Number(m[1]);
   const before = text.slice(0, pos);
   const line = before.split('\n').length;

@@ -7,7 +7,7 @@
  * Pure functions: the panel model calls them on every keystroke and the specs pin them.
  */
 import type { PlanProblem } from '../../errors.js';
-import { PLAN_LIMITS, type CirceExpression } from '../../plan/index.js';
+import { PLAN_LIMITS, notJson, type CirceExpression } from '../../plan/index.js';
 
 /** What the pasted text was, once unwrapped. */
 export type PastedSource = 'expression' | 'definition' | 'plan';
@@ -42,7 +42,7 @@ export function readPastedCohort(input: string): PastedCohort {
   try {
     value = JSON.parse(body);
   } catch (e) {
-    return fail('', jsonError(body, e, 'the pasted text'));
+    return fail('', notJson(body, e, 'the pasted text'));
   }
   if (!isObj(value)) return fail('', `the pasted text must be a JSON object (a cohort definition), not ${kindOf(value)}`);
 
@@ -61,7 +61,7 @@ export function readPastedCohort(input: string): PastedCohort {
       try {
         expression = JSON.parse(expression);
       } catch (e) {
-        return fail('expression', jsonError(expression as string, e, 'the definition’s expression text'));
+        return fail('expression', notJson(expression as string, e, 'the definition’s expression text'));
       }
     }
     if (!isObj(expression)) {
@@ -126,21 +126,4 @@ function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   return typeof v === 'string' ? 'text' : `a ${typeof v}`;
-}
-
-/** Why `body` is not JSON, with the line and column where it broke (engines give a position). */
-export function jsonError(body: string, e: unknown, what: string): string {
-  const reason = e instanceof Error ? e.message : String(e);
-  const m = /position (\d+)/.exec(reason);
-  if (!m) {
-    // A paste cut short (the commonest slip with long ATLAS exports) has no position to point at.
-    const cut = /end of (?:JSON )?input|unterminated/i.test(reason) ? '; the text stops early: was all of it copied?' : '';
-    return `${what} is not JSON: ${reason}${cut}`;
-  }
-  const pos = Number(m[1]);
-  const before = body.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  const short = reason.replace(/\s*(?:in JSON )?at position \d+.*$/s, '');
-  return `${what} is not JSON: ${short} at line ${line}, column ${column}`;
 }
