@@ -1,89 +1,14 @@
 /**
- * Lossless import/export of Circe expressions, on every cohort definition of circe-be's conformance
- * suite (shared/conformance/circe), as shipped and with each manifest patch applied: parse →
- * export → parse gives the same value, and normalisation is pure, idempotent and blind to the trip.
+ * Lossless import/export of Circe expressions: errors, kept fields, normalisation. The same checks
+ * over every OHDSI fixture are in test/conformance/fixture-roundtrip.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { FedomopError } from '../errors.js';
-import { validateCohortExpression } from '../plan/validate.js';
 import { exportCohortExpression, normalizeCohortExpression, parseCohortExpression } from './roundtrip.js';
 import type { CirceExpression } from './types.js';
 
 type Json = any;
-
-const ROOT =
-  process.env.FEDOMOP_CIRCE_CONFORMANCE ?? fileURLToPath(new URL('../../../shared/conformance/circe/', import.meta.url));
-const available = existsSync(`${ROOT}/manifest.json`);
-const skip = available ? false : `circe conformance data not found at ${ROOT}`;
-
-/** RFC 6902 add/replace/remove, the only operations the manifest uses. */
-function applyPatch(doc: Json, ops: Array<{ op: string; path: string; value?: Json }>): Json {
-  for (const { op, path, value } of ops) {
-    const parts = path
-      .split('/')
-      .slice(1)
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = parts.pop()!;
-    const parent = parts.reduce((node, key) => node[Array.isArray(node) ? Number(key) : key], doc);
-    if (op === 'remove') {
-      if (Array.isArray(parent)) parent.splice(Number(last), 1);
-      else delete parent[last];
-    } else if (op === 'add' && Array.isArray(parent)) {
-      parent.splice(last === '-' ? parent.length : Number(last), 0, value);
-    } else parent[last] = value;
-  }
-  return doc;
-}
-
-/** Every fixture text: each expression file as shipped, then each manifest case with its patch. */
-function fixtures(): Array<{ name: string; text: string }> {
-  if (!available) return [];
-  const manifest: Json[] = JSON.parse(readFileSync(`${ROOT}/manifest.json`, 'utf8'));
-  const files = [...new Set(manifest.map((c) => c.expression as string))];
-  return [
-    ...files.map((f) => ({ name: f, text: readFileSync(`${ROOT}/${f}`, 'utf8') })),
-    ...manifest.map((c) => ({
-      name: c.name,
-      text: JSON.stringify(applyPatch(JSON.parse(readFileSync(`${ROOT}/${c.expression}`, 'utf8')), c.modifications)),
-    })),
-  ];
-}
-
-const cases = fixtures();
-
-test('there are fixtures to round-trip', { skip }, () => {
-  assert.ok(cases.length >= 40, `${cases.length} fixtures`);
-});
-
-for (const { name, text } of cases) {
-  test(`round trip ${name}`, { skip }, () => {
-    const input = JSON.parse(text);
-    const checked = validateCohortExpression(input);
-    if (!checked.ok) {
-      // The two `error` cases and firstOccurrence as shipped (an empty CriteriaList) are refused;
-      // export alone must still be lossless for them.
-      assert.throws(() => parseCohortExpression(text), FedomopError);
-      assert.deepEqual(JSON.parse(exportCohortExpression(input)), input);
-      return;
-    }
-    const { expression } = parseCohortExpression(text);
-    assert.deepEqual(expression, input, 'parse keeps every field, unknown ones included');
-    const exported = exportCohortExpression(expression);
-    const again = parseCohortExpression(exported).expression;
-    assert.deepEqual(again, input, 'parse → export → parse is the identity');
-
-    const before = exportCohortExpression(expression);
-    const normal = normalizeCohortExpression(expression);
-    assert.equal(exportCohortExpression(expression), before, 'normalize must not change its input');
-    assert.deepEqual(normalizeCohortExpression(again), normal, 'normalize(parse(export(x))) = normalize(x)');
-    assert.deepEqual(normalizeCohortExpression(normal), normal, 'normalize is idempotent');
-    const stillValid = validateCohortExpression(normal);
-    assert.ok(stillValid.ok, stillValid.ok ? '' : JSON.stringify(stillValid.problems, null, 1));
-  });
-}
 
 function expr(extra: Json = {}): CirceExpression {
   return {

@@ -2,41 +2,17 @@
  * circe-be's own cohort-generation cases (shared/conformance/circe) as plans: every `cohort` and
  * `smoke` case (its patches applied) must validate without errors, and both `error` cases must be
  * refused naming the field circe-be rejects. FEDOMOP_CIRCE_CONFORMANCE points elsewhere if needed.
+ * Reads the suite with the conformance runner's own manifest reader and patcher.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { FedomopError } from '../errors.js';
-import { parsePlan, validatePlan } from './validate.js';
+import { FedomopError } from '../../src/errors.js';
+import { parsePlan, validatePlan } from '../../src/plan/validate.js';
+import { applyPatch } from './json-patch.js';
+import { CONFORMANCE_ROOT, conformanceAvailable, readJson, readManifest, type ConformanceCase } from './manifest.js';
 
-type Json = any;
-
-const ROOT =
-  process.env.FEDOMOP_CIRCE_CONFORMANCE ?? fileURLToPath(new URL('../../../shared/conformance/circe/', import.meta.url));
-const available = existsSync(`${ROOT}/manifest.json`);
-const skip = available ? false : `circe conformance data not found at ${ROOT}`;
-
-/** RFC 6902 add/replace/remove, the only operations the manifest uses. */
-function applyPatch(doc: Json, ops: Array<{ op: string; path: string; value?: Json }>): Json {
-  for (const { op, path, value } of ops) {
-    const parts = path
-      .split('/')
-      .slice(1)
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = parts.pop()!;
-    const parent = parts.reduce((node, key) => node[Array.isArray(node) ? Number(key) : key], doc);
-    if (op === 'remove') {
-      if (Array.isArray(parent)) parent.splice(Number(last), 1);
-      else delete parent[last];
-    } else if (op === 'add' && Array.isArray(parent)) {
-      parent.splice(last === '-' ? parent.length : Number(last), 0, value);
-    } else if (op === 'add' || op === 'replace') {
-      parent[last] = value;
-    } else throw new Error(`unexpected patch op ${op}`);
-  }
-  return doc;
-}
+const available = conformanceAvailable();
+const skip = available ? false : `circe conformance data not found at ${CONFORMANCE_ROOT}`;
 
 /** The two `error` cases, and where (and why) each must be refused. */
 const REFUSED: Record<string, [path: string, message: RegExp]> = {
@@ -50,7 +26,7 @@ const REFUSED: Record<string, [path: string, message: RegExp]> = {
   ],
 };
 
-const manifest: Json[] = available ? JSON.parse(readFileSync(`${ROOT}/manifest.json`, 'utf8')) : [];
+const manifest: ConformanceCase[] = available ? readManifest() : [];
 
 test('the manifest has the expected mix of cases', { skip }, () => {
   assert.equal(manifest.length, 33);
@@ -66,7 +42,7 @@ test('the manifest has the expected mix of cases', { skip }, () => {
 for (const c of manifest) {
   const refusal = REFUSED[c.name];
   test(`conformance ${c.name} (${c.kind}): ${refusal ? 'refused' : 'accepted'}`, { skip }, () => {
-    const expression = applyPatch(JSON.parse(readFileSync(`${ROOT}/${c.expression}`, 'utf8')), c.modifications);
+    const expression = applyPatch(readJson(CONFORMANCE_ROOT, c.expression), c.modifications);
     const plan = { version: 1, cohort: expression, analysis: { kind: 'attrition' } };
     const r = validatePlan(plan);
     if (!refusal) {
@@ -95,7 +71,7 @@ for (const c of manifest) {
 test('the only warnings on the fixtures are the deliberate ones of the all-criteria smoke test', { skip }, () => {
   for (const c of manifest) {
     if (REFUSED[c.name]) continue;
-    const expression = applyPatch(JSON.parse(readFileSync(`${ROOT}/${c.expression}`, 'utf8')), c.modifications);
+    const expression = applyPatch(readJson(CONFORMANCE_ROOT, c.expression), c.modifications);
     const r = validatePlan({ version: 1, cohort: expression, analysis: { kind: 'count' } });
     assert.ok(r.ok);
     if (c.name === 'rawJsonTest' || c.name === 'allCriteriaTest') {
@@ -110,9 +86,7 @@ test('the only warnings on the fixtures are the deliberate ones of the all-crite
 });
 
 test('the firstOccurrence expression as shipped (no criteria) is a mistake, not an unsupported feature', { skip }, () => {
-  const expression = JSON.parse(
-    readFileSync(`${ROOT}/cohortgeneration/firstOccurrence/firstOccurrenceTestExpression.json`, 'utf8'),
-  );
+  const expression = readJson(CONFORMANCE_ROOT, 'cohortgeneration/firstOccurrence/firstOccurrenceTestExpression.json');
   const r = validatePlan({ version: 1, cohort: expression, analysis: { kind: 'count' } });
   assert.ok(!r.ok && r.code === 'ERR_PLAN_INVALID');
   assert.equal(r.problems[0].path, 'cohort.PrimaryCriteria.CriteriaList');
