@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createResultsTablesStatements } from '../generate/results-tables.js';
+import { duckdbParameterTypes } from '../node/duckdb-parameter-types.js';
 import { duckdbDialect } from '../sql/dialect.js';
 import type { CompiledQuery } from '../sql/compiler.js';
 import { cohortGenerationStatements } from './generation.js';
@@ -16,17 +17,7 @@ import type { CirceExpression } from './types.js';
 let conn: DuckDBConnection;
 
 async function run(q: CompiledQuery): Promise<void> {
-  const prepared = await conn.prepare(q.sql);
-  q.parameters.forEach((v, i) => {
-    const t = q.parameterTypes[i];
-    if (v === null) prepared.bindNull(i + 1);
-    else if (t === 'date' || t === 'text') prepared.bindVarchar(i + 1, String(v));
-    else if (t === 'bigint') prepared.bindBigInt(i + 1, BigInt(v as number));
-    else if (t === 'double') prepared.bindDouble(i + 1, v as number);
-    else if (t === 'boolean') prepared.bindBoolean(i + 1, v as boolean);
-    else prepared.bindInteger(i + 1, v as number);
-  });
-  await prepared.run();
+  await conn.run(q.sql, q.parameters as never, duckdbParameterTypes(q.parameterTypes));
 }
 
 before(async () => {

@@ -2,38 +2,14 @@
  * A DuckDB file (or `:memory:`) opened read-write, on one connection, so the temporary tables
  * the generation statements create are visible to the statements that follow.
  */
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  DuckDBInstance,
-  INTEGER,
-  VARCHAR,
-  type DuckDBConnection,
-  type DuckDBType,
-} from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { access } from 'node:fs/promises';
 import { FedomopError } from '../errors.js';
+import { duckdbParameterTypes } from '../node/duckdb-parameter-types.js';
 import type { CompiledQuery } from '../sql/compiler.js';
 import { duckdbDialect } from '../sql/dialect.js';
 import type { SqlRow, Transaction, WritableDatabase } from './database.js';
 import { SCHEMA_NAME } from './results-tables.js';
-
-// Dates travel as ISO text: duckdbDialect wraps their placeholders in CAST(... AS DATE).
-const DUCKDB_TYPES: Record<string, DuckDBType> = {
-  integer: INTEGER,
-  bigint: BIGINT,
-  double: DOUBLE,
-  date: VARCHAR,
-  text: VARCHAR,
-  boolean: BOOLEAN,
-};
-
-function duckType(type: string): DuckDBType {
-  const t = DUCKDB_TYPES[type];
-  if (!t) throw new Error(`no DuckDB binding type for parameter type "${type}"`);
-  return t;
-}
 
 export class DuckDbWriter implements WritableDatabase {
   readonly dialect = duckdbDialect;
@@ -81,7 +57,7 @@ export class DuckDbWriter implements WritableDatabase {
     const reader =
       params.length === 0
         ? await this.conn.runAndReadAll(sql)
-        : await this.conn.runAndReadAll(sql, params as never, compiled!.parameterTypes.map(duckType));
+        : await this.conn.runAndReadAll(sql, params as never, duckdbParameterTypes(compiled!.parameterTypes));
     return reader.getRowObjectsJS() as SqlRow[];
   }
 

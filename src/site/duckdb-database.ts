@@ -3,35 +3,16 @@
  * Each query has a connection to itself (from a small pool, see duckdb-sessions.ts) so concurrent
  * queries run in parallel and one can be interrupted without touching the others.
  */
-import {
-  DuckDBInstance,
-  JSDuckDBValueConverter,
-  type DuckDBMaterializedResult,
-  type DuckDBType,
-  DOUBLE,
-  INTEGER,
-  BIGINT,
-  VARCHAR,
-  BOOLEAN,
-} from '@duckdb/node-api';
+import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { access } from 'node:fs/promises';
 import { FedomopError } from '../errors.js';
-import type { CompiledQuery, SqlType } from '../sql/index.js';
+import { duckdbParameterTypes } from '../node/duckdb-parameter-types.js';
+import type { CompiledQuery } from '../sql/index.js';
 import { queryError, type SiteDatabase, type SqlRow } from './database.js';
 import { DuckDbSessions } from './duckdb-sessions.js';
 
 /** Connections kept open between queries unless the site says otherwise (its concurrency limit). */
 const DEFAULT_IDLE_CONNECTIONS = 4;
-
-const DUCKDB_TYPES: Record<SqlType, DuckDBType> = {
-  integer: INTEGER,
-  bigint: BIGINT,
-  double: DOUBLE,
-  // Dates travel as ISO text and are CAST in the SQL, which keeps binding identical across drivers.
-  date: VARCHAR,
-  text: VARCHAR,
-  boolean: BOOLEAN,
-};
 
 export class DuckDbDatabase implements SiteDatabase {
   readonly dialect = 'duckdb' as const;
@@ -79,10 +60,7 @@ export class DuckDbDatabase implements SiteDatabase {
       const statement = await session.prepared(compiled.sql);
       // An interrupt while nothing runs on the connection may be lost: look again before starting.
       if (signal?.aborted) throw new Error('aborted before it started');
-      statement.bind(
-        compiled.parameters as never,
-        compiled.parameterTypes.map((t) => DUCKDB_TYPES[t]),
-      );
+      statement.bind(compiled.parameters as never, duckdbParameterTypes(compiled.parameterTypes));
       const rows = rowObjects(await statement.run());
       clean = true;
       return rows;
