@@ -5,11 +5,9 @@
  * meeting the most rules, then the lowest rule, then the earliest; ATLAS's "persons" mode).
  * Counts are before the ExpressionLimit, as in ATLAS.
  */
-import { codesetsStage } from '../circe/codesets.js';
-import { compileContext } from '../circe/context.js';
-import { QUALIFIED_EVENTS, QUALIFIED_MASKS, entryEventStages } from '../circe/entry-events.js';
+import { QUALIFIED_EVENTS, QUALIFIED_MASKS } from '../circe/entry-events.js';
 import { BEST_EVENTS, bestEventsStage } from '../circe/inclusion-stats.js';
-import { usedCodesetIds } from '../circe/used-codesets.js';
+import { cohortProgram } from '../circe/program.js';
 import type { Plan } from '../plan/types.js';
 import { and, asc, bin, col, countStar, eq, fn, join, lit, param, select, sel, setOp, subquery, table } from '../sql/build.js';
 import type { QueryNode } from '../sql/nodes.js';
@@ -26,10 +24,8 @@ function countOf(source: string, prefix: number): QueryNode {
 }
 
 export function attritionQuery(plan: Plan): QueryNode {
-  const ctx = compileContext(plan.cohort);
-  const expression = ctx.expression;
-  const rules = expression.InclusionRules ?? [];
-  const stages = [codesetsStage(expression.ConceptSets, usedCodesetIds(expression)), ...entryEventStages(ctx)];
+  const { ctx, stages } = cohortProgram(plan.cohort, 'included_events');
+  const rules = ctx.expression.InclusionRules ?? [];
 
   if (rules.length === 0) {
     return select({
