@@ -106,6 +106,19 @@ function ValueCell({ rows, measure }: { rows: ResultRow[] | null; measure: Measu
   );
 }
 
+/** Site, status and time: the first cells of every per-site row. */
+function SiteCells({ row, siteNames }: { row: ISiteRow; siteNames: Record<string, string> }): React.ReactElement {
+  return (
+    <>
+      <td>{siteLabel(row.site, siteNames)}</td>
+      <td>
+        <StateBadge row={row} />
+      </td>
+      <td className="jp-fedomop-num">{formatMs(row.elapsedMs)}</td>
+    </>
+  );
+}
+
 function siteLabel(site: string, siteNames: Record<string, string>): React.ReactElement {
   const name = siteNames[site];
   return (
@@ -140,11 +153,7 @@ function CountTable({
       <tbody>
         {view.sites.map((row) => (
           <tr key={row.site} className="jp-fedomop-site-row" data-site={row.site} data-state={row.state}>
-            <td>{siteLabel(row.site, siteNames)}</td>
-            <td>
-              <StateBadge row={row} />
-            </td>
-            <td className="jp-fedomop-num">{formatMs(row.elapsedMs)}</td>
+            <SiteCells row={row} siteNames={siteNames} />
             {row.state === 'done' || row.rows ? (
               <>
                 <ValueCell rows={row.rows} measure="persons" />
@@ -212,11 +221,7 @@ function SiteStatusTable({
       <tbody>
         {view.sites.map((row) => (
           <tr key={row.site} className="jp-fedomop-site-row" data-site={row.site} data-state={row.state}>
-            <td>{siteLabel(row.site, siteNames)}</td>
-            <td>
-              <StateBadge row={row} />
-            </td>
-            <td className="jp-fedomop-num">{formatMs(row.elapsedMs)}</td>
+            <SiteCells row={row} siteNames={siteNames} />
             <td className={FINISHED.has(row.state) && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'}>
               {row.rows
                 ? `${row.rows.length} ${unit}`
