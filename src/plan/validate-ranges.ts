@@ -34,11 +34,7 @@ export interface NumberRule {
 
 /** A NumericRange: whole years for ages (as circe compares them), any number for values. */
 export function checkNumericRange(v: unknown, path: string, problems: ProblemList, name: string, rule: NumberRule): void {
-  const range = readObject(v, path, problems, `${name} (a range like {"Value": 50, "Op": "gte"})`);
-  if (!range) return;
-  rejectUnknownKeys(range, path, RANGE_FIELDS, problems, name);
-  const op = readOp(range, path, problems);
-  const read = (field: 'Value' | 'Extent'): number | undefined => {
+  checkRange<number>(v, path, problems, name, '{"Value": 50, "Op": "gte"}', (range, field) => {
     const p = at(path, field);
     const n = readNumber(own(range, field), p, problems, `${name}.${field}`);
     if (n === undefined) return undefined;
@@ -51,19 +47,7 @@ export function checkNumericRange(v: unknown, path: string, problems: ProblemLis
       return undefined;
     }
     return n;
-  };
-  if (!has(range, 'Value')) problems.invalid(at(path, 'Value'), `${name}.Value is required`);
-  const value = has(range, 'Value') ? read('Value') : undefined;
-  checkExtent(
-    range,
-    path,
-    problems,
-    name,
-    op,
-    () => read('Extent'),
-    value,
-    (e, val) => e < val,
-  );
+  });
 }
 
 /** `YYYY-MM-DD` naming a real calendar day (so 2023-02-30 is refused, not silently rolled over). */
@@ -78,11 +62,8 @@ export function isCalendarDate(s: string): boolean {
 }
 
 export function checkDateRange(v: unknown, path: string, problems: ProblemList, name: string): void {
-  const range = readObject(v, path, problems, `${name} (a range like {"Value": "2015-01-01", "Op": "gte"})`);
-  if (!range) return;
-  rejectUnknownKeys(range, path, RANGE_FIELDS, problems, name);
-  const op = readOp(range, path, problems);
-  const read = (field: 'Value' | 'Extent'): string | undefined => {
+  // YYYY-MM-DD strings order like the dates they name, so Extent < Value compares as text.
+  checkRange<string>(v, path, problems, name, '{"Value": "2015-01-01", "Op": "gte"}', (range, field) => {
     const p = at(path, field);
     const s = readString(own(range, field), p, problems, `${name}.${field}`);
     if (s === undefined) return undefined;
@@ -94,17 +75,31 @@ export function checkDateRange(v: unknown, path: string, problems: ProblemList, 
       return undefined;
     }
     return s;
-  };
+  });
+}
+
+/** The shape both range kinds share: known fields, an Op, a Value, and an Extent where the Op needs one. */
+function checkRange<T extends number | string>(
+  v: unknown,
+  path: string,
+  problems: ProblemList,
+  name: string,
+  example: string,
+  read: (range: Obj, field: 'Value' | 'Extent') => T | undefined,
+): void {
+  const range = readObject(v, path, problems, `${name} (a range like ${example})`);
+  if (!range) return;
+  rejectUnknownKeys(range, path, RANGE_FIELDS, problems, name);
+  const op = readOp(range, path, problems);
   if (!has(range, 'Value')) problems.invalid(at(path, 'Value'), `${name}.Value is required`);
-  const value = has(range, 'Value') ? read('Value') : undefined;
-  // YYYY-MM-DD strings order like the dates they name.
+  const value = has(range, 'Value') ? read(range, 'Value') : undefined;
   checkExtent(
     range,
     path,
     problems,
     name,
     op,
-    () => read('Extent'),
+    () => read(range, 'Extent'),
     value,
     (e, val) => e < val,
   );
