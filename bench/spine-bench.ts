@@ -3,7 +3,9 @@
  *   1. `fedomop synth` wall time for 1M persons (target < 60 s here).
  *   2. A count over 3 sites × 1M persons through the hub, against the same SQL run directly in
  *      DuckDB on the same three files with the same concurrency (target ratio ≤ 1.15).
- *   3. Hub round trip for a tiny query (submit + full Arrow results), p50 (target ≤ 5 ms).
+ *   3. Hub round trip for a tiny query (submit + full Arrow results), p50 (target ≤ 5 ms), with the
+ *      floors under it measured in the same run: what the HTTP exchanges cost with no work behind
+ *      them, and what DuckDB needs for the site's SQL (as the site runs it, and with planning free).
  * Usage: node lib-test/bench/spine-bench.js [--persons 1000000] [--runs 5] [--tiny-runs 300] [--only tiny]
  *   `--only tiny` skips parts 1 and 2 (minutes of synth) when only the round trip is being worked on.
  */
@@ -12,7 +14,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { analysisQuery } from 'fedomop/lib/analysis/index.js';
-import { compile, duckdbDialect } from 'fedomop/lib/sql/index.js';
+import { compile, duckdbDialect, type CompiledQuery } from 'fedomop/lib/sql/index.js';
+import { duckdbParameterTypes } from 'fedomop/lib/node/duckdb-parameter-types.js';
 import type { Plan } from 'fedomop/lib/plan/types.js';
 import { REPO, runCli, startService, type Service } from '../test/harness/processes.js';
 import { runThroughHub } from '../test/harness/hub-api.js';
@@ -176,16 +179,35 @@ async function tinyQuery() {
       await (await fetch(`${tinyHub.url}/healthz`)).arrayBuffer();
       await (await fetch(`${tinyHub.url}/healthz`)).arrayBuffer();
     };
+    // One exchange with the site, answered without work: the hub's request to the site costs at least this.
+    const siteFloor = async () => {
+      await (await fetch(`${tiny.url}/healthz`)).arrayBuffer();
+    };
+    const engine = await engineFloors(tinyFile, compile(analysisQuery(plan), duckdbDialect));
     for (let i = 0; i < 30; i++) {
       await roundTrip();
       await siteOnly();
       await floor();
+      await siteFloor();
+      await engine.prepared();
+      await engine.planned();
     }
     const times: number[] = [];
     const siteTimes: number[] = [];
     const dbTimes: number[] = [];
     const floorTimes: number[] = [];
+    const siteFloorTimes: number[] = [];
+    const preparedTimes: number[] = [];
+    const plannedTimes: number[] = [];
+    const timed = async (f: () => Promise<unknown>, into: number[]) => {
+      const t = performance.now();
+      await f();
+      into.push(performance.now() - t);
+    };
     for (let i = 0; i < TINY_RUNS; i++) {
+      await timed(siteFloor, siteFloorTimes);
+      await timed(engine.prepared, preparedTimes);
+      await timed(engine.planned, plannedTimes);
       let t = performance.now();
       await floor();
       floorTimes.push(performance.now() - t);
@@ -203,10 +225,56 @@ async function tinyQuery() {
         `${median(dbTimes).toFixed(2)} ms; hub's own share ${(median(times) - median(siteTimes)).toFixed(2)} ms; ` +
         `transport floor (two empty requests to the hub, same client) ${median(floorTimes).toFixed(2)} ms`,
     );
+    // The least any round trip can cost here: the client's two exchanges with the hub, the hub's one
+    // with the site, and DuckDB running the site's SQL with no planning at all. None of it is work
+    // fedomop could skip for a fresh query; the headline above adds planning and the services' own code.
+    const floorSum = median(floorTimes) + median(siteFloorTimes) + median(plannedTimes);
+    console.log(
+      `tiny query floors, p50 — DuckDB on the site's SQL as the site runs it (prepared, values bound; DuckDB re-plans a ` +
+        `parameterised statement that scans a table on every run): ${median(preparedTimes).toFixed(2)} ms; the same SQL ` +
+        `with its plan already built (values inlined, measurement only): ${median(plannedTimes).toFixed(2)} ms; one empty ` +
+        `exchange with the site: ${median(siteFloorTimes).toFixed(2)} ms; sum of floors (client's two exchanges + the ` +
+        `hub's one + planned execution): ${floorSum.toFixed(2)} ms`,
+    );
+    engine.close();
   } finally {
     await tinyHub.stop();
     await tiny.stop();
   }
+}
+
+/**
+ * DuckDB alone on the tiny file, in this process, one thread (as a site runs a CDM this small):
+ * `prepared` is what the site does (a prepared statement, values bound per run); `planned` runs the
+ * same SQL with the values written in as literals, so DuckDB keeps its plan between runs — only
+ * execution is left. Literals are built here for this measurement and never reach a site.
+ */
+async function engineFloors(file: string, compiled: CompiledQuery) {
+  const db = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', threads: '1' });
+  const conn = await db.connect();
+  const prepared = await conn.prepare(compiled.sql);
+  const types = duckdbParameterTypes(compiled.parameterTypes);
+  const literalSql = compiled.sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = compiled.parameters[Number(n) - 1];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`not an integer parameter: $${n}`);
+    return String(value);
+  });
+  const planned = await conn.prepare(literalSql);
+  return {
+    prepared: async () => {
+      prepared.bind(compiled.parameters as never, types);
+      await prepared.run();
+    },
+    planned: async () => {
+      await planned.run();
+    },
+    close: () => {
+      prepared.destroySync();
+      planned.destroySync();
+      conn.closeSync();
+      db.closeSync();
+    },
+  };
 }
 
 main().catch((err) => {
