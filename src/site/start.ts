@@ -21,7 +21,10 @@ async function openDatabase(config: SiteConfig): Promise<SiteDatabase> {
     });
   }
   const { PostgresDatabase } = await import('./postgres-database.js');
-  return PostgresDatabase.open(config.database.url, config.database.schema);
+  return PostgresDatabase.open(config.database.url, {
+    schema: config.database.schema,
+    queryTimeoutMs: config.queryTimeoutMs,
+  });
 }
 
 async function readIdentity(db: SiteDatabase, config: SiteConfig): Promise<SiteIdentity & { name: string }> {

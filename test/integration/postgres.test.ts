@@ -10,6 +10,10 @@ import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
 import { POSTGRES_AVAILABLE, copyDuckDbToPostgres, startPostgres, type PgServer } from '../harness/postgres.js';
 import { PostgresDatabase } from '../../src/site/postgres-database.js';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const SPEC = THREE_SITES[2];
 let server: PgServer;
@@ -193,6 +197,77 @@ test(
       assert.equal(Number(still.n), Number(row.n));
     } finally {
       await db.close();
+    }
+  },
+);
+
+const raw = (sql: string) => ({ sql, parameters: [], parameterTypes: [] });
+
+test(
+  "the server enforces the site's query limit itself: statement_timeout past the site's own, and a connection check",
+  { skip: !POSTGRES_AVAILABLE && 'PostgreSQL is not installed' },
+  async () => {
+    const db = await PostgresDatabase.open(server.url('cdm'), { queryTimeoutMs: 60_000 });
+    try {
+      const [row] = await db.query(
+        raw(
+          "SELECT current_setting('statement_timeout') AS timeout, current_setting('client_connection_check_interval') AS check_interval",
+        ),
+      );
+      // 60 s of the site's own plus a 5 s margin; PostgreSQL reports whole units.
+      assert.equal(row.timeout, '65s');
+      assert.equal(row.check_interval, '1s');
+    } finally {
+      await db.close();
+    }
+  },
+);
+
+test(
+  'a site process killed mid-query leaves nothing running in the database',
+  { skip: !POSTGRES_AVAILABLE && 'PostgreSQL is not installed' },
+  async () => {
+    // The site's own code in a child process, running a statement that would take a minute.
+    const marker = `fedomop_orphan_${process.pid}_${Date.now()}`;
+    const moduleUrl = new URL('../../src/site/postgres-database.js', import.meta.url).href;
+    const script = `
+      const { PostgresDatabase } = await import(${JSON.stringify(moduleUrl)});
+      const db = await PostgresDatabase.open(${JSON.stringify(server.url('cdm'))}, { queryTimeoutMs: 120000 });
+      await db.query({ sql: "SELECT pg_sleep(60) AS ${marker}", parameters: [], parameterTypes: [] });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const watcher = new pg.Client({ connectionString: server.url('cdm') });
+    await watcher.connect();
+    const running = async () =>
+      Number(
+        (
+          await watcher.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()",
+            [marker],
+          )
+        ).rows[0].n,
+      );
+    try {
+      const started = Date.now();
+      while ((await running()) === 0) {
+        assert.ok(Date.now() - started < 15_000, `the child never started its query: ${stderr}`);
+        await sleep(50);
+      }
+      child.kill('SIGKILL');
+      const killedAt = Date.now();
+      while ((await running()) > 0) {
+        assert.ok(Date.now() - killedAt < 10_000, 'the orphaned statement was still running 10 s after its site died');
+        await sleep(100);
+      }
+      // The check runs every second; allow scheduling slack, but far less than the 60 s statement.
+      assert.ok(Date.now() - killedAt < 5_000, `stopped ${Date.now() - killedAt} ms after the kill`);
+    } finally {
+      child.kill('SIGKILL');
+      await watcher.end();
     }
   },
 );
