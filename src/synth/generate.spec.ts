@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CDM_TABLES, generateSite, type SynthReport } from './index.js';
-import { openSite, tempDir } from './spec-helpers.js';
+import { openSite, tempDir } from './synth.spec-util.js';
 
 /** Order-independent fingerprint of each table's full contents. */
 async function fingerprints(path: string): Promise<Record<string, string>> {

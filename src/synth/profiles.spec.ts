@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { CONCEPT, SYNTH_PROFILES, generateSite, type SynthProfileName } from './index.js';
-import { openSite, tempDir } from './spec-helpers.js';
+import { openSite, tempDir } from './synth.spec-util.js';
 
 interface SiteStats {
   cancerShare: number;

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { CONCEPT, generateSite } from './index.js';
-import { EVENT_DATES, openSite, tempDir, type SiteReader } from './spec-helpers.js';
+import { EVENT_DATES, openSite, tempDir, type SiteReader } from './synth.spec-util.js';
 
 const dir = await tempDir();
 let site: SiteReader;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createTableSql } from './ddl.js';
 import { generateSite } from './index.js';
-import { openSite, tempDir } from './spec-helpers.js';
+import { openSite, tempDir } from './synth.spec-util.js';
 
 const dir = await tempDir();
 const paths = { lean: join(dir.path, 'lean.duckdb'), writable: join(dir.path, 'writable.duckdb') };

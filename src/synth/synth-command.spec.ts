@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { synthCommand, type CommandIo } from '../cli/synth-command.js';
-import { tempDir } from './spec-helpers.js';
+import { tempDir } from './synth.spec-util.js';
 
 const dir = await tempDir();
 after(() => dir.remove());

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { CDM_TABLES, CONCEPT, generateSite } from './index.js';
-import { openSite, tempDir, type SiteReader } from './spec-helpers.js';
+import { openSite, tempDir, type SiteReader } from './synth.spec-util.js';
 
 const dir = await tempDir();
 let site: SiteReader;
