@@ -154,9 +154,32 @@ test('GET /v1/sites lists each site with its health and only the documented info
     message: 'site south did not answer: connection refused',
   });
   assert.equal(north.seen[0].headers.authorization, 'Bearer t0ken');
-  // Asked again at once: answered from the cache, the site is not probed twice.
-  await getJson(`${hub.url}/v1/sites`);
+  // Asked again at once by the same caller: answered from the cache, the site is not probed twice.
+  await getJson(`${hub.url}/v1/sites`, { headers: { authorization: 'Bearer t0ken' } });
   assert.equal(north.seen.filter((r) => r.path === '/v1/info').length, 1);
+});
+
+test("health is cached per caller: one user's answer from a site is never shown to another", LIMIT, async (t) => {
+  const north = await startStandInSite('north', hangs, { infoAuthorization: 'Bearer alice' });
+  const hub = await hubFor(t, [north]);
+  const asked = (authorization?: string) =>
+    getJson<{ sites: SiteHealth[] }>(`${hub.url}/v1/sites`, authorization ? { headers: { authorization } } : {});
+  const alice = (await asked('Bearer alice')).json.sites[0];
+  assert.equal(alice.status, 'up');
+  assert.equal(alice.info?.name, 'north stand-in');
+  // Within the cache time, a caller the site refuses gets the site's refusal, not Alice's info.
+  const mallory = (await asked('Bearer mallory')).json.sites[0];
+  assert.equal(mallory.info, undefined);
+  assert.equal(mallory.error?.code, 'ERR_TOKEN_INVALID');
+  const anonymous = (await asked()).json.sites[0];
+  assert.equal(anonymous.info, undefined);
+  // Each caller's answer is still cached for that caller.
+  assert.equal((await asked('Bearer alice')).json.sites[0].info?.name, 'north stand-in');
+  assert.equal((await asked('Bearer mallory')).json.sites[0].error?.code, 'ERR_TOKEN_INVALID');
+  assert.deepEqual(
+    north.seen.filter((r) => r.path === '/v1/info').map((r) => r.headers.authorization),
+    ['Bearer alice', 'Bearer mallory', undefined],
+  );
 });
 
 test('health is asked again once the cache has expired', LIMIT, async (t) => {

@@ -2,7 +2,11 @@
  * The configured sites and what the hub last heard from each. Health is asked for on demand (GET
  * /v1/sites, concept search) rather than polled in the background: an idle hub makes no traffic, and
  * a short cache keeps a busy panel from hammering the sites. Concurrent askers share one request.
+ *
+ * The cache is per caller (per Authorization header): what a site tells one user — its info, or
+ * that it refuses them — is never shown to another, whose token the site may judge differently.
  */
+import { createHash } from 'node:crypto';
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
 import { asSiteError, relayedError } from './site-errors.js';
@@ -76,13 +80,22 @@ export class SiteRegistry {
     return [...new Set(ids)].map((id) => this.byId.get(id)!);
   }
 
-  /** Cached health of one site; `authorization` is forwarded in case the site guards /v1/info. */
+  /** Cached health of one site for this caller; `authorization` is forwarded in case the site guards /v1/info. */
   health(site: SiteConfig, authorization?: string): Promise<SiteHealth> {
-    const hit = this.cache.get(site.id);
-    if (hit && this.now() - hit.at < this.cacheMs) return hit.health;
+    // A digest, not the token, is kept as the key: the cache outlives the request that carried it.
+    const key = `${site.id}\n${authorization === undefined ? '-' : createHash('sha256').update(authorization).digest('base64')}`;
+    const now = this.now();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < this.cacheMs) return hit.health;
+    this.forgetExpired(now);
     const health = this.probe(site, authorization);
-    this.cache.set(site.id, { at: this.now(), health });
+    this.cache.set(key, { at: now, health });
     return health;
+  }
+
+  /** Many callers mean many keys: entries past their time are dropped whenever a new one is made. */
+  private forgetExpired(now: number): void {
+    for (const [key, entry] of this.cache) if (now - entry.at >= this.cacheMs) this.cache.delete(key);
   }
 
   healthAll(authorization?: string): Promise<SiteHealth[]> {

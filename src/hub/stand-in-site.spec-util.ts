@@ -110,7 +110,12 @@ export const INFO = (site: string) => ({
   internalDsn: 'postgres://secret@db/omop',
 });
 
-export async function startStandInSite(id: string, execute: Execute): Promise<StandInSite> {
+export interface StandInOptions {
+  /** /v1/info answers only this Authorization header (401 otherwise), as a site guarding it would. */
+  infoAuthorization?: string;
+}
+
+export async function startStandInSite(id: string, execute: Execute, opts: StandInOptions = {}): Promise<StandInSite> {
   const seen: SeenRequest[] = [];
   let markAborted!: () => void;
   const executeAborted = new Promise<void>((resolve) => (markAborted = resolve));
@@ -121,7 +126,10 @@ export async function startStandInSite(id: string, execute: Execute): Promise<St
       const path = req.url ?? '/';
       const body = Buffer.concat(chunks).toString('utf8');
       seen.push({ method: req.method ?? '', path, headers: req.headers, body });
-      if (path === '/v1/info') {
+      if (path === '/v1/info' && opts.infoAuthorization !== undefined && req.headers.authorization !== opts.infoAuthorization) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'ERR_TOKEN_INVALID', message: 'token refused by the stand-in' } }));
+      } else if (path === '/v1/info') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(INFO(id)));
       } else if (path.startsWith('/v1/concepts/search')) {
