@@ -86,7 +86,20 @@ export async function demoCommand(argv: string[]): Promise<number> {
         if (code !== 0) return 1;
       }
       children.push(
-        await fedomop(['site', '--db', file, '--id', s.id, '--name', s.name, '--port', String(s.port), '--dev-insecure']),
+        await fedomop([
+          'site',
+          '--db',
+          file,
+          '--id',
+          s.id,
+          '--name',
+          s.name,
+          '--port',
+          String(s.port),
+          '--dev-insecure',
+          '--audit-log',
+          path.join(dir, `${s.id}.audit.jsonl`),
+        ]),
       );
     }
     const hubPort = values['hub-port']!;
@@ -132,6 +145,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `  a query:     curl -s -XPOST ${hub}/v1/queries -H 'content-type: application/json' \\\n` +
         `                 -d "{\\"plan\\": $(cat spec/examples/valid/prostate-cancer-count.json)}"\n` +
         `  its results: curl -s ${hub}/v1/queries/<id>   (status)   and   ${hub}/v1/queries/<id>/results (Arrow)\n` +
+        `  audit logs:  ${path.join(dir, '<site>.audit.jsonl')}   (one line per plan a site was asked)\n` +
         `Press Ctrl-C to stop.\n`,
     );
     await untilSignal();

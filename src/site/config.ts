@@ -22,11 +22,14 @@ export interface SiteConfig {
   /** Queries beyond this many wait; beyond twice this many the site answers 429. */
   maxConcurrentQueries: number;
   queryTimeoutMs: number;
+  /** The audit log: `-` for standard output, or a file appended to. */
+  auditLog: string;
 }
 
 export const SITE_USAGE = `usage: fedomop site --db <site.duckdb | postgres://...> --id <site-id> [--port 8101] [--host 127.0.0.1]
                     [--config site.toml] [--name "North Hospital"] [--min-cell-count 5]
-                    [--max-concurrent 4] [--query-timeout-ms 300000] [--dev-insecure]`;
+                    [--max-concurrent 4] [--query-timeout-ms 300000] [--audit-log - | file.jsonl]
+                    [--dev-insecure]`;
 
 const SITE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -52,6 +55,12 @@ function databaseFrom(db: string | undefined, table: Record<string, unknown>): D
   };
 }
 
+function auditTarget(value: unknown): string {
+  if (value === undefined) return '-';
+  if (typeof value !== 'string' || value === '') bad('audit log must be "-" (standard output) or a file path');
+  return value;
+}
+
 export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
   let parsed;
   try {
@@ -67,6 +76,7 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
         'min-cell-count': { type: 'string' },
         'max-concurrent': { type: 'string' },
         'query-timeout-ms': { type: 'string' },
+        'audit-log': { type: 'string' },
         'dev-insecure': { type: 'boolean', default: false },
       },
       strict: true,
@@ -110,5 +120,6 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
     disclosure: { minCellCount: minCell },
     maxConcurrentQueries: int(f['max-concurrent'] ?? site.max_concurrent_queries ?? 4, 'max concurrent queries', 1),
     queryTimeoutMs: int(f['query-timeout-ms'] ?? site.query_timeout_ms ?? 300_000, 'query timeout', 1),
+    auditLog: auditTarget(f['audit-log'] ?? site.audit_log),
   };
 }

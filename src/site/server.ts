@@ -2,14 +2,16 @@
  * The site service: a small HTTP API next to one OMOP database. Every route declares its response
  * schema, so fastify serialises exactly the declared fields and nothing else can leak out.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { FedomopError, toErrorBody } from '../errors.js';
-import { parsePlan, PLAN_LIMITS } from '../plan/index.js';
+import { ANALYSIS_KINDS, PLAN_VERSION, parsePlan, PLAN_LIMITS } from '../plan/index.js';
 import { planHashSync } from '../node/plan-hash.js';
+import { callerDigest, outcomeOf, type AuditEntry, type AuditLog } from './audit.js';
 import type { SiteConfig } from './config.js';
 import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
 import type { SiteDatabase } from './database.js';
-import { answerPlan, type SiteIdentity } from './execute.js';
+import { answerPlan, type SiteAnswer, type SiteIdentity } from './execute.js';
+import type { Plan } from '../plan/types.js';
 import { QueryLimiter } from './limiter.js';
 import { errorSchema, conceptSchema, infoSchema } from './schemas.js';
 
@@ -19,6 +21,8 @@ export interface SiteContext {
   config: SiteConfig;
   db: SiteDatabase;
   identity: SiteIdentity & { name: string };
+  /** Where each /v1/execute is recorded; none in specs that do not look at it. */
+  audit?: AuditLog;
 }
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
@@ -29,9 +33,27 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((err: FastifyError | FedomopError, _req, reply) => {
+  // Every request to /v1/execute leaves one audit line, whether the handler ran (it records) or
+  // fastify refused the request before it (the error handler records).
+  const audited = new WeakSet<object>();
+  const audit = (req: FastifyRequest, entry: Omit<AuditEntry, 'time' | 'site' | 'event' | 'caller' | 'remote'>) => {
+    audited.add(req);
+    ctx.audit?.record({
+      time: new Date().toISOString(),
+      site: ctx.identity.id,
+      event: 'execute',
+      caller: callerDigest(req.headers.authorization),
+      remote: req.ip,
+      ...entry,
+    });
+  };
+
+  app.setErrorHandler((err: FastifyError | FedomopError, req, reply) => {
     const fe = toFedomopError(err);
     if (fe.status >= 500) process.stderr.write(`site ${ctx.identity.id}: ${err.stack ?? err.message}\n`);
+    if (req.routeOptions.url === '/v1/execute' && !audited.has(req)) {
+      audit(req, { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 });
+    }
     void reply.status(fe.status).type('application/json').send(toErrorBody(fe));
   });
   app.setNotFoundHandler((req, reply) => {
@@ -55,15 +77,51 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     vocabularyVersion: ctx.identity.vocabularyVersion,
     dialect: ctx.db.dialect,
     minCellCount: ctx.config.disclosure.minCellCount,
-    analyses: ['count', 'crosstab'],
-    planVersion: 1,
+    analyses: [...ANALYSIS_KINDS],
+    planVersion: PLAN_VERSION,
   }));
 
   app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
-    if (typeof req.body !== 'string')
-      throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
-    const plan = parsePlan(req.body);
-    const hash = planHashSync(plan);
+    const started = performance.now();
+    let known: Pick<AuditEntry, 'planHash' | 'analysis'> = {};
+    try {
+      if (typeof req.body !== 'string')
+        throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
+      const plan = parsePlan(req.body);
+      const hash = planHashSync(plan);
+      known = { planHash: hash, analysis: plan.analysis.kind };
+      const answer = await execute(plan, hash, reply);
+      // Recorded before the answer leaves: if the line cannot be written, the request fails and
+      // nothing is released unlogged.
+      audit(req, {
+        outcome: 'released',
+        status: 200,
+        ...known,
+        rows: answer.rows.length,
+        suppressedCells: answer.rows.reduce((n, row) => n + Object.values(row.measures).filter((m) => m.suppressed).length, 0),
+        elapsedMs: round(performance.now() - started),
+      });
+      void reply
+        .type(ARROW_STREAM)
+        .header('x-fedomop-plan-hash', hash)
+        .header('x-fedomop-elapsed-ms', answer.elapsedMs.toFixed(1))
+        .send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
+      return reply;
+    } catch (err) {
+      const fe = toFedomopError(err as FastifyError | FedomopError);
+      audit(req, {
+        outcome: outcomeOf(fe),
+        status: fe.status,
+        code: fe.code,
+        ...known,
+        elapsedMs: round(performance.now() - started),
+      });
+      throw err;
+    }
+  });
+
+  /** Runs the plan under the site's concurrency limit and timeout; a closed connection stops it. */
+  async function execute(plan: Plan, hash: string, reply: FastifyReply): Promise<SiteAnswer> {
     // A closed connection (hub cancelled, timed out or died) interrupts the SQL.
     const abort = new AbortController();
     const onClose = () => {
@@ -72,12 +130,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     reply.raw.on('close', onClose);
     const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
     try {
-      const answer = await limiter.run(() => answerPlan(ctx.db, plan, hash, ctx.identity, ctx.config.disclosure, abort.signal));
-      return reply
-        .type(ARROW_STREAM)
-        .header('x-fedomop-plan-hash', hash)
-        .header('x-fedomop-elapsed-ms', answer.elapsedMs.toFixed(1))
-        .send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
+      return await limiter.run(() => answerPlan(ctx.db, plan, hash, ctx.identity, ctx.config.disclosure, abort.signal));
     } catch (err) {
       if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
         throw new FedomopError(
@@ -90,7 +143,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       clearTimeout(timer);
       reply.raw.off('close', onClose);
     }
-  });
+  }
 
   app.get<{ Querystring: { q?: string; domain?: string; limit?: string; standard?: string } }>(
     '/v1/concepts/search',
@@ -130,3 +183,5 @@ function toFedomopError(err: FastifyError | FedomopError): FedomopError {
   if (typeof err.statusCode === 'number' && err.statusCode < 500) return new FedomopError('ERR_BAD_REQUEST', err.message);
   return new FedomopError('ERR_INTERNAL', 'internal error at the site (details are in the site log)');
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

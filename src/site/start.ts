@@ -4,6 +4,7 @@ import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
 import type { SiteDatabase } from './database.js';
 import { DuckDbDatabase } from './duckdb-database.js';
+import { AuditLog } from './audit.js';
 import { buildSiteServer } from './server.js';
 import type { SiteIdentity } from './execute.js';
 
@@ -54,13 +55,18 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     devInsecure: config.devInsecure,
     authConfigured: false,
   });
-  const db = await openDatabase(config);
+  const audit = AuditLog.open(config.auditLog);
+  const db = await openDatabase(config).catch(async (err: unknown) => {
+    await audit.close();
+    throw err;
+  });
   const identity = await readIdentity(db, config);
-  const app = buildSiteServer({ config, db, identity });
+  const app = buildSiteServer({ config, db, identity, audit });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
     await db.close();
+    await audit.close();
     throw new FedomopError(
       'ERR_CONFIG_INVALID',
       `site ${config.id} cannot listen on ${listen.host}:${listen.port}: ${(err as Error).message}`,
@@ -74,6 +80,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     close: async () => {
       await app.close();
       await db.close();
+      await audit.close();
     },
   };
 }

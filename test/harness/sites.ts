@@ -26,7 +26,7 @@ function generatorHash(): string {
   const dir = path.join(REPO, 'lib', 'synth');
   const h = createHash('sha256');
   for (const f of readdirSync(dir)
-    .filter((n) => n.endsWith('.js') && !n.includes('.spec.'))
+    .filter((n) => n.endsWith('.js') && !/\.spec(-util)?\./.test(n))
     .sort())
     h.update(readFileSync(path.join(dir, f)));
   return h.digest('hex').slice(0, 10);

@@ -1,0 +1,162 @@
+/**
+ * The site's audit log, as a data steward reads it: a real site process writing to a file, asked
+ * through a real hub and directly. Every request to /v1/execute leaves one line saying what was
+ * asked (plan hash, analysis), by whom (a token digest), what happened and how much left the site —
+ * and nothing of the answer itself.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { runCli, startService, type Service } from '../harness/processes.js';
+import { THREE_SITES, siteFile } from '../harness/sites.js';
+import { plainRows, runThroughHub } from '../harness/hub-api.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-audit-'));
+const logFile = path.join(dir, 'audit.jsonl');
+let site: Service;
+let hub: Service;
+
+before(async () => {
+  const file = await siteFile(THREE_SITES[2]);
+  site = await startService(['site', '--db', file, '--id', 'south', '--port', '0', '--dev-insecure', '--audit-log', logFile]);
+  hub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `south=${site.url}`]);
+});
+
+after(async () => {
+  await hub?.stop();
+  await site?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const MALIGNANCY_BY_GENDER_AGE = {
+  version: 1,
+  cohort: {
+    ConceptSets: [{ id: 1, expression: { items: [{ concept: { CONCEPT_ID: 443392 }, includeDescendants: true }] } }],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 1 } }], PrimaryCriteriaLimit: { Type: 'All' } },
+    ExpressionLimit: { Type: 'All' },
+  },
+  analysis: { kind: 'crosstab', by: ['gender', 'age_group'] },
+};
+
+const ENTRY_FIELDS = new Set([
+  'time',
+  'site',
+  'event',
+  'outcome',
+  'status',
+  'code',
+  'planHash',
+  'analysis',
+  'rows',
+  'suppressedCells',
+  'elapsedMs',
+  'caller',
+  'remote',
+]);
+
+const readLog = () =>
+  readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+test('each request to /v1/execute leaves one line: what was asked, by whom, what left — never the answer', async () => {
+  // Released, through the hub, with cells below the minimum.
+  const { table } = await runThroughHub(hub.url, MALIGNANCY_BY_GENDER_AGE);
+  const rows = plainRows(table).filter((r) => r.site === 'south');
+  const suppressed = rows.reduce(
+    (n, r) => n + Object.entries(r).filter(([k, v]) => k.endsWith('_suppressed') && v === true).length,
+    0,
+  );
+  assert.ok(suppressed > 0, 'the plan is chosen so some cells are suppressed');
+  const planHash = table.schema.metadata.get('fedomop.plan_hash');
+
+  // Asked directly with a token, then with a broken plan, then with an unsupported part.
+  const token = 'Bearer a-researchers-token';
+  const direct = await fetch(`${site.url}/v1/execute`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: token },
+    body: JSON.stringify({ ...MALIGNANCY_BY_GENDER_AGE, analysis: { kind: 'count' } }),
+  });
+  assert.equal(direct.status, 200);
+  const directRows = tableFromIPC(new Uint8Array(await direct.arrayBuffer())).numRows;
+  const broken = await fetch(`${site.url}/v1/execute`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"version": 1, "cohort": ',
+  });
+  assert.equal(broken.status, 400);
+  const wrongType = await fetch(`${site.url}/v1/execute`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/xml' },
+    body: '<plan/>',
+  });
+  assert.equal(wrongType.status, 400);
+
+  const log = readLog();
+  assert.equal(log.length, 4, JSON.stringify(log));
+  for (const entry of log) {
+    assert.deepEqual(
+      Object.keys(entry).filter((k) => !ENTRY_FIELDS.has(k)),
+      [],
+      'only the documented fields: no counts, no plan text',
+    );
+    assert.equal(entry.site, 'south');
+    assert.equal(entry.event, 'execute');
+    assert.ok(!Number.isNaN(Date.parse(entry.time as string)));
+    assert.equal(typeof entry.elapsedMs, 'number');
+  }
+  const [viaHub, withToken, brokenPlan, notJson] = log;
+  assert.deepEqual(
+    { ...viaHub, time: undefined, elapsedMs: undefined, remote: undefined },
+    {
+      time: undefined,
+      site: 'south',
+      event: 'execute',
+      outcome: 'released',
+      status: 200,
+      planHash,
+      analysis: 'crosstab',
+      rows: rows.length,
+      suppressedCells: suppressed,
+      elapsedMs: undefined,
+      caller: null,
+      remote: undefined,
+    },
+  );
+  assert.equal(withToken.outcome, 'released');
+  assert.equal(withToken.analysis, 'count');
+  assert.equal(withToken.rows, directRows);
+  assert.equal(withToken.caller, createHash('sha256').update(token).digest('hex').slice(0, 16));
+  assert.ok(!JSON.stringify(log).includes('a-researchers-token'), 'the token itself is never written');
+  assert.deepEqual(
+    { outcome: brokenPlan.outcome, status: brokenPlan.status, code: brokenPlan.code, planHash: brokenPlan.planHash },
+    { outcome: 'refused', status: 400, code: 'ERR_PLAN_INVALID', planHash: undefined },
+  );
+  assert.deepEqual(
+    { outcome: notJson.outcome, status: notJson.status, code: notJson.code },
+    { outcome: 'refused', status: 400, code: 'ERR_BAD_REQUEST' },
+  );
+});
+
+test('a site whose audit log cannot be opened refuses to start, and says why', async () => {
+  const file = await siteFile(THREE_SITES[2]);
+  const r = await runCli([
+    'site',
+    '--db',
+    file,
+    '--id',
+    'south',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--audit-log',
+    path.join(dir, 'no-such-dir', 'audit.jsonl'),
+  ]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /cannot open the audit log .*no-such-dir/);
+});
