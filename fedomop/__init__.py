@@ -1,11 +1,25 @@
-"""fedomop's Python side: the JupyterLab extension's files and a small Jupyter server extension.
+"""fedomop's Python side: the JupyterLab extension's files, a small Jupyter server extension, and the
+hub client for Python notebooks (``fedomop.connect()``: results as pandas DataFrames via pyarrow).
 
-The analysis itself (sites, hub, kernel library) is TypeScript; this package only ships the built
-lab extension, serves the frontend its runtime configuration, relays the browser to the hub, and
-puts a ``fedomop`` command (the Node CLI) on the virtual environment's PATH.
+The analysis itself (sites, hub, TypeScript kernel library) is TypeScript; this package ships the
+built lab extension, serves the frontend its runtime configuration, relays the browser to the hub,
+puts a ``fedomop`` command (the Node CLI) on the virtual environment's PATH, and lets a Python kernel
+ask the hub (``pip install fedomop[notebook]`` brings pyarrow and pandas).
 """
 
+from .errors import FedomopError
+
+__all__ = ["FedomopError", "connect"]
+
 __version__ = "0.1.0"
+
+
+def connect(hub=None, token=None):
+    """A client for the hub (see fedomop.client); imported on use, so the server extension and the
+    console script never load pyarrow or pandas."""
+    from .client import connect as _connect
+
+    return _connect(hub, token)
 
 
 def _jupyter_labextension_paths():

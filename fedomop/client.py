@@ -1,0 +1,183 @@
+"""The hub from a Python notebook: ``connect()``, then ``run(plan)`` gives a pandas DataFrame read from
+the hub's Arrow stream with pyarrow, each site's rows as its batch arrives, then the pooled rows.
+
+    import fedomop
+    hub = fedomop.connect()                     # FEDOMOP_HUB_URL / ~/.fedomop/config.json
+    result = hub.run(plan)                      # shows progress, then the table
+    result.frame                                # every site's rows, then the pooled rows
+
+Plain HTTP with the standard library and pyarrow for the bytes: nothing else to install in a kernel.
+A withheld (suppressed) count is <NA> in its value column; ``<measure>_lower`` / ``_upper`` hold the
+interval the true value lies in, as the sites released it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .config import Connection, resolve_connection
+from .errors import FedomopError, error_from_body
+from .result import FederatedResult
+
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+TERMINAL = {"done", "cancelled"}
+# How long to wait for the hub to mark a query done after its results stream has ended.
+STATUS_GRACE_S = 2.0
+
+ProgressCallback = Callable[[str, dict[str, Any]], None]
+
+
+def connect(hub: str | None = None, token: str | None = None) -> Hub:
+    """A client for the hub named by ``hub``, ``FEDOMOP_HUB_URL`` or the config file (see fedomop.config)."""
+    return Hub(resolve_connection(hub, token))
+
+
+class Hub:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.url = connection.hub
+
+    def __repr__(self) -> str:
+        return f"<fedomop hub {self.url} (from {self.connection.hub_source})>"
+
+    # -- HTTP ---------------------------------------------------------------------------------------
+
+    def _open(self, path: str, *, method: str = "GET", body: Any = None, accept: str = "application/json"):
+        headers = {"accept": accept}
+        token = self.connection.token()
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        data = None
+        if body is not None:
+            headers["content-type"] = "application/json"
+            data = json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        try:
+            return urllib.request.urlopen(request)
+        except urllib.error.HTTPError as err:
+            raise error_from_body(err.code, err.read()) from None
+        except (urllib.error.URLError, OSError) as err:
+            reason = getattr(err, "reason", err)
+            raise FedomopError(
+                "ERR_SITE_UNREACHABLE", f"hub at {self.url} is unreachable: {reason}", hub=self.url
+            ) from None
+
+    def _json(self, path: str, **kwargs: Any) -> Any:
+        with self._open(path, **kwargs) as response:
+            raw = response.read()
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise FedomopError("ERR_SITE_BAD_RESPONSE", f"hub answered {path} with invalid JSON") from None
+
+    # -- API ----------------------------------------------------------------------------------------
+
+    def sites(self) -> list[dict[str, Any]]:
+        """Every site the hub knows, with its health and info."""
+        return self._json("/v1/sites")["sites"]
+
+    def submit(self, plan: dict[str, Any], sites: list[str] | None = None, timeout_ms: int | None = None) -> dict:
+        """Sends the plan; returns the hub's answer (query ``id``, ``planHash``, ``sites``, ``warnings``)."""
+        body: dict[str, Any] = {"plan": plan}
+        if sites is not None:
+            body["sites"] = list(sites)
+        if timeout_ms is not None:
+            body["timeoutMs"] = timeout_ms
+        return self._json("/v1/queries", method="POST", body=body)
+
+    def status(self, query_id: str) -> dict[str, Any]:
+        return self._json(f"/v1/queries/{query_id}")
+
+    def cancel(self, query_id: str) -> dict[str, Any]:
+        return self._json(f"/v1/queries/{query_id}", method="DELETE")
+
+    def batches(self, query_id: str) -> Iterator[Any]:
+        """The results stream's record batches, each as soon as the hub sends it (one per site, then pooled)."""
+        from pyarrow import ipc
+
+        with self._open(f"/v1/queries/{query_id}/results", accept=ARROW_STREAM) as response:
+            reader = ipc.open_stream(response)
+            yield from reader
+
+    def run(
+        self,
+        plan: dict[str, Any],
+        sites: list[str] | None = None,
+        timeout_ms: int | None = None,
+        progress: bool | ProgressCallback = True,
+    ) -> FederatedResult:
+        """Submits, reads every batch as it arrives and returns the whole result.
+
+        ``progress=True`` shows each site as it answers (a line updated in place in Jupyter); a callable
+        gets ``(site, info)`` per batch; ``False`` is quiet. Interrupting the kernel cancels the query
+        at the hub.
+        """
+        import pyarrow as pa
+
+        submitted = self.submit(plan, sites, timeout_ms)
+        report = _progress_reporter(progress, submitted["sites"])
+        batches = []
+        try:
+            for batch in self.batches(submitted["id"]):
+                batches.append(batch)
+                site = batch.column("site")[0].as_py() if batch.num_rows else None
+                if site is not None:
+                    report(site, {"rows": batch.num_rows})
+        except KeyboardInterrupt:
+            self.cancel(submitted["id"])
+            raise FedomopError("ERR_QUERY_CANCELLED", f"query {submitted['id']} was cancelled") from None
+        status = self.status(submitted["id"])
+        deadline = time.monotonic() + STATUS_GRACE_S
+        while status["state"] not in TERMINAL and time.monotonic() < deadline:
+            time.sleep(0.02)
+            status = self.status(submitted["id"])
+        schema = batches[0].schema if batches else None
+        table = pa.Table.from_batches(batches, schema=schema) if schema is not None else None
+        result = FederatedResult(submitted, status, table)
+        report(None, {"status": status})
+        return result
+
+
+def _progress_reporter(progress: bool | ProgressCallback, sites: list[str]) -> ProgressCallback:
+    if callable(progress):
+        return progress
+    if not progress:
+        return lambda site, info: None
+    answered: dict[str, int] = {}
+    handle = None
+    try:
+        from IPython.display import display
+
+        handle = display(_progress_text(sites, answered, None), display_id=True)
+    except ImportError:
+        pass
+
+    def report(site: str | None, info: dict[str, Any]) -> None:
+        if site is not None:
+            answered[site] = info["rows"]
+        text = _progress_text(sites, answered, info.get("status"))
+        if handle is not None:
+            handle.update(text)
+        elif site is None:
+            print(text)
+
+    return report
+
+
+def _progress_text(sites: list[str], answered: dict[str, int], status: dict[str, Any] | None) -> str:
+    parts = []
+    for site in sites:
+        state = (status or {}).get("sites", {}).get(site, {}).get("state")
+        if site in answered:
+            parts.append(f"{site} ✓ {answered[site]} rows")
+        elif state and state != "running":
+            parts.append(f"{site} {state}")
+        else:
+            parts.append(f"{site} …")
+    pooled = "pooled" in answered
+    return "fedomop: " + " · ".join(parts) + (f" · pooled {answered['pooled']} rows" if pooled else "")
