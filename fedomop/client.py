@@ -153,7 +153,8 @@ def _progress_reporter(progress: bool | ProgressCallback, sites: list[str]) -> P
     try:
         from IPython.display import display
 
-        handle = display(_progress_text(sites, answered, None), display_id=True)
+        # Raw text/plain: a str passed to display() would show with its quotes.
+        handle = display({"text/plain": _progress_text(sites, answered, None)}, raw=True, display_id=True)
     except ImportError:
         pass
 
@@ -162,7 +163,7 @@ def _progress_reporter(progress: bool | ProgressCallback, sites: list[str]) -> P
             answered[site] = info["rows"]
         text = _progress_text(sites, answered, info.get("status"))
         if handle is not None:
-            handle.update(text)
+            handle.update({"text/plain": text}, raw=True)
         elif site is None:
             print(text)
 
@@ -174,10 +175,14 @@ def _progress_text(sites: list[str], answered: dict[str, int], status: dict[str,
     for site in sites:
         state = (status or {}).get("sites", {}).get(site, {}).get("state")
         if site in answered:
-            parts.append(f"{site} ✓ {answered[site]} rows")
+            parts.append(f"{site} ✓ {_rows(answered[site])}")
         elif state and state != "running":
             parts.append(f"{site} {state}")
         else:
             parts.append(f"{site} …")
     pooled = "pooled" in answered
-    return "fedomop: " + " · ".join(parts) + (f" · pooled {answered['pooled']} rows" if pooled else "")
+    return "fedomop: " + " · ".join(parts) + (f" · pooled {_rows(answered['pooled'])}" if pooled else "")
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"

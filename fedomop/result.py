@@ -93,8 +93,9 @@ class FederatedResult:
                 cells.append(f'<td style="text-align:right">{body}</td>')
             rows_html.append(f"<tr{style}>{''.join(cells)}</tr>")
         parts = [
-            '<div class="fedomop-result"><table>',
-            f'<caption style="caption-side:top;text-align:left">{html.escape(self._caption())}</caption>',
+            '<div class="fedomop-result">',
+            # Above the table rather than its <caption>, which a narrow table would wrap word by word.
+            f'<p class="fedomop-caption" style="margin:0 0 0.3em">{html.escape(self._caption())}</p><table>',
             "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead>",
             "<tbody>" + "".join(rows_html) + "</tbody></table>",
         ]

@@ -70,7 +70,23 @@ try {
     }
   }
   await Promise.all(
-    sites.map((s) => serve(['site', '--db', s.file, '--id', s.id, '--name', s.name, '--port', String(s.port), '--dev-insecure'])),
+    sites.map((s) =>
+      serve([
+        'site',
+        '--db',
+        s.file,
+        '--id',
+        s.id,
+        '--name',
+        s.name,
+        '--port',
+        String(s.port),
+        '--dev-insecure',
+        // Audit lines to a file beside the data, not into the test log.
+        '--audit-log',
+        path.join(dataDir, `${s.id}.audit.jsonl`),
+      ]),
+    ),
   );
   await serve([
     'hub',

@@ -50,7 +50,9 @@ export function renderResult(result: FederatedResult): MediaBundle {
     '</tr>';
   const html = [
     '<div class="fedomop-result">',
-    `<table><caption style="caption-side:top;text-align:left">${esc(caption)}</caption>`,
+    // Above the table rather than its <caption>, which a narrow table would wrap word by word.
+    `<p class="fedomop-caption" style="margin:0 0 0.3em">${esc(caption)}</p>`,
+    '<table>',
     `<thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`,
     `<tbody>${siteRows.map((r) => htmlRow(r, false, false)).join('')}${pooledRows.map((r, i) => htmlRow(r, true, i === 0)).join('')}</tbody>`,
     '</table>',

@@ -11,11 +11,8 @@ export const KERNEL_NAME = 'fedomop-deno';
 export function notebookCellSource(query: IQuerySnapshot, kernelHubUrl: string): string {
   const options: Record<string, unknown> = { sites: query.sites };
   if (query.timeoutMs !== undefined) options.timeoutMs = query.timeoutMs;
-  const given = typeof query.plan.cohort.Title === 'string' ? query.plan.cohort.Title.trim() : '';
-  // A pasted ATLAS name may hold line breaks; in a // comment they would turn the rest into code.
-  const title = (given || describe(query)).replace(/[\r\n\u2028\u2029]+/g, ' ');
   return [
-    `// ${title}: federated ${query.plan.analysis.kind} from the fedomop query panel.`,
+    `// ${cellTitle(query)}: federated ${query.plan.analysis.kind} from the fedomop query panel.`,
     '// Run again to ask the sites again; only disclosure-controlled aggregates come back.',
     'import { connect, display, showFrame } from "fedomop";',
     '',
@@ -29,6 +26,13 @@ export function notebookCellSource(query: IQuerySnapshot, kernelHubUrl: string):
     'const df = await result.toDanfo();',
     'showFrame(df)',
   ].join('\n');
+}
+
+/** The query's name for a one-line comment: a pasted ATLAS name, else its concept sets. */
+export function cellTitle(query: IQuerySnapshot): string {
+  const given = typeof query.plan.cohort.Title === 'string' ? query.plan.cohort.Title.trim() : '';
+  // A pasted ATLAS name may hold line breaks; in a comment line they would turn the rest into code.
+  return (given || describe(query)).replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
 function describe(query: IQuerySnapshot): string {

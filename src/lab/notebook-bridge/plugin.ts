@@ -4,10 +4,12 @@ import { INotebookTracker, NotebookActions, type NotebookPanel } from '@jupyterl
 import { CATEGORY, CommandIDs } from '../commands.js';
 import { IFedomopConnection, IQueryPanels } from '../tokens.js';
 import { KERNEL_NAME, notebookCellSource } from './cell-source.js';
+import { pythonCellSource } from './python-cell-source.js';
 
 /**
- * "Open in notebook": the current panel's query as a cell in the active TypeScript (fedomop-deno)
- * notebook, or in a new one, and runs it.
+ * "Open in notebook": the current panel's query as a cell in the active notebook — TypeScript for a
+ * fedomop-deno notebook, Python (fedomop.connect, pandas) for a Python one — or else in a new
+ * fedomop-deno notebook, and runs it.
  */
 export const notebookBridgePlugin: JupyterFrontEndPlugin<void> = {
   id: 'fedomop:notebook-bridge',
@@ -31,17 +33,25 @@ export const notebookBridgePlugin: JupyterFrontEndPlugin<void> = {
         if (!query) return undefined;
         const specs = app.serviceManager.kernelspecs;
         await specs.ready;
-        if (!specs.specs?.kernelspecs[KERNEL_NAME]) {
-          await showErrorMessage(
-            'TypeScript kernel missing',
-            `The "${KERNEL_NAME}" kernel is not installed for this Jupyter server. Run scripts/install-kernel.sh in the fedomop checkout, then try again.`,
-          );
-          return undefined;
-        }
-        const source = notebookCellSource(query, connection.kernelHubUrl);
-        let panel = notebooks?.currentWidget ?? null;
-        if (!panel || !usesFedomopKernel(panel)) {
-          panel = (await app.commands.execute('notebook:create-new', { kernelName: KERNEL_NAME })) as NotebookPanel;
+        const current = notebooks?.currentWidget ?? null;
+        let panel: NotebookPanel;
+        let source: string;
+        if (current && kernelLanguage(current, specs.specs?.kernelspecs ?? {}) === 'python') {
+          // A Python notebook gets the query in Python, in place.
+          [panel, source] = [current, pythonCellSource(query, connection.kernelHubUrl)];
+        } else {
+          if (!specs.specs?.kernelspecs[KERNEL_NAME]) {
+            await showErrorMessage(
+              'TypeScript kernel missing',
+              `The "${KERNEL_NAME}" kernel is not installed for this Jupyter server. Run scripts/install-kernel.sh in the fedomop checkout, or open a Python notebook, then try again.`,
+            );
+            return undefined;
+          }
+          source = notebookCellSource(query, connection.kernelHubUrl);
+          panel =
+            current && kernelName(current) === KERNEL_NAME
+              ? current
+              : ((await app.commands.execute('notebook:create-new', { kernelName: KERNEL_NAME })) as NotebookPanel);
         }
         await panel.context.ready;
         await panel.sessionContext.ready;
@@ -62,7 +72,15 @@ export const notebookBridgePlugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-function usesFedomopKernel(panel: NotebookPanel): boolean {
-  const name = panel.sessionContext.session?.kernel?.name ?? panel.sessionContext.kernelPreference.name;
-  return name === KERNEL_NAME;
+function kernelName(panel: NotebookPanel): string | undefined {
+  return panel.sessionContext.session?.kernel?.name ?? panel.sessionContext.kernelPreference.name;
+}
+
+/** The active notebook's kernel language ("python", "typescript", ...), from its kernelspec. */
+function kernelLanguage(
+  panel: NotebookPanel,
+  kernelspecs: Record<string, { language?: string } | undefined>,
+): string | undefined {
+  const name = kernelName(panel);
+  return name ? kernelspecs[name]?.language?.toLowerCase() : undefined;
 }
