@@ -160,3 +160,43 @@ test('a site whose audit log cannot be opened refuses to start, and says why', a
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /cannot open the audit log .*no-such-dir/);
 });
+
+test('a query stopped by the site’s own time limit is recorded as failed, with its code and plan', async () => {
+  const file = await siteFile(THREE_SITES[2]);
+  const slowLog = path.join(dir, 'strict.audit.jsonl');
+  const strict = await startService([
+    'site',
+    '--db',
+    file,
+    '--id',
+    'strict',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--query-timeout-ms',
+    '1',
+    '--audit-log',
+    slowLog,
+  ]);
+  try {
+    const res = await fetch(`${strict.url}/v1/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(MALIGNANCY_BY_GENDER_AGE),
+    });
+    assert.equal(res.status, 500);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ERR_QUERY_FAILED');
+  } finally {
+    await strict.stop();
+  }
+  const [entry] = readFileSync(slowLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(entry.outcome, 'failed');
+  assert.equal(entry.status, 500);
+  assert.equal(entry.code, 'ERR_QUERY_FAILED');
+  assert.equal(entry.analysis, 'crosstab');
+  assert.match(String(entry.planHash), /^[0-9a-f]{64}$/);
+  assert.equal(entry.rows, undefined);
+});
