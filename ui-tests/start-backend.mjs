@@ -93,6 +93,8 @@ try {
     '--port',
     String(base),
     '--dev-insecure',
+    '--audit-log',
+    path.join(dataDir, 'hub.audit.jsonl'),
     ...sites.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
     '--site',
     `offline=http://127.0.0.1:${offlinePort}`,

@@ -109,6 +109,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
         '--port',
         hubPort,
         '--dev-insecure',
+        '--audit-log',
+        path.join(dir, 'hub.audit.jsonl'),
         ...DEMO_SITES.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
       ]),
     );
@@ -145,7 +147,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `  a query:     curl -s -XPOST ${hub}/v1/queries -H 'content-type: application/json' \\\n` +
         `                 -d "{\\"plan\\": $(cat spec/examples/valid/prostate-cancer-count.json)}"\n` +
         `  its results: curl -s ${hub}/v1/queries/<id>   (status)   and   ${hub}/v1/queries/<id>/results (Arrow)\n` +
-        `  audit logs:  ${path.join(dir, '<site>.audit.jsonl')}   (one line per plan a site was asked)\n` +
+        `  audit logs:  ${path.join(dir, '<site>.audit.jsonl')} and hub.audit.jsonl   (one line per plan asked)\n` +
         `Press Ctrl-C to stop.\n`,
     );
     await untilSignal();

@@ -28,6 +28,8 @@ test('flags alone configure a hub', () => {
     siteTimeoutMs: HUB_DEFAULTS.siteTimeoutMs,
     maxQueries: HUB_DEFAULTS.maxQueries,
     queryTtlS: HUB_DEFAULTS.queryTtlS,
+    // The command line always keeps an audit log, on standard output unless told otherwise.
+    auditLog: '-',
     // The trailing slash is dropped so paths join cleanly.
     sites: [
       { id: 'north', url: 'http://127.0.0.1:8101' },
@@ -43,6 +45,7 @@ port = 9000
 site_timeout_ms = 5000
 max_queries = 10
 query_ttl_s = 60
+audit_log = "/var/log/fedomop/hub-audit.jsonl"
 
 [[sites]]
 id = "north"
@@ -64,6 +67,7 @@ test('a TOML file configures everything', () => {
     siteTimeoutMs: 5000,
     maxQueries: 10,
     queryTtlS: 60,
+    auditLog: '/var/log/fedomop/hub-audit.jsonl',
     sites: [
       { id: 'north', url: 'http://127.0.0.1:8101', name: 'North Hospital', timeoutMs: 1234 },
       { id: 'south', url: 'https://south.example.org/fedomop' },

@@ -26,6 +26,8 @@ export interface HubConfig {
   maxQueries: number;
   queryTtlS: number;
   sites: SiteConfig[];
+  /** Where each query is recorded: `-` for standard output, or a file; none when unset (in-process hubs). */
+  auditLog?: string;
 }
 
 export const HUB_DEFAULTS = {
@@ -114,6 +116,7 @@ export function normalizeHubConfig(input: Partial<HubConfig> & { sites: SiteConf
     maxQueries: positiveInt(input.maxQueries ?? HUB_DEFAULTS.maxQueries, 'max_queries'),
     queryTtlS: positiveInt(input.queryTtlS ?? HUB_DEFAULTS.queryTtlS, 'query_ttl_s'),
     sites,
+    ...(input.auditLog !== undefined && { auditLog: input.auditLog }),
   };
 }
 
@@ -125,6 +128,7 @@ const HUB_KEYS: Record<string, keyof HubConfig> = {
   site_timeout_ms: 'siteTimeoutMs',
   max_queries: 'maxQueries',
   query_ttl_s: 'queryTtlS',
+  audit_log: 'auditLog',
 };
 const SITE_KEYS = new Set(['id', 'url', 'name', 'timeout_ms']);
 
@@ -151,9 +155,9 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
   for (const [key, value] of Object.entries(hub)) {
     const field = HUB_KEYS[key];
     if (!field) throw invalid(`${source}: unknown key hub.${key} (known: ${Object.keys(HUB_KEYS).join(', ')})`);
-    if (field === 'host') {
-      if (typeof value !== 'string' || value === '') throw invalid(`${source}: hub.host must be a non-empty string`);
-      out.host = value;
+    if (field === 'host' || field === 'auditLog') {
+      if (typeof value !== 'string' || value === '') throw invalid(`${source}: hub.${key} must be a non-empty string`);
+      out[field] = value;
     } else if (field === 'port') {
       out.port = port(value as number, `${source}: hub.port`);
     } else {
@@ -183,9 +187,10 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
 
 export const HUB_USAGE = `usage: fedomop hub [--config hub.toml] [--port 8100] [--host H]
                    [--site <id>=<url>]... [--site-timeout-ms 60000]
-                   [--max-queries 1000] [--query-ttl-s 3600] [--dev-insecure]
+                   [--max-queries 1000] [--query-ttl-s 3600] [--audit-log - | file.jsonl] [--dev-insecure]
 
   --site may be repeated; a flag site with the id of a [[sites]] entry replaces its URL.
+  --audit-log: one JSON line per query (default "-", standard output).
   Flags override the config file.`;
 
 interface HubFlags {
@@ -195,6 +200,7 @@ interface HubFlags {
   siteTimeoutMs?: number;
   maxQueries?: number;
   queryTtlS?: number;
+  auditLog?: string;
   sites: Array<{ id: string; url: string }>;
   devInsecure: boolean;
   help: boolean;
@@ -215,6 +221,7 @@ export function parseHubFlags(argv: string[]): HubFlags {
         'site-timeout-ms': { type: 'string' },
         'max-queries': { type: 'string' },
         'query-ttl-s': { type: 'string' },
+        'audit-log': { type: 'string' },
         'dev-insecure': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -231,6 +238,8 @@ export function parseHubFlags(argv: string[]): HubFlags {
   const host = values.host as string | undefined;
   if (host === '') throw invalid('--host must not be empty');
   const portFlag = intFlag(values.port as string | undefined, 'port', 0);
+  const auditLog = values['audit-log'] as string | undefined;
+  if (auditLog === '') throw invalid('--audit-log must be "-" (standard output) or a file path');
   return {
     configPath: values.config as string | undefined,
     host,
@@ -238,6 +247,7 @@ export function parseHubFlags(argv: string[]): HubFlags {
     siteTimeoutMs: intFlag(values['site-timeout-ms'] as string | undefined, 'site-timeout-ms'),
     maxQueries: intFlag(values['max-queries'] as string | undefined, 'max-queries'),
     queryTtlS: intFlag(values['query-ttl-s'] as string | undefined, 'query-ttl-s'),
+    auditLog,
     sites,
     devInsecure: values['dev-insecure'] === true,
     help: values.help === true,
@@ -262,6 +272,8 @@ export function mergeHubConfig(file: Partial<HubConfig>, flags: HubFlags): HubCo
     siteTimeoutMs: pick(flags.siteTimeoutMs, file.siteTimeoutMs),
     maxQueries: pick(flags.maxQueries, file.maxQueries),
     queryTtlS: pick(flags.queryTtlS, file.queryTtlS),
+    // The command line always keeps an audit log: standard output unless told otherwise.
+    auditLog: pick(flags.auditLog, file.auditLog) ?? '-',
     sites,
   });
 }

@@ -61,7 +61,7 @@ export class Query {
   private readonly frames: string[] = [];
   private eventSeq = 0;
   private readonly resultSinks = new Set<ResultSink>();
-  private finishedListener?: () => void;
+  private readonly finishedListeners: Array<() => void> = [];
   private readonly eventSinks = new Set<EventSink>();
 
   constructor(
@@ -77,10 +77,10 @@ export class Query {
     return this.state !== 'running';
   }
 
-  /** One listener (the store), told once when the query is done or cancelled. */
+  /** Told once when the query is done or cancelled (the store, the audit log). */
   onFinished(listener: () => void): void {
-    this.finishedListener = listener;
     if (this.finished) listener();
+    else this.finishedListeners.push(listener);
   }
 
   /** Marks a site running and hands out the signal that cancel() will abort. */
@@ -199,8 +199,9 @@ export class Query {
     this.finishedAt = new Date(this.finishedAtMs).toISOString();
     chunks.push(this.encoder.end());
     frames.push(this.frame('done', this.status()));
+    // Listeners first: the audit line is written before any reader sees the end.
+    for (const listener of this.finishedListeners.splice(0)) listener();
     this.emit(frames, chunks, true);
-    this.finishedListener?.();
   }
 
   private emit(frames: string[], chunks: Buffer[], end: boolean): void {

@@ -4,7 +4,8 @@
  * tokens itself: it forwards the caller's Authorization header and each site decides.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { callerDigest, type AuditLog } from '../node/audit-log.js';
 import { FedomopError, toErrorBody } from '../errors.js';
 import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
 import type { SiteConfig } from './config.js';
@@ -25,6 +26,8 @@ export interface HubContext {
   http: SiteHttp;
   siteTimeoutMs: number;
   heartbeatMs: number;
+  /** One line per query (when it ends) and per refused submission; none in most specs. */
+  audit?: AuditLog;
 }
 
 interface CreateQueryBody {
@@ -49,9 +52,21 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
       done(new FedomopError('ERR_PLAN_INVALID', where, { problems: [{ path: '', message: where }] }), undefined);
     }
   });
-  app.setErrorHandler((err, _req, reply) => {
+  const audit = (req: FastifyRequest, entry: Record<string, unknown>) =>
+    ctx.audit?.record({
+      time: new Date().toISOString(),
+      caller: callerDigest(req.headers.authorization),
+      remote: req.ip,
+      ...entry,
+    });
+
+  app.setErrorHandler((err, req, reply) => {
     const fe = asHttpError(err);
     if (fe.code === 'ERR_INTERNAL') process.stderr.write(`fedomop hub: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    // A submission the hub turned down reached no site; it is still worth a line.
+    if (req.method === 'POST' && req.routeOptions.url === '/v1/queries') {
+      audit(req, { event: 'refused', status: fe.status, code: fe.code });
+    }
     reply.code(fe.status).send(toErrorBody(fe));
   });
   app.setNotFoundHandler((req, reply) => {
@@ -79,6 +94,23 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
       sites.map((s) => s.id),
     );
     ctx.store.add(query);
+    const submittedAt = performance.now();
+    query.onFinished(() =>
+      audit(req, {
+        event: 'query',
+        id: query.id,
+        planHash: hash,
+        analysis: plan.analysis.kind,
+        state: query.state,
+        sites: Object.fromEntries(
+          Object.entries(query.status().sites).map(([id, s]) => [
+            id,
+            { state: s.state, rows: s.rows, code: s.error?.code, elapsedMs: s.elapsedMs },
+          ]),
+        ),
+        elapsedMs: Math.round((performance.now() - submittedAt) * 10) / 10,
+      }),
+    );
     fanOut(ctx.http, query, Buffer.from(json), sites, {
       authorization: req.headers.authorization,
       timeoutMs: req.body.timeoutMs,

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AuditLog } from '../node/audit-log.js';
 import { normalizeHubConfig, type HubConfig, type SiteConfig } from './config.js';
 import { QueryStore } from './query-store.js';
 import { SiteRegistry } from './registry.js';
@@ -32,6 +33,7 @@ export interface RunningHub {
 
 export function buildHub(options: StartHubOptions): { app: FastifyInstance; config: HubConfig; shutdown(): Promise<void> } {
   const config = normalizeHubConfig(options);
+  const audit = config.auditLog === undefined ? undefined : AuditLog.open(config.auditLog);
   const http = new SiteHttp();
   const store = new QueryStore(config.maxQueries, config.queryTtlS * 1000);
   const registry = new SiteRegistry(config.sites, http, {
@@ -51,6 +53,7 @@ export function buildHub(options: StartHubOptions): { app: FastifyInstance; conf
     http,
     siteTimeoutMs: config.siteTimeoutMs,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+    audit,
   });
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
@@ -61,6 +64,8 @@ export function buildHub(options: StartHubOptions): { app: FastifyInstance; conf
         await app.close();
       } finally {
         http.close();
+        // After app.close(): cancelled queries have written their lines.
+        await audit?.close();
       }
     })());
   return { app, config, shutdown };

@@ -11,19 +11,32 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
+import { createServer } from 'node:net';
 import { runCli, startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-audit-'));
 const logFile = path.join(dir, 'audit.jsonl');
+const hubLogFile = path.join(dir, 'hub-audit.jsonl');
 let site: Service;
 let hub: Service;
 
 before(async () => {
   const file = await siteFile(THREE_SITES[2]);
   site = await startService(['site', '--db', file, '--id', 'south', '--port', '0', '--dev-insecure', '--audit-log', logFile]);
-  hub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `south=${site.url}`]);
+  hub = await startService([
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--site',
+    `south=${site.url}`,
+    '--site',
+    `gone=${await refusedUrl()}`,
+    '--audit-log',
+    hubLogFile,
+  ]);
 });
 
 after(async () => {
@@ -58,15 +71,24 @@ const ENTRY_FIELDS = new Set([
   'remote',
 ]);
 
-const readLog = () =>
-  readFileSync(logFile, 'utf8')
+/** A URL on which nothing listens: a port that was just bound and released. */
+async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+const readLog = (file = logFile) =>
+  readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('each request to /v1/execute leaves one line: what was asked, by whom, what left — never the answer', async () => {
   // Released, through the hub, with cells below the minimum.
-  const { table } = await runThroughHub(hub.url, MALIGNANCY_BY_GENDER_AGE);
+  const { table } = await runThroughHub(hub.url, MALIGNANCY_BY_GENDER_AGE, ['south']);
   const rows = plainRows(table).filter((r) => r.site === 'south');
   const suppressed = rows.reduce(
     (n, r) => n + Object.entries(r).filter(([k, v]) => k.endsWith('_suppressed') && v === true).length,
@@ -199,4 +221,42 @@ test('a query stopped by the site’s own time limit is recorded as failed, with
   assert.equal(entry.analysis, 'crosstab');
   assert.match(String(entry.planHash), /^[0-9a-f]{64}$/);
   assert.equal(entry.rows, undefined);
+});
+
+test('the hub records each query when it ends — who asked which sites, how each answered — and each refusal', async () => {
+  const token = 'Bearer hub-caller';
+  const submitted = await fetch(`${hub.url}/v1/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: token },
+    body: JSON.stringify({ plan: { ...MALIGNANCY_BY_GENDER_AGE, analysis: { kind: 'count' } } }),
+  });
+  assert.equal(submitted.status, 202);
+  const { id, planHash } = (await submitted.json()) as { id: string; planHash: string };
+  await (await fetch(`${hub.url}/v1/queries/${id}/results`)).arrayBuffer();
+  const refused = await fetch(`${hub.url}/v1/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ plan: { version: 1 } }),
+  });
+  assert.equal(refused.status, 400);
+
+  const lines = readLog(hubLogFile);
+  const query = lines.find((l) => l.id === id);
+  assert.ok(query, JSON.stringify(lines));
+  assert.equal(query.event, 'query');
+  assert.equal(query.planHash, planHash);
+  assert.equal(query.analysis, 'count');
+  assert.equal(query.state, 'done');
+  assert.equal(query.caller, createHash('sha256').update(token).digest('hex').slice(0, 16));
+  const sites = query.sites as Record<string, { state: string; rows?: number; code?: string }>;
+  assert.equal(sites.south.state, 'done');
+  assert.equal(sites.south.rows, 1);
+  assert.equal(sites.gone.state, 'failed');
+  assert.equal(sites.gone.code, 'ERR_SITE_UNREACHABLE');
+  assert.ok(!JSON.stringify(lines).includes('hub-caller'), 'the token itself is never written');
+  const refusal = lines.at(-1)!;
+  assert.deepEqual(
+    { event: refusal.event, status: refusal.status, code: refusal.code },
+    { event: 'refused', status: 400, code: 'ERR_PLAN_INVALID' },
+  );
 });
