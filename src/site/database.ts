@@ -11,6 +11,8 @@ export interface SiteDatabase {
   readonly dialect: DialectName;
   /** Runs one query; aborting the signal interrupts it and rejects with ERR_QUERY_CANCELLED. */
   query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]>;
+  /** A file-backed database opens the file its path names now, if it was replaced; true when it did. */
+  refresh?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -119,4 +119,37 @@ test('a site reads nothing but its CDM file and cannot change its settings', asy
   await assert.rejects(db.query(plain('SET threads = 2')), /lock|configuration/i);
   const [row] = await db.query(plain('SELECT count(*) AS n FROM person'));
   assert.equal(Number(row.n), 10, 'the CDM itself still reads');
+});
+
+test('a file renamed over the served one: queries running finish on the old file, the next ones read the new', async () => {
+  const file = path.join(dir, 'replaced.duckdb');
+  const write = async (target: string, persons: number) => {
+    const writer = await DuckDBInstance.create(target);
+    const conn = await writer.connect();
+    await conn.run(`CREATE TABLE person AS SELECT i AS person_id FROM range(${persons}) t(i)`);
+    conn.closeSync();
+    writer.closeSync();
+  };
+  await write(file, 10);
+  const served = await DuckDbDatabase.open(file);
+  try {
+    const count: CompiledQuery = {
+      sql: 'SELECT COUNT(*) AS n FROM person, range($1) r(k)',
+      parameters: [1],
+      parameterTypes: ['bigint'],
+    };
+    assert.equal(await served.refresh(), false, 'nothing replaced yet');
+    // A query long enough to still run while the file is swapped.
+    const running = served.query({ ...count, parameters: [20_000_000] });
+    await write(`${file}.new`, 3);
+    renameSync(`${file}.new`, file);
+    assert.equal(await served.refresh(), true);
+    assert.equal(served.generation, 2);
+    assert.deepEqual(await served.query(count), [{ n: 3n }]);
+    assert.deepEqual(await running, [{ n: 200_000_000n }], 'the running query finished on the old file');
+    assert.equal(await served.refresh(), false, 'the new file is the served one now');
+    assert.deepEqual(await served.query(count), [{ n: 3n }]);
+  } finally {
+    await served.close();
+  }
 });

@@ -2,9 +2,16 @@
  * A DuckDB file opened READ_ONLY: the engine itself refuses writes, whatever SQL reaches it.
  * Each query has a connection to itself (from a small pool, see duckdb-sessions.ts) so concurrent
  * queries run in parallel and one can be interrupted without touching the others.
+ *
+ * A data steward refreshes the CDM by writing a new file and renaming it over the old one (DuckDB's
+ * lock keeps a writer off a file the site holds open). The site would go on reading the old file
+ * for ever; instead, before each plan, `refresh()` looks at the path (one stat) and, when it names a
+ * different file, opens that one for the queries that follow, while queries already running finish
+ * on the old one, which is closed after them. A new file that cannot be opened leaves the old one
+ * serving, and says so on stderr.
  */
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBMaterializedResult } from '@duckdb/node-api';
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { FedomopError } from '../errors.js';
 import { duckdbParameterTypes } from '../node/duckdb-parameter-types.js';
 import type { CompiledQuery } from '../sql/index.js';
@@ -14,32 +21,42 @@ import { DuckDbSessions } from './duckdb-sessions.js';
 /** Connections kept open between queries unless the site says otherwise (its concurrency limit). */
 const DEFAULT_IDLE_CONNECTIONS = 4;
 
+interface OpenOptions {
+  threads?: number;
+  idleConnections?: number;
+}
+
+/** Which file a path names right now: a rename over it changes the inode. */
+async function fileIdentity(path: string): Promise<string> {
+  const s = await stat(path, { bigint: true });
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
+}
+
 export class DuckDbDatabase implements SiteDatabase {
   readonly dialect = 'duckdb' as const;
-  private readonly sessions: DuckDbSessions;
+  /** Counts the files this site has served; it changes when a replaced file was opened. */
+  generation = 1;
+  private sessions: DuckDbSessions;
+  private refreshing?: Promise<boolean>;
 
   private constructor(
-    private readonly instance: DuckDBInstance,
-    idleConnections: number,
+    private instance: DuckDBInstance,
+    private fileKey: string,
+    private readonly path: string,
+    private readonly opts: OpenOptions,
   ) {
-    this.sessions = new DuckDbSessions(instance, idleConnections);
+    this.sessions = new DuckDbSessions(instance, opts.idleConnections ?? DEFAULT_IDLE_CONNECTIONS);
   }
 
-  static async open(path: string, opts: { threads?: number; idleConnections?: number } = {}): Promise<DuckDbDatabase> {
+  static async open(path: string, opts: OpenOptions = {}): Promise<DuckDbDatabase> {
+    let fileKey: string;
     try {
-      await access(path);
+      fileKey = await fileIdentity(path);
     } catch {
       throw new FedomopError('ERR_CONFIG_INVALID', `database file not found: ${path}`);
     }
-    // Defence in depth: SQL comes only from the operation tree, but should anything ever slip
-    // through, it can read no file but the CDM (no read_csv, no ATTACH) and change no setting.
-    const options: Record<string, string> = { access_mode: 'READ_ONLY', enable_external_access: 'false' };
-    if (opts.threads) options.threads = String(opts.threads);
     try {
-      const instance = await DuckDBInstance.create(path, options);
-      if (!opts.threads) await oneThreadIfSmall(instance);
-      await lockConfiguration(instance);
-      return new DuckDbDatabase(instance, opts.idleConnections ?? DEFAULT_IDLE_CONNECTIONS);
+      return new DuckDbDatabase(await openInstance(path, opts), fileKey, path, opts);
     } catch (err) {
       throw new FedomopError(
         'ERR_CONFIG_INVALID',
@@ -50,9 +67,44 @@ export class DuckDbDatabase implements SiteDatabase {
     }
   }
 
+  /** Opens the file the path names now, if it is not the one being served; true when it did. */
+  refresh(): Promise<boolean> {
+    // One look at a time: queries arriving together share it.
+    return (this.refreshing ??= this.reopenIfReplaced().finally(() => (this.refreshing = undefined)));
+  }
+
+  private async reopenIfReplaced(): Promise<boolean> {
+    let key: string;
+    try {
+      key = await fileIdentity(this.path);
+    } catch {
+      return false; // mid-replace, or gone: keep serving what is open
+    }
+    if (key === this.fileKey) return false;
+    let next: DuckDBInstance;
+    try {
+      next = await openInstance(this.path, this.opts);
+    } catch (err) {
+      process.stderr.write(
+        `site: ${this.path} was replaced but cannot be opened, still serving the previous file: ${(err as Error).message}\n`,
+      );
+      this.fileKey = key; // do not try the same broken file on every query
+      return false;
+    }
+    const [oldInstance, oldSessions] = [this.instance, this.sessions];
+    this.instance = next;
+    this.fileKey = key;
+    this.sessions = new DuckDbSessions(next, this.opts.idleConnections ?? DEFAULT_IDLE_CONNECTIONS);
+    this.generation++;
+    oldSessions.close(() => oldInstance.closeSync());
+    return true;
+  }
+
   async query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]> {
     if (signal?.aborted) throw queryError(new Error('aborted before it started'), signal);
-    const session = await this.sessions.acquire();
+    // The pool this query draws from is the one it gives back to, even if the file is replaced meanwhile.
+    const sessions = this.sessions;
+    const session = await sessions.acquire();
     const onAbort = () => session.connection.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
     let clean = false;
@@ -69,7 +121,7 @@ export class DuckDbDatabase implements SiteDatabase {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       // An abort that arrived at all may have interrupted the connection: do not hand it to the next query.
-      this.sessions.release(session, clean && !signal?.aborted);
+      sessions.release(session, clean && !signal?.aborted);
     }
   }
 
@@ -77,6 +129,23 @@ export class DuckDbDatabase implements SiteDatabase {
     this.sessions.close();
     this.instance.closeSync();
   }
+}
+
+/** Opens a CDM file read-only with the site's settings (threads, no external access, locked configuration). */
+async function openInstance(path: string, opts: OpenOptions): Promise<DuckDBInstance> {
+  // Defence in depth: SQL comes only from the operation tree, but should anything ever slip
+  // through, it can read no file but the CDM (no read_csv, no ATTACH) and change no setting.
+  const options: Record<string, string> = { access_mode: 'READ_ONLY', enable_external_access: 'false' };
+  if (opts.threads) options.threads = String(opts.threads);
+  const instance = await DuckDBInstance.create(path, options);
+  try {
+    if (!opts.threads) await oneThreadIfSmall(instance);
+    await lockConfiguration(instance);
+  } catch (err) {
+    instance.closeSync();
+    throw err;
+  }
+  return instance;
 }
 
 /** DuckDB splits a scan into row groups of this many rows; a smaller table is scanned by one thread anyway. */

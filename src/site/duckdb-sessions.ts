@@ -51,6 +51,9 @@ export class DuckDbSession {
 export class DuckDbSessions {
   private readonly idle: DuckDbSession[] = [];
   private closed = false;
+  /** Sessions handed out and not yet released. */
+  private out = 0;
+  private onDrained?: () => void;
 
   /** `maxIdle` bounds the connections kept between queries; a burst beyond it opens (and later closes) more. */
   constructor(
@@ -60,17 +63,30 @@ export class DuckDbSessions {
 
   async acquire(): Promise<DuckDbSession> {
     // The most recently used session first: its statements are the likeliest to be the ones wanted.
-    return this.idle.pop() ?? new DuckDbSession(await this.instance.connect());
+    const session = this.idle.pop() ?? new DuckDbSession(await this.instance.connect());
+    this.out++;
+    return session;
   }
 
   /** Returns a session that finished cleanly; `reusable: false` (interrupted, failed) closes it instead. */
   release(session: DuckDbSession, reusable: boolean): void {
+    this.out--;
     if (reusable && !this.closed && this.idle.length < this.maxIdle) this.idle.push(session);
     else session.close();
+    if (this.closed && this.out === 0) this.drained();
   }
 
-  close(): void {
+  /** Closes the idle sessions now and the busy ones as their queries end; `onDrained` runs after the last. */
+  close(onDrained?: () => void): void {
     this.closed = true;
+    this.onDrained = onDrained;
     for (const session of this.idle.splice(0)) session.close();
+    if (this.out === 0) this.drained();
+  }
+
+  private drained(): void {
+    const done = this.onDrained;
+    this.onDrained = undefined;
+    done?.();
   }
 }

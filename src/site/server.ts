@@ -23,6 +23,8 @@ export interface SiteContext {
   identity: SiteIdentity & { name: string };
   /** Where each /v1/execute is recorded; none in specs that do not look at it. */
   audit?: AuditLog;
+  /** Reads the site's identity (cdm_source) again, into `identity`, after the database file was replaced. */
+  reloadIdentity?: () => Promise<void>;
 }
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
@@ -70,7 +72,17 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     }),
   );
 
-  app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async () => ({
+  /** A replaced CDM file is picked up before the next plan, with the versions it states. */
+  const refreshDatabase = async () => {
+    if (await ctx.db.refresh?.()) await ctx.reloadIdentity?.();
+  };
+
+  app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async () => {
+    await refreshDatabase();
+    return info();
+  });
+
+  const info = () => ({
     site: ctx.identity.id,
     name: ctx.identity.name,
     cdmVersion: ctx.identity.cdmVersion,
@@ -79,7 +91,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     minCellCount: ctx.config.disclosure.minCellCount,
     analyses: [...ANALYSIS_KINDS],
     planVersion: PLAN_VERSION,
-  }));
+  });
 
   app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
     const started = performance.now();
@@ -90,6 +102,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       const plan = parsePlan(req.body);
       const hash = planHashSync(plan);
       known = { planHash: hash, analysis: plan.analysis.kind };
+      await refreshDatabase();
       const answer = await execute(plan, hash, reply);
       // Recorded before the answer leaves: if the line cannot be written, the request fails and
       // nothing is released unlogged.

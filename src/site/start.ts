@@ -61,7 +61,10 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     throw err;
   });
   const identity = await readIdentity(db, config);
-  const app = buildSiteServer({ config, db, identity, audit });
+  const reloadIdentity = async () => {
+    Object.assign(identity, await readIdentity(db, config));
+  };
+  const app = buildSiteServer({ config, db, identity, audit, reloadIdentity });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
