@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { createServer } from 'node:net';
 import { runCli, startService, type Service } from '../harness/processes.js';
+import { refusedUrl } from '../../src/hub/stand-in-site.spec-util.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
 
@@ -70,15 +70,6 @@ const ENTRY_FIELDS = new Set([
   'caller',
   'remote',
 ]);
-
-/** A URL on which nothing listens: a port that was just bound and released. */
-async function refusedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 const readLog = (file = logFile) =>
   readFileSync(file, 'utf8')
