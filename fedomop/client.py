@@ -14,6 +14,7 @@ interval the true value lies in, as the sites released it.
 from __future__ import annotations
 
 import json
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -150,13 +151,11 @@ def _progress_reporter(progress: bool | ProgressCallback, sites: list[str]) -> P
         return lambda site, info: None
     answered: dict[str, int] = {}
     handle = None
-    try:
+    if _in_kernel():
         from IPython.display import display
 
         # Raw text/plain: a str passed to display() would show with its quotes.
         handle = display({"text/plain": _progress_text(sites, answered, None)}, raw=True, display_id=True)
-    except ImportError:
-        pass
 
     def report(site: str | None, info: dict[str, Any]) -> None:
         if site is not None:
@@ -165,9 +164,20 @@ def _progress_reporter(progress: bool | ProgressCallback, sites: list[str]) -> P
         if handle is not None:
             handle.update({"text/plain": text}, raw=True)
         elif site is None:
-            print(text)
+            # Outside a notebook (a script, a console): the summary once, on stderr beside the output.
+            print(text, file=sys.stderr)
 
     return report
+
+
+def _in_kernel() -> bool:
+    """True in a Jupyter kernel, where a display can be updated in place."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _progress_text(sites: list[str], answered: dict[str, int], status: dict[str, Any] | None) -> str:

@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -249,3 +250,18 @@ def test_a_python_notebook_kernel_shows_progress_then_the_table(federation):
     assert "<table>" in result["text/html"]
     assert "not included: dead: ERR_SITE_UNREACHABLE" in result["text/html"]
     assert "pooled" in result["text/plain"]
+
+
+def test_in_a_script_progress_is_one_summary_on_stderr(federation):
+    """Outside a kernel there is no display to update: one line on stderr, stdout left to the script."""
+    script = (
+        "import json, sys, fedomop\n"
+        f"r = fedomop.connect({federation['hub']!r}).run(json.loads(sys.argv[1]), sites=['south'])\n"
+        "print(len(r.frame))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(CROSSTAB)], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert done.stdout.strip().isdigit(), done.stdout
+    assert done.stderr.strip().startswith("fedomop: south ✓"), done.stderr
+    assert "text/plain" not in done.stdout + done.stderr
