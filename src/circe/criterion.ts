@@ -66,7 +66,7 @@ function endExpr(rule: EndRule, t: DomainTable): Expr {
   }
 }
 
-function endColumns(rule: EndRule): string[] {
+export function endColumns(rule: EndRule): string[] {
   if (rule.kind === 'nextDay') return [];
   return rule.kind === 'coalesce' && rule.daysSupply ? [rule.column, rule.daysSupply] : [rule.column];
 }

@@ -13,6 +13,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run a site service next to one OMOP database',
     load: async () => (await import('./site-command.js')).siteCommand,
   },
+  check: {
+    summary: 'check that an OMOP CDM has the tables and columns fedomop reads',
+    load: async () => (await import('./check-command.js')).checkCommand,
+  },
   demo: {
     summary: 'three synthetic sites and a hub on loopback, for trying fedomop out',
     load: async () => (await import('./demo-command.js')).demoCommand,

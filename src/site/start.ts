@@ -5,6 +5,7 @@ import type { SiteConfig } from './config.js';
 import type { SiteDatabase } from './database.js';
 import { DuckDbDatabase } from './duckdb-database.js';
 import { AuditLog } from './audit.js';
+import { checkCdm } from './cdm-check.js';
 import { buildSiteServer } from './server.js';
 import type { SiteIdentity } from './execute.js';
 
@@ -60,6 +61,11 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     await audit.close();
     throw err;
   });
+  await preflight(db, config).catch(async (err: unknown) => {
+    await db.close();
+    await audit.close();
+    throw err;
+  });
   const identity = await readIdentity(db, config);
   const reloadIdentity = async () => {
     Object.assign(identity, await readIdentity(db, config));
@@ -86,4 +92,30 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
       await audit.close();
     },
   };
+}
+
+/**
+ * The CDM checked once at start (src/site/cdm-check.ts): without a table or column every plan reads,
+ * the site would fail every plan, so it does not start; gaps in single domains are listed on stderr.
+ */
+async function preflight(db: SiteDatabase, config: SiteConfig): Promise<void> {
+  // Which tables and columns exist only: counting rows would scan a large PostgreSQL CDM at every start.
+  const report = await checkCdm(db, { counts: false });
+  if (!report.usable) {
+    throw new FedomopError(
+      'ERR_CONFIG_INVALID',
+      `site ${config.id}: the CDM lacks what every plan reads: ${report.problems.join('; ')}`,
+    );
+  }
+  const gaps = report.domains.filter((d) => !d.usable).map((d) => d.domain);
+  const partial = report.domains.filter((d) => d.usable && d.unusableAttributes.length > 0).map((d) => d.domain);
+  if (gaps.length || partial.length) {
+    process.stderr.write(
+      `fedomop site ${config.id}: criteria that will fail on this CDM: ` +
+        [gaps.length ? `${gaps.join(', ')} (no table)` : '', partial.length ? `some attributes of ${partial.join(', ')}` : '']
+          .filter(Boolean)
+          .join('; ') +
+        ` — fedomop check --db <database> lists them\n`,
+    );
+  }
 }

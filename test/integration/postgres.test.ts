@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, type Service } from '../harness/processes.js';
+import { runCli, startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
 import { POSTGRES_AVAILABLE, copyDuckDbToPostgres, startPostgres, type PgServer } from '../harness/postgres.js';
@@ -269,5 +269,21 @@ test(
       child.kill('SIGKILL');
       await watcher.end();
     }
+  },
+);
+
+test(
+  'fedomop check reads a PostgreSQL CDM as it reads the same CDM in DuckDB: tables, columns, counts',
+  { skip: !POSTGRES_AVAILABLE && 'PostgreSQL is not installed' },
+  async () => {
+    const fromPg = await runCli(['check', '--db', server.url('cdm'), '--json']);
+    const fromDuck = await runCli(['check', '--db', await siteFile(SPEC), '--json']);
+    assert.equal(fromPg.code, 0, fromPg.stderr);
+    assert.equal(fromDuck.code, 0, fromDuck.stderr);
+    const pg = JSON.parse(fromPg.stdout) as { usable: boolean; domains: unknown[]; core: unknown[] };
+    const duck = JSON.parse(fromDuck.stdout) as typeof pg;
+    assert.equal(pg.usable, true);
+    assert.deepEqual(pg.domains, duck.domains);
+    assert.deepEqual(pg.core, duck.core);
   },
 );
