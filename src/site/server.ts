@@ -7,6 +7,8 @@ import { FedomopError, toErrorBody } from '../errors.js';
 import { ANALYSIS_KINDS, PLAN_VERSION, parsePlan, PLAN_LIMITS } from '../plan/index.js';
 import { planHashSync } from '../node/plan-hash.js';
 import { callerDigest, outcomeOf, type AuditEntry, type AuditLog } from './audit.js';
+import type { CdmReport } from './cdm-check.js';
+import { assertPlanFitsCdm } from './cdm-fit.js';
 import type { SiteConfig } from './config.js';
 import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
 import type { SiteDatabase } from './database.js';
@@ -23,8 +25,10 @@ export interface SiteContext {
   identity: SiteIdentity & { name: string };
   /** Where each /v1/execute is recorded; none in specs that do not look at it. */
   audit?: AuditLog;
-  /** Reads the site's identity (cdm_source) again, into `identity`, after the database file was replaced. */
-  reloadIdentity?: () => Promise<void>;
+  /** Reads the site's identity (cdm_source) and checks the CDM again, after the database file was replaced. */
+  reload?: () => Promise<void>;
+  /** What the CDM has (src/site/cdm-check.ts), to refuse plans that need what it lacks; none in specs. */
+  cdm?: () => CdmReport | undefined;
 }
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
@@ -74,7 +78,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 
   /** A replaced CDM file is picked up before the next plan, with the versions it states. */
   const refreshDatabase = async () => {
-    if (await ctx.db.refresh?.()) await ctx.reloadIdentity?.();
+    if (await ctx.db.refresh?.()) await ctx.reload?.();
   };
 
   app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async () => {
@@ -103,6 +107,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       const hash = planHashSync(plan);
       known = { planHash: hash, analysis: plan.analysis.kind };
       await refreshDatabase();
+      assertPlanFitsCdm(plan.cohort, ctx.cdm?.(), ctx.identity.id);
       const answer = await execute(plan, hash, reply);
       // Recorded before the answer leaves: if the line cannot be written, the request fails and
       // nothing is released unlogged.

@@ -5,7 +5,7 @@ import type { SiteConfig } from './config.js';
 import type { SiteDatabase } from './database.js';
 import { DuckDbDatabase } from './duckdb-database.js';
 import { AuditLog } from './audit.js';
-import { checkCdm } from './cdm-check.js';
+import { checkCdm, type CdmReport } from './cdm-check.js';
 import { buildSiteServer } from './server.js';
 import type { SiteIdentity } from './execute.js';
 
@@ -61,16 +61,18 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     await audit.close();
     throw err;
   });
-  await preflight(db, config).catch(async (err: unknown) => {
+  let cdm = await preflight(db, config).catch(async (err: unknown) => {
     await db.close();
     await audit.close();
     throw err;
   });
   const identity = await readIdentity(db, config);
-  const reloadIdentity = async () => {
+  // A replaced CDM file: its versions and its tables, read again.
+  const reload = async () => {
     Object.assign(identity, await readIdentity(db, config));
+    cdm = await checkCdm(db, { counts: false });
   };
-  const app = buildSiteServer({ config, db, identity, audit, reloadIdentity });
+  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
@@ -98,7 +100,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
  * The CDM checked once at start (src/site/cdm-check.ts): without a table or column every plan reads,
  * the site would fail every plan, so it does not start; gaps in single domains are listed on stderr.
  */
-async function preflight(db: SiteDatabase, config: SiteConfig): Promise<void> {
+async function preflight(db: SiteDatabase, config: SiteConfig): Promise<CdmReport> {
   // Which tables and columns exist only: counting rows would scan a large PostgreSQL CDM at every start.
   const report = await checkCdm(db, { counts: false });
   if (!report.usable) {
@@ -118,4 +120,5 @@ async function preflight(db: SiteDatabase, config: SiteConfig): Promise<void> {
         ` — fedomop check --db <database> lists them\n`,
     );
   }
+  return report;
 }

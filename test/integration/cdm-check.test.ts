@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { runCli } from '../harness/processes.js';
+import { runCli, startService } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import type { CdmReport } from '../../src/site/cdm-check.js';
 
@@ -85,4 +85,42 @@ test('check: a missing --db is a usage error, a missing file a clear one', async
   const gone = await runCli(['check', '--db', path.join(dir, 'nope.duckdb')]);
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /database file not found/);
+});
+
+test('a plan that needs a table or column the site’s CDM lacks is refused up front, naming it; others run', async () => {
+  const site = await startService(['site', '--db', good, '--id', 'south', '--port', '0', '--dev-insecure']);
+  const ask = async (criterion: Record<string, unknown>) => {
+    const res = await fetch(`${site.url}/v1/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: 1,
+        cohort: {
+          ConceptSets: [{ id: 1, expression: { items: [{ concept: { CONCEPT_ID: 443392 }, includeDescendants: true }] } }],
+          PrimaryCriteria: { CriteriaList: [criterion] },
+        },
+        analysis: { kind: 'count' },
+      }),
+    });
+    return {
+      status: res.status,
+      body: (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null,
+    };
+  };
+  try {
+    const era = await ask({ ConditionEra: { CodesetId: 1 } });
+    assert.equal(era.status, 400);
+    assert.equal(era.body?.error?.code, 'ERR_PLAN_UNSUPPORTED');
+    assert.match(
+      era.body!.error!.message,
+      /site south cannot run this plan on its CDM: ConditionEra criteria read the condition_era table/,
+    );
+    const dose = await ask({ DrugExposure: { EffectiveDrugDose: { Value: 1, Op: 'gt' } } });
+    assert.equal(dose.status, 400);
+    assert.match(dose.body!.error!.message, /DrugExposure\.EffectiveDrugDose reads a column of drug_exposure this CDM lacks/);
+    const fine = await ask({ ConditionOccurrence: { CodesetId: 1 } });
+    assert.equal(fine.status, 200);
+  } finally {
+    await site.stop();
+  }
 });
