@@ -196,11 +196,10 @@ async function sourceVersions(db: SiteDatabase): Promise<Pick<CdmReport, 'cdmVer
       parameters: [],
       parameterTypes: [],
     });
-    return {
-      cdmVersion: row ? String(row.cdm_version) : undefined,
-      vocabularyVersion: row ? String(row.vocabulary_version) : undefined,
-    };
+    const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
+    return { cdmVersion: text(row?.cdm_version), vocabularyVersion: text(row?.vocabulary_version) };
   } catch {
+    // A CDM without cdm_source still works, unnamed.
     return {};
   }
 }

@@ -1,4 +1,4 @@
-/** Opens the database, reads who this site is (cdm_source), and starts listening. */
+/** Opens the database, checks what the CDM has and which versions it states, and starts listening. */
 import { planListen } from '../cli/insecure.js';
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
@@ -29,23 +29,13 @@ async function openDatabase(config: SiteConfig): Promise<SiteDatabase> {
   });
 }
 
-async function readIdentity(db: SiteDatabase, config: SiteConfig): Promise<SiteIdentity & { name: string }> {
-  // cdm_source is the CDM's own statement of its versions; a CDM without it still works, unnamed.
-  let rows: Array<Record<string, unknown>> = [];
-  try {
-    rows = await db.query({
-      sql: 'SELECT cdm_version, vocabulary_version FROM cdm_source',
-      parameters: [],
-      parameterTypes: [],
-    });
-  } catch {
-    rows = [];
-  }
+/** Who this site is: its configured id and name, and the versions its cdm_source states (or "unknown"). */
+function identityOf(config: SiteConfig, cdm: CdmReport): SiteIdentity & { name: string } {
   return {
     id: config.id,
     name: config.name,
-    cdmVersion: String(rows[0]?.cdm_version ?? 'unknown'),
-    vocabularyVersion: String(rows[0]?.vocabulary_version ?? 'unknown'),
+    cdmVersion: cdm.cdmVersion ?? 'unknown',
+    vocabularyVersion: cdm.vocabularyVersion ?? 'unknown',
   };
 }
 
@@ -66,11 +56,11 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     await audit.close();
     throw err;
   });
-  const identity = await readIdentity(db, config);
-  // A replaced CDM file: its versions and its tables, read again.
+  const identity = identityOf(config, cdm);
+  // A replaced CDM file: its tables and its versions, read again (identity is shared with the server).
   const reload = async () => {
-    Object.assign(identity, await readIdentity(db, config));
     cdm = await checkCdm(db, { counts: false });
+    Object.assign(identity, identityOf(config, cdm));
   };
   const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm });
   try {
