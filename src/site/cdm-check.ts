@@ -11,6 +11,7 @@
 import { subjectColumns } from '../circe/attribute-filters.js';
 import { endColumns } from '../circe/criterion.js';
 import { DEMOGRAPHIC_ATTRIBUTES, DOMAINS, type Attribute, type JoinName } from '../circe/domains.js';
+import { CONCEPT_COLUMNS } from './concepts.js';
 import type { SiteDatabase } from './database.js';
 
 export interface TableCheck {
@@ -80,16 +81,7 @@ const CORE: Array<{ table: string; columns: string[]; why: string; optional?: bo
   },
   {
     table: 'concept',
-    columns: [
-      'concept_id',
-      'concept_name',
-      'domain_id',
-      'vocabulary_id',
-      'concept_class_id',
-      'standard_concept',
-      'concept_code',
-      'invalid_reason',
-    ],
+    columns: [...CONCEPT_COLUMNS, 'invalid_reason'],
     why: 'every concept set, and concept search',
   },
   {

@@ -21,7 +21,8 @@ export interface ConceptInfo {
 }
 
 export const CONCEPT_SEARCH_MAX = 100;
-const COLUMNS = [
+/** The concept columns concept search reads (and returns). */
+export const CONCEPT_COLUMNS = [
   'concept_id',
   'concept_name',
   'domain_id',
@@ -65,7 +66,7 @@ export async function searchConcepts(
     opts.standardOnly ? eq(col('c.standard_concept'), lit('S')) : undefined,
   );
   const query = select({
-    select: COLUMNS.map((c) => sel(col(`c.${c}`), c)),
+    select: CONCEPT_COLUMNS.map((c) => sel(col(`c.${c}`), c)),
     from: table('concept', 'c'),
     where,
     // Standard concepts and short (more general) names first: what a researcher usually wants.
@@ -83,7 +84,7 @@ export async function searchConcepts(
 
 export async function conceptById(db: SiteDatabase, id: number): Promise<ConceptInfo> {
   const query = select({
-    select: COLUMNS.map((c) => sel(col(`c.${c}`), c)),
+    select: CONCEPT_COLUMNS.map((c) => sel(col(`c.${c}`), c)),
     from: table('concept', 'c'),
     where: eq(col('c.concept_id'), int(id)),
   });
