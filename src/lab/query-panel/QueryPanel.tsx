@@ -4,7 +4,7 @@ import { ConceptSearch } from './ConceptSearch.js';
 import type { PlanProblem } from '../../errors.js';
 import { useSignal, useTicker } from './hooks.js';
 import type { QueryPanelModel } from './model.js';
-import type { Gender } from './plan-builder.js';
+import type { Gender, IAnalysisForm } from './plan-builder.js';
 import { ResultsView } from './ResultsView.js';
 
 export interface IQueryPanelProps {
@@ -12,6 +12,13 @@ export interface IQueryPanelProps {
   /** The notebook bridge, when it is installed. */
   onOpenInNotebook?: () => void;
 }
+
+/** The analysis radio buttons, in order; crosstab's label leads into its dimension checkboxes. */
+const ANALYSIS_CHOICES: ReadonlyArray<readonly [IAnalysisForm['kind'], string]> = [
+  ['count', 'Count'],
+  ['attrition', 'Attrition'],
+  ['crosstab', 'Crosstab by'],
+];
 
 const DIMENSION_LABELS: Record<CrosstabDimension, string> = {
   gender: 'gender',
@@ -119,33 +126,17 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
       <section className="jp-fedomop-section" aria-label="Analysis">
         <h3>Analysis</h3>
         <div className="jp-fedomop-row" role="radiogroup" aria-label="Analysis">
-          <label className="jp-fedomop-inline">
-            <input
-              type="radio"
-              name={`${uid}-kind`}
-              checked={model.analysis.kind === 'count'}
-              onChange={() => model.setAnalysisKind('count')}
-            />
-            Count
-          </label>
-          <label className="jp-fedomop-inline">
-            <input
-              type="radio"
-              name={`${uid}-kind`}
-              checked={model.analysis.kind === 'attrition'}
-              onChange={() => model.setAnalysisKind('attrition')}
-            />
-            Attrition
-          </label>
-          <label className="jp-fedomop-inline">
-            <input
-              type="radio"
-              name={`${uid}-kind`}
-              checked={model.analysis.kind === 'crosstab'}
-              onChange={() => model.setAnalysisKind('crosstab')}
-            />
-            Crosstab by
-          </label>
+          {ANALYSIS_CHOICES.map(([kind, label]) => (
+            <label key={kind} className="jp-fedomop-inline">
+              <input
+                type="radio"
+                name={`${uid}-kind`}
+                checked={model.analysis.kind === kind}
+                onChange={() => model.setAnalysisKind(kind)}
+              />
+              {label}
+            </label>
+          ))}
           {CROSSTAB_DIMENSIONS.map((d) => (
             <label key={d} className="jp-fedomop-inline">
               <input

@@ -129,15 +129,15 @@ function siteLabel(site: string, siteNames: Record<string, string>): React.React
   );
 }
 
-function CountTable({
-  view,
-  siteNames,
-  running,
-}: {
+/** What the per-run tables (count, attrition) are drawn from. */
+interface IRunTableProps {
   view: IRunView;
   siteNames: Record<string, string>;
+  /** Still running: empty tables say "waiting" rather than "nothing came back". */
   running: boolean;
-}): React.ReactElement {
+}
+
+function CountTable({ view, siteNames, running }: IRunTableProps): React.ReactElement {
   const answered = view.sites.filter((s) => s.state === 'done').length;
   return (
     <table className="jp-fedomop-table" aria-label="Count per site">
@@ -296,15 +296,7 @@ function CrosstabTable({
  * Attrition: a row per step (0 = qualifying events, then after each inclusion rule), persons and
  * events for each site that answered and pooled, each with its share of step 0 where both are exact.
  */
-function AttritionTable({
-  view,
-  siteNames,
-  running,
-}: {
-  view: IRunView;
-  siteNames: Record<string, string>;
-  running: boolean;
-}): React.ReactElement {
+function AttritionTable({ view, siteNames, running }: IRunTableProps): React.ReactElement {
   const table = attritionTable(view.sites, view.pooled);
   if (table.steps.length === 0) {
     return <p className="jp-fedomop-muted">{running ? 'Waiting for the first site…' : 'No site returned attrition rows.'}</p>;
