@@ -66,7 +66,7 @@ function endExpr(rule: EndRule, t: DomainTable): Expr {
   }
 }
 
-export function endColumns(rule: EndRule): string[] {
+function endColumns(rule: EndRule): string[] {
   if (rule.kind === 'nextDay') return [];
   return rule.kind === 'coalesce' && rule.daysSupply ? [rule.column, rule.daysSupply] : [rule.column];
 }
@@ -106,6 +106,21 @@ function joinFor(name: JoinName, t: DomainTable): JoinNode {
 
 const rowHasCareSite = (t: DomainTable) => t.table === 'visit_occurrence' || t.table === 'visit_detail';
 
+/** The columns every criterion of a domain reads from its row. */
+export function baseColumns(t: DomainTable): string[] {
+  const columns = new Set<string>(['person_id', t.idColumn, t.startColumn, ...endColumns(t.end)]);
+  if (t.conceptColumn) columns.add(t.conceptColumn);
+  if (t.visitColumn) columns.add(t.visitColumn);
+  return [...columns];
+}
+
+/** The row's own columns a join goes through (a visit goes through visitColumn, read anyway). */
+export function joinKeyColumns(t: DomainTable, name: JoinName): string[] {
+  if (name === 'provider') return ['provider_id'];
+  if (name === 'careSite' && rowHasCareSite(t)) return ['care_site_id'];
+  return [];
+}
+
 function adjusted(which: 'start' | 'end', adjustment: DateAdjustment | null | undefined, start: Expr, end: Expr): Expr {
   if (!adjustment) return which === 'start' ? start : end;
   const withField = which === 'start' ? adjustment.StartWith : adjustment.EndWith;
@@ -117,9 +132,7 @@ function adjusted(which: 'start' | 'end', adjustment: DateAdjustment | null | un
 /** The criterion's events, before any nested CorrelatedCriteria. */
 function plainEvents(domain: CriterionDomain, attrs: DomainCriteria, path: string): QueryNode {
   const t = DOMAINS[domain];
-  const needed = new Set<string>(['person_id', t.idColumn, t.startColumn, ...endColumns(t.end)]);
-  if (t.conceptColumn) needed.add(t.conceptColumn);
-  if (t.visitColumn) needed.add(t.visitColumn);
+  const needed = new Set<string>(baseColumns(t));
   const joins = new Set<JoinName>();
   const conditions: Expr[] = [];
 
@@ -139,11 +152,8 @@ function plainEvents(domain: CriterionDomain, attrs: DomainCriteria, path: strin
     conditions.push(abnormalCondition('r'));
     ['value_as_number', 'range_low', 'range_high', 'value_as_concept_id'].forEach((c) => needed.add(c));
   }
-  if (joins.has('provider')) needed.add('provider_id');
-  if (joins.has('careSite') && rowHasCareSite(t)) {
-    needed.add('care_site_id');
-    joins.delete('visit');
-  }
+  for (const j of joins) joinKeyColumns(t, j).forEach((c) => needed.add(c));
+  if (joins.has('careSite') && rowHasCareSite(t)) joins.delete('visit');
 
   // UserDefinedPeriod replaces the period's dates with the researcher's, which must lie inside it.
   const period = attrs.UserDefinedPeriod as Period | null | undefined;

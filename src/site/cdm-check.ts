@@ -8,8 +8,8 @@
  * Every SQL text here is fixed or built from the catalogue's table names (checked against a plain
  * identifier pattern); nothing from a caller becomes SQL.
  */
-import { subjectColumns } from '../circe/attribute-filters.js';
-import { endColumns } from '../circe/criterion.js';
+import { subjectColumns, subjectJoins } from '../circe/attribute-filters.js';
+import { baseColumns, joinKeyColumns } from '../circe/criterion.js';
 import { DEMOGRAPHIC_ATTRIBUTES, DOMAINS, type Attribute, type JoinName } from '../circe/domains.js';
 import { CONCEPT_COLUMNS } from './concepts.js';
 import type { SiteDatabase } from './database.js';
@@ -111,31 +111,19 @@ const CORE: Array<{ table: string; columns: string[]; why: string; optional?: bo
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
-/** The columns every criterion of a domain reads from its table. */
-function baseColumns(domain: keyof typeof DOMAINS): string[] {
-  const t = DOMAINS[domain];
-  const columns = new Set<string>(['person_id', t.idColumn, t.startColumn, ...endColumns(t.end)]);
-  if (t.conceptColumn) columns.add(t.conceptColumn);
-  if (t.visitColumn) columns.add(t.visitColumn);
-  return [...columns];
-}
-
-/** The columns one attribute reads from the domain's own table (joined tables are checked as such). */
-function attributeColumns(table: string, attribute: Attribute): string[] {
+/** The columns one attribute reads from the domain's own row (joined tables are checked as such). */
+function attributeColumns(domain: keyof typeof DOMAINS, attribute: Attribute): string[] {
   const subject = attribute.subject;
   if (!subject) return [];
-  if (subject.kind !== 'joined') return subjectColumns(subject);
-  // The keys joins go through (src/circe/criterion.ts joinFor): the row's provider, or its care site on a visit.
-  if (subject.join === 'provider') return ['provider_id'];
-  if (subject.join === 'careSite' && table.startsWith('visit_')) return ['care_site_id'];
-  if (subject.join === 'visit' && table === 'visit_occurrence') return [subject.column];
-  return [];
+  return subject.kind === 'joined'
+    ? subjectJoins(subject).flatMap((j) => joinKeyColumns(DOMAINS[domain], j))
+    : subjectColumns(subject);
 }
 
 function domainColumns(domain: keyof typeof DOMAINS): string[] {
-  const t = DOMAINS[domain];
-  const columns = new Set(baseColumns(domain));
-  for (const attribute of Object.values(t.attributes)) attributeColumns(t.table, attribute).forEach((c) => columns.add(c));
+  const columns = new Set(baseColumns(DOMAINS[domain]));
+  for (const attribute of Object.values(DOMAINS[domain].attributes))
+    attributeColumns(domain, attribute).forEach((c) => columns.add(c));
   return [...columns];
 }
 
@@ -217,10 +205,10 @@ export async function checkCdm(db: SiteDatabase, opts: CheckOptions = { counts: 
     const t = DOMAINS[domain];
     const check = await checkTable(db, present, t.table, domainColumns(domain), opts);
     const missing = new Set(check.missingColumns);
-    const usable = check.present && !baseColumns(domain).some((c) => missing.has(c));
+    const usable = check.present && !baseColumns(t).some((c) => missing.has(c));
     const unusableAttributes = usable
       ? Object.entries(t.attributes)
-          .filter(([, a]) => attributeColumns(t.table, a).some((c) => missing.has(c)))
+          .filter(([, a]) => attributeColumns(domain, a).some((c) => missing.has(c)))
           .map(([name]) => name)
       : [];
     domains.push({ domain, ...check, usable, unusableAttributes });
