@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Lint and format checks: ESLint + Prettier for TypeScript, ruff for Python. To fix formatting:
-#   `npx prettier --write src test bench style` and `.venv/bin/ruff format fedomop test/kernel`.
+#   `npx prettier --write src test bench style` and `.venv/bin/ruff format fedomop test/kernel deploy/tests`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx eslint src test bench
 npx prettier --check src test bench style
-.venv/bin/ruff format --check fedomop test/kernel ui-tests/jupyter_server_test_config.py
-.venv/bin/ruff check fedomop test/kernel ui-tests/jupyter_server_test_config.py
+.venv/bin/ruff format --check fedomop test/kernel ui-tests/jupyter_server_test_config.py deploy/tests
+.venv/bin/ruff check fedomop test/kernel ui-tests/jupyter_server_test_config.py deploy/tests
 echo "lint: 1 passed, 0 failed"

@@ -41,6 +41,7 @@ run "unit (node:test)" node --test --test-reporter=spec $(find lib -name '*.spec
 run "integration (node:test)" node --test --test-concurrency=1 --test-reporter=spec $(find lib-test/test -name '*.test.js' | sort)
 run "deno kernel (deno test)" test/kernel/run.sh
 run "server extension (pytest)" .venv/bin/python -m pytest -q fedomop/tests
+run "deployment manifests (kustomize + kubernetes-validate)" .venv/bin/python -m pytest -q deploy/tests
 run "ui (galata in chromium)" scripts/test-ui.sh
 
 printf '\n'
