@@ -7,9 +7,10 @@ puts a ``fedomop`` command (the Node CLI) on the virtual environment's PATH, and
 ask the hub (``pip install fedomop[notebook]`` brings pyarrow and pandas).
 """
 
+from .cohort import cohort_from_file
 from .errors import FedomopError
 
-__all__ = ["FedomopError", "connect"]
+__all__ = ["FedomopError", "cohort_from_file", "connect"]
 
 __version__ = "0.1.0"
 

@@ -30,6 +30,7 @@ from traitlets import Bool, Float, List, Unicode, default
 from traitlets.config import Configurable
 
 from . import __version__
+from .templates import SHIPPED_TEMPLATES, TemplatesHandler
 
 DEFAULT_SCOPES = "openid profile email eduperson_entitlement"
 
@@ -83,6 +84,13 @@ class Fedomop(Configurable):
     )
     idp_scopes = Unicode(help="Scopes the sign-in asks for (env FEDOMOP_IDP_SCOPES).").tag(config=True)
 
+    templates_dir = Unicode(
+        help=(
+            "Folder of shared notebook templates, read-only to researchers (env FEDOMOP_TEMPLATES_DIR); "
+            "default: the templates fedomop ships."
+        ),
+    ).tag(config=True)
+
     request_timeout = Float(
         3600.0,
         help="Seconds a relayed hub request may last; long because result and event streams stay open while sites work.",
@@ -99,6 +107,10 @@ class Fedomop(Configurable):
     @default("default_sites")
     def _default_sites_default(self) -> list[str]:
         return _env_list("FEDOMOP_DEFAULT_SITES")
+
+    @default("templates_dir")
+    def _templates_dir_default(self) -> str:
+        return os.environ.get("FEDOMOP_TEMPLATES_DIR", str(SHIPPED_TEMPLATES))
 
     @default("idp_issuer")
     def _idp_issuer_default(self) -> str:
@@ -289,6 +301,11 @@ def setup_handlers(server_app: Any) -> None:
             url_path_join(base_url, "fedomop", "hub", "(.*)"),
             HubRelayHandler,
             {"fedomop": fedomop},
+        ),
+        (
+            url_path_join(base_url, "fedomop", "templates"),
+            TemplatesHandler,
+            {"templates_dir": fedomop.templates_dir},
         ),
     ]
     web_app.add_handlers(".*$", handlers)

@@ -12,6 +12,8 @@ restoreNotebookDir();
 export { connect, Session, type SessionRunOptions } from './session.js';
 export { KernelResult } from './kernel-result.js';
 export { configPath, type ConnectOptions } from './config.js';
+export { cohortFromFile } from './cohort-file.js';
+export { vegaLite } from './vega-lite.js';
 export { renderResult } from './result-view.js';
 export { toDanfo } from './to-danfo.js';
 export { display, renderFrame, showFrame, type FrameLike } from './frame-view.js';
