@@ -4,7 +4,11 @@ export enum CommandIDs {
   runQuery = 'fedomop:run-query',
   cancelQuery = 'fedomop:cancel-query',
   openInNotebook = 'fedomop:open-in-notebook',
+  newFromTemplate = 'fedomop:new-from-template',
 }
 
 /** The palette and launcher category. */
 export const CATEGORY = 'Federated analysis';
+
+/** The launcher and palette category of the shared notebook templates. */
+export const TEMPLATES_CATEGORY = 'fedomop templates';

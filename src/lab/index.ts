@@ -3,7 +3,8 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { connectionPlugin } from './connection/plugin.js';
 import { notebookBridgePlugin } from './notebook-bridge/plugin.js';
 import { queryPanelPlugin } from './query-panel/plugin.js';
+import { templatesPlugin } from './templates/plugin.js';
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [connectionPlugin, queryPanelPlugin, notebookBridgePlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [connectionPlugin, queryPanelPlugin, notebookBridgePlugin, templatesPlugin];
 
 export default plugins;
