@@ -20,8 +20,9 @@ export const DEMO_SITES = [
   { id: 'south', name: 'South Community Hospital', profile: 'small', persons: 10000, seed: 303, port: 8103 },
 ] as const;
 
-function run(args: string[]): Promise<number | null> {
-  return new Promise((resolve) => spawn(process.execPath, [CLI, ...args], { stdio: 'inherit' }).on('exit', resolve));
+/** Runs `fedomop <args>` (or `command <commandArgs>`) to the end, output shown. */
+function run(args: string[], command = process.execPath, commandArgs = [CLI, ...args]): Promise<number | null> {
+  return new Promise((resolve) => spawn(command, commandArgs, { stdio: 'inherit' }).on('exit', resolve));
 }
 
 /** Starts a child and resolves once its output matches `ready`. */
@@ -122,12 +123,17 @@ export async function demoCommand(argv: string[]): Promise<number> {
         process.stderr.write(`JupyterLab is not installed in ${path.dirname(jupyter)}: run scripts/setup.sh (or use --no-lab)\n`);
         return 1;
       }
+      // JupyterLab opens where a researcher works: a welcome notebook, the sample cohort, the
+      // templates made into notebooks (fedomop/workspace.py), not the source tree.
+      const workspace = path.join(dir, 'workspace');
+      if ((await run([], path.join(path.dirname(jupyter), 'python'), ['-m', 'fedomop.workspace', workspace])) !== 0) return 1;
       const token = randomBytes(16).toString('hex');
       const port = values['lab-port']!;
       const labArgs = [
         'lab',
         '--no-browser',
         '--ServerApp.ip=127.0.0.1',
+        `--ServerApp.root_dir=${workspace}`,
         `--port=${port}`,
         '--port-retries=0',
         `--IdentityProvider.token=${token}`,
@@ -140,7 +146,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     process.stdout.write(
       `\nfedomop demo is up.\n` +
         (labUrl
-          ? `  JupyterLab:  ${labUrl}\n               (Launcher → "Federated query", or a "TypeScript (fedomop)" notebook)\n`
+          ? `  JupyterLab:  ${labUrl}\n               (welcome.ipynb; Launcher → "Federated Query" and "fedomop templates")\n`
           : '') +
         `  Hub:         ${hub}\n` +
         `  sites:       curl ${hub}/v1/sites\n` +
