@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,9 +29,18 @@ def start_service(args: list[str], log: Path) -> tuple[subprocess.Popen, str]:
     raise AssertionError(f"fedomop {args[0]} did not start: {log.read_text()}")
 
 
+def refused_url() -> str:
+    """A loopback URL nothing listens on: a dead site."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
 @contextmanager
-def federation(tmp: Path, sites: dict[str, tuple[int, int, str]]):
-    """Sites ``{id: (seed, persons, profile)}`` and a hub over them: ``{"hub": url, "sites": {id: url}}``."""
+def federation(tmp: Path, sites: dict[str, tuple[int, int, str]], audit: bool = False, dead: tuple[str, ...] = ()):
+    """Sites ``{id: (seed, persons, profile)}`` and a hub over them (plus ``dead`` sites nothing answers
+    for): ``{"hub": url, "sites": {id: url}, "dir": tmp}``; ``audit`` writes ``<site>.audit.jsonl`` in tmp."""
     processes: list[subprocess.Popen] = []
     urls: dict[str, str] = {}
     try:
@@ -38,11 +48,13 @@ def federation(tmp: Path, sites: dict[str, tuple[int, int, str]]):
             db = tmp / f"{site}.duckdb"
             synth = ["synth", "--seed", str(seed), "--persons", str(persons), "--profile", profile, "--out", str(db)]
             subprocess.run([NODE, str(CLI), *synth], check=True, capture_output=True, cwd=REPO)
-            process, urls[site] = start_service(
-                ["site", "--db", str(db), "--id", site, "--port", "0", "--dev-insecure"], tmp / f"{site}.log"
-            )
+            args = ["site", "--db", str(db), "--id", site, "--port", "0", "--dev-insecure"]
+            if audit:
+                args += ["--audit-log", str(tmp / f"{site}.audit.jsonl")]
+            process, urls[site] = start_service(args, tmp / f"{site}.log")
             processes.append(process)
-        registry = [a for site, url in urls.items() for a in ("--site", f"{site}={url}")]
+        entries = [f"{site}={url}" for site, url in urls.items()] + [f"{site}={refused_url()}" for site in dead]
+        registry = [a for entry in entries for a in ("--site", entry)]
         hub, hub_url = start_service(["hub", "--port", "0", "--dev-insecure", *registry], tmp / "hub.log")
         processes.append(hub)
         yield {"hub": hub_url, "sites": urls, "dir": tmp}

@@ -8,13 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,13 +18,10 @@ from pyarrow import ipc
 
 import fedomop
 from fedomop import FedomopError
+from fedomop.tests.federation import BUILT, REPO, refused_url
+from fedomop.tests.federation import federation as start_federation
 
-REPO = Path(__file__).resolve().parents[2]
-CLI = REPO / "bin" / "fedomop.js"
-NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(
-    NODE is None or not (REPO / "lib" / "cli").is_dir(), reason="needs node and the built CLI (scripts/setup.sh)"
-)
+pytestmark = pytest.mark.skipif(not BUILT, reason="needs node and the built CLI (scripts/setup.sh)")
 
 SITES = {"south": (33, 3000, "small"), "north": (22, 4000, "regional")}
 
@@ -48,52 +41,10 @@ CROSSTAB = {
 }
 
 
-def _start(args: list[str], log: Path) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
-        [NODE, str(CLI), *args], stdout=subprocess.PIPE, stderr=log.open("w"), text=True, cwd=REPO
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        match = re.search(r"listening on (http://\S+)", line)
-        if match:
-            return process, match.group(1)
-    raise AssertionError(f"fedomop {args[0]} did not start: {log.read_text()}")
-
-
-def _refused_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
 def federation(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("federation")
-    processes: list[subprocess.Popen] = []
-    urls: dict[str, str] = {}
-    try:
-        for site, (seed, persons, profile) in SITES.items():
-            db = tmp / f"{site}.duckdb"
-            args = ["synth", "--seed", str(seed), "--persons", str(persons), "--profile", profile, "--out", str(db)]
-            subprocess.run([NODE, str(CLI), *args], check=True, capture_output=True, cwd=REPO)
-            process, urls[site] = _start(
-                ["site", "--db", str(db), "--id", site, "--port", "0", "--dev-insecure"]
-                + ["--audit-log", str(tmp / f"{site}.audit.jsonl")],
-                tmp / f"{site}.log",
-            )
-            processes.append(process)
-        registry = [f"{site}={url}" for site, url in urls.items()] + [f"dead={_refused_url()}"]
-        hub, hub_url = _start(
-            ["hub", "--port", "0", "--dev-insecure", *[a for r in registry for a in ("--site", r)]], tmp / "hub.log"
-        )
-        processes.append(hub)
-        yield {"hub": hub_url, "sites": urls, "dir": tmp}
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+    with start_federation(tmp_path_factory.mktemp("federation"), SITES, audit=True, dead=("dead",)) as running:
+        yield running
 
 
 def _site_answer(url: str, plan: dict) -> pd.DataFrame:
@@ -208,7 +159,7 @@ def test_no_hub_configured_says_how_to_configure_one(tmp_path, monkeypatch):
 
 def test_an_unreachable_hub_is_a_clear_error():
     with pytest.raises(FedomopError) as caught:
-        fedomop.connect(_refused_url()).sites()
+        fedomop.connect(refused_url()).sites()
     assert caught.value.code == "ERR_SITE_UNREACHABLE"
 
 
