@@ -144,7 +144,7 @@ def test_each_template_runs_to_the_end_with_the_clients_numbers(template, runnin
             direct({"kind": "crosstab", "by": ["gender", "age_group"]}), cols
         )
         concepts = {r["concept"] for r in check["prior"]}
-        assert len(concepts) == 6 and {r["site"] for r in check["prior"]} == {"south", "north", "pooled"}
+        assert len(concepts) == 11 and {r["site"] for r in check["prior"]} == {"south", "north", "pooled"}
     else:
         cols = ("site", "index_year", *measures)
         assert _rows(check["by_year"], cols) == _rows(direct({"kind": "crosstab", "by": ["index_year"]}), cols)
