@@ -4,6 +4,8 @@ export enum CommandIDs {
   runQuery = 'fedomop:run-query',
   cancelQuery = 'fedomop:cancel-query',
   openInNotebook = 'fedomop:open-in-notebook',
+  signIn = 'fedomop:sign-in',
+  signOut = 'fedomop:sign-out',
 }
 
 /** The palette and launcher category. */
