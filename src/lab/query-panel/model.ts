@@ -7,7 +7,7 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { Concept, HubClient, HubSite } from '../../client/index.js';
 import type { CrosstabDimension } from '../../plan/index.js';
-import type { IFedomopConnection, IQuerySnapshot } from '../tokens.js';
+import type { IFedomopAuth, IFedomopConnection, IQuerySnapshot } from '../tokens.js';
 import type { PlanProblem } from '../../errors.js';
 import { describeError } from './format.js';
 import { inclusionRuleNames, readPastedCohort, summarizeCohort, type PastedCohort, type PastedSource } from './pasted-cohort.js';
@@ -24,6 +24,8 @@ import { QueryRun } from './query-run.js';
 
 export interface IQueryPanelModelOptions {
   connection: Pick<IFedomopConnection, 'hub' | 'ready' | 'changed' | 'defaultSites' | 'queryTimeoutMs' | 'problem'>;
+  /** Sign-in, when the lab has an identity provider: the panel asks for it before querying. */
+  auth?: Pick<IFedomopAuth, 'enabled' | 'user' | 'problem' | 'signedIn' | 'signIn'> | null;
   /** Delay between the last keystroke and the concept search. */
   suggestDelayMs?: number;
 }
@@ -50,6 +52,9 @@ export class QueryPanelModel {
   private readonly _changed = new Signal<this, void>(this);
   private readonly _runStarted = new Signal<this, QueryRun>(this);
   private readonly connection: IQueryPanelModelOptions['connection'];
+  private readonly auth: IQueryPanelModelOptions['auth'];
+  /** The hub answered 401 since the last sign-in: the token is gone or no longer accepted. */
+  private _unauthorized = false;
   private readonly suggestDelayMs: number;
 
   private _sites: HubSite[] = [];
@@ -83,6 +88,8 @@ export class QueryPanelModel {
     this._built = buildPlan(this._cohort, COUNT);
     this._planResult = buildPlan(this._cohort, this._analysis);
     this.connection.changed.connect(this.onConnectionChanged, this);
+    this.auth = options.auth ?? null;
+    this.auth?.signedIn.connect(this.onSignedIn, this);
     void this.connection.ready.then(() => this.refreshSites());
   }
 
@@ -165,9 +172,21 @@ export class QueryPanelModel {
   get planResult(): PlanResult {
     return this._planResult;
   }
+  /**
+   * Why the researcher must sign in before querying (null: no need, or no sign-in configured): not
+   * signed in, the last sign-in failed, or the hub has refused the token since.
+   */
+  get signInPrompt(): string | null {
+    const auth = this.auth;
+    if (!auth?.enabled) return null;
+    if (!auth.user) return auth.problem ?? 'Sign in to query the sites: each one decides from your identity and groups.';
+    if (this._unauthorized) return 'The hub did not accept your sign-in (it may have expired or been revoked). Sign in again.';
+    return null;
+  }
   /** Why Run is not possible right now, or null. */
   get runBlocker(): string | null {
     if (this.connection.problem) return this.connection.problem;
+    if (this.signInPrompt) return 'Sign in first.';
     if (!this._planResult.ok) {
       const cohort = this.cohortProblems.length;
       if (this._cohortMode === 'paste' && cohort > 0 && this._pasteText.trim() !== '') {
@@ -196,6 +215,15 @@ export class QueryPanelModel {
     return { plan: this._planResult.plan, sites: this.selectedSites, timeoutMs: this.connection.queryTimeoutMs };
   }
 
+  /** Opens the sign-in popup (from the panel's button: a popup needs the click); failures show in signInPrompt. */
+  async signIn(): Promise<void> {
+    try {
+      await this.auth?.signIn();
+    } catch {
+      this.emit();
+    }
+  }
+
   async refreshSites(): Promise<void> {
     const hub = this.connection.hub;
     if (!hub) {
@@ -218,6 +246,7 @@ export class QueryPanelModel {
         else this._selected.delete(s.id);
       }
     } catch (err) {
+      this.noteUnauthorized(err);
       this._sitesState = { status: 'error', message: describeError(err) };
     }
     this.emit();
@@ -325,6 +354,7 @@ export class QueryPanelModel {
     this._runStarted.emit(run);
     this.emit();
     await run.finished;
+    if (run.view.errorStatus === 401) this.noteUnauthorized({ status: 401 });
   }
 
   async cancel(): Promise<void> {
@@ -356,6 +386,7 @@ export class QueryPanelModel {
       this._suggestError = null;
     } catch (err) {
       if (abort.signal.aborted) return;
+      this.noteUnauthorized(err);
       this._suggestions = [];
       this._suggestError = describeError(err);
     }
@@ -387,6 +418,20 @@ export class QueryPanelModel {
 
   private onConnectionChanged(): void {
     void this.refreshSites();
+  }
+
+  private onSignedIn(): void {
+    this._unauthorized = false;
+    // Sites and concept search may answer differently (or at all) for the user now signed in.
+    void this.refreshSites();
+  }
+
+  /** A 401 from the hub (any ERR_TOKEN_* code) means: sign in (again). */
+  private noteUnauthorized(err: unknown): void {
+    if ((err as { status?: unknown } | null)?.status === 401 && this.auth?.enabled) {
+      this._unauthorized = true;
+      this.emit();
+    }
   }
 
   private emit(): void {
