@@ -7,7 +7,7 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { Concept, HubClient, HubSite } from '../../client/index.js';
 import type { CrosstabDimension } from '../../plan/index.js';
-import type { IFedomopAuth, IFedomopConnection, IQuerySnapshot } from '../tokens.js';
+import type { IAuthUser, IFedomopAuth, IFedomopConnection, IQuerySnapshot } from '../tokens.js';
 import type { PlanProblem } from '../../errors.js';
 import { describeError } from './format.js';
 import { inclusionRuleNames, readPastedCohort, summarizeCohort, type PastedCohort, type PastedSource } from './pasted-cohort.js';
@@ -25,7 +25,8 @@ import { QueryRun } from './query-run.js';
 export interface IQueryPanelModelOptions {
   connection: Pick<IFedomopConnection, 'hub' | 'ready' | 'changed' | 'defaultSites' | 'queryTimeoutMs' | 'problem'>;
   /** Sign-in, when the lab has an identity provider: the panel asks for it before querying. */
-  auth?: Pick<IFedomopAuth, 'enabled' | 'user' | 'problem' | 'signedIn' | 'signIn'> | null;
+  auth?:
+    (Pick<IFedomopAuth, 'enabled' | 'user' | 'problem' | 'signIn'> & { signedIn: ISignal<unknown, IAuthUser | null> }) | null;
   /** Delay between the last keystroke and the concept search. */
   suggestDelayMs?: number;
 }
@@ -55,6 +56,8 @@ export class QueryPanelModel {
   private readonly auth: IQueryPanelModelOptions['auth'];
   /** The hub answered 401 since the last sign-in: the token is gone or no longer accepted. */
   private _unauthorized = false;
+  /** Counts sign-ins and sign-outs, so a 401 to a request sent before the latest one is ignored. */
+  private authGeneration = 0;
   private readonly suggestDelayMs: number;
 
   private _sites: HubSite[] = [];
@@ -234,6 +237,7 @@ export class QueryPanelModel {
     }
     this._sitesState = { status: 'loading' };
     this.emit();
+    const generation = this.authGeneration;
     try {
       const sites = await hub.sites();
       this._sites = sites;
@@ -246,7 +250,7 @@ export class QueryPanelModel {
         else this._selected.delete(s.id);
       }
     } catch (err) {
-      this.noteUnauthorized(err);
+      this.noteUnauthorized(err, generation);
       this._sitesState = { status: 'error', message: describeError(err) };
     }
     this.emit();
@@ -353,8 +357,9 @@ export class QueryPanelModel {
     run.changed.connect(this.emit, this);
     this._runStarted.emit(run);
     this.emit();
+    const generation = this.authGeneration;
     await run.finished;
-    if (run.view.errorStatus === 401) this.noteUnauthorized({ status: 401 });
+    if (run.view.errorStatus === 401) this.noteUnauthorized({ status: 401 }, generation);
   }
 
   async cancel(): Promise<void> {
@@ -375,6 +380,7 @@ export class QueryPanelModel {
     if (!hub) return;
     const abort = new AbortController();
     this.suggestAbort = abort;
+    const generation = this.authGeneration;
     try {
       const found = await hub.searchConcepts(term, { limit: SUGGESTION_LIMIT, signal: abort.signal });
       if (abort.signal.aborted) return;
@@ -386,7 +392,7 @@ export class QueryPanelModel {
       this._suggestError = null;
     } catch (err) {
       if (abort.signal.aborted) return;
-      this.noteUnauthorized(err);
+      this.noteUnauthorized(err, generation);
       this._suggestions = [];
       this._suggestError = describeError(err);
     }
@@ -421,13 +427,15 @@ export class QueryPanelModel {
   }
 
   private onSignedIn(): void {
+    this.authGeneration += 1;
     this._unauthorized = false;
     // Sites and concept search may answer differently (or at all) for the user now signed in.
     void this.refreshSites();
   }
 
   /** A 401 from the hub (any ERR_TOKEN_* code) means: sign in (again). */
-  private noteUnauthorized(err: unknown): void {
+  private noteUnauthorized(err: unknown, generation: number): void {
+    if (generation !== this.authGeneration) return;
     if ((err as { status?: unknown } | null)?.status === 401 && this.auth?.enabled) {
       this._unauthorized = true;
       this.emit();
