@@ -25,6 +25,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run the hub that fans plans out to sites and pools their answers',
     load: async () => (await import('./hub-command.js')).hubCommand,
   },
+  'dev-idp': {
+    summary: 'a development OpenID Connect provider standing in for Helmholtz AAI (loopback)',
+    load: async () => (await import('./dev-idp-command.js')).devIdpCommand,
+  },
+  'dev-token': {
+    summary: 'sign in at the dev IdP without a browser and print an access token',
+    load: async () => (await import('./dev-token-command.js')).devTokenCommand,
+  },
   cohort: {
     summary: 'generate an OHDSI Circe cohort into a CDM database (cohort generate ...)',
     load: async () => (await import('../generate/cohort-command.js')).cohortCommand,
