@@ -25,6 +25,25 @@ export function toAuthUser(user: ITokenUser): IAuthUser {
   };
 }
 
+/**
+ * The payload of a JWT access token, for display only (never trusted: the sites verify the token).
+ * An opaque token, or anything that does not decode, gives no claims.
+ */
+export function jwtClaims(token: string): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length !== 3) return {};
+  try {
+    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = decodeURIComponent(
+      Array.from(atob(base64), (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''),
+    );
+    const payload: unknown = JSON.parse(json);
+    return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** eduperson_entitlement as a list: the IdP may send one string or an array. */
 export function entitlements(claim: unknown): string[] {
   const list = Array.isArray(claim) ? claim : typeof claim === 'string' ? [claim] : [];

@@ -18,7 +18,7 @@ import {
   type UserManagerSettings,
 } from 'oidc-client-ts';
 import type { IAuthUser, IFedomopAuth } from '../tokens.js';
-import { toAuthUser } from './claims.js';
+import { jwtClaims, toAuthUser, type ITokenUser } from './claims.js';
 import type { IResolvedIdp } from './settings.js';
 
 /** What the Jupyter server keeps for kernels (PUT {base}fedomop/auth/token). */
@@ -95,6 +95,7 @@ export class FedomopAuth implements IFedomopAuth {
     this.idp = idp;
     if (!same) {
       this.forget();
+      void this.manager?.events.unload();
       this.manager = idp ? this.createManager(idp) : null;
       this._problem = null;
       this._signedIn.emit(null);
@@ -116,7 +117,7 @@ export class FedomopAuth implements IFedomopAuth {
     try {
       const user = await manager.signinPopup();
       this._problem = null;
-      return this.accept(user);
+      return this.accept(user, await this.claimsOf(user));
     } catch (err) {
       this._problem = describeSignInError(err, this.idp.issuer);
       this._signedIn.emit(this._user);
@@ -127,17 +128,40 @@ export class FedomopAuth implements IFedomopAuth {
   async signOut(): Promise<void> {
     const manager = this.manager;
     if (manager && this.oidcUser) {
-      try {
-        // Revocation at the provider, so a copy of the token (a kernel's, a log's) stops working too.
-        await manager.revokeTokens(this.oidcUser.refresh_token ? ['access_token', 'refresh_token'] : ['access_token']);
-      } catch (err) {
-        console.warn('fedomop: token revocation failed; signed out here anyway', err);
-      }
+      // Revocation at the provider, so a copy of the token (a kernel's, a log's) stops working too.
+      await this.revoke(manager, this.oidcUser);
       await manager.removeUser();
     }
     this.forget();
     this._problem = null;
     this._signedIn.emit(null);
+  }
+
+  /**
+   * RFC 7009 revocation of the refresh token (which ends the grant) and the access token. By hand rather
+   * than oidc-client-ts's revokeTokens, which refuses a 200 whose body is not JSON (oidc-provider answers
+   * text/plain) and then skips the second token. A failure is logged: the sign-out goes ahead here.
+   */
+  private async revoke(manager: UserManager, user: User): Promise<void> {
+    try {
+      const endpoint = await manager.metadataService.getRevocationEndpoint();
+      if (!endpoint) return;
+      const tokens: Array<[string, string | undefined]> = [
+        ['refresh_token', user.refresh_token],
+        ['access_token', user.access_token],
+      ];
+      for (const [hint, token] of tokens) {
+        if (!token) continue;
+        const res = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, token_type_hint: hint, client_id: manager.settings.client_id }).toString(),
+        });
+        if (!res.ok) console.warn(`fedomop: revoking the ${hint} failed: HTTP ${res.status}`);
+      }
+    } catch (err) {
+      console.warn('fedomop: token revocation failed; signed out here anyway', err);
+    }
   }
 
   /** Renews the access token with the refresh token (never an iframe); without one, the user expires. */
@@ -148,7 +172,7 @@ export class FedomopAuth implements IFedomopAuth {
     this.renewing = (async () => {
       try {
         const user = await manager.signinSilent();
-        if (user) this.accept(user);
+        if (user) this.accept(user, await this.claimsOf(user));
       } catch (err) {
         console.warn('fedomop: token renewal failed', err);
         this.expire('Your sign-in could not be renewed; sign in again.');
@@ -161,6 +185,8 @@ export class FedomopAuth implements IFedomopAuth {
 
   dispose(): void {
     this.forget();
+    // oidc-client-ts's expiry timers (setInterval) would otherwise outlive this object.
+    void this.manager?.events.unload();
     Signal.clearData(this);
   }
 
@@ -177,21 +203,42 @@ export class FedomopAuth implements IFedomopAuth {
       // Renewal is ours (renew()): by refresh token only, never oidc-client-ts's iframe fallback.
       automaticSilentRenew: false,
       monitorSession: false,
-      // Helmholtz AAI releases the groups at userinfo unless claims_in_tokens asks for them in tokens.
-      loadUserInfo: true,
+      // Userinfo is read by claimsOf(), which tolerates a provider that refuses a JWT access token there
+      // (oidc-provider does: the token has an audience); oidc-client-ts would fail the whole sign-in.
+      loadUserInfo: false,
       extraQueryParams: idp.extraParameters,
       // oidc-client-ts sends these before application/json in the token request's Accept header
       // (it will not let Accept be set outright): `Accept: application/at+jwt, application/json`.
       revokeTokenAdditionalContentTypes: idp.jwtAccessToken ? ['application/at+jwt'] : undefined,
-      revokeTokenTypes: ['access_token', 'refresh_token'],
       popupWindowFeatures: { width: 520, height: 680 },
     };
     return new UserManager(settings, undefined, this.options.popupNavigator, new RefuseIframe());
   }
 
-  private accept(user: User): IAuthUser {
+  /**
+   * The user's claims for display (the sites verify for themselves): the ID token's, then a JWT access
+   * token's (Helmholtz AAI with claims_in_tokens=token), then userinfo's (where Helmholtz AAI releases
+   * groups by default) when the provider answers it for this subject.
+   */
+  private async claimsOf(user: User): Promise<ITokenUser['profile']> {
+    const claims: ITokenUser['profile'] = { ...jwtClaims(user.access_token), ...user.profile, sub: user.profile.sub };
+    try {
+      const endpoint = await this.manager?.metadataService.getUserInfoEndpoint();
+      if (!endpoint) return claims;
+      const res = await fetch(endpoint, {
+        headers: { authorization: `Bearer ${user.access_token}`, accept: 'application/json' },
+      });
+      const info = res.ok ? ((await res.json()) as Record<string, unknown>) : null;
+      if (info && info.sub === claims.sub) Object.assign(claims, info);
+    } catch {
+      // No userinfo (unreachable, or it refuses this token): the tokens' claims are what there is.
+    }
+    return claims;
+  }
+
+  private accept(user: User, profile: ITokenUser['profile']): IAuthUser {
     this.oidcUser = user;
-    this._user = toAuthUser(user);
+    this._user = toAuthUser({ ...user, profile });
     this.schedule();
     this.options.onToken?.({
       accessToken: user.access_token,
