@@ -13,6 +13,8 @@ export interface SiteError {
   message: string;
   site: string;
   problems?: PlanProblem[];
+  /** ERR_NOT_ENTITLED: the entitlement group the site's policy wants. */
+  group?: string;
 }
 
 /** Where a site's answer came from, read off its Arrow schema metadata. */

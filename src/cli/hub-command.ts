@@ -38,12 +38,15 @@ export async function hubCommand(argv: string[]): Promise<number> {
 function prepare(argv: string[]): StartHubOptions | 'help' {
   const cli = loadHubConfig(argv);
   if (cli.help) return 'help';
-  // Token verification is not configurable yet, so only --dev-insecure (loopback) may start a hub.
+  const authConfigured = cli.config.auth?.issuer !== undefined;
+  if (authConfigured && cli.devInsecure) {
+    throw new FedomopError('ERR_CONFIG_INVALID', '--dev-insecure turns token checks off: do not combine it with an issuer');
+  }
   const listen = planListen('hub', {
     host: cli.config.host,
     port: cli.config.port,
     devInsecure: cli.devInsecure,
-    authConfigured: false,
+    authConfigured,
   });
   return { ...cli.config, host: listen.host, port: listen.port };
 }

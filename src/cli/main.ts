@@ -33,6 +33,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'sign in at the dev IdP without a browser and print an access token',
     load: async () => (await import('./dev-token-command.js')).devTokenCommand,
   },
+  audit: {
+    summary: "check an audit log's hash chain (audit verify FILE)",
+    load: async () => (await import('./audit-command.js')).auditCommand,
+  },
   cohort: {
     summary: 'generate an OHDSI Circe cohort into a CDM database (cohort generate ...)',
     load: async () => (await import('../generate/cohort-command.js')).cohortCommand,

@@ -108,7 +108,9 @@ test('broken TOML is reported with the file name and position', () => {
 test('an unknown key is refused rather than silently ignored', () => {
   configError(() => parseHubToml('[hub]\nprot = 8100\n', 'hub.toml'), /unknown key hub\.prot/);
   configError(() => parseHubToml('[[sites]]\nid = "a"\nurl = "http://x"\nurll = "y"\n', 'hub.toml'), /unknown key "urll"/);
-  configError(() => parseHubToml('[auth]\nissuer = "x"\n', 'hub.toml'), /unknown section or key "auth"/);
+  configError(() => parseHubToml('[hub]\n[authz]\nissuer = "x"\n', 'hub.toml'), /unknown section or key "authz"/);
+  configError(() => parseHubToml('[auth]\nisuer = "x"\n', 'hub.toml'), /unknown key auth\.isuer/);
+  configError(() => parseHubToml('[auth]\npolicy = "p.toml"\n', 'hub.toml'), /unknown key auth\.policy/);
 });
 
 test('values of the wrong type or range are refused, naming the key', () => {

@@ -8,6 +8,9 @@ import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { FedomopError } from '../errors.js';
 import { POOLED_SITE } from '../arrow/result-schema.js';
+import { mergeAuth, parseAuthTable, type AuthSettings } from '../auth/config.js';
+
+const HUB_AUTH_KEYS = ['issuer', 'audiences', 'clientIds', 'algorithms', 'clockSkewS', 'opaqueCacheS', 'envelopeKey'] as const;
 
 export interface SiteConfig {
   id: string;
@@ -28,6 +31,8 @@ export interface HubConfig {
   sites: SiteConfig[];
   /** Where each query is recorded: `-` for standard output, or a file; none when unset (in-process hubs). */
   auditLog?: string;
+  /** Token verification and the envelope key (`[auth]`, --issuer); no issuer = no checks (--dev-insecure only). */
+  auth?: AuthSettings;
 }
 
 export const HUB_DEFAULTS = {
@@ -117,6 +122,7 @@ export function normalizeHubConfig(input: Partial<HubConfig> & { sites: SiteConf
     queryTtlS: positiveInt(input.queryTtlS ?? HUB_DEFAULTS.queryTtlS, 'query_ttl_s'),
     sites,
     ...(input.auditLog !== undefined && { auditLog: input.auditLog }),
+    ...(input.auth !== undefined && { auth: input.auth }),
   };
 }
 
@@ -145,11 +151,12 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
     throw new FedomopError('ERR_CONFIG_INVALID', `${source}: ${(err as Error).message.trim()}`, {}, { cause: err });
   }
   for (const key of Object.keys(doc)) {
-    if (key !== 'hub' && key !== 'sites') {
-      throw invalid(`${source}: unknown section or key "${key}" (expected [hub] and [[sites]])`);
+    if (key !== 'hub' && key !== 'sites' && key !== 'auth') {
+      throw invalid(`${source}: unknown section or key "${key}" (expected [hub], [auth] and [[sites]])`);
     }
   }
   const out: Partial<HubConfig> = {};
+  if (doc.auth !== undefined) out.auth = parseAuthTable(doc.auth, source, HUB_AUTH_KEYS);
   const hub = doc.hub ?? {};
   if (!isTable(hub)) throw invalid(`${source}: [hub] must be a table`);
   for (const [key, value] of Object.entries(hub)) {
@@ -187,10 +194,13 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
 
 export const HUB_USAGE = `usage: fedomop hub [--config hub.toml] [--port 8100] [--host H]
                    [--site <id>=<url>]... [--site-timeout-ms 60000]
-                   [--max-queries 1000] [--query-ttl-s 3600] [--audit-log - | file.jsonl] [--dev-insecure]
+                   [--max-queries 1000] [--query-ttl-s 3600] [--audit-log - | file.jsonl]
+                   [--issuer URL [--audience A]... [--client-id C]... [--envelope-key FILE]] | [--dev-insecure]
 
   --site may be repeated; a flag site with the id of a [[sites]] entry replaces its URL.
   --audit-log: one JSON line per query (default "-", standard output).
+  --issuer: verify callers' tokens against this OIDC issuer (docs/auth.md); --envelope-key: the private
+  ES256 JWK the hub signs site envelopes with (default: a fresh key per start, published at /v1/keys).
   Flags override the config file.`;
 
 interface HubFlags {
@@ -202,6 +212,7 @@ interface HubFlags {
   queryTtlS?: number;
   auditLog?: string;
   sites: Array<{ id: string; url: string }>;
+  auth: AuthSettings;
   devInsecure: boolean;
   help: boolean;
 }
@@ -223,6 +234,10 @@ export function parseHubFlags(argv: string[]): HubFlags {
         'query-ttl-s': { type: 'string' },
         'audit-log': { type: 'string' },
         'dev-insecure': { type: 'boolean' },
+        issuer: { type: 'string' },
+        audience: { type: 'string', multiple: true },
+        'client-id': { type: 'string', multiple: true },
+        'envelope-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -249,10 +264,18 @@ export function parseHubFlags(argv: string[]): HubFlags {
     queryTtlS: intFlag(values['query-ttl-s'] as string | undefined, 'query-ttl-s'),
     auditLog,
     sites,
+    auth: {
+      issuer: values.issuer as string | undefined,
+      audiences: values.audience as string[] | undefined,
+      clientIds: values['client-id'] as string[] | undefined,
+      envelopeKey: values['envelope-key'] as string | undefined,
+    },
     devInsecure: values['dev-insecure'] === true,
     help: values.help === true,
   };
 }
+
+const authOrNone = (auth: AuthSettings) => (Object.values(auth).some((v) => v !== undefined) ? auth : undefined);
 
 /** File first, then flags on top; a flag site replaces the file's URL for that id and keeps its other keys. */
 export function mergeHubConfig(file: Partial<HubConfig>, flags: HubFlags): HubConfig {
@@ -275,6 +298,7 @@ export function mergeHubConfig(file: Partial<HubConfig>, flags: HubFlags): HubCo
     // The command line always keeps an audit log: standard output unless told otherwise.
     auditLog: pick(flags.auditLog, file.auditLog) ?? '-',
     sites,
+    auth: authOrNone(mergeAuth(file.auth ?? {}, flags.auth)),
   });
 }
 

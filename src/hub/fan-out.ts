@@ -3,6 +3,7 @@
  * on the Query. Sites never wait for each other: each call is its own promise, and one site failing,
  * timing out or answering garbage only settles that site.
  */
+import { ENVELOPE_HEADER } from '../auth/envelope.js';
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
 import { decodeSiteAnswer, expectedSignature, type SiteAnswer } from './decode.js';
@@ -16,6 +17,8 @@ export interface FanOutOptions {
   /** The caller's per-query timeout; otherwise each site's own, otherwise the hub default. */
   timeoutMs?: number;
   defaultTimeoutMs: number;
+  /** The hub's envelope for one site's copy of this request (src/auth/envelope.ts); none without auth. */
+  envelope?: (site: string) => Promise<string>;
 }
 
 /** `body` is the plan's JSON, serialised once: every site gets the same bytes. */
@@ -30,7 +33,12 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
   for (const site of sites) {
     const controller = query.startSite(site.id);
     const timeoutMs = opts.timeoutMs ?? site.timeoutMs ?? opts.defaultTimeoutMs;
-    execute(http, site, body, headers, expected, controller, timeoutMs).then(
+    const sent = opts.envelope
+      ? opts
+          .envelope(site.id)
+          .then((e) => execute(http, site, body, { ...headers, [ENVELOPE_HEADER]: e }, expected, controller, timeoutMs))
+      : execute(http, site, body, headers, expected, controller, timeoutMs);
+    sent.then(
       (answer) => query.settleSite(site.id, answer),
       (err) => query.settleSite(site.id, asSiteError(site.id, err)),
     );

@@ -55,6 +55,21 @@ export class QueryStore {
     return query;
   }
 
+  /**
+   * The query if it belongs to `owner` (the caller's user key); anyone else gets the very same
+   * ERR_NOT_FOUND as for an unknown id, so a query id reveals nothing about other users' queries.
+   */
+  getOwned(id: string, owner: string | undefined): Query {
+    const query = this.get(id);
+    if (query.owner !== owner) {
+      throw new FedomopError(
+        'ERR_NOT_FOUND',
+        `no query ${id} (queries are kept in memory for a limited time and not across hub restarts)`,
+      );
+    }
+    return query;
+  }
+
   /** Cancels everything still running, e.g. on shutdown. */
   cancelAll(message: string): void {
     for (const q of this.queries.values()) q.cancel(message);

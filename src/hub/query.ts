@@ -7,6 +7,7 @@
  * DELETE makes it `cancelled`: sites still running are aborted, and the results stream ends after the
  * batches already received, without a pooled batch (a pool over some sites would look complete).
  */
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { META, resultSchema, type ResultRow } from '../arrow/result-schema.js';
 import { FedomopError, type ErrorCode } from '../errors.js';
@@ -41,6 +42,8 @@ function stateFor(code: ErrorCode): SiteState {
 function toSiteError(site: string, err: FedomopError): SiteError {
   const out: SiteError = { code: err.code, message: err.message, site };
   if (Array.isArray(err.details.problems)) out.problems = err.details.problems;
+  // The group a site's policy wants (ERR_NOT_ENTITLED), so the researcher knows what to ask for.
+  if (typeof err.details.group === 'string') out.group = err.details.group;
   return out;
 }
 
@@ -48,6 +51,8 @@ const ms = (t0: number): number => Math.round((performance.now() - t0) * 10) / 1
 
 export class Query {
   state: QueryState = 'running';
+  /** Who submitted it (the caller's user key, src/auth/user.ts); only they may read or cancel it. */
+  owner?: string;
   readonly createdAt = new Date().toISOString();
   finishedAt?: string;
   /** Date.now() at finish, for TTL eviction. */
@@ -141,6 +146,13 @@ export class Query {
     const out: QueryStatus = { id: this.id, planHash: this.planHash, state: this.state, createdAt: this.createdAt, sites };
     if (this.finishedAt) out.finishedAt = this.finishedAt;
     return out;
+  }
+
+  /** SHA-256 (hex) of the results stream so far — at finish, of everything released to the caller. */
+  releasedDigest(): string {
+    const h = createHash('sha256').update(this.encoder.header);
+    for (const c of this.chunks) h.update(c);
+    return h.digest('hex');
   }
 
   /** Builds the results writer now (see `encoder`); called once the site calls are on their way. */

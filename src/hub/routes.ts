@@ -19,6 +19,10 @@ import * as S from './schemas.js';
 import { asSiteError, relayedError } from './site-errors.js';
 import type { SiteHttp } from './site-http.js';
 import { sendEvents } from './sse.js';
+import { authenticate, tokenOf, withChallenge } from '../auth/http.js';
+import { ENVELOPE_HEADER, requestBinding, type EnvelopeSigner } from '../auth/envelope.js';
+import { requestUser, userKeyOf } from '../auth/user.js';
+import type { TokenVerifier } from '../auth/verifier.js';
 
 export interface HubContext {
   registry: SiteRegistry;
@@ -28,6 +32,10 @@ export interface HubContext {
   heartbeatMs: number;
   /** One line per query (when it ends) and per refused submission; none in most specs. */
   audit?: AuditLog;
+  /** Verifies callers' tokens; none under --dev-insecure (callers are then told apart by their header only). */
+  verifier?: TokenVerifier;
+  /** Signs each forwarded request's envelope; none under --dev-insecure. */
+  envelopes?: EnvelopeSigner;
 }
 
 interface CreateQueryBody {
@@ -52,16 +60,38 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
       done(new FedomopError('ERR_PLAN_INVALID', where, { problems: [{ path: '', message: where }] }), undefined);
     }
   });
-  const audit = (req: FastifyRequest, entry: Record<string, unknown>) =>
+  const audit = (req: FastifyRequest, entry: Record<string, unknown>) => {
+    const user = requestUser(req);
     ctx.audit?.record({
       time: new Date().toISOString(),
       caller: callerDigest(req.headers.authorization),
+      ...(userKeyOf(req) !== undefined && { user: userKeyOf(req) }),
+      ...(user && { username: user.username, groups: user.groups }),
       remote: req.ip,
       ...entry,
     });
+  };
+
+  // Every route but /healthz and /v1/keys needs a verified caller (the hub checks too, so a bad
+  // token costs no site anything and the query store knows whose query is whose).
+  app.addHook('preHandler', async (req) => {
+    const route = req.routeOptions.url;
+    if (route === undefined || route === '/healthz' || route === '/v1/keys') return;
+    await authenticate(req, ctx.verifier);
+  });
+  /** Envelope for one site's copy of a request, bound to that site, the request and the caller's token. */
+  const envelopeFor = (req: FastifyRequest, path: string, body?: Buffer) => {
+    if (!ctx.envelopes) return undefined;
+    const signer = ctx.envelopes;
+    const token = tokenOf(req);
+    const binding = requestBinding(path.startsWith('/v1/execute') ? 'POST' : 'GET', path, body);
+    const subject = requestUser(req)?.subject;
+    return (site: string, queryId?: string) => signer.sign({ site, binding, token, subject, queryId });
+  };
 
   app.setErrorHandler((err, req, reply) => {
     const fe = asHttpError(err);
+    withChallenge(fe, reply);
     if (fe.code === 'ERR_INTERNAL') process.stderr.write(`fedomop hub: internal error: ${(err as Error).stack ?? String(err)}\n`);
     // A submission the hub turned down reached no site; it is still worth a line.
     if (req.method === 'POST' && req.routeOptions.url === '/v1/queries') {
@@ -75,6 +105,12 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
   });
 
   app.get('/healthz', { schema: S.healthz }, async () => ({ status: 'ok' }));
+
+  // The public key sites check envelopes with (--hub-keys <hub>/v1/keys).
+  app.get('/v1/keys', async () => {
+    if (!ctx.envelopes) throw new FedomopError('ERR_NOT_FOUND', 'this hub signs no envelopes (it runs with --dev-insecure)');
+    return ctx.envelopes.jwks();
+  });
 
   app.get('/v1/sites', { schema: S.listSites }, async (req) => ({
     sites: await ctx.registry.healthAll(req.headers.authorization),
@@ -93,6 +129,8 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
       plan.analysis,
       sites.map((s) => s.id),
     );
+    // Under --dev-insecure nobody is verified, so nobody owns a query (the header proves nothing).
+    query.owner = ctx.verifier ? userKeyOf(req) : undefined;
     ctx.store.add(query);
     const submittedAt = performance.now();
     query.onFinished(() =>
@@ -109,12 +147,15 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
           ]),
         ),
         elapsedMs: Math.round((performance.now() - submittedAt) * 10) / 10,
+        released: query.releasedDigest(),
       }),
     );
+    const sign = envelopeFor(req, '/v1/execute', Buffer.from(json));
     fanOut(ctx.http, query, Buffer.from(json), sites, {
       authorization: req.headers.authorization,
       timeoutMs: req.body.timeoutMs,
       defaultTimeoutMs: ctx.siteTimeoutMs,
+      envelope: sign && ((site) => sign(site, query.id)),
     });
     // After the site requests and this reply are written, while the hub would otherwise wait idle.
     setImmediate(() => query.prepare());
@@ -124,38 +165,48 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
     return { id: query.id, planHash: hash, sites: query.siteIds, warnings: checked.warnings };
   });
 
-  app.get<IdParams>('/v1/queries/:id', { schema: S.getQuery }, async (req) => ctx.store.get(req.params.id).status());
+  // A query answers only its owner; to anyone else it does not exist (404, as an unknown id).
+  const owned = (req: FastifyRequest<IdParams>) =>
+    ctx.verifier ? ctx.store.getOwned(req.params.id, userKeyOf(req)) : ctx.store.get(req.params.id);
+
+  app.get<IdParams>('/v1/queries/:id', { schema: S.getQuery }, async (req) => owned(req).status());
 
   app.delete<IdParams>('/v1/queries/:id', { schema: S.deleteQuery }, async (req) => {
-    const query = ctx.store.get(req.params.id);
+    const query = owned(req);
     query.cancel();
     return query.status();
   });
 
   // No automatic HEAD twins for the streams: a HEAD would subscribe a reader that never reads.
   app.get<IdParams>('/v1/queries/:id/results', { schema: S.streamQuery, exposeHeadRoute: false }, (req, reply) => {
-    sendResults(ctx.store.get(req.params.id), reply);
+    sendResults(owned(req), reply);
   });
 
   app.get<IdParams>('/v1/queries/:id/events', { schema: S.streamQuery, exposeHeadRoute: false }, (req, reply) => {
     const last = req.headers['last-event-id'];
-    sendEvents(ctx.store.get(req.params.id), reply, typeof last === 'string' ? last : undefined, ctx.heartbeatMs);
+    sendEvents(owned(req), reply, typeof last === 'string' ? last : undefined, ctx.heartbeatMs);
   });
 
   app.get('/v1/concepts/search', { schema: S.conceptSearch }, async (req) => {
     const q = req.url.indexOf('?');
-    return relayConceptSearch(ctx, q >= 0 ? req.url.slice(q) : '', req.headers.authorization);
+    const query = q >= 0 ? req.url.slice(q) : '';
+    return relayConceptSearch(ctx, query, req.headers.authorization, envelopeFor(req, `/v1/concepts/search${query}`));
   });
 }
 
 /** Concepts are one shared vocabulary, so any healthy site can answer; the first one in the registry does. */
-async function relayConceptSearch(ctx: HubContext, query: string, authorization?: string): Promise<unknown> {
+async function relayConceptSearch(
+  ctx: HubContext,
+  query: string,
+  authorization?: string,
+  envelope?: (site: string) => Promise<string>,
+): Promise<unknown> {
   let lastError: FedomopError | undefined;
   for (const site of ctx.registry.sites) {
     const health = await ctx.registry.health(site, authorization);
     if (health.status !== 'up') continue;
     try {
-      return await getJson(ctx, site, `/v1/concepts/search${query}`, authorization);
+      return await getJson(ctx, site, `/v1/concepts/search${query}`, authorization, await envelope?.(site.id));
     } catch (err) {
       // A site that refuses the caller or the request has spoken for all of them; a dead one has not.
       if (err instanceof FedomopError && err.code !== 'ERR_SITE_UNREACHABLE' && err.code !== 'ERR_SITE_TIMEOUT') throw err;
@@ -165,7 +216,13 @@ async function relayConceptSearch(ctx: HubContext, query: string, authorization?
   throw lastError ?? new FedomopError('ERR_SITE_UNREACHABLE', 'no site is up to answer concept searches');
 }
 
-async function getJson(ctx: HubContext, site: SiteConfig, path: string, authorization?: string): Promise<unknown> {
+async function getJson(
+  ctx: HubContext,
+  site: SiteConfig,
+  path: string,
+  authorization?: string,
+  envelope?: string,
+): Promise<unknown> {
   const controller = new AbortController();
   const timeoutMs = site.timeoutMs ?? ctx.siteTimeoutMs;
   const timer = setTimeout(
@@ -177,6 +234,7 @@ async function getJson(ctx: HubContext, site: SiteConfig, path: string, authoriz
   );
   const headers: Record<string, string> = { accept: 'application/json' };
   if (authorization !== undefined) headers.authorization = authorization;
+  if (envelope !== undefined) headers[ENVELOPE_HEADER] = envelope;
   try {
     const res = await ctx.http.request(site.url + path, {
       method: 'GET',

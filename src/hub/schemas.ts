@@ -17,6 +17,7 @@ export const errorBody = {
         code: str,
         message: str,
         site: str,
+        group: str,
         problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
         unknown: { type: 'array', items: str },
       },
@@ -33,6 +34,7 @@ const siteError = {
     code: str,
     message: str,
     site: str,
+    group: str,
     problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
   },
 } as const;
@@ -120,6 +122,15 @@ const siteInfo = {
     minCellCount: num,
     analyses: { type: 'array', items: str },
     planVersion: num,
+    // What this caller may do at the site (site's /v1/info, docs/auth.md).
+    access: {
+      type: 'object',
+      properties: {
+        analyses: { type: 'object', additionalProperties: str },
+        conceptSearch: { type: 'boolean' },
+        groups: { type: 'array', items: str },
+      },
+    },
   },
 } as const;
 

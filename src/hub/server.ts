@@ -12,6 +12,8 @@ import { SiteRegistry } from './registry.js';
 import { BODY_LIMIT, registerRoutes } from './routes.js';
 import { SiteHttp } from './site-http.js';
 import { HEARTBEAT_MS } from './sse.js';
+import { createVerifier } from '../auth/config.js';
+import { EnvelopeSigner } from '../auth/envelope.js';
 
 export interface StartHubOptions extends Partial<Omit<HubConfig, 'sites'>> {
   sites: SiteConfig[];
@@ -21,6 +23,8 @@ export interface StartHubOptions extends Partial<Omit<HubConfig, 'sites'>> {
   probeTimeoutMs?: number;
   /** Interval of SSE heartbeat comments (default 15000 ms). */
   heartbeatMs?: number;
+  /** The envelope signer (startHub makes one when `auth.issuer` is set). */
+  envelopes?: EnvelopeSigner;
 }
 
 export interface RunningHub {
@@ -54,6 +58,8 @@ export function buildHub(options: StartHubOptions): { app: FastifyInstance; conf
     siteTimeoutMs: config.siteTimeoutMs,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
     audit,
+    verifier: config.auth?.issuer ? createVerifier(config.auth) : undefined,
+    envelopes: options.envelopes,
   });
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
@@ -72,7 +78,9 @@ export function buildHub(options: StartHubOptions): { app: FastifyInstance; conf
 }
 
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
-  const { app, config, shutdown } = buildHub(options);
+  const envelopes =
+    options.envelopes ?? (options.auth?.issuer ? await EnvelopeSigner.create(options.auth.envelopeKey) : undefined);
+  const { app, config, shutdown } = buildHub({ ...options, envelopes });
   const host = config.host ?? '127.0.0.1';
   try {
     await app.listen({ host, port: config.port });

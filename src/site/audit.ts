@@ -22,6 +22,14 @@ export interface AuditEntry {
   analysis?: string;
   rows?: number;
   suppressedCells?: number;
+  /** SHA-256 (hex) of the Arrow bytes released. */
+  released?: string;
+  /** The disclosure profile the site's policy chose for this caller. */
+  disclosure?: string;
+  /** The verified caller: `<issuer>|<subject>` (or `insecure:<digest>` under --dev-insecure), name and groups. */
+  user?: string;
+  username?: string;
+  groups?: string[];
   elapsedMs: number;
   /** First 16 hex digits of the SHA-256 of the Authorization header; null when there was none. */
   caller: string | null;

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { MIN_ALLOWED_CELL_COUNT, DEFAULT_POLICY, type DisclosurePolicy } from '../disclosure/index.js';
 import { FedomopError } from '../errors.js';
+import { mergeAuth, parseAuthTable, type AuthSettings } from '../auth/config.js';
 
 export type DatabaseConfig =
   { kind: 'duckdb'; path: string; threads?: number } | { kind: 'postgres'; url: string; schema?: string };
@@ -24,12 +25,15 @@ export interface SiteConfig {
   queryTimeoutMs: number;
   /** The audit log: `-` for standard output, or a file appended to. */
   auditLog: string;
+  /** Token verification, policy and hub envelopes (`[auth]`, --issuer ...); no issuer = none (only with --dev-insecure). */
+  auth: AuthSettings;
 }
 
 export const SITE_USAGE = `usage: fedomop site --db <site.duckdb | postgres://...> --id <site-id> [--port 8101] [--host 127.0.0.1]
                     [--config site.toml] [--name "North Hospital"] [--min-cell-count 5]
                     [--max-concurrent 4] [--query-timeout-ms 300000] [--audit-log - | file.jsonl]
-                    [--dev-insecure]`;
+                    [--issuer URL --policy FILE (--hub-keys URL|FILE | --allow-direct)]
+                    [--audience A]... [--client-id C]... | [--dev-insecure]`;
 
 const SITE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -78,6 +82,12 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
         'query-timeout-ms': { type: 'string' },
         'audit-log': { type: 'string' },
         'dev-insecure': { type: 'boolean', default: false },
+        issuer: { type: 'string' },
+        audience: { type: 'string', multiple: true },
+        'client-id': { type: 'string', multiple: true },
+        policy: { type: 'string' },
+        'hub-keys': { type: 'string' },
+        'allow-direct': { type: 'boolean' },
       },
       strict: true,
     });
@@ -121,5 +131,26 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
     maxConcurrentQueries: int(f['max-concurrent'] ?? site.max_concurrent_queries ?? 4, 'max concurrent queries', 1),
     queryTimeoutMs: int(f['query-timeout-ms'] ?? site.query_timeout_ms ?? 300_000, 'query timeout', 1),
     auditLog: auditTarget(f['audit-log'] ?? site.audit_log),
+    auth: mergeAuth(
+      parseAuthTable(file.auth, f.config ?? 'site.toml', [
+        'issuer',
+        'audiences',
+        'clientIds',
+        'algorithms',
+        'clockSkewS',
+        'opaqueCacheS',
+        'policy',
+        'hubKeys',
+        'allowDirect',
+      ]),
+      {
+        issuer: f.issuer,
+        audiences: f.audience,
+        clientIds: f['client-id'],
+        policy: f.policy,
+        hubKeys: f['hub-keys'],
+        allowDirect: f['allow-direct'],
+      },
+    ),
   };
 }

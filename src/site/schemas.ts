@@ -7,6 +7,8 @@ export const errorSchema = {
       properties: {
         code: { type: 'string' },
         message: { type: 'string' },
+        site: { type: 'string' },
+        group: { type: 'string' },
         problems: {
           type: 'array',
           items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
@@ -41,5 +43,26 @@ export const infoSchema = {
     minCellCount: { type: 'integer' },
     analyses: { type: 'array', items: { type: 'string' } },
     planVersion: { type: 'integer' },
+    auth: {
+      type: 'object',
+      properties: { mode: { type: 'string' }, issuer: { type: 'string' }, envelope: { type: 'boolean' } },
+    },
+    user: {
+      type: 'object',
+      properties: {
+        subject: { type: 'string' },
+        username: { type: 'string' },
+        groups: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    /** What this caller may do here: analysis kind → disclosure profile, concept search, the groups the policy names. */
+    access: {
+      type: 'object',
+      properties: {
+        analyses: { type: 'object', additionalProperties: { type: 'string' } },
+        conceptSearch: { type: 'boolean' },
+        groups: { type: 'array', items: { type: 'string' } },
+      },
+    },
   },
 } as const;

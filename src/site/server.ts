@@ -2,6 +2,7 @@
  * The site service: a small HTTP API next to one OMOP database. Every route declares its response
  * schema, so fastify serialises exactly the declared fields and nothing else can leak out.
  */
+import { createHash } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { FedomopError, toErrorBody } from '../errors.js';
 import { ANALYSIS_KINDS, PLAN_VERSION, parsePlan, PLAN_LIMITS } from '../plan/index.js';
@@ -16,6 +17,13 @@ import { answerPlan, type SiteAnswer, type SiteIdentity } from './execute.js';
 import type { Plan } from '../plan/types.js';
 import { QueryLimiter } from './limiter.js';
 import { errorSchema, conceptSchema, infoSchema } from './schemas.js';
+import { authenticate, tokenOf, withChallenge } from '../auth/http.js';
+import { ENVELOPE_HEADER, requestBinding } from '../auth/envelope.js';
+import { accessOf, decide, type Action, type DisclosureProfile } from '../auth/policy.js';
+import { requestUser, userKeyOf } from '../auth/user.js';
+import { ANALYSIS_KINDS as ALL_KINDS } from '../plan/index.js';
+import type { SiteAuth } from './site-auth.js';
+import type { DisclosurePolicy } from '../disclosure/index.js';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
@@ -29,7 +37,12 @@ export interface SiteContext {
   reload?: () => Promise<void>;
   /** What the CDM has (src/site/cdm-check.ts), to refuse plans that need what it lacks; none in specs. */
   cdm?: () => CdmReport | undefined;
+  /** Token verification, policy, envelopes; none under --dev-insecure (and in specs that run without). */
+  auth?: SiteAuth;
 }
+
+/** The strict profile's floor for the minimum cell count (docs/auth.md; the disclosure work may refine it). */
+const STRICT_MIN_CELL_COUNT = 10;
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: PLAN_LIMITS.maxPlanTextBytes + 64 * 1024 });
@@ -49,14 +62,51 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       site: ctx.identity.id,
       event: 'execute',
       caller: callerDigest(req.headers.authorization),
+      ...callerFields(req),
       remote: req.ip,
       ...entry,
     });
   };
 
+  // Who asked, as verified: the user key, name and groups (under --dev-insecure only the key).
+  const callerFields = (req: FastifyRequest) => {
+    const user = requestUser(req);
+    const key = userKeyOf(req);
+    return user ? { user: key, username: user.username, groups: user.groups } : key ? { user: key } : {};
+  };
+
+  // Every route but /healthz needs a verified caller (/v1/info also answers anonymously, with the
+  // public part only); execute and concepts also need the hub's envelope for this site and request.
+  app.addHook('preHandler', async (req) => {
+    const route = req.routeOptions.url;
+    if (route === undefined || route === '/healthz') return;
+    if (route === '/v1/info' && req.headers.authorization === undefined) return;
+    // A refusal thrown here reaches the error handler, which adds WWW-Authenticate and audits it.
+    await authenticate(req, ctx.auth?.verifier);
+    if (ctx.auth?.envelopes && route !== '/v1/info') {
+      const header = req.headers[ENVELOPE_HEADER];
+      await ctx.auth.envelopes.verify(typeof header === 'string' ? header : undefined, {
+        site: ctx.identity.id,
+        binding: requestBinding(req.method, req.url, typeof req.body === 'string' ? req.body : ''),
+        token: tokenOf(req),
+      });
+    }
+  });
+
+  /** The site's own policy decides (none under --dev-insecure: everything, standard profile). */
+  const allow = (req: FastifyRequest, action: Action): DisclosureProfile => {
+    if (!ctx.auth) return 'standard';
+    return decide(ctx.auth.policy, requestUser(req)?.groups ?? [], action, ctx.identity.id).disclosure;
+  };
+  const disclosureFor = (profile: DisclosureProfile): DisclosurePolicy =>
+    profile === 'strict'
+      ? { ...ctx.config.disclosure, minCellCount: Math.max(ctx.config.disclosure.minCellCount, STRICT_MIN_CELL_COUNT) }
+      : ctx.config.disclosure;
+
   app.setErrorHandler((err: FastifyError | FedomopError, req, reply) => {
     const fe = toFedomopError(err);
     if (fe.status >= 500) process.stderr.write(`site ${ctx.identity.id}: ${err.stack ?? err.message}\n`);
+    withChallenge(fe, reply);
     if (req.routeOptions.url === '/v1/execute' && !audited.has(req)) {
       audit(req, { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 });
     }
@@ -81,9 +131,22 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     if (await ctx.db.refresh?.()) await ctx.reload?.();
   };
 
-  app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async () => {
+  app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async (req) => {
     await refreshDatabase();
-    return info();
+    const user = requestUser(req);
+    const access = ctx.auth
+      ? user
+        ? accessOf(ctx.auth.policy, user.groups)
+        : undefined
+      : { analyses: Object.fromEntries(ALL_KINDS.map((k) => [k, 'standard'])), conceptSearch: true, groups: [] };
+    return {
+      ...info(),
+      auth: ctx.auth
+        ? { mode: 'oidc', issuer: ctx.auth.issuer, envelope: ctx.auth.envelopes !== undefined }
+        : { mode: 'insecure' },
+      ...(user && { user: { subject: user.subject, username: user.username, groups: user.groups } }),
+      ...(access && { access }),
+    };
   });
 
   const info = () => ({
@@ -99,16 +162,18 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 
   app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
     const started = performance.now();
-    let known: Pick<AuditEntry, 'planHash' | 'analysis'> = {};
+    let known: Pick<AuditEntry, 'planHash' | 'analysis' | 'disclosure'> = {};
     try {
       if (typeof req.body !== 'string')
         throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
       const plan = parsePlan(req.body);
       const hash = planHashSync(plan);
       known = { planHash: hash, analysis: plan.analysis.kind };
+      const profile = allow(req, { kind: 'analysis', analysis: plan.analysis.kind });
+      known.disclosure = profile;
       await refreshDatabase();
       assertPlanFitsCdm(plan.cohort, ctx.cdm?.(), ctx.identity.id);
-      const answer = await execute(plan, hash, reply);
+      const answer = await execute(plan, hash, reply, disclosureFor(profile));
       // Recorded before the answer leaves: if the line cannot be written, the request fails and
       // nothing is released unlogged.
       audit(req, {
@@ -117,6 +182,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         ...known,
         rows: answer.rows.length,
         suppressedCells: answer.rows.reduce((n, row) => n + Object.values(row.measures).filter((m) => m.suppressed).length, 0),
+        released: releasedDigest(answer.bytes),
         elapsedMs: round(performance.now() - started),
       });
       void reply
@@ -139,7 +205,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   });
 
   /** Runs the plan under the site's concurrency limit and timeout; a closed connection stops it. */
-  async function execute(plan: Plan, hash: string, reply: FastifyReply): Promise<SiteAnswer> {
+  async function execute(plan: Plan, hash: string, reply: FastifyReply, disclosure: DisclosurePolicy): Promise<SiteAnswer> {
     // A closed connection (hub cancelled, timed out or died) interrupts the SQL.
     const abort = new AbortController();
     const onClose = () => {
@@ -148,7 +214,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     reply.raw.on('close', onClose);
     const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
     try {
-      return await limiter.run(() => answerPlan(ctx.db, plan, hash, ctx.identity, ctx.config.disclosure, abort.signal));
+      return await limiter.run(() => answerPlan(ctx.db, plan, hash, ctx.identity, disclosure, abort.signal));
     } catch (err) {
       if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
         throw new FedomopError(
@@ -167,6 +233,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     '/v1/concepts/search',
     { schema: { response: { 200: { type: 'object', properties: { concepts: { type: 'array', items: conceptSchema } } } } } },
     async (req) => {
+      allow(req, { kind: 'concepts' });
       const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > CONCEPT_SEARCH_MAX)) {
         throw new FedomopError('ERR_BAD_REQUEST', `limit must be an integer from 1 to ${CONCEPT_SEARCH_MAX}`);
@@ -181,6 +248,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   );
 
   app.get<{ Params: { id: string } }>('/v1/concepts/:id', { schema: { response: { 200: conceptSchema } } }, async (req) => {
+    allow(req, { kind: 'concepts' });
     if (!/^\d{1,12}$/.test(req.params.id))
       throw new FedomopError('ERR_BAD_REQUEST', `concept id must be a positive integer, got "${req.params.id}"`);
     return conceptById(ctx.db, Number(req.params.id));
@@ -203,3 +271,8 @@ function toFedomopError(err: FastifyError | FedomopError): FedomopError {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** What left the site, as the audit log keeps it: the SHA-256 of the exact Arrow bytes sent. */
+function releasedDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

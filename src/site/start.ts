@@ -7,6 +7,7 @@ import { DuckDbDatabase } from './duckdb-database.js';
 import { AuditLog } from './audit.js';
 import { checkCdm, type CdmReport } from './cdm-check.js';
 import { buildSiteServer } from './server.js';
+import { siteAuthOf } from './site-auth.js';
 import type { SiteIdentity } from './execute.js';
 
 export interface RunningSite {
@@ -40,11 +41,12 @@ function identityOf(config: SiteConfig, cdm: CdmReport): SiteIdentity & { name: 
 }
 
 export async function startSite(config: SiteConfig): Promise<RunningSite> {
+  const auth = siteAuthOf(config);
   const listen = planListen('site', {
     host: config.host,
     port: config.port,
     devInsecure: config.devInsecure,
-    authConfigured: false,
+    authConfigured: auth !== undefined,
   });
   const audit = AuditLog.open(config.auditLog);
   const db = await openDatabase(config).catch(async (err: unknown) => {
@@ -62,7 +64,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     cdm = await checkCdm(db, { counts: false });
     Object.assign(identity, identityOf(config, cdm));
   };
-  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm });
+  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
