@@ -3,12 +3,17 @@
 The same order as the TypeScript kernel library (src/kernel/config.ts), so one setup serves both
 kinds of notebook: the arguments, then the environment (``FEDOMOP_HUB_URL``, ``FEDOMOP_TOKEN``), then a
 JSON file (``$FEDOMOP_CONFIG``, else ``~/.fedomop/config.json``: ``{"hub": "...", "token": "..."}``).
+
+A token has one more place, between the environment and the config file: the file JupyterLab's sign-in
+keeps current (``$FEDOMOP_TOKEN_FILE``, else ``~/.fedomop/token``; written by the server extension,
+fedomop/server_auth.py), ignored once the expiry it records has passed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -45,6 +50,24 @@ def read_file_config(path: Path | None = None) -> dict[str, str] | None:
     return {k: v for k, v in (("hub", hub), ("token", token)) if v is not None}
 
 
+def token_file_path() -> Path:
+    return Path(os.environ.get("FEDOMOP_TOKEN_FILE") or Path.home() / ".fedomop" / "token")
+
+
+def read_token_file(path: Path | None = None, now: float | None = None) -> str | None:
+    """The token JupyterLab's sign-in handed to this user's kernels, unless missing, unreadable or expired."""
+    try:
+        parsed = json.loads((path or token_file_path()).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("token"), str) or not parsed["token"]:
+        return None
+    expires_at = parsed.get("expiresAt")
+    if isinstance(expires_at, (int, float)) and expires_at <= (time.time() if now is None else now):
+        return None
+    return parsed["token"]
+
+
 @dataclass(frozen=True)
 class Connection:
     hub: str
@@ -57,7 +80,7 @@ class Connection:
             return self.explicit_token
         if os.environ.get("FEDOMOP_TOKEN"):
             return os.environ["FEDOMOP_TOKEN"]
-        return (read_file_config() or {}).get("token")
+        return read_token_file() or (read_file_config() or {}).get("token")
 
 
 def resolve_connection(hub: str | None = None, token: str | None = None) -> Connection:

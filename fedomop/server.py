@@ -3,6 +3,8 @@
 ``GET  {base_url}fedomop/config``  what the lab extension needs to know at run time (hub, identity
                                    provider, default sites), set once by an admin via traitlets or env.
 ``*    {base_url}fedomop/hub/...`` the hub's HTTP API (docs/http-api.md), relayed byte for byte.
+``{base_url}fedomop/auth/...``     sign-in: the popup's callback page, and the access token for kernels
+                                   (fedomop/server_auth.py).
 
 Why a relay: the browser then talks only to the Jupyter origin, exactly as it will when the hub runs
 as a JupyterHub service under ``/services/fedomop/``; no CORS, and the Jupyter server's own login
@@ -26,13 +28,29 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.httputil import HTTPHeaders, parse_response_start_line
-from traitlets import Bool, Float, List, Unicode, default
+from traitlets import Bool, Dict, Float, List, Unicode, default
 from traitlets.config import Configurable
 
 from . import __version__
+from .server_auth import TokenFile, auth_handlers, default_token_file
 from .templates import SHIPPED_TEMPLATES, TemplatesHandler
 
 DEFAULT_SCOPES = "openid profile email eduperson_entitlement"
+
+# Helmholtz AAI (Unity IdM): a JWT access token only when the token request accepts
+# application/at+jwt; group claims in tokens only with claims_in_tokens=token.
+IDP_PRESETS: dict[str, dict[str, Any]] = {
+    "helmholtz": {
+        "issuer": "https://login.helmholtz.de/oauth2",
+        "extra": {"claims_in_tokens": "token"},
+        "jwt": True,
+    },
+    "helmholtz-dev": {
+        "issuer": "https://login-dev.helmholtz.de/oauth2",
+        "extra": {"claims_in_tokens": "token"},
+        "jwt": True,
+    },
+}
 
 # Only the hub's public API is relayed: the relay must not become a way to reach other paths.
 RELAYED_PATH = re.compile(r"^(healthz|v1/[A-Za-z0-9._~%/-]*)$")
@@ -83,6 +101,25 @@ class Fedomop(Configurable):
         config=True
     )
     idp_scopes = Unicode(help="Scopes the sign-in asks for (env FEDOMOP_IDP_SCOPES).").tag(config=True)
+    idp_preset = Unicode(
+        help=(
+            "helmholtz or helmholtz-dev: Helmholtz AAI's production or development issuer, with "
+            "claims_in_tokens=token and JWT access tokens (env FEDOMOP_IDP_PRESET). idp_issuer, when set, wins."
+        )
+    ).tag(config=True)
+    idp_extra_parameters = Dict(
+        value_trait=Unicode(),
+        help="Extra authorization request parameters, e.g. {'claims_in_tokens': 'token'} (env FEDOMOP_IDP_EXTRA_PARAMS, JSON).",
+    ).tag(config=True)
+    idp_jwt_access_token = Bool(
+        help="Ask the token endpoint for a JWT access token (Accept: application/at+jwt; env FEDOMOP_IDP_JWT=1).",
+    ).tag(config=True)
+    token_file = Unicode(
+        help=(
+            "Where the signed-in user's access token is kept for this server's kernels (mode 0600; env "
+            "FEDOMOP_TOKEN_FILE, default ~/.fedomop/token). Kernels find it through FEDOMOP_TOKEN_FILE."
+        )
+    ).tag(config=True)
 
     templates_dir = Unicode(
         help=(
@@ -120,6 +157,35 @@ class Fedomop(Configurable):
     def _idp_client_id_default(self) -> str:
         return os.environ.get("FEDOMOP_IDP_CLIENT_ID", "")
 
+    @default("idp_preset")
+    def _idp_preset_default(self) -> str:
+        return os.environ.get("FEDOMOP_IDP_PRESET", "")
+
+    @default("idp_extra_parameters")
+    def _idp_extra_parameters_default(self) -> dict[str, str]:
+        raw = os.environ.get("FEDOMOP_IDP_EXTRA_PARAMS", "")
+        parsed = json.loads(raw) if raw else {}
+        return {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+
+    @default("idp_jwt_access_token")
+    def _idp_jwt_access_token_default(self) -> bool:
+        return os.environ.get("FEDOMOP_IDP_JWT", "") in ("1", "true", "yes")
+
+    @default("token_file")
+    def _token_file_default(self) -> str:
+        return default_token_file()
+
+    def identity_provider(self) -> dict[str, Any]:
+        """The sign-in settings for the frontend: a preset fills what the explicit settings leave empty."""
+        preset = IDP_PRESETS.get(self.idp_preset, {})
+        return {
+            "issuer": self.idp_issuer or preset.get("issuer", ""),
+            "clientId": self.idp_client_id,
+            "scopes": self.idp_scopes.split(),
+            "extraParameters": {**preset.get("extra", {}), **self.idp_extra_parameters},
+            "jwtAccessToken": self.idp_jwt_access_token or preset.get("jwt", False),
+        }
+
     @default("idp_scopes")
     def _idp_scopes_default(self) -> str:
         return os.environ.get("FEDOMOP_IDP_SCOPES", DEFAULT_SCOPES)
@@ -136,11 +202,7 @@ class Fedomop(Configurable):
             "browserHubUrl": browser_url,
             "relay": self.relay,
             "defaultSites": list(self.default_sites),
-            "identityProvider": {
-                "issuer": self.idp_issuer,
-                "clientId": self.idp_client_id,
-                "scopes": self.idp_scopes.split(),
-            },
+            "identityProvider": self.identity_provider(),
         }
 
 
@@ -308,6 +370,9 @@ def setup_handlers(server_app: Any) -> None:
             {"templates_dir": fedomop.templates_dir},
         ),
     ]
+    handlers += auth_handlers(url_path_join(base_url, "fedomop", "auth"), TokenFile(fedomop.token_file))
     web_app.add_handlers(".*$", handlers)
+    # Kernels this server starts inherit its environment: that is how they find the token file.
+    os.environ["FEDOMOP_TOKEN_FILE"] = str(TokenFile(fedomop.token_file).path)
     where = fedomop.hub_url or "nowhere yet (set FEDOMOP_HUB_URL)"
     server_app.log.info("fedomop %s: relaying %sfedomop/hub/ to %s", __version__, base_url, where)

@@ -29,5 +29,9 @@ done
 
 node node_modules/@jupyter/builder/lib/build-labextension.js --core-package-file "$core" "${mode[@]}" .
 
+# The sign-in popup's callback page (fedomop/server_auth.py) loads oidc-client-ts's browser build on
+# its own, without the lab bundle: ship that file beside it.
+cp node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js fedomop/static/oidc-client-ts.min.js
+
 # Lets the Python `fedomop` command find this tree's Node CLI even from a regular (non-editable) install.
 printf '{"repo": "%s"}\n' "$PWD" > fedomop/_node_cli.json

@@ -66,7 +66,19 @@ try {
   const sites = DEMO_SITES.map((s, i) => ({ ...s, port: base + 1 + i, file: path.join(dataDir, `${s.id}.duckdb`) }));
   for (const s of sites) {
     if (!existsSync(s.file)) {
-      await run(['synth', '--seed', String(s.seed), '--persons', String(s.persons), '--profile', s.profile, '--site-name', s.name, '--out', s.file]);
+      await run([
+        'synth',
+        '--seed',
+        String(s.seed),
+        '--persons',
+        String(s.persons),
+        '--profile',
+        s.profile,
+        '--site-name',
+        s.name,
+        '--out',
+        s.file,
+      ]);
     }
   }
   await Promise.all(

@@ -1,8 +1,10 @@
 /**
  * Where a notebook's connect() finds its hub and token, in order: the options, the environment
  * (FEDOMOP_HUB_URL, FEDOMOP_TOKEN), then a JSON config file ($FEDOMOP_CONFIG, else
- * ~/.fedomop/config.json: {"hub": "...", "token"?: "..."}). node: modules are fine here: this folder
- * runs in Deno (which provides them) or Node, never in the browser.
+ * ~/.fedomop/config.json: {"hub": "...", "token"?: "..."}). A token has one more place, between the
+ * environment and the config file: the file JupyterLab's sign-in keeps current ($FEDOMOP_TOKEN_FILE,
+ * else ~/.fedomop/token, written by the server extension), ignored once its recorded expiry has passed.
+ * node: modules are fine here: this folder runs in Deno (which provides them) or Node, never in the browser.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -54,6 +56,24 @@ export async function readFileConfig(path = configPath()): Promise<FileConfig | 
   return { hub, token };
 }
 
+export function tokenFilePath(): string {
+  return process.env.FEDOMOP_TOKEN_FILE || join(homedir(), '.fedomop', 'token');
+}
+
+/** The token JupyterLab's sign-in handed to this user's kernels, unless missing, unreadable or expired. */
+export async function readTokenFile(path = tokenFilePath(), now = Date.now()): Promise<string | undefined> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const { token, expiresAt } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof token !== 'string' || token === '') return undefined;
+  if (typeof expiresAt === 'number' && expiresAt * 1000 <= now) return undefined;
+  return token;
+}
+
 export async function resolveConnection(opts: ConnectOptions = {}): Promise<ResolvedConnection> {
   const path = configPath();
   const file = await readFileConfig(path);
@@ -79,7 +99,7 @@ export async function resolveConnection(opts: ConnectOptions = {}): Promise<Reso
   const token = async () => {
     if (opts.token) return opts.token;
     if (process.env.FEDOMOP_TOKEN) return process.env.FEDOMOP_TOKEN;
-    return (await readFileConfig(path).catch(() => undefined))?.token;
+    return (await readTokenFile()) ?? (await readFileConfig(path).catch(() => undefined))?.token;
   };
   return { hub, hubSource, token };
 }

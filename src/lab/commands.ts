@@ -5,6 +5,8 @@ export enum CommandIDs {
   cancelQuery = 'fedomop:cancel-query',
   openInNotebook = 'fedomop:open-in-notebook',
   newFromTemplate = 'fedomop:new-from-template',
+  signIn = 'fedomop:sign-in',
+  signOut = 'fedomop:sign-out',
 }
 
 /** The palette and launcher category. */

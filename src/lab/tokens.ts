@@ -15,8 +15,63 @@ export interface IServerConfig {
   browserHubUrl: string;
   relay: boolean;
   defaultSites: string[];
-  identityProvider: { issuer: string; clientId: string; scopes: string[] };
+  identityProvider: IIdentityProviderConfig;
 }
+
+/** The OpenID Connect provider as the server configures it (c.Fedomop.idp_*; empty issuer: not set). */
+export interface IIdentityProviderConfig {
+  issuer: string;
+  clientId: string;
+  scopes: string[];
+  /** Extra authorization request parameters, e.g. Helmholtz AAI's `{"claims_in_tokens": "token"}`. */
+  extraParameters?: Record<string, string>;
+  /** Ask the token endpoint for a JWT access token (`Accept: application/at+jwt`). */
+  jwtAccessToken?: boolean;
+}
+
+/** Who is signed in, from the ID token and userinfo. */
+export interface IAuthUser {
+  /** The `sub` claim. */
+  subject: string;
+  /** preferred_username, else name, else email, else sub. */
+  name: string;
+  email?: string;
+  /** eduperson_entitlement values as the IdP sent them (AARC-G002 URNs with `#authority`). */
+  groups: string[];
+  /** When the access token expires (ms since the epoch), if the IdP said. */
+  expiresAt?: number;
+  /** Whether a refresh token was granted (renewal without a popup). */
+  renewable: boolean;
+}
+
+/** Sign-in with the identity provider, and the access token every hub call carries. */
+export interface IFedomopAuth {
+  /** Settles once settings and the server config are read. */
+  readonly ready: Promise<void>;
+  /** Whether sign-in is configured at all (an issuer and a client id); false: run without tokens. */
+  readonly enabled: boolean;
+  /** The signed-in user, or null. */
+  readonly user: IAuthUser | null;
+  /** Why sign-in is not possible, or the last sign-in's failure, in words; null when all is well. */
+  readonly problem: string | null;
+  /** Emitted on sign-in, renewal, sign-out and expiry, with the user now signed in (or null). */
+  readonly signedIn: ISignal<IFedomopAuth, IAuthUser | null>;
+  /**
+   * The current access token, renewed by refresh token when it is about to expire. Undefined when no
+   * one is signed in (or the token expired and no refresh token was granted): the caller then asks
+   * the researcher to sign in, which needs a click (a popup needs a user gesture).
+   */
+  getAccessToken(): Promise<string | undefined>;
+  /** Opens the provider's sign-in page in a popup; resolves with the user once signed in. */
+  signIn(): Promise<IAuthUser>;
+  /** Revokes the tokens at the provider, forgets them here and in the Jupyter server. */
+  signOut(): Promise<void>;
+}
+
+export const IFedomopAuth = new Token<IFedomopAuth>(
+  'fedomop:IFedomopAuth',
+  'Sign-in with the OpenID Connect provider (Helmholtz AAI), and the access token for the hub.',
+);
 
 /** How this browser reaches the fedomop hub, from the user's settings and the server's config. */
 export interface IFedomopConnection {

@@ -4,6 +4,7 @@
  * writes a released value, and opening the panel.
  */
 import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator, TestInfo } from '@playwright/test';
@@ -11,6 +12,13 @@ import type { Locator, TestInfo } from '@playwright/test';
 export const HUB = `http://127.0.0.1:${process.env.FEDOMOP_UI_PORT_BASE ?? 8300}`;
 export const LIVE_SITES = ['central', 'north', 'south'];
 export const DEAD_SITE = 'offline';
+
+/** The authenticated back end and its JupyterLab (start-secure-backend.mjs, playwright.config.js). */
+const SECURE_LAB_PORT = Number(process.env.FEDOMOP_UI_LAB_PORT ?? 8898) + 1;
+export const SECURE_LAB = `http://127.0.0.1:${SECURE_LAB_PORT}`;
+export const SECURE_SITES = ['north', 'south'];
+/** Where that JupyterLab keeps the signed-in user's token for its kernels (FEDOMOP_TOKEN_FILE). */
+export const SECURE_TOKEN_FILE = path.join(os.tmpdir(), `fedomop-ui-${SECURE_LAB_PORT}`, 'token');
 
 export interface IReleased {
   value: number | null;

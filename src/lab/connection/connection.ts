@@ -13,6 +13,8 @@ export interface IConnectionOptions {
   serverSettings?: ServerConnection.ISettings;
   /** Replaces GET {base}/fedomop/config, for tests. */
   loadServerConfig?: () => Promise<IServerConfig>;
+  /** The signed-in user's access token, asked before every hub call (IFedomopAuth.getAccessToken). */
+  token?: () => Promise<string | undefined>;
 }
 
 interface IUserSettings {
@@ -94,15 +96,19 @@ export class FedomopConnection implements IFedomopConnection {
     const direct = this._user.hubUrl;
     if (direct) {
       this._browserHubUrl = direct;
-      this._hub = new HubClient({ baseUrl: direct });
+      this._hub = new HubClient({ baseUrl: direct, token: this.options.token });
       this._problem = null;
     } else if (this._server?.relay && this._server.browserHubUrl) {
       this._browserHubUrl = relayUrl(this.options.serverSettings);
-      this._hub = new HubClient({ baseUrl: this._browserHubUrl, fetch: relayFetch(this.options.serverSettings) });
+      this._hub = new HubClient({
+        baseUrl: this._browserHubUrl,
+        fetch: relayFetch(this.options.serverSettings),
+        token: this.options.token,
+      });
       this._problem = null;
     } else if (this._server?.browserHubUrl) {
       this._browserHubUrl = this._server.browserHubUrl;
-      this._hub = new HubClient({ baseUrl: this._browserHubUrl });
+      this._hub = new HubClient({ baseUrl: this._browserHubUrl, token: this.options.token });
       this._problem = null;
     } else {
       this._browserHubUrl = '';

@@ -51,6 +51,15 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         </div>
       )}
 
+      {model.signInPrompt && (
+        <div className="jp-fedomop-sign-in" role="alert">
+          <span>{model.signInPrompt}</span>
+          <button type="button" className="jp-mod-styled jp-mod-accept" onClick={() => void model.signIn()}>
+            Sign in
+          </button>
+        </div>
+      )}
+
       <section className="jp-fedomop-section" aria-label="Sites">
         <h3>
           Sites

@@ -30,6 +30,11 @@ test('site errors are worded for a researcher and name the site', () => {
     describeSiteError('south', 'failed', { code: 'ERR_DISCLOSURE_REFUSED', message: 'cell below 5', site: 'south' }),
     /Site “south” refused to release/,
   );
+  const group = 'urn:geant:helmholtz.de:group:fedomop:south';
+  assert.equal(
+    describeSiteError('south', 'failed', { code: 'ERR_NOT_ENTITLED', message: 'site south: ...', site: 'south', group }),
+    `Site “south” refused: to run this there you need the group ${group}.`,
+  );
 });
 
 test('query errors: an unreachable hub and a refused plan are explained', () => {

@@ -59,6 +59,8 @@ export function describeSiteError(site: string, state: SiteState, error?: SiteEr
     case 'ERR_DISCLOSURE_REFUSED':
       return `${who} refused to release this result, as it would reveal too few persons${detail}.`;
     case 'ERR_NOT_ENTITLED':
+      // The site's policy names the group it wants: the researcher can ask their VO for exactly that.
+      if (error.group) return `${who} refused: to run this there you need the group ${error.group}.`;
       return `${who} says you are not entitled to query it${detail}.`;
     case 'ERR_TOKEN_MISSING':
     case 'ERR_TOKEN_INVALID':
@@ -85,6 +87,8 @@ export function describeSiteError(site: string, state: SiteState, error?: SiteEr
 export function describeError(err: unknown): string {
   const e = err as { code?: string; message?: string; details?: { problems?: Array<{ path: string; message: string }> } };
   const message = e?.message ?? String(err);
+  // Every ERR_TOKEN_* refusal is a 401 (missing, expired, wrong issuer or audience, bad signature ...).
+  if ((err as { status?: unknown } | null)?.status === 401) return `The hub did not accept your sign-in (${message}).`;
   switch (e?.code) {
     case 'ERR_SITE_UNREACHABLE':
       return `The fedomop hub cannot be reached (${message}). Is it running, and is FEDOMOP_HUB_URL right?`;

@@ -7,7 +7,7 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { Concept, HubClient, HubSite } from '../../client/index.js';
 import type { CrosstabDimension } from '../../plan/index.js';
-import type { IFedomopConnection, IQuerySnapshot } from '../tokens.js';
+import type { IAuthUser, IFedomopAuth, IFedomopConnection, IQuerySnapshot } from '../tokens.js';
 import type { PlanProblem } from '../../errors.js';
 import { describeError } from './format.js';
 import { inclusionRuleNames, readPastedCohort, summarizeCohort, type PastedCohort, type PastedSource } from './pasted-cohort.js';
@@ -24,6 +24,9 @@ import { QueryRun } from './query-run.js';
 
 export interface IQueryPanelModelOptions {
   connection: Pick<IFedomopConnection, 'hub' | 'ready' | 'changed' | 'defaultSites' | 'queryTimeoutMs' | 'problem'>;
+  /** Sign-in, when the lab has an identity provider: the panel asks for it before querying. */
+  auth?:
+    (Pick<IFedomopAuth, 'enabled' | 'user' | 'problem' | 'signIn'> & { signedIn: ISignal<unknown, IAuthUser | null> }) | null;
   /** Delay between the last keystroke and the concept search. */
   suggestDelayMs?: number;
 }
@@ -50,6 +53,11 @@ export class QueryPanelModel {
   private readonly _changed = new Signal<this, void>(this);
   private readonly _runStarted = new Signal<this, QueryRun>(this);
   private readonly connection: IQueryPanelModelOptions['connection'];
+  private readonly auth: IQueryPanelModelOptions['auth'];
+  /** The hub answered 401 since the last sign-in: the token is gone or no longer accepted. */
+  private _unauthorized = false;
+  /** Counts sign-ins and sign-outs, so a 401 to a request sent before the latest one is ignored. */
+  private authGeneration = 0;
   private readonly suggestDelayMs: number;
 
   private _sites: HubSite[] = [];
@@ -83,6 +91,8 @@ export class QueryPanelModel {
     this._built = buildPlan(this._cohort, COUNT);
     this._planResult = buildPlan(this._cohort, this._analysis);
     this.connection.changed.connect(this.onConnectionChanged, this);
+    this.auth = options.auth ?? null;
+    this.auth?.signedIn.connect(this.onSignedIn, this);
     void this.connection.ready.then(() => this.refreshSites());
   }
 
@@ -165,9 +175,21 @@ export class QueryPanelModel {
   get planResult(): PlanResult {
     return this._planResult;
   }
+  /**
+   * Why the researcher must sign in before querying (null: no need, or no sign-in configured): not
+   * signed in, the last sign-in failed, or the hub has refused the token since.
+   */
+  get signInPrompt(): string | null {
+    const auth = this.auth;
+    if (!auth?.enabled) return null;
+    if (!auth.user) return auth.problem ?? 'Sign in to query the sites: each one decides from your identity and groups.';
+    if (this._unauthorized) return 'The hub did not accept your sign-in (it may have expired or been revoked). Sign in again.';
+    return null;
+  }
   /** Why Run is not possible right now, or null. */
   get runBlocker(): string | null {
     if (this.connection.problem) return this.connection.problem;
+    if (this.signInPrompt) return 'Sign in first.';
     if (!this._planResult.ok) {
       const cohort = this.cohortProblems.length;
       if (this._cohortMode === 'paste' && cohort > 0 && this._pasteText.trim() !== '') {
@@ -196,6 +218,15 @@ export class QueryPanelModel {
     return { plan: this._planResult.plan, sites: this.selectedSites, timeoutMs: this.connection.queryTimeoutMs };
   }
 
+  /** Opens the sign-in popup (from the panel's button: a popup needs the click); failures show in signInPrompt. */
+  async signIn(): Promise<void> {
+    try {
+      await this.auth?.signIn();
+    } catch {
+      this.emit();
+    }
+  }
+
   async refreshSites(): Promise<void> {
     const hub = this.connection.hub;
     if (!hub) {
@@ -206,6 +237,7 @@ export class QueryPanelModel {
     }
     this._sitesState = { status: 'loading' };
     this.emit();
+    const generation = this.authGeneration;
     try {
       const sites = await hub.sites();
       this._sites = sites;
@@ -218,6 +250,7 @@ export class QueryPanelModel {
         else this._selected.delete(s.id);
       }
     } catch (err) {
+      this.noteUnauthorized(err, generation);
       this._sitesState = { status: 'error', message: describeError(err) };
     }
     this.emit();
@@ -324,7 +357,9 @@ export class QueryPanelModel {
     run.changed.connect(this.emit, this);
     this._runStarted.emit(run);
     this.emit();
+    const generation = this.authGeneration;
     await run.finished;
+    if (run.view.errorStatus === 401) this.noteUnauthorized({ status: 401 }, generation);
   }
 
   async cancel(): Promise<void> {
@@ -345,6 +380,7 @@ export class QueryPanelModel {
     if (!hub) return;
     const abort = new AbortController();
     this.suggestAbort = abort;
+    const generation = this.authGeneration;
     try {
       const found = await hub.searchConcepts(term, { limit: SUGGESTION_LIMIT, signal: abort.signal });
       if (abort.signal.aborted) return;
@@ -356,6 +392,7 @@ export class QueryPanelModel {
       this._suggestError = null;
     } catch (err) {
       if (abort.signal.aborted) return;
+      this.noteUnauthorized(err, generation);
       this._suggestions = [];
       this._suggestError = describeError(err);
     }
@@ -387,6 +424,22 @@ export class QueryPanelModel {
 
   private onConnectionChanged(): void {
     void this.refreshSites();
+  }
+
+  private onSignedIn(): void {
+    this.authGeneration += 1;
+    this._unauthorized = false;
+    // Sites and concept search may answer differently (or at all) for the user now signed in.
+    void this.refreshSites();
+  }
+
+  /** A 401 from the hub (any ERR_TOKEN_* code) means: sign in (again). */
+  private noteUnauthorized(err: unknown, generation: number): void {
+    if (generation !== this.authGeneration) return;
+    if ((err as { status?: unknown } | null)?.status === 401 && this.auth?.enabled) {
+      this._unauthorized = true;
+      this.emit();
+    }
   }
 
   private emit(): void {

@@ -4,7 +4,7 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { CATEGORY, CommandIDs } from '../commands.js';
 import { federatedIcon } from '../icons.js';
-import { IFedomopConnection, IQueryPanels, type IQuerySnapshot } from '../tokens.js';
+import { IFedomopAuth, IFedomopConnection, IQueryPanels, type IQuerySnapshot } from '../tokens.js';
 import { QueryPanelModel } from './model.js';
 import { QueryPanelWidget } from './widget.js';
 
@@ -17,7 +17,7 @@ export const queryPanelPlugin: JupyterFrontEndPlugin<IQueryPanels> = {
     'The federated query panel: choose sites, build a cohort or paste one from ATLAS, run a count, attrition or crosstab.',
   autoStart: true,
   requires: [IFedomopConnection],
-  optional: [ICommandPalette, ILauncher, ILayoutRestorer],
+  optional: [ICommandPalette, ILauncher, ILayoutRestorer, IFedomopAuth],
   provides: IQueryPanels,
   activate: (
     app: JupyterFrontEnd,
@@ -25,6 +25,7 @@ export const queryPanelPlugin: JupyterFrontEndPlugin<IQueryPanels> = {
     palette: ICommandPalette | null,
     launcher: ILauncher | null,
     restorer: ILayoutRestorer | null,
+    auth: IFedomopAuth | null,
   ): IQueryPanels => {
     const tracker = new WidgetTracker<PanelWidget>({ namespace: 'fedomop-query-panel' });
     const current = () => tracker.currentWidget?.content.model ?? null;
@@ -35,7 +36,7 @@ export const queryPanelPlugin: JupyterFrontEndPlugin<IQueryPanels> = {
       caption: 'Query OMOP CDM sites through the fedomop hub; only aggregates leave each site',
       icon: (args) => (args.isPalette ? undefined : federatedIcon),
       execute: async () => {
-        const model = new QueryPanelModel({ connection });
+        const model = new QueryPanelModel({ connection, auth });
         const content = new QueryPanelWidget(model, () => void app.commands.execute(CommandIDs.openInNotebook));
         const widget: PanelWidget = new MainAreaWidget({ content });
         opened += 1;

@@ -31,6 +31,8 @@ export interface IRunView {
   pooled: ResultRow[] | null;
   /** What went wrong with the query as a whole, in words. */
   error: string | null;
+  /** The HTTP status of that failure, when the hub gave one (401: sign in again). */
+  errorStatus?: number;
   /** Milliseconds since Run, when the pooled rows arrived and when the run ended. */
   pooledAfterMs?: number;
   finishedAfterMs?: number;
@@ -205,6 +207,8 @@ export class QueryRun {
 function fail(v: IRunView, err: unknown): void {
   v.phase = 'failed';
   v.error = describeError(err);
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === 'number') v.errorStatus = status;
   for (const r of v.sites) if (!TERMINAL.has(r.state)) r.state = 'failed';
 }
 
