@@ -28,10 +28,12 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.httputil import HTTPHeaders, parse_response_start_line
+from tornado.ioloop import IOLoop, PeriodicCallback
 from traitlets import Bool, Dict, Float, List, Unicode, default
 from traitlets.config import Configurable
 
 from . import __version__
+from .jupyterhub_session import JupyterHubSession
 from .server_auth import TokenFile, auth_handlers, default_token_file
 from .templates import SHIPPED_TEMPLATES, TemplatesHandler
 
@@ -72,6 +74,9 @@ def _env_list(name: str) -> list[str]:
 
 class Fedomop(Configurable):
     """Runtime settings, e.g. ``c.Fedomop.hub_url = "http://hub:8100"`` in jupyter_server_config.py."""
+
+    # Inside a JupyterHub that keeps the user's access token in its auth state (set by setup_handlers).
+    session: JupyterHubSession | None = None
 
     hub_url = Unicode(
         help="URL of the fedomop hub as the Jupyter server reaches it (env FEDOMOP_HUB_URL).",
@@ -215,8 +220,18 @@ class ConfigHandler(APIHandler):
         self.fedomop = fedomop
 
     @web.authenticated
-    def get(self) -> None:
-        self.finish(json.dumps(self.fedomop.frontend_config(self.base_url)))
+    async def get(self) -> None:
+        config = self.fedomop.frontend_config(self.base_url)
+        session = self.fedomop.session
+        if session is not None:
+            record = await session.current()
+            config["session"] = (
+                {"source": "jupyterhub", "user": record["user"], "groups": record["groups"]}
+                | ({"expiresAt": record["expiresAt"]} if "expiresAt" in record else {})
+                if record
+                else {"source": "jupyterhub", "problem": session.problem}
+            )
+        self.finish(json.dumps(config))
 
 
 class _ClientGone(Exception):
@@ -277,6 +292,11 @@ class HubRelayHandler(JupyterHandler):
         bearer = self.request.headers.get("X-Fedomop-Authorization")
         if bearer:
             headers["Authorization"] = bearer
+        elif self.fedomop.session is not None:
+            # Inside a JupyterHub: the user's own token from JupyterHub's auth state.
+            record = await self.fedomop.session.current()
+            if record:
+                headers["Authorization"] = f"Bearer {record['token']}"
         method = self.request.method or "GET"
         request = HTTPRequest(
             url,
@@ -370,8 +390,16 @@ def setup_handlers(server_app: Any) -> None:
             {"templates_dir": fedomop.templates_dir},
         ),
     ]
-    handlers += auth_handlers(url_path_join(base_url, "fedomop", "auth"), TokenFile(fedomop.token_file))
+    token_file = TokenFile(fedomop.token_file)
+    handlers += auth_handlers(url_path_join(base_url, "fedomop", "auth"), token_file)
     web_app.add_handlers(".*$", handlers)
+    fedomop.session = JupyterHubSession.from_environment(token_file)
+    if fedomop.session is not None:
+        # Kernels read the token file: keep it current even while no browser asks the relay.
+        refresh = PeriodicCallback(fedomop.session.current, fedomop.session.refresh_s * 1000)
+        refresh.start()
+        IOLoop.current().add_callback(fedomop.session.current)
+        server_app.log.info("fedomop: access tokens from JupyterHub's auth state for %s", fedomop.session.user)
     # Kernels this server starts inherit its environment: that is how they find the token file.
     os.environ["FEDOMOP_TOKEN_FILE"] = str(TokenFile(fedomop.token_file).path)
     where = fedomop.hub_url or "nowhere yet (set FEDOMOP_HUB_URL)"

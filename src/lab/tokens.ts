@@ -16,6 +16,22 @@ export interface IServerConfig {
   relay: boolean;
   defaultSites: string[];
   identityProvider: IIdentityProviderConfig;
+  /**
+   * Set inside a JupyterHub that signed the researcher in (fedomop/jupyterhub_session.py): the server
+   * holds the token from JupyterHub's auth state and adds it to relayed hub requests itself.
+   */
+  session?: IServerSession | null;
+}
+
+/** Who JupyterHub signed in, as the Jupyter server read it from the auth state. */
+export interface IServerSession {
+  source: 'jupyterhub';
+  user?: string;
+  groups?: string[];
+  /** Seconds since the epoch, when the token is a JWT. */
+  expiresAt?: number;
+  /** Why no token could be read, in words. */
+  problem?: string;
 }
 
 /** The OpenID Connect provider as the server configures it (c.Fedomop.idp_*; empty issuer: not set). */

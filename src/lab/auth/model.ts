@@ -7,6 +7,7 @@
  * the next query (a popup needs their click). A hidden iframe is never used: the iframe navigator
  * given to oidc-client-ts refuses. Every change is pushed to the Jupyter server for kernels (onToken).
  */
+import { PageConfig } from '@jupyterlab/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 import {
   InMemoryWebStorage,
@@ -17,7 +18,7 @@ import {
   type User,
   type UserManagerSettings,
 } from 'oidc-client-ts';
-import type { IAuthUser, IFedomopAuth } from '../tokens.js';
+import type { IAuthUser, IFedomopAuth, IServerSession } from '../tokens.js';
 import { jwtClaims, toAuthUser, type ITokenUser } from './claims.js';
 import type { IResolvedIdp } from './settings.js';
 
@@ -57,6 +58,9 @@ export class FedomopAuth implements IFedomopAuth {
   private _problem: string | null = null;
   private renewing: Promise<void> | null = null;
   private renewTimer?: ReturnType<typeof setTimeout>;
+  /** Signed in by JupyterHub (useServerSession): the server holds the token; see there. */
+  private session: IServerSession | null = null;
+  private rereadSession: (() => Promise<IServerSession | null>) | null = null;
   private readonly now: () => number;
   private readonly renewBeforeMs: number;
 
@@ -70,12 +74,13 @@ export class FedomopAuth implements IFedomopAuth {
     return this._ready;
   }
   get enabled(): boolean {
-    return this.idp !== null;
+    return this.idp !== null || this.session !== null;
   }
   get user(): IAuthUser | null {
-    return this._user;
+    return this.session ? sessionUser(this.session) : this._user;
   }
   get problem(): string | null {
+    if (this.session) return this.session.problem ?? null;
     return this._problem ?? (this.idp ? null : NOT_CONFIGURED);
   }
   get signedIn(): ISignal<this, IAuthUser | null> {
@@ -103,8 +108,21 @@ export class FedomopAuth implements IFedomopAuth {
     this.resolveReady();
   }
 
+  /**
+   * Inside a JupyterHub that signed the researcher in, the Jupyter server reads the access token from
+   * JupyterHub's auth state and adds it to every relayed hub request: the browser never holds it.
+   * This model then only says who is signed in; "sign in" re-reads the server's session.
+   */
+  useServerSession(session: IServerSession, reread: () => Promise<IServerSession | null>): void {
+    this.forget();
+    this.session = session;
+    this.rereadSession = reread;
+    this._signedIn.emit(this.user);
+    this.resolveReady();
+  }
+
   async getAccessToken(): Promise<string | undefined> {
-    if (!this.oidcUser) return undefined;
+    if (this.session || !this.oidcUser) return undefined;
     if (this.expiresWithin(this.renewBeforeMs) && this._user?.renewable) await this.renew();
     const user = this.oidcUser;
     if (!user || this.expiresWithin(0)) return undefined;
@@ -112,6 +130,12 @@ export class FedomopAuth implements IFedomopAuth {
   }
 
   async signIn(): Promise<IAuthUser> {
+    if (this.session && this.rereadSession) {
+      this.session = (await this.rereadSession()) ?? { source: 'jupyterhub', problem: 'The Jupyter server did not answer.' };
+      this._signedIn.emit(this.user);
+      if (!this.user) throw new Error(this.problem ?? 'JupyterHub holds no sign-in for you: sign in to JupyterHub again.');
+      return this.user;
+    }
     const manager = this.manager;
     if (!manager || !this.idp) throw new Error(NOT_CONFIGURED);
     try {
@@ -126,6 +150,11 @@ export class FedomopAuth implements IFedomopAuth {
   }
 
   async signOut(): Promise<void> {
+    if (this.session) {
+      // JupyterHub owns this sign-in: signing out is signing out of JupyterHub.
+      window.location.assign(jupyterHubLogoutUrl());
+      return;
+    }
     const manager = this.manager;
     if (manager && this.oidcUser) {
       // Revocation at the provider, so a copy of the token (a kernel's, a log's) stops working too.
@@ -312,4 +341,22 @@ export function describeSignInError(err: unknown, issuer: string): string {
     return `The identity provider ${issuer} cannot be reached (${message}).`;
   }
   return `Sign-in failed: ${message}`;
+}
+
+/** The user JupyterHub signed in, or null when the server could not read a token for them. */
+function sessionUser(session: IServerSession): IAuthUser | null {
+  if (!session.user || session.problem) return null;
+  return {
+    subject: session.user,
+    name: session.user,
+    groups: session.groups ?? [],
+    expiresAt: session.expiresAt === undefined ? undefined : session.expiresAt * 1000,
+    // JupyterHub renews the token from its refresh token.
+    renewable: true,
+  };
+}
+
+function jupyterHubLogoutUrl(): string {
+  const prefix = PageConfig.getOption('hubPrefix') || '/hub/';
+  return `${prefix.replace(/\/?$/, '/')}logout`;
 }

@@ -87,6 +87,12 @@ async function configure(
   } catch (err) {
     console.warn('fedomop: settings could not be loaded', err);
   }
+  if (server?.session) {
+    // Signed in by JupyterHub: no sign-in of our own (see FedomopAuth.useServerSession).
+    const reread = async () => (await requestServer<IServerConfig>('config', {}, serverSettings)).session ?? null;
+    auth.useServerSession(server.session, reread);
+    return;
+  }
   const apply = () => {
     const user = (settings?.composite.identityProvider ?? {}) as IUserIdpSettings;
     auth.configure(resolveIdp(server?.identityProvider, user));
