@@ -12,6 +12,7 @@ import { verifyAuditText } from '../node/audit-verify.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { startJupyterHub, writeJupyterHubUsers } from './jupyterhub-demo.js';
 import { untilSignal } from './signals.js';
 
 const CLI = fileURLToPath(new URL('../../bin/fedomop.js', import.meta.url));
@@ -76,12 +77,17 @@ export async function demoCommand(argv: string[]): Promise<number> {
       'no-lab': { type: 'boolean', default: false },
       'idp-port': { type: 'string', default: '8090' },
       'dev-insecure': { type: 'boolean', default: false },
+      jupyterhub: { type: 'boolean', default: false },
+      'jupyterhub-port': { type: 'string', default: '8000' },
+      'site-port-base': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(
       'usage: fedomop demo [--dir .data/demo] [--hub-port 8100] [--lab-port 8888] [--idp-port 8090] [--no-lab] [--dev-insecure]\n' +
+        '                    [--jupyterhub [--jupyterhub-port 8000]] [--site-port-base N]\n' +
+        '  --jupyterhub: a multi-user JupyterHub (sign-in at JupyterHub through the dev IdP) instead of one JupyterLab.\n' +
         '  Signed in by default: a dev IdP (alice, bob, mallory), sites under policy/demo-policy.toml.\n' +
         '  --dev-insecure runs everything without token checks instead (loopback only).\n',
     );
@@ -93,11 +99,20 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const insecure = values['dev-insecure'] === true;
   const hubPort = values['hub-port']!;
   const hub = `http://127.0.0.1:${hubPort}`;
+  const jupyterHubPort = Number(values['jupyterhub-port']);
+  if (values.jupyterhub && insecure) {
+    process.stderr.write('fedomop demo: --jupyterhub signs users in; it cannot run with --dev-insecure\n');
+    return 2;
+  }
+  const jupyterHub = values.jupyterhub ? writeJupyterHubUsers(dir, jupyterHubPort) : undefined;
+  const portBase = values['site-port-base'] === undefined ? undefined : Number(values['site-port-base']);
+  const sites = DEMO_SITES.map((s, i) => ({ ...s, port: portBase === undefined ? s.port : portBase + i }));
   try {
     // The dev IdP first: sites and hub verify tokens against it (unless --dev-insecure).
     let issuer = '';
     if (!insecure) {
-      children.push(await fedomop(['dev-idp', '--port', values['idp-port']!]));
+      const users = jupyterHub ? ['--users', jupyterHub.usersFile] : [];
+      children.push(await fedomop(['dev-idp', '--port', values['idp-port']!, ...users]));
       issuer = `http://127.0.0.1:${values['idp-port']}`;
     }
     const auth = (service: 'site' | 'hub') =>
@@ -110,7 +125,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
             issuer,
             ...(service === 'site' ? ['--policy', DEMO_POLICY, '--hub-keys', `${hub}/v1/keys`] : []),
           ];
-    for (const s of DEMO_SITES) {
+    for (const s of sites) {
       const file = path.join(dir, `${s.id}.duckdb`);
       if (!existsSync(file)) {
         const code = await run([
@@ -151,11 +166,24 @@ export async function demoCommand(argv: string[]): Promise<number> {
         ...auth('hub'),
         '--audit-log',
         chainable(path.join(dir, 'hub.audit.jsonl')),
-        ...DEMO_SITES.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
+        ...sites.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
       ]),
     );
     let labUrl = '';
-    if (!values['no-lab']) {
+    if (jupyterHub) {
+      children.push(
+        await startJupyterHub({
+          repo: REPO,
+          dir,
+          port: jupyterHubPort,
+          issuer,
+          hub,
+          clientSecret: jupyterHub.clientSecret,
+          serve,
+        }),
+      );
+      labUrl = `http://127.0.0.1:${jupyterHubPort}/hub/login`;
+    } else if (!values['no-lab']) {
       const jupyter = path.join(REPO, '.venv', 'bin', 'jupyter');
       if (!existsSync(jupyter)) {
         process.stderr.write(`JupyterLab is not installed in ${path.dirname(jupyter)}: run scripts/setup.sh (or use --no-lab)\n`);
@@ -189,9 +217,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
     }
     process.stdout.write(
       `\nfedomop demo is up.\n` +
-        (labUrl
-          ? `  JupyterLab:  ${labUrl}\n               (welcome.ipynb; Launcher → "Federated Query" and "fedomop templates")\n`
-          : '') +
+        (jupyterHub
+          ? `  JupyterHub:  ${labUrl}   (sign in through the dev IdP; mallory gets a server but no site's\n` +
+            `               entitlement, eve is in no allowed group and gets no server)\n`
+          : labUrl
+            ? `  JupyterLab:  ${labUrl}\n               (welcome.ipynb; Launcher → "Federated Query" and "fedomop templates")\n`
+            : '') +
         `  Hub:         ${hub}\n` +
         (issuer
           ? `  Sign-in:     dev IdP ${issuer} (stands in for Helmholtz AAI). Demo users (password = name):\n` +

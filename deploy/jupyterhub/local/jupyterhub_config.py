@@ -98,8 +98,10 @@ def apply(c) -> dict:
     }
     if os.environ.get("FEDOMOP_TEMPLATES_DIR"):
         c.Spawner.environment["FEDOMOP_TEMPLATES_DIR"] = os.environ["FEDOMOP_TEMPLATES_DIR"]
-    if os.getuid() == 0:
-        c.Spawner.args = ["--allow-root"]
+    c.Spawner.args = ["--allow-root"] if os.getuid() == 0 else []
+    if os.environ.get("FEDOMOP_JH_EXPOSE_APP") == "1":
+        # For the UI test only: lets it run notebook commands as a person would from the menu.
+        c.Spawner.args.append("--LabApp.expose_app_in_browser=True")
     return {"config": config, "roles": roles}
 
 
