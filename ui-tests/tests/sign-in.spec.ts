@@ -75,6 +75,7 @@ test('alice signs in through the popup; the panel, a TypeScript and a Python cel
   await expect(status).toHaveText(/^alice · 5 groups · (59|60) min$/);
   await expect(status).toHaveAttribute('title', /Groups: fedomop, fedomop:central, fedomop:north, fedomop:south/);
   await saveScreenshot(status, testInfo, 'sign-in-status-bar');
+  await saveScreenshot(page.locator('#jp-main-statusbar'), testInfo, 'sign-in-status-bar-whole');
   await expect(prompt).toBeHidden();
 
   // The token reached the Jupyter server for the kernels: a file only this user can read.
