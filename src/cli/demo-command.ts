@@ -1,11 +1,14 @@
 /**
- * `fedomop demo`: three synthetic sites (generated once into .data/demo), each as its own site
- * process, a hub in front of them, and JupyterLab with the fedomop extension pointed at the hub,
- * all on loopback with --dev-insecure. Prints the JupyterLab URL; Ctrl-C stops every process.
+ * `fedomop demo`: the dev identity provider, three synthetic sites (generated once into .data/demo),
+ * each as its own site process verifying tokens under policy/demo-policy.toml, a hub in front of
+ * them, and JupyterLab with the fedomop extension pointed at the hub, all on loopback. Prints the
+ * demo users and the JupyterLab URL; Ctrl-C stops every process. `--dev-insecure` runs it all
+ * without token checks instead, as before sign-in existed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { verifyAuditText } from '../node/audit-verify.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +53,18 @@ function serve(
 
 const fedomop = (args: string[]) => serve(process.execPath, [CLI, ...args], /listening on/);
 
+const DEMO_POLICY = path.join(REPO, 'policy', 'demo-policy.toml');
+
+/** An audit log from before the logs were hash chains cannot be continued: move it aside. */
+function chainable(file: string): string {
+  if (existsSync(file) && !verifyAuditText(readFileSync(file, 'utf8')).ok) {
+    const aside = `${file}.${Date.now()}.old`;
+    renameSync(file, aside);
+    process.stderr.write(`fedomop demo: ${path.basename(file)} is not an intact hash chain; moved to ${aside}\n`);
+  }
+  return file;
+}
+
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -58,17 +73,42 @@ export async function demoCommand(argv: string[]): Promise<number> {
       'hub-port': { type: 'string', default: '8100' },
       'lab-port': { type: 'string', default: '8888' },
       'no-lab': { type: 'boolean', default: false },
+      'idp-port': { type: 'string', default: '8090' },
+      'dev-insecure': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    process.stdout.write('usage: fedomop demo [--dir .data/demo] [--hub-port 8100] [--lab-port 8888] [--no-lab]\n');
+    process.stdout.write(
+      'usage: fedomop demo [--dir .data/demo] [--hub-port 8100] [--lab-port 8888] [--idp-port 8090] [--no-lab] [--dev-insecure]\n' +
+        '  Signed in by default: a dev IdP (alice, bob, mallory), sites under policy/demo-policy.toml.\n' +
+        '  --dev-insecure runs everything without token checks instead (loopback only).\n',
+    );
     return 0;
   }
   const dir = path.resolve(values.dir!);
   mkdirSync(dir, { recursive: true });
   const children: ChildProcess[] = [];
+  const insecure = values['dev-insecure'] === true;
+  const hubPort = values['hub-port']!;
+  const hub = `http://127.0.0.1:${hubPort}`;
   try {
+    // The dev IdP first: sites and hub verify tokens against it (unless --dev-insecure).
+    let issuer = '';
+    if (!insecure) {
+      children.push(await fedomop(['dev-idp', '--port', values['idp-port']!]));
+      issuer = `http://127.0.0.1:${values['idp-port']}`;
+    }
+    const auth = (service: 'site' | 'hub') =>
+      insecure
+        ? ['--dev-insecure']
+        : [
+            '--host',
+            '127.0.0.1',
+            '--issuer',
+            issuer,
+            ...(service === 'site' ? ['--policy', DEMO_POLICY, '--hub-keys', `${hub}/v1/keys`] : []),
+          ];
     for (const s of DEMO_SITES) {
       const file = path.join(dir, `${s.id}.duckdb`);
       if (!existsSync(file)) {
@@ -96,25 +136,23 @@ export async function demoCommand(argv: string[]): Promise<number> {
           s.name,
           '--port',
           String(s.port),
-          '--dev-insecure',
+          ...auth('site'),
           '--audit-log',
-          path.join(dir, `${s.id}.audit.jsonl`),
+          chainable(path.join(dir, `${s.id}.audit.jsonl`)),
         ]),
       );
     }
-    const hubPort = values['hub-port']!;
     children.push(
       await fedomop([
         'hub',
         '--port',
         hubPort,
-        '--dev-insecure',
+        ...auth('hub'),
         '--audit-log',
-        path.join(dir, 'hub.audit.jsonl'),
+        chainable(path.join(dir, 'hub.audit.jsonl')),
         ...DEMO_SITES.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
       ]),
     );
-    const hub = `http://127.0.0.1:${hubPort}`;
     let labUrl = '';
     if (!values['no-lab']) {
       const jupyter = path.join(REPO, '.venv', 'bin', 'jupyter');
@@ -133,7 +171,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `--IdentityProvider.token=${token}`,
       ];
       if (process.getuid?.() === 0) labArgs.push('--allow-root');
-      const env = { ...process.env, FEDOMOP_HUB_URL: hub, PATH: `${path.dirname(jupyter)}:${process.env.PATH}` };
+      const env = {
+        ...process.env,
+        FEDOMOP_HUB_URL: hub,
+        // For the lab's sign-in (the dev IdP stands in for Helmholtz AAI; docs/auth.md).
+        ...(issuer && { FEDOMOP_ISSUER: issuer, FEDOMOP_CLIENT_ID: 'fedomop-lab' }),
+        PATH: `${path.dirname(jupyter)}:${process.env.PATH}`,
+      };
       children.push(await serve(jupyter, labArgs, /is running at|http:\/\/127\.0\.0\.1:\d+\/lab/, env, false));
       labUrl = `http://127.0.0.1:${port}/lab?token=${token}`;
     }
@@ -143,6 +187,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
           ? `  JupyterLab:  ${labUrl}\n               (Launcher → "Federated query", or a "TypeScript (fedomop)" notebook)\n`
           : '') +
         `  Hub:         ${hub}\n` +
+        (issuer
+          ? `  Sign-in:     dev IdP ${issuer} (stands in for Helmholtz AAI). Demo users (password = name):\n` +
+            `                 alice    entitled at central, north and south\n` +
+            `                 bob      entitled at north only\n` +
+            `                 mallory  signs in, entitled nowhere\n` +
+            `               TOKEN=$(fedomop dev-token alice --idp ${issuer}); add -H "Authorization: Bearer $TOKEN" below\n`
+          : `  NO SIGN-IN:  --dev-insecure, no token checks\n`) +
         `  sites:       curl ${hub}/v1/sites\n` +
         `  a query:     curl -s -XPOST ${hub}/v1/queries -H 'content-type: application/json' \\\n` +
         `                 -d "{\\"plan\\": $(cat spec/examples/valid/prostate-cancer-count.json)}"\n` +

@@ -69,6 +69,16 @@ const ENTRY_FIELDS = new Set([
   'elapsedMs',
   'caller',
   'remote',
+  // The hash chain (src/node/audit-log.ts), the caller as verified (or told apart under
+  // --dev-insecure), the disclosure profile chosen and a digest of the bytes released.
+  'seq',
+  'prev',
+  'hash',
+  'user',
+  'username',
+  'groups',
+  'disclosure',
+  'released',
 ]);
 
 const readLog = (file = logFile) =>
@@ -125,8 +135,11 @@ test('each request to /v1/execute leaves one line: what was asked, by whom, what
   }
   const [viaHub, withToken, brokenPlan, notJson] = log;
   assert.deepEqual(
-    { ...viaHub, time: undefined, elapsedMs: undefined, remote: undefined },
+    { ...viaHub, time: undefined, elapsedMs: undefined, remote: undefined, seq: undefined, prev: undefined, hash: undefined },
     {
+      seq: undefined,
+      prev: undefined,
+      hash: undefined,
       time: undefined,
       site: 'south',
       event: 'execute',
@@ -136,11 +149,15 @@ test('each request to /v1/execute leaves one line: what was asked, by whom, what
       analysis: 'crosstab',
       rows: rows.length,
       suppressedCells: suppressed,
+      released: viaHub.released,
+      disclosure: 'standard',
       elapsedMs: undefined,
       caller: null,
+      user: 'insecure:anonymous',
       remote: undefined,
     },
   );
+  assert.match(String(viaHub.released), /^[0-9a-f]{64}$/);
   assert.equal(withToken.outcome, 'released');
   assert.equal(withToken.analysis, 'count');
   assert.equal(withToken.rows, directRows);
