@@ -74,6 +74,12 @@ export class TokenVerifier {
   private discovery?: Promise<Discovery>;
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
   private readonly opaque = new Map<string, { user: VerifiedUser; until: number }>();
+  /**
+   * JWTs already verified, by digest: a signature does not change, so the same token (a user's, until
+   * it is renewed) costs a lookup and an expiry check after its first request instead of an RSA/ECDSA
+   * verification. Kept no longer than opaqueCacheS, so a key the IdP withdraws stops working as soon.
+   */
+  private readonly verifiedJwts = new Map<string, { user: VerifiedUser; exp: number; until: number }>();
 
   constructor(
     readonly config: VerifierConfig,
@@ -87,6 +93,23 @@ export class TokenVerifier {
   }
 
   private async verifyJwt(token: string): Promise<VerifiedUser> {
+    const key = tokenDigest(token);
+    const now = Date.now();
+    const hit = this.verifiedJwts.get(key);
+    if (hit && hit.until > now) {
+      if (hit.exp * 1000 + this.config.clockSkewS * 1000 <= now) {
+        throw refuse('ERR_TOKEN_EXPIRED', 'the access token has expired: refresh it or sign in again');
+      }
+      return hit.user;
+    }
+    if (hit) this.verifiedJwts.delete(key);
+    const { user, exp } = await this.verifyJwtFully(token);
+    if (this.verifiedJwts.size >= OPAQUE_CACHE_MAX) this.verifiedJwts.delete(this.verifiedJwts.keys().next().value!);
+    this.verifiedJwts.set(key, { user, exp, until: now + this.config.opaqueCacheS * 1000 });
+    return user;
+  }
+
+  private async verifyJwtFully(token: string): Promise<{ user: VerifiedUser; exp: number }> {
     let header;
     let claims: JWTPayload;
     try {
@@ -115,7 +138,7 @@ export class TokenVerifier {
       throw this.mapJoseError(err);
     }
     this.checkAudience(payload);
-    return userFrom(payload, this.config.issuer);
+    return { user: userFrom(payload, this.config.issuer), exp: payload.exp! };
   }
 
   private checkAudience(payload: JWTPayload): void {

@@ -208,8 +208,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
       const env = {
         ...process.env,
         FEDOMOP_HUB_URL: hub,
-        // For the lab's sign-in (the dev IdP stands in for Helmholtz AAI; docs/auth.md).
-        ...(issuer && { FEDOMOP_ISSUER: issuer, FEDOMOP_CLIENT_ID: 'fedomop-lab' }),
+        // For the lab's sign-in (the dev IdP stands in for Helmholtz AAI; docs/auth.md): the server
+        // extension's c.Fedomop.idp_* settings. offline_access: renewal by refresh token, no second popup.
+        ...(issuer && {
+          FEDOMOP_IDP_ISSUER: issuer,
+          FEDOMOP_IDP_CLIENT_ID: 'fedomop-lab',
+          FEDOMOP_IDP_SCOPES: 'openid profile email eduperson_entitlement offline_access',
+        }),
         PATH: `${path.dirname(jupyter)}:${process.env.PATH}`,
       };
       children.push(await serve(jupyter, labArgs, /is running at|http:\/\/127\.0\.0\.1:\d+\/lab/, env, false));

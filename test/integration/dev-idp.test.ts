@@ -138,3 +138,24 @@ test('PKCE is required for the public client', async () => {
   const form = await fetch(auth, { redirect: 'manual' });
   assert.match(form.headers.get('location')!, /^\/interaction\//);
 });
+
+test('--access-token-format jwt --jwt-alg ES256: every access token is an ES256 at+jwt, refreshed ones too', async () => {
+  const jwtIdp = await startIdp(['--access-token-format', 'jwt', '--jwt-alg', 'ES256']);
+  try {
+    const tokens = await devToken({ idp: jwtIdp.issuer, user: 'bob', scope: 'openid eduperson_entitlement offline_access' });
+    assert.deepEqual(
+      { alg: decodeProtectedHeader(tokens.access_token).alg, typ: decodeProtectedHeader(tokens.access_token).typ },
+      { alg: 'ES256', typ: 'at+jwt' },
+    );
+    const res = await fetch(`${jwtIdp.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: 'fedomop-lab' }),
+    });
+    const fresh = (await res.json()) as { access_token: string };
+    assert.equal(decodeProtectedHeader(fresh.access_token).typ, 'at+jwt');
+    assert.equal(decodeJwt(fresh.access_token).sub, 'bob');
+  } finally {
+    await jwtIdp.stop();
+  }
+});

@@ -3,7 +3,8 @@
  * north and south and a hub that all verify tokens) through the second JupyterLab configured for it:
  * the popup sign-in as a person does it, the status bar item, a query in the panel, the same query in a
  * TypeScript and a Python notebook cell with the token the lab handed to the kernels (nothing typed),
- * sign-out (token gone from the server, the panel asks again), and bob's 403 naming the group.
+ * sign-out (token gone from the server and the kernels, the panel asks again), and bob's 403 naming
+ * the group.
  */
 import { existsSync, statSync } from 'node:fs';
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
@@ -75,6 +76,7 @@ test('alice signs in through the popup; the panel, a TypeScript and a Python cel
   await expect(status).toHaveText(/^alice · 5 groups · (59|60) min$/);
   await expect(status).toHaveAttribute('title', /Groups: fedomop, fedomop:central, fedomop:north, fedomop:south/);
   await saveScreenshot(status, testInfo, 'sign-in-status-bar');
+  await saveScreenshot(page.locator('#jp-main-statusbar'), testInfo, 'sign-in-status-bar-whole');
   await expect(prompt).toBeHidden();
 
   // The token reached the Jupyter server for the kernels: a file only this user can read.
@@ -112,6 +114,13 @@ test('alice signs in through the popup; the panel, a TypeScript and a Python cel
   await expect(prompt).toBeVisible();
   await expect(prompt).toContainText('Sign in');
   await expect(panel.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
+
+  // And the kernels lost the token with it: the Python cell run again is refused by the hub.
+  await page.locator('.lm-TabBar-tab', { hasText: 'signed-in.ipynb' }).click();
+  await page.notebook.runCell(0);
+  await expect(pyNotebook.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')).toContainText(
+    'ERR_TOKEN_MISSING',
+  );
 });
 
 test('bob may query north only: south refuses in the panel and names the group it wants', async ({ page }, testInfo) => {

@@ -48,6 +48,14 @@ test('resolveIdp: Helmholtz AAI presets bring issuer, claims_in_tokens and JWT a
   assert.deepEqual(custom?.scopes, DEFAULT_SCOPES, 'blank scopes fall back to the defaults');
 });
 
+test('resolveIdp: the schema defaults (empty client id, no jwt flag) leave the preset and the server their say', () => {
+  const defaults = { preset: 'helmholtz' as const, issuer: '', clientId: '', scopes: DEFAULT_SCOPES };
+  const idp = resolveIdp({ issuer: '', clientId: 'server-client', scopes: [] }, defaults);
+  assert.equal(idp?.clientId, 'server-client');
+  assert.equal(idp?.jwtAccessToken, true);
+  assert.equal(idp?.issuer, 'https://login.helmholtz.de/oauth2');
+});
+
 test('callbackUrl: the fixed path under the lab base URL, on the lab origin', () => {
   assert.equal(callbackUrl('http://127.0.0.1:8888', '/'), 'http://127.0.0.1:8888/fedomop/auth/callback');
   assert.equal(callbackUrl('http://127.0.0.1:8888', '/user/alice/'), 'http://127.0.0.1:8888/user/alice/fedomop/auth/callback');

@@ -63,7 +63,8 @@ export function resolveIdp(server: IIdentityProviderConfig | null | undefined, u
   }
   const preset = user.preset && user.preset !== 'custom' ? PRESETS[user.preset] : undefined;
   const issuer = (preset?.issuer ?? user.issuer ?? '').trim();
-  const clientId = (user.clientId ?? server?.clientId ?? '').trim();
+  // The settings' default is '' (schema/plugin.json): empty means "not given", so the server's may apply.
+  const clientId = (user.clientId?.trim() || server?.clientId || '').trim();
   if (!issuer || !clientId) return null;
   return {
     issuer: stripSlash(issuer),
