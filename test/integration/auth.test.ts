@@ -353,3 +353,12 @@ test('audit verify passes on the logs of this run, and names a line edited, dele
   );
   await tamper('reordered', [lines[0], lines[1], lines[3], lines[2], ...lines.slice(4)], 3);
 });
+
+test('the hub publishes its envelope key at /v1/keys without a token, public parts only', async () => {
+  const res = await fetch(`${fed.hub.url}/v1/keys`);
+  assert.equal(res.status, 200);
+  const jwks = (await res.json()) as { keys: Array<Record<string, string>> };
+  const published = JSON.parse(readFileSync(fed.hubKeysFile, 'utf8')).keys[0];
+  assert.deepEqual(jwks.keys, [published]);
+  assert.equal('d' in jwks.keys[0], false);
+});
