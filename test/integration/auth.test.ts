@@ -330,6 +330,15 @@ test('audit verify passes on the logs of this run, and names a line edited, dele
   assert.match(released.planHash, /^[0-9a-f]{64}$/);
   assert.match(released.released, /^[0-9a-f]{64}$/, 'a digest of what was released');
   assert.ok(released.groups.length > 0);
+  const hubLines = readFileSync(fed.hubAudit, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const bobsQuery = hubLines.find((e) => e.event === 'query' && e.username === 'bob');
+  assert.ok(bobsQuery, 'the hub records who asked');
+  assert.match(bobsQuery.user, /\|bob$/);
+  assert.match(bobsQuery.released, /^[0-9a-f]{64}$/);
+  assert.equal(bobsQuery.sites.south.code, 'ERR_NOT_ENTITLED', "and each site's decision");
   const tamper = async (name: string, changed: string[], line: number) => {
     assert.notDeepEqual(changed, lines, `${name}: the copy differs`);
     const file = path.join(fed.dir, `tampered-${name}.jsonl`);
