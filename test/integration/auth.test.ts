@@ -371,3 +371,19 @@ test('the hub publishes its envelope key at /v1/keys without a token, public par
   assert.deepEqual(jwks.keys, [published]);
   assert.equal('d' in jwks.keys[0], false);
 });
+
+test('a service that verifies tokens refuses to start half-configured, saying what is missing', async () => {
+  const base = ['site', '--db', 'unused.duckdb', '--id', 'north', '--port', '0', '--issuer', fed.idp.issuer];
+  const noPolicy = await runCli([...base, '--hub-keys', fed.hubKeysFile]);
+  assert.equal(noPolicy.code, 2);
+  assert.match(noPolicy.stderr, /no policy: pass --policy/);
+  const noHubKeys = await runCli([...base, '--policy', 'policy/demo-policy.toml']);
+  assert.equal(noHubKeys.code, 2);
+  assert.match(noHubKeys.stderr, /--hub-keys/);
+  const both = await runCli([...base, '--dev-insecure']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /do not combine/);
+  const hub = await runCli(['hub', '--port', '0', '--site', 'a=http://127.0.0.1:9', '--issuer', 'http://idp.example.org']);
+  assert.equal(hub.code, 2);
+  assert.match(hub.stderr, /must be https:\/\//);
+});
