@@ -1,6 +1,7 @@
 /** `fedomop hub`: the hub service, until SIGINT/SIGTERM. Exit codes: 0 clean stop, 2 bad config, 1 cannot listen. */
 import { FedomopError } from '../errors.js';
 import { HUB_USAGE, loadHubConfig, startHub, type StartHubOptions } from '../hub/index.js';
+import { verifierConfig } from '../auth/config.js';
 import { planListen } from './insecure.js';
 import { untilSignal } from './signals.js';
 
@@ -42,6 +43,8 @@ function prepare(argv: string[]): StartHubOptions | 'help' {
   if (authConfigured && cli.devInsecure) {
     throw new FedomopError('ERR_CONFIG_INVALID', '--dev-insecure turns token checks off: do not combine it with an issuer');
   }
+  // Checked here, so a bad issuer is a configuration error (exit 2), not a failure to listen.
+  if (authConfigured) verifierConfig(cli.config.auth!);
   const listen = planListen('hub', {
     host: cli.config.host,
     port: cli.config.port,

@@ -107,7 +107,7 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
   app.get('/healthz', { schema: S.healthz }, async () => ({ status: 'ok' }));
 
   // The public key sites check envelopes with (--hub-keys <hub>/v1/keys).
-  app.get('/v1/keys', async () => {
+  app.get('/v1/keys', { schema: S.keys }, async () => {
     if (!ctx.envelopes) throw new FedomopError('ERR_NOT_FOUND', 'this hub signs no envelopes (it runs with --dev-insecure)');
     return ctx.envelopes.jwks();
   });

@@ -134,6 +134,23 @@ const siteInfo = {
   },
 } as const;
 
+/** The envelope key, public parts only: the schema is what keeps a private `d` from ever being served. */
+export const keys = {
+  response: {
+    200: {
+      type: 'object',
+      required: ['keys'],
+      properties: {
+        keys: {
+          type: 'array',
+          items: { type: 'object', properties: { kty: str, crv: str, x: str, y: str, kid: str, alg: str, use: str } },
+        },
+      },
+    },
+    ...errors,
+  },
+} as const;
+
 export const listSites = {
   response: {
     200: {

@@ -330,6 +330,15 @@ test('audit verify passes on the logs of this run, and names a line edited, dele
   assert.match(released.planHash, /^[0-9a-f]{64}$/);
   assert.match(released.released, /^[0-9a-f]{64}$/, 'a digest of what was released');
   assert.ok(released.groups.length > 0);
+  const hubLines = readFileSync(fed.hubAudit, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const bobsQuery = hubLines.find((e) => e.event === 'query' && e.username === 'bob');
+  assert.ok(bobsQuery, 'the hub records who asked');
+  assert.match(bobsQuery.user, /\|bob$/);
+  assert.match(bobsQuery.released, /^[0-9a-f]{64}$/);
+  assert.equal(bobsQuery.sites.south.code, 'ERR_NOT_ENTITLED', "and each site's decision");
   const tamper = async (name: string, changed: string[], line: number) => {
     assert.notDeepEqual(changed, lines, `${name}: the copy differs`);
     const file = path.join(fed.dir, `tampered-${name}.jsonl`);
@@ -352,4 +361,29 @@ test('audit verify passes on the logs of this run, and names a line edited, dele
     3,
   );
   await tamper('reordered', [lines[0], lines[1], lines[3], lines[2], ...lines.slice(4)], 3);
+});
+
+test('the hub publishes its envelope key at /v1/keys without a token, public parts only', async () => {
+  const res = await fetch(`${fed.hub.url}/v1/keys`);
+  assert.equal(res.status, 200);
+  const jwks = (await res.json()) as { keys: Array<Record<string, string>> };
+  const published = JSON.parse(readFileSync(fed.hubKeysFile, 'utf8')).keys[0];
+  assert.deepEqual(jwks.keys, [published]);
+  assert.equal('d' in jwks.keys[0], false);
+});
+
+test('a service that verifies tokens refuses to start half-configured, saying what is missing', async () => {
+  const base = ['site', '--db', 'unused.duckdb', '--id', 'north', '--port', '0', '--issuer', fed.idp.issuer];
+  const noPolicy = await runCli([...base, '--hub-keys', fed.hubKeysFile]);
+  assert.equal(noPolicy.code, 2);
+  assert.match(noPolicy.stderr, /no policy: pass --policy/);
+  const noHubKeys = await runCli([...base, '--policy', 'policy/demo-policy.toml']);
+  assert.equal(noHubKeys.code, 2);
+  assert.match(noHubKeys.stderr, /--hub-keys/);
+  const both = await runCli([...base, '--dev-insecure']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /do not combine/);
+  const hub = await runCli(['hub', '--port', '0', '--site', 'a=http://127.0.0.1:9', '--issuer', 'http://idp.example.org']);
+  assert.equal(hub.code, 2);
+  assert.match(hub.stderr, /must be https:\/\//);
 });
