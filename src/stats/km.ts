@@ -101,9 +101,9 @@ function confidence(s: number, se: number, z: number, type: KmConfType): [number
 export interface KmMedian {
   /** first time with Ŝ ≤ ½, null if the curve never gets there */
   median: number | null;
-  /** first time the upper band is ≤ ½ (R survival's rule) */
+  /** first time the lower band is ≤ ½ (R survival's rule) */
   ci_lower: number | null;
-  /** first time the lower band is ≤ ½ */
+  /** first time the upper band is ≤ ½; null when it never gets there */
   ci_upper: number | null;
 }
 
@@ -116,8 +116,8 @@ export function kmMedian(points: readonly KmPoint[]): KmMedian {
   const first = (pred: (p: KmPoint) => boolean): number | null => points.find(pred)?.time ?? null;
   return {
     median: first((p) => p.survival <= 0.5),
-    ci_lower: first((p) => p.ci_upper <= 0.5),
-    ci_upper: first((p) => p.ci_lower <= 0.5 || p.survival === 0),
+    ci_lower: first((p) => p.ci_lower <= 0.5 || p.survival === 0),
+    ci_upper: first((p) => p.ci_upper <= 0.5 || p.survival === 0),
   };
 }
 
