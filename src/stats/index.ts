@@ -20,6 +20,8 @@ export type { GlmContribution, GlmRow } from './glm-site.js';
 export { nullModelRows, siteContribution } from './glm-site.js';
 export type { GlmFit, GlmState, GlmStep, GlmTermResult, PooledContribution } from './glm-hub.js';
 export { GLM_MAX_ITERATIONS, GLM_TOLERANCE, glmResult, hubUpdate, initialGlmState, poolContributions } from './glm-hub.js';
+export type { GlmTrap, GlmTrapOptions, GlmTrapRule } from './glm-traps.js';
+export { glmTraps } from './glm-traps.js';
 export type { FederatedGlmOptions, GlmModel } from './glm-fit.js';
 export { fitFederatedGlm } from './glm-fit.js';
 export type { KmBinRow, KmConfType, KmMedian, KmOptions, KmPoint, LogRankResult } from './km.js';
