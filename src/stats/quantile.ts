@@ -44,7 +44,7 @@ function gridValue(index: number, resolution: number): number {
 export function quantileTarget(p: number, n: number): number {
   const pn = p * n;
   const nearest = Math.round(pn);
-  const exact = Math.abs(pn - nearest) < 1e-9 * Math.max(1, n) ? nearest : Math.ceil(pn);
+  const exact = Math.abs(pn - nearest) <= 1e-12 * Math.max(1, pn) ? nearest : Math.ceil(pn);
   return Math.max(1, exact);
 }
 
@@ -71,6 +71,10 @@ export async function pooledQuantiles(ps: readonly number[], options: QuantileOp
   if ((await count(hi)) < n) {
     throw new FedomopError('ERR_BAD_REQUEST', 'the upper bound lies below some values');
   }
+  // The bisection treats the point below `lower` as holding no one; check it rather than assume.
+  if ((await count(lo - 1)) > 0) {
+    throw new FedomopError('ERR_BAD_REQUEST', 'the lower bound lies above some values');
+  }
   const results: QuantileResult[] = [];
   for (const p of ps) {
     const target = quantileTarget(p, n);
@@ -83,7 +87,7 @@ export async function pooledQuantiles(ps: readonly number[], options: QuantileOp
       else a = mid;
     }
     const atMost = await count(b);
-    const below = b - 1 >= lo ? await count(b - 1) : 0;
+    const below = await count(b - 1);
     if (below < k) results.push({ p, released: false, reason: 'too-few-below' });
     else if (n - atMost < k) results.push({ p, released: false, reason: 'too-few-above' });
     else results.push({ p, released: true, value: gridValue(b, resolution), below, atMost });
