@@ -214,3 +214,12 @@ test('bin merging: forward into the next bin, a short tail backward, and an impo
   assert.equal(m.satisfied, true);
   assert.equal(mergeEventBins([[1, 1]], [30, 60], 3).satisfied, false);
 });
+
+test('log-rank: a stratum never at risk at an event time is left out, as R does', () => {
+  const two = logRankTest({ '6-MP': binTimes(SIX_MP, 1), placebo: binTimes(PLACEBO, 1) });
+  // two persons censored at day 0, before the first event (day 1)
+  const gone = [{ time: 0, nAtRisk: 2, nEvents: 0, nCensored: 2 }];
+  const three = logRankTest({ '6-MP': binTimes(SIX_MP, 1), placebo: binTimes(PLACEBO, 1), gone });
+  assert.equal(three.df, 1);
+  assert.ok(Math.abs(three.statistic - two.statistic) < 1e-12);
+});

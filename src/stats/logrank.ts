@@ -40,10 +40,15 @@ export function logRankTest(strata: Readonly<Record<string, readonly KmBinRow[]>
       }
     }
   }
-  // V has rank G − 1 (rows sum to zero): drop the last stratum.
-  const m = G - 1;
-  const u = observed.slice(0, m).map((o, g) => o - expected[g]);
-  const vm = v.slice(0, m).map((row) => row.slice(0, m));
+  // A stratum never at risk at an event time carries no information (a zero row and column of V,
+  // as R's survdiff treats it through its generalised inverse): leave it out. V of the others has
+  // rank (kept − 1) because its rows sum to zero, so drop the last kept stratum too.
+  const kept = names.map((_, g) => g).filter((g) => v[g][g] > 0);
+  if (kept.length < 2) throw new FedomopError('ERR_BAD_REQUEST', 'the log-rank test needs events in at least two strata');
+  const m = kept.length - 1;
+  const idx = kept.slice(0, m);
+  const u = idx.map((g) => observed[g] - expected[g]);
+  const vm = idx.map((g) => idx.map((h) => v[g][h]));
   const x = solveSpd(vm, u);
   const statistic = u.reduce((s, ug, g) => s + ug * x[g], 0);
   return {
