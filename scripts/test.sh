@@ -43,6 +43,7 @@ run "deno kernel (deno test)" test/kernel/run.sh
 run "server extension (pytest)" .venv/bin/python -m pytest -q fedomop/tests
 run "deployment manifests (kustomize + kubernetes-validate)" .venv/bin/python -m pytest -q deploy/tests
 run "ui (galata in chromium)" scripts/test-ui.sh
+run "jupyterhub (playwright in chromium)" scripts/test-jupyterhub.sh
 
 printf '\n'
 for f in "${failures[@]}"; do printf 'failed suite: %s\n' "$f"; done
