@@ -6,6 +6,7 @@
  * cohort; the sites' audit logs name her. mallory gets a server but no site's entitlement, and the
  * panel says so; eve is in no allowed group and gets no server.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
@@ -127,7 +128,9 @@ test('alice signs in at JupyterHub once; the panel and every template query the 
 
   // The sites saw alice — her verified identity, from the token JupyterHub holds — in their audit logs.
   for (const site of SITES) {
-    const lines = readFileSync(path.join(DATA, `${site}.audit.jsonl`), 'utf8').trim().split('\n');
+    const lines = readFileSync(path.join(DATA, `${site}.audit.jsonl`), 'utf8')
+      .trim()
+      .split('\n');
     const mine = lines.map((l) => JSON.parse(l)).filter((e) => e.event === 'execute' && JSON.stringify(e).includes('"alice"'));
     expect(mine.length, `${site} audit lines naming alice`).toBeGreaterThan(0);
   }
@@ -154,6 +157,34 @@ test('alice signs in at JupyterHub once; the panel and every template query the 
     await expect(notebook.locator('.vega-embed').first()).toBeVisible();
     await page.locator('li[role="tab"]', { hasText: 'Federated Query' }).click();
   }
+});
+
+test('the JupyterHub ran the authenticator and roles of the z2jh values, only the loopback keys replaced', () => {
+  // jupyterhub_config.py records what it applied; compare it with values.yaml key by key.
+  const script = `
+import json, sys, yaml
+values = yaml.safe_load(open(sys.argv[1]))["hub"]
+applied = json.load(open(sys.argv[2]))
+local = {"client_id", "client_secret", "oauth_callback_url", "authorize_url", "token_url", "userdata_url", "allowed_groups"}
+diff = []
+for section, settings in values["config"].items():
+    for key, value in settings.items():
+        got = applied["config"][section].get(key)
+        if key in local:
+            if got in (None, "", []): diff.append(f"{section}.{key} not set")
+        elif got != value:
+            diff.append(f"{section}.{key}: ran {got!r}, values say {value!r}")
+if applied["roles"] != values["loadRoles"]:
+    diff.append(f"roles: ran {applied['roles']!r}, values say {values['loadRoles']!r}")
+print(json.dumps(diff))
+`;
+  const root = path.resolve(__dirname, '..', '..');
+  const out = execFileSync(
+    path.join(root, '.venv', 'bin', 'python'),
+    ['-c', script, path.join(root, 'deploy', 'jupyterhub', 'values.yaml'), path.join(DATA, 'jupyterhub', 'applied-config.json')],
+    { encoding: 'utf8' },
+  );
+  expect(JSON.parse(out)).toEqual([]);
 });
 
 test('mallory gets a server but the panel says no site entitles her', async ({ page }, testInfo) => {

@@ -106,4 +106,6 @@ def apply(c) -> dict:
 
 
 applied = apply(c)  # noqa: F821 (c is the config object JupyterHub provides)
+# What ran, for the test that compares it with values.yaml; the client secret is not written down.
+applied["config"]["GenericOAuthenticator"]["client_secret"] = "(set)"
 (Path(os.environ["FEDOMOP_JH_STATE"]) / "applied-config.json").write_text(json.dumps(applied, default=sorted, indent=1))
