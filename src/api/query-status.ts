@@ -13,6 +13,8 @@ export interface SiteError {
   message: string;
   site: string;
   problems?: PlanProblem[];
+  /** ERR_QUERY_FAILED: the id under which the site logged the database's own message. */
+  incident?: string;
 }
 
 /** Where a site's answer came from, read off its Arrow schema metadata. */

@@ -28,7 +28,30 @@ export interface HubConfig {
   sites: SiteConfig[];
   /** Where each query is recorded: `-` for standard output, or a file; none when unset (in-process hubs). */
   auditLog?: string;
+  // Unset ones take HUB_LOAD_DEFAULTS (src/hub/server.ts); optional so a config reads as what was asked.
+  /** Queries one caller may have in flight; more get 429 with Retry-After. */
+  maxQueriesPerCaller?: number;
+  /** Bytes of results and events the query store keeps; finished queries are evicted beyond it. */
+  maxStoreBytes?: number;
+  /** The whole request (headers and body) must arrive within this, else 408 and the connection closes. */
+  requestTimeoutMs?: number;
+  /** On SIGTERM, how long running queries may finish before they are cancelled. */
+  drainMs?: number;
 }
+
+export const HUB_LOAD_DEFAULTS = {
+  maxQueriesPerCaller: 100,
+  maxStoreBytes: 256 * 1024 * 1024,
+  drainMs: 10_000,
+} as const;
+
+const OPTIONAL_INTS = ['maxQueriesPerCaller', 'maxStoreBytes', 'requestTimeoutMs', 'drainMs'] as const;
+const OPTIONAL_MIN: Record<(typeof OPTIONAL_INTS)[number], number> = {
+  maxQueriesPerCaller: 1,
+  maxStoreBytes: 1,
+  requestTimeoutMs: 1,
+  drainMs: 0,
+};
 
 export const HUB_DEFAULTS = {
   port: 8100,
@@ -117,6 +140,9 @@ export function normalizeHubConfig(input: Partial<HubConfig> & { sites: SiteConf
     queryTtlS: positiveInt(input.queryTtlS ?? HUB_DEFAULTS.queryTtlS, 'query_ttl_s'),
     sites,
     ...(input.auditLog !== undefined && { auditLog: input.auditLog }),
+    ...Object.fromEntries(
+      OPTIONAL_INTS.filter((k) => input[k] !== undefined).map((k) => [k, positiveInt(input[k], k, OPTIONAL_MIN[k])]),
+    ),
   };
 }
 
@@ -129,6 +155,10 @@ const HUB_KEYS: Record<string, keyof HubConfig> = {
   max_queries: 'maxQueries',
   query_ttl_s: 'queryTtlS',
   audit_log: 'auditLog',
+  max_queries_per_caller: 'maxQueriesPerCaller',
+  max_store_bytes: 'maxStoreBytes',
+  request_timeout_ms: 'requestTimeoutMs',
+  drain_ms: 'drainMs',
 };
 const SITE_KEYS = new Set(['id', 'url', 'name', 'timeout_ms']);
 
@@ -161,7 +191,7 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
     } else if (field === 'port') {
       out.port = port(value as number, `${source}: hub.port`);
     } else {
-      (out as Record<string, unknown>)[field] = positiveInt(value, `${source}: hub.${key}`);
+      (out as Record<string, unknown>)[field] = positiveInt(value, `${source}: hub.${key}`, field === 'drainMs' ? 0 : 1);
     }
   }
   if (doc.sites !== undefined) {
@@ -187,7 +217,9 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
 
 export const HUB_USAGE = `usage: fedomop hub [--config hub.toml] [--port 8100] [--host H]
                    [--site <id>=<url>]... [--site-timeout-ms 60000]
-                   [--max-queries 1000] [--query-ttl-s 3600] [--audit-log - | file.jsonl] [--dev-insecure]
+                   [--max-queries 1000] [--query-ttl-s 3600] [--audit-log - | file.jsonl]
+                   [--max-queries-per-caller 100] [--max-store-bytes 268435456]
+                   [--request-timeout-ms 30000] [--drain-ms 10000] [--dev-insecure]
 
   --site may be repeated; a flag site with the id of a [[sites]] entry replaces its URL.
   --audit-log: one JSON line per query (default "-", standard output).
@@ -201,6 +233,10 @@ interface HubFlags {
   maxQueries?: number;
   queryTtlS?: number;
   auditLog?: string;
+  maxQueriesPerCaller?: number;
+  maxStoreBytes?: number;
+  requestTimeoutMs?: number;
+  drainMs?: number;
   sites: Array<{ id: string; url: string }>;
   devInsecure: boolean;
   help: boolean;
@@ -222,6 +258,10 @@ export function parseHubFlags(argv: string[]): HubFlags {
         'max-queries': { type: 'string' },
         'query-ttl-s': { type: 'string' },
         'audit-log': { type: 'string' },
+        'max-queries-per-caller': { type: 'string' },
+        'max-store-bytes': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'drain-ms': { type: 'string' },
         'dev-insecure': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -248,6 +288,10 @@ export function parseHubFlags(argv: string[]): HubFlags {
     maxQueries: intFlag(values['max-queries'] as string | undefined, 'max-queries'),
     queryTtlS: intFlag(values['query-ttl-s'] as string | undefined, 'query-ttl-s'),
     auditLog,
+    maxQueriesPerCaller: intFlag(values['max-queries-per-caller'] as string | undefined, 'max-queries-per-caller'),
+    maxStoreBytes: intFlag(values['max-store-bytes'] as string | undefined, 'max-store-bytes'),
+    requestTimeoutMs: intFlag(values['request-timeout-ms'] as string | undefined, 'request-timeout-ms'),
+    drainMs: intFlag(values['drain-ms'] as string | undefined, 'drain-ms', 0),
     sites,
     devInsecure: values['dev-insecure'] === true,
     help: values.help === true,
@@ -274,6 +318,10 @@ export function mergeHubConfig(file: Partial<HubConfig>, flags: HubFlags): HubCo
     queryTtlS: pick(flags.queryTtlS, file.queryTtlS),
     // The command line always keeps an audit log: standard output unless told otherwise.
     auditLog: pick(flags.auditLog, file.auditLog) ?? '-',
+    maxQueriesPerCaller: pick(flags.maxQueriesPerCaller, file.maxQueriesPerCaller),
+    maxStoreBytes: pick(flags.maxStoreBytes, file.maxStoreBytes),
+    requestTimeoutMs: pick(flags.requestTimeoutMs, file.requestTimeoutMs),
+    drainMs: pick(flags.drainMs, file.drainMs),
     sites,
   });
 }

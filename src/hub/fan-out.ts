@@ -1,12 +1,14 @@
 /**
- * Sends one query's plan to every chosen site at once and turns each site's fate into a settled state
- * on the Query. Sites never wait for each other: each call is its own promise, and one site failing,
- * timing out or answering garbage only settles that site.
+ * Sends one query's plan to every chosen site and turns each site's fate into a settled state on the
+ * Query. Sites never wait for each other: each call is its own promise, and one site failing, timing
+ * out or answering garbage only settles that site. A site whose slots are all taken (src/hub/scheduler.ts)
+ * keeps the call `queued` until one frees; the site's timeout starts when the call is sent.
  */
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
 import { decodeSiteAnswer, expectedSignature, type SiteAnswer } from './decode.js';
 import type { Query } from './query.js';
+import type { SiteScheduler } from './scheduler.js';
 import { asSiteError, relayedError } from './site-errors.js';
 import type { SiteHttp } from './site-http.js';
 
@@ -16,6 +18,10 @@ export interface FanOutOptions {
   /** The caller's per-query timeout; otherwise each site's own, otherwise the hub default. */
   timeoutMs?: number;
   defaultTimeoutMs: number;
+  /** Per-site slots; without one every call goes out at once (specs of the fan-out alone). */
+  scheduler?: SiteScheduler;
+  /** The scheduler's round-robin key (src/hub/caller.ts). */
+  caller?: string;
 }
 
 /** `body` is the plan's JSON, serialised once: every site gets the same bytes. */
@@ -28,12 +34,18 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
   };
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
   for (const site of sites) {
-    const controller = query.startSite(site.id);
     const timeoutMs = opts.timeoutMs ?? site.timeoutMs ?? opts.defaultTimeoutMs;
-    execute(http, site, body, headers, expected, controller, timeoutMs).then(
-      (answer) => query.settleSite(site.id, answer),
-      (err) => query.settleSite(site.id, asSiteError(site.id, err)),
-    );
+    const send = (release: () => void) => {
+      const controller = query.startSite(site.id);
+      execute(http, site, body, headers, expected, controller, timeoutMs)
+        .then(
+          (answer) => query.settleSite(site.id, answer),
+          (err) => query.settleSite(site.id, asSiteError(site.id, err)),
+        )
+        .finally(release);
+    };
+    if (!opts.scheduler) send(() => {});
+    else if (!opts.scheduler.submit(site.id, opts.caller ?? '', query.siteSignal(site.id), send)) query.queueSite(site.id);
   }
 }
 

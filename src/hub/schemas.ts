@@ -17,6 +17,8 @@ export const errorBody = {
         code: str,
         message: str,
         site: str,
+        incident: str,
+        limit: num,
         problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
         unknown: { type: 'array', items: str },
       },
@@ -33,6 +35,7 @@ const siteError = {
     code: str,
     message: str,
     site: str,
+    incident: str,
     problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
   },
 } as const;
@@ -120,6 +123,7 @@ const siteInfo = {
     minCellCount: num,
     analyses: { type: 'array', items: str },
     planVersion: num,
+    maxConcurrentQueries: num,
   },
 } as const;
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { MIN_ALLOWED_CELL_COUNT, DEFAULT_POLICY, type DisclosurePolicy } from '../disclosure/index.js';
 import { FedomopError } from '../errors.js';
+import { HTTP_DEFAULTS, type HttpLimits } from '../node/http-hardening.js';
 
 export type DatabaseConfig =
   { kind: 'duckdb'; path: string; threads?: number } | { kind: 'postgres'; url: string; schema?: string };
@@ -24,12 +25,16 @@ export interface SiteConfig {
   queryTimeoutMs: number;
   /** The audit log: `-` for standard output, or a file appended to. */
   auditLog: string;
+  /** HTTP timeouts (src/node/http-hardening.ts); unset ones take HTTP_DEFAULTS. */
+  http?: Partial<Pick<HttpLimits, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'>>;
+  /** On SIGTERM, how long running plans may finish before they are interrupted (default 10000 ms). */
+  drainMs?: number;
 }
 
 export const SITE_USAGE = `usage: fedomop site --db <site.duckdb | postgres://...> --id <site-id> [--port 8101] [--host 127.0.0.1]
                     [--config site.toml] [--name "North Hospital"] [--min-cell-count 5]
                     [--max-concurrent 4] [--query-timeout-ms 300000] [--audit-log - | file.jsonl]
-                    [--dev-insecure]`;
+                    [--request-timeout-ms 30000] [--drain-ms 10000] [--dev-insecure]`;
 
 const SITE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -77,6 +82,8 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
         'max-concurrent': { type: 'string' },
         'query-timeout-ms': { type: 'string' },
         'audit-log': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'drain-ms': { type: 'string' },
         'dev-insecure': { type: 'boolean', default: false },
       },
       strict: true,
@@ -121,5 +128,15 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
     maxConcurrentQueries: int(f['max-concurrent'] ?? site.max_concurrent_queries ?? 4, 'max concurrent queries', 1),
     queryTimeoutMs: int(f['query-timeout-ms'] ?? site.query_timeout_ms ?? 300_000, 'query timeout', 1),
     auditLog: auditTarget(f['audit-log'] ?? site.audit_log),
+    http: {
+      requestTimeoutMs: int(
+        f['request-timeout-ms'] ?? site.request_timeout_ms ?? HTTP_DEFAULTS.requestTimeoutMs,
+        'request timeout',
+        1,
+      ),
+      headersTimeoutMs: int(site.headers_timeout_ms ?? HTTP_DEFAULTS.headersTimeoutMs, 'headers timeout', 1),
+      keepAliveTimeoutMs: int(site.keep_alive_timeout_ms ?? HTTP_DEFAULTS.keepAliveTimeoutMs, 'keep-alive timeout', 1),
+    },
+    drainMs: int(f['drain-ms'] ?? site.drain_ms ?? 10_000, 'drain time', 0),
   };
 }

@@ -7,6 +7,9 @@ export const errorSchema = {
       properties: {
         code: { type: 'string' },
         message: { type: 'string' },
+        // A failed query's id in the site's log (the database's own text stays there).
+        incident: { type: 'string' },
+        limit: { type: 'integer' },
         problems: {
           type: 'array',
           items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
@@ -41,5 +44,7 @@ export const infoSchema = {
     minCellCount: { type: 'integer' },
     analyses: { type: 'array', items: { type: 'string' } },
     planVersion: { type: 'integer' },
+    // How many plans this site runs at once: the hub sends no more than this (src/hub/scheduler.ts).
+    maxConcurrentQueries: { type: 'integer' },
   },
 } as const;
