@@ -316,7 +316,7 @@ test('malformed requests are JSON errors with stable codes', LIMIT, async (t) =>
   const huge = await getJson<{ error: { code: string; message: string } }>(`${hub.url}/v1/queries`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ plan: PLAN, padding: 'x'.repeat(13 * 1024 * 1024) }),
+    body: JSON.stringify({ plan: PLAN, padding: 'x'.repeat(17 * 1024 * 1024) }),
   });
   // Refused by the HTTP layer before it is read (a plan that fits but breaks a count limit is 400).
   assert.equal(huge.status, 413);

@@ -32,7 +32,7 @@ test('the published limits are the documented ones and cannot be changed at run 
     { ...PLAN_LIMITS },
     {
       maxPlanBytes: 8388608,
-      maxPlanTextBytes: 12582912,
+      maxPlanTextBytes: 16777216,
       maxConceptSets: 500,
       maxConceptSetItems: 50000,
       maxCriteria: 50,

@@ -31,8 +31,9 @@ export const PLAN_LIMITS: Readonly<PlanLimits> = Object.freeze({
   // measures validate / hash / compile of an 8 MiB one. Bodies beyond maxPlanTextBytes are refused by
   // the services' HTTP layer (413 ERR_BODY_TOO_LARGE) before they are read.
   maxPlanBytes: 8 * 1024 * 1024,
-  // Pretty-printed exports are larger than their compact JSON: room for an indented 8 MiB definition.
-  maxPlanTextBytes: 12 * 1024 * 1024,
+  // Indented exports are larger than their compact JSON (2-space ATLAS exports of concept-heavy
+  // definitions by about 1.6×): room for an 8 MiB definition as ATLAS writes it.
+  maxPlanTextBytes: 16 * 1024 * 1024,
   maxConceptSets: 500,
   maxConceptSetItems: 50_000,
   maxCriteria: 50,

@@ -113,7 +113,20 @@ function objects(value: unknown, out: Array<Record<string, unknown>> = []): Arra
   return out;
 }
 
-const WEIRD: unknown[] = ['', 'x'.repeat(3000), -1, 1e308, 2 ** 53 + 1, true, null, [], {}, [[[]]], '1; DROP TABLE person', '\u0000'];
+const WEIRD: unknown[] = [
+  '',
+  'x'.repeat(3000),
+  -1,
+  1e308,
+  2 ** 53 + 1,
+  true,
+  null,
+  [],
+  {},
+  [[[]]],
+  '1; DROP TABLE person',
+  '\u0000',
+];
 
 const MUTATIONS: Mutation[] = [
   (plan, pick) => {

@@ -157,7 +157,7 @@ test(
     const floodStatuses = await floodDone;
 
     const all = [...floodStatuses, bobStatus];
-  for (const s of all) assert.ok(s.sites, `a status: ${JSON.stringify(s)}`);
+    for (const s of all) assert.ok(s.sites, `a status: ${JSON.stringify(s)}`);
     assert.deepEqual(
       siteCodes(all).filter((c) => c === 'ERR_RATE_LIMITED'),
       [],
@@ -290,8 +290,8 @@ test('framework-level refusals are in the documented error shape with their own 
       400,
       'ERR_PLAN_INVALID',
     ],
-    ['hub 13 MiB body', () => bigBody(`${hub.url}/v1/queries`, 13 << 20), 413, 'ERR_BODY_TOO_LARGE'],
-    ['site 13 MiB body', () => bigBody(`${sites.north.url}/v1/execute`, 13 << 20), 413, 'ERR_BODY_TOO_LARGE'],
+    ['hub 17 MiB body', () => bigBody(`${hub.url}/v1/queries`, 17 << 20), 413, 'ERR_BODY_TOO_LARGE'],
+    ['site 17 MiB body', () => bigBody(`${sites.north.url}/v1/execute`, 17 << 20), 413, 'ERR_BODY_TOO_LARGE'],
   ];
   for (const [name, answer, code, errCode] of cases) {
     const { status, body } = await named(name, answer());
@@ -300,7 +300,10 @@ test('framework-level refusals are in the documented error shape with their own 
     assert.equal(typeof body.error.message, 'string', name);
   }
   for (const url of [hub.url, sites.north.url]) {
-    const overflow = await named('431', rawRequest(url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`));
+    const overflow = await named(
+      '431',
+      rawRequest(url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`),
+    );
     assert.equal(overflow.status, 431);
     assert.equal(JSON.parse(overflow.body).error.code, 'ERR_HEADERS_TOO_LARGE');
     const garbage = await named('garbage', rawRequest(url, 'NOT HTTP AT ALL\r\n\r\n'));
