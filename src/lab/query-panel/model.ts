@@ -26,6 +26,8 @@ export interface IQueryPanelModelOptions {
   connection: Pick<IFedomopConnection, 'hub' | 'ready' | 'changed' | 'defaultSites' | 'queryTimeoutMs' | 'problem'>;
   /** Delay between the last keystroke and the concept search. */
   suggestDelayMs?: number;
+  /** Pause in typing before a large pasted cohort is read again (default 400 ms). */
+  pasteDelayMs?: number;
 }
 
 export type SitesState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
@@ -46,11 +48,16 @@ export interface IPastedInfo {
 const SUGGESTION_LIMIT = 12;
 const COUNT: IAnalysisForm = { kind: 'count', by: [] };
 
+/** Pasted text up to this many characters is read on every keystroke; longer text once typing pauses. */
+export const PASTE_SYNC_CHARS = 64 * 1024;
+
 export class QueryPanelModel {
   private readonly _changed = new Signal<this, void>(this);
   private readonly _runStarted = new Signal<this, QueryRun>(this);
   private readonly connection: IQueryPanelModelOptions['connection'];
   private readonly suggestDelayMs: number;
+  private readonly pasteDelayMs: number;
+  private pasteTimer?: ReturnType<typeof setTimeout>;
 
   private _sites: HubSite[] = [];
   private _sitesState: SitesState = { status: 'loading' };
@@ -80,6 +87,7 @@ export class QueryPanelModel {
   constructor(options: IQueryPanelModelOptions) {
     this.connection = options.connection;
     this.suggestDelayMs = options.suggestDelayMs ?? 200;
+    this.pasteDelayMs = options.pasteDelayMs ?? 400;
     this._built = buildPlan(this._cohort, COUNT);
     this._planResult = buildPlan(this._cohort, this._analysis);
     this.connection.changed.connect(this.onConnectionChanged, this);
@@ -168,6 +176,7 @@ export class QueryPanelModel {
   /** Why Run is not possible right now, or null. */
   get runBlocker(): string | null {
     if (this.connection.problem) return this.connection.problem;
+    if (this.pasteChecking) return 'Checking the pasted cohort…';
     if (!this._planResult.ok) {
       const cohort = this.cohortProblems.length;
       if (this._cohortMode === 'paste' && cohort > 0 && this._pasteText.trim() !== '') {
@@ -233,6 +242,7 @@ export class QueryPanelModel {
   setConceptQuery(q: string): void {
     this._conceptQuery = q;
     clearTimeout(this.suggestTimer);
+    clearTimeout(this.pasteTimer);
     this.suggestAbort?.abort();
     const term = q.trim();
     if (term.length < 2) {
@@ -275,10 +285,33 @@ export class QueryPanelModel {
     this.rebuild();
   }
 
+  /**
+   * Small texts are read on every keystroke. A large one (an 8 MiB ATLAS export takes about a second
+   * to parse and validate) is read once typing pauses, so the box stays responsive; until then Run
+   * waits (`pasteChecking`).
+   */
   setPasteText(text: string): void {
     if (text === this._pasteText) return;
     this._pasteText = text;
-    this._pasted = readPastedCohort(text);
+    clearTimeout(this.pasteTimer);
+    this.pasteTimer = undefined;
+    if (text.length <= PASTE_SYNC_CHARS) {
+      this.readPaste();
+      return;
+    }
+    this.pasteTimer = setTimeout(() => this.readPaste(), this.pasteDelayMs);
+    this.emit();
+  }
+
+  /** A large pasted text is waiting to be read (see setPasteText). */
+  get pasteChecking(): boolean {
+    return this.pasteTimer !== undefined;
+  }
+
+  private readPaste(): void {
+    clearTimeout(this.pasteTimer);
+    this.pasteTimer = undefined;
+    this._pasted = readPastedCohort(this._pasteText);
     this.rebuild();
   }
 
