@@ -63,7 +63,6 @@ export function buildHub(options: StartHubOptions): {
   const lifecycle = { draining: false };
   const app = Fastify({
     logger: false,
-    return503OnClosing: true,
     // Room for the largest plan text the plan module accepts plus the request envelope, so an
     // oversized plan gets the plan module's explanation rather than a bare body-size refusal.
     ...hardenedOptions({

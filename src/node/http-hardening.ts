@@ -46,6 +46,9 @@ export function hardenedOptions(limits: HttpLimits): FastifyHttpOptions<Server> 
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs, limits.requestTimeoutMs),
     },
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Fastify's own 503 while closing has its own body; the services refuse in the error shape instead
+    // (ERR_SHUTTING_DOWN) from their drain state.
+    return503OnClosing: false,
     clientErrorHandler,
     frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       const fe = frameworkError(err, limits.bodyLimit) ?? new FedomopError('ERR_BAD_REQUEST', err.message);

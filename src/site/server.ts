@@ -33,6 +33,13 @@ export interface SiteContext {
   reload?: () => Promise<void>;
   /** What the CDM has (src/site/cdm-check.ts), to refuse plans that need what it lacks; none in specs. */
   cdm?: () => CdmReport | undefined;
+  /** Set when the site drains (SIGTERM): new plans get 503; `running` counts plans not yet answered. */
+  lifecycle?: SiteLifecycle;
+}
+
+export interface SiteLifecycle {
+  draining: boolean;
+  running: number;
 }
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
@@ -110,7 +117,12 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
     const started = performance.now();
     let known: Pick<AuditEntry, 'planHash' | 'analysis'> = {};
+    const lifecycle = ctx.lifecycle;
+    if (lifecycle) lifecycle.running++;
     try {
+      if (lifecycle?.draining) {
+        throw new FedomopError('ERR_SHUTTING_DOWN', 'the site is shutting down and takes no new plans; retry shortly');
+      }
       if (typeof req.body !== 'string')
         throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
       const plan = parsePlan(req.body);
@@ -145,6 +157,8 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         elapsedMs: round(performance.now() - started),
       });
       throw err;
+    } finally {
+      if (lifecycle) lifecycle.running--;
     }
   });
 
