@@ -7,6 +7,7 @@
  * and whether the hub's audit log holds exactly the queries the clients saw.
  *
  * Usage: node lib-test/bench/soak.js [--clients 200] [--seconds 600] [--cycle-s 30] [--pause-s 10] [--out soak.json]
+ *        [--hub-arg=--query-ttl-s --hub-arg=60]
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     'cycle-s': { type: 'string', default: '30' },
     'pause-s': { type: 'string', default: '10' },
     out: { type: 'string' },
+    /** Extra hub flags, e.g. --hub-arg=--query-ttl-s --hub-arg=60 (finished queries kept a minute, so RSS settles early). */
+    'hub-arg': { type: 'string', multiple: true },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
     '--audit-log',
     auditFile,
     ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
+    ...(values['hub-arg'] ?? []),
   ]);
   const hubPid = hub.child.pid!;
   process.stdout.write(
