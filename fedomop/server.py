@@ -55,7 +55,7 @@ IDP_PRESETS: dict[str, dict[str, Any]] = {
 }
 
 # Only the hub's public API is relayed: the relay must not become a way to reach other paths.
-RELAYED_PATH = re.compile(r"^(healthz|v1/[A-Za-z0-9._~%/-]*)$")
+RELAYED_PATH = re.compile(r"^(healthz|v1/[A-Za-z0-9._~/-]*)$")
 
 # Request headers passed on to the hub; everything else (cookies, the Jupyter token) stays here.
 FORWARDED_REQUEST_HEADERS = (
@@ -278,7 +278,11 @@ class HubRelayHandler(JupyterHandler):
                 "No fedomop hub is configured for this Jupyter server: set FEDOMOP_HUB_URL or c.Fedomop.hub_url.",
             )
             return
-        if not RELAYED_PATH.match(path) or ".." in path.split("/"):
+        # Tornado hands the path over percent-decoded once. A "%" left after that was encoded twice
+        # (%252e%252e arrives as %2e%2e): a proxy that decodes again in front of the hub would turn
+        # it into "..", so it is refused here rather than relayed; no hub path needs a "%".
+        segments = path.split("/")
+        if not RELAYED_PATH.match(path) or "%" in path or ".." in segments or "." in segments:
             self._fail(
                 404,
                 "ERR_NOT_FOUND",

@@ -32,6 +32,12 @@ export type ErrorCode =
   | 'ERR_SITE_BAD_RESPONSE'
   | 'ERR_NO_SITES'
   | 'ERR_CONFIG_INVALID'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_REQUEST_TIMEOUT'
+  | 'ERR_URI_TOO_LONG'
+  | 'ERR_HEADERS_TOO_LARGE'
+  | 'ERR_SHUTTING_DOWN'
   | 'ERR_INTERNAL';
 
 /** Default HTTP status per code; a thrower may not pick another, so clients can rely on the pair. */
@@ -62,6 +68,13 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   ERR_SITE_BAD_RESPONSE: 502,
   ERR_NO_SITES: 400,
   ERR_CONFIG_INVALID: 500,
+  // HTTP-level refusals, before any plan is read (src/node/http-hardening.ts).
+  ERR_BODY_TOO_LARGE: 413,
+  ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  ERR_REQUEST_TIMEOUT: 408,
+  ERR_URI_TOO_LONG: 414,
+  ERR_HEADERS_TOO_LARGE: 431,
+  ERR_SHUTTING_DOWN: 503,
   ERR_INTERNAL: 500,
 };
 

@@ -4,6 +4,8 @@ streaming without buffering)."""
 import asyncio
 import json
 
+import pytest
+
 
 async def test_config_names_the_relay_and_the_hub(jp_fetch, fake_hub, jp_base_url):
     response = await jp_fetch("fedomop", "config")
@@ -49,6 +51,24 @@ async def test_relay_refuses_paths_outside_the_hub_api(jp_fetch):
     response = await jp_fetch("fedomop", "hub", "admin", raise_error=False)
     assert response.code == 404
     assert json.loads(response.body)["error"]["code"] == "ERR_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "v1/%252e%252e/admin",  # double-encoded "..": decoded once it is still "%2e%2e"
+        "v1/%252E%252E/%252E%252E/admin",
+        "v1/queries/%252e%252e%252fadmin",
+        "v1/%2e%2e/admin",  # single-encoded: ".." after one decoding
+        "v1/./queries",
+        "v1/%25",
+    ],
+)
+async def test_relay_refuses_encoded_traversal_and_never_reaches_the_hub(jp_fetch, fake_hub, path):
+    response = await jp_fetch("fedomop", "hub", path, raise_error=False)
+    assert response.code == 404, path
+    assert json.loads(response.body)["error"]["code"] == "ERR_NOT_FOUND"
+    assert fake_hub.requests == [], f"{path} reached the hub as {fake_hub.requests}"
 
 
 async def test_relay_streams_each_chunk_as_the_hub_writes_it(jp_fetch, fake_hub):

@@ -15,6 +15,8 @@ export interface SiteError {
   problems?: PlanProblem[];
   /** ERR_NOT_ENTITLED: the entitlement group the site's policy wants. */
   group?: string;
+  /** ERR_QUERY_FAILED: the id under which the site logged the database's own message. */
+  incident?: string;
 }
 
 /** Where a site's answer came from, read off its Arrow schema metadata. */

@@ -28,8 +28,13 @@ function rangeCondition(subject: Expr, op: string, value: Expr, extent: Expr | u
 }
 
 export function numericRange(subject: Expr, range: NumericRange, path: string, type: SqlType = 'double'): Expr {
-  const extent = range.Extent === undefined || range.Extent === null ? undefined : param(range.Extent, type);
-  return rangeCondition(subject, range.Op, param(range.Value, type), extent, path);
+  // Circe ranges are numbers even over whole-number columns (a VisitLength of 2.5 days compares as
+  // circe-be's SQL would); an integer parameter cannot carry a fraction, so such a range binds doubles.
+  const hasExtent = range.Extent !== undefined && range.Extent !== null;
+  const whole = Number.isInteger(range.Value) && (!hasExtent || Number.isInteger(range.Extent));
+  const bound: SqlType = type === 'integer' && !whole ? 'double' : type;
+  const extent = hasExtent ? param(range.Extent as number, bound) : undefined;
+  return rangeCondition(subject, range.Op, param(range.Value, bound), extent, path);
 }
 
 export function dateRange(subject: Expr, range: DateRange, path: string): Expr {

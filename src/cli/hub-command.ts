@@ -2,6 +2,7 @@
 import { FedomopError } from '../errors.js';
 import { HUB_USAGE, loadHubConfig, startHub, type StartHubOptions } from '../hub/index.js';
 import { verifierConfig } from '../auth/config.js';
+import { HUB_LOAD_DEFAULTS } from '../hub/config.js';
 import { planListen } from './insecure.js';
 import { untilSignal } from './signals.js';
 
@@ -30,9 +31,12 @@ export async function hubCommand(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`fedomop hub listening on ${hub.url} (sites: ${hub.config.sites.map((s) => s.id).join(', ')})\n`);
-  await untilSignal();
-  // Cancels running queries (their site requests are aborted, which stops the sites' SQL) first.
-  await hub.close();
+  const signal = await untilSignal();
+  // Drains: no new queries; running ones get drain_ms to finish, then are cancelled (their site
+  // requests aborted, which stops the sites' SQL); the audit log is closed after the last line.
+  const drainMs = hub.config.drainMs ?? HUB_LOAD_DEFAULTS.drainMs;
+  process.stderr.write(`fedomop hub: ${signal}: draining (up to ${drainMs} ms), then stopping\n`);
+  await hub.close({ drainMs });
   return 0;
 }
 

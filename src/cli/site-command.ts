@@ -14,8 +14,10 @@ export async function siteCommand(argv: string[]): Promise<number> {
     process.stdout.write(
       `fedomop site ${config.id} listening on ${site.url} (min cell count ${config.disclosure.minCellCount})\n`,
     );
-    await untilSignal();
-    await site.close();
+    const signal = await untilSignal();
+    const drainMs = config.drainMs ?? 10_000;
+    process.stderr.write(`fedomop site ${config.id}: ${signal}: draining (up to ${drainMs} ms), then stopping\n`);
+    await site.close({ drainMs });
     return 0;
   } catch (err) {
     if (err instanceof FedomopError) {

@@ -33,7 +33,30 @@ export interface HubConfig {
   auditLog?: string;
   /** Token verification and the envelope key (`[auth]`, --issuer); no issuer = no checks (--dev-insecure only). */
   auth?: AuthSettings;
+  // Unset ones take HUB_LOAD_DEFAULTS (src/hub/server.ts); optional so a config reads as what was asked.
+  /** Queries one caller may have in flight; more get 429 with Retry-After. */
+  maxQueriesPerCaller?: number;
+  /** Bytes of results and events the query store keeps; finished queries are evicted beyond it. */
+  maxStoreBytes?: number;
+  /** The whole request (headers and body) must arrive within this, else 408 and the connection closes. */
+  requestTimeoutMs?: number;
+  /** On SIGTERM, how long running queries may finish before they are cancelled. */
+  drainMs?: number;
 }
+
+export const HUB_LOAD_DEFAULTS = {
+  maxQueriesPerCaller: 100,
+  maxStoreBytes: 256 * 1024 * 1024,
+  drainMs: 10_000,
+} as const;
+
+const OPTIONAL_INTS = ['maxQueriesPerCaller', 'maxStoreBytes', 'requestTimeoutMs', 'drainMs'] as const;
+const OPTIONAL_MIN: Record<(typeof OPTIONAL_INTS)[number], number> = {
+  maxQueriesPerCaller: 1,
+  maxStoreBytes: 1,
+  requestTimeoutMs: 1,
+  drainMs: 0,
+};
 
 export const HUB_DEFAULTS = {
   port: 8100,
@@ -123,6 +146,9 @@ export function normalizeHubConfig(input: Partial<HubConfig> & { sites: SiteConf
     sites,
     ...(input.auditLog !== undefined && { auditLog: input.auditLog }),
     ...(input.auth !== undefined && { auth: input.auth }),
+    ...Object.fromEntries(
+      OPTIONAL_INTS.filter((k) => input[k] !== undefined).map((k) => [k, positiveInt(input[k], k, OPTIONAL_MIN[k])]),
+    ),
   };
 }
 
@@ -135,6 +161,10 @@ const HUB_KEYS: Record<string, keyof HubConfig> = {
   max_queries: 'maxQueries',
   query_ttl_s: 'queryTtlS',
   audit_log: 'auditLog',
+  max_queries_per_caller: 'maxQueriesPerCaller',
+  max_store_bytes: 'maxStoreBytes',
+  request_timeout_ms: 'requestTimeoutMs',
+  drain_ms: 'drainMs',
 };
 const SITE_KEYS = new Set(['id', 'url', 'name', 'timeout_ms']);
 
@@ -168,7 +198,7 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
     } else if (field === 'port') {
       out.port = port(value as number, `${source}: hub.port`);
     } else {
-      (out as Record<string, unknown>)[field] = positiveInt(value, `${source}: hub.${key}`);
+      (out as Record<string, unknown>)[field] = positiveInt(value, `${source}: hub.${key}`, field === 'drainMs' ? 0 : 1);
     }
   }
   if (doc.sites !== undefined) {
@@ -195,6 +225,8 @@ export function parseHubToml(text: string, source = 'hub.toml'): Partial<HubConf
 export const HUB_USAGE = `usage: fedomop hub [--config hub.toml] [--port 8100] [--host H]
                    [--site <id>=<url>]... [--site-timeout-ms 60000]
                    [--max-queries 1000] [--query-ttl-s 3600] [--audit-log - | file.jsonl]
+                   [--max-queries-per-caller 100] [--max-store-bytes 268435456]
+                   [--request-timeout-ms 30000] [--drain-ms 10000]
                    [--issuer URL [--audience A]... [--client-id C]... [--envelope-key FILE]] | [--dev-insecure]
 
   --site may be repeated; a flag site with the id of a [[sites]] entry replaces its URL.
@@ -211,6 +243,10 @@ interface HubFlags {
   maxQueries?: number;
   queryTtlS?: number;
   auditLog?: string;
+  maxQueriesPerCaller?: number;
+  maxStoreBytes?: number;
+  requestTimeoutMs?: number;
+  drainMs?: number;
   sites: Array<{ id: string; url: string }>;
   auth: AuthSettings;
   devInsecure: boolean;
@@ -233,6 +269,10 @@ export function parseHubFlags(argv: string[]): HubFlags {
         'max-queries': { type: 'string' },
         'query-ttl-s': { type: 'string' },
         'audit-log': { type: 'string' },
+        'max-queries-per-caller': { type: 'string' },
+        'max-store-bytes': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'drain-ms': { type: 'string' },
         'dev-insecure': { type: 'boolean' },
         issuer: { type: 'string' },
         audience: { type: 'string', multiple: true },
@@ -263,6 +303,10 @@ export function parseHubFlags(argv: string[]): HubFlags {
     maxQueries: intFlag(values['max-queries'] as string | undefined, 'max-queries'),
     queryTtlS: intFlag(values['query-ttl-s'] as string | undefined, 'query-ttl-s'),
     auditLog,
+    maxQueriesPerCaller: intFlag(values['max-queries-per-caller'] as string | undefined, 'max-queries-per-caller'),
+    maxStoreBytes: intFlag(values['max-store-bytes'] as string | undefined, 'max-store-bytes'),
+    requestTimeoutMs: intFlag(values['request-timeout-ms'] as string | undefined, 'request-timeout-ms'),
+    drainMs: intFlag(values['drain-ms'] as string | undefined, 'drain-ms', 0),
     sites,
     auth: {
       issuer: values.issuer as string | undefined,
@@ -297,6 +341,10 @@ export function mergeHubConfig(file: Partial<HubConfig>, flags: HubFlags): HubCo
     queryTtlS: pick(flags.queryTtlS, file.queryTtlS),
     // The command line always keeps an audit log: standard output unless told otherwise.
     auditLog: pick(flags.auditLog, file.auditLog) ?? '-',
+    maxQueriesPerCaller: pick(flags.maxQueriesPerCaller, file.maxQueriesPerCaller),
+    maxStoreBytes: pick(flags.maxStoreBytes, file.maxStoreBytes),
+    requestTimeoutMs: pick(flags.requestTimeoutMs, file.requestTimeoutMs),
+    drainMs: pick(flags.drainMs, file.drainMs),
     sites,
     auth: authOrNone(mergeAuth(file.auth ?? {}, flags.auth)),
   });

@@ -1,13 +1,15 @@
 /**
- * Sends one query's plan to every chosen site at once and turns each site's fate into a settled state
- * on the Query. Sites never wait for each other: each call is its own promise, and one site failing,
- * timing out or answering garbage only settles that site.
+ * Sends one query's plan to every chosen site and turns each site's fate into a settled state on the
+ * Query. Sites never wait for each other: each call is its own promise, and one site failing, timing
+ * out or answering garbage only settles that site. A site whose slots are all taken (src/hub/scheduler.ts)
+ * keeps the call `queued` until one frees; the site's timeout starts when the call is sent.
  */
 import { ENVELOPE_HEADER } from '../auth/envelope.js';
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
 import { decodeSiteAnswer, expectedSignature, type SiteAnswer } from './decode.js';
 import type { Query } from './query.js';
+import type { SiteScheduler } from './scheduler.js';
 import { asSiteError, relayedError } from './site-errors.js';
 import type { SiteHttp } from './site-http.js';
 
@@ -19,6 +21,10 @@ export interface FanOutOptions {
   defaultTimeoutMs: number;
   /** The hub's envelope for one site's copy of this request (src/auth/envelope.ts); none without auth. */
   envelope?: (site: string) => Promise<string>;
+  /** Per-site slots; without one every call goes out at once (specs of the fan-out alone). */
+  scheduler?: SiteScheduler;
+  /** The scheduler's round-robin key (src/hub/caller.ts). */
+  caller?: string;
 }
 
 /** `body` is the plan's JSON, serialised once: every site gets the same bytes. */
@@ -31,17 +37,24 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
   };
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
   for (const site of sites) {
-    const controller = query.startSite(site.id);
     const timeoutMs = opts.timeoutMs ?? site.timeoutMs ?? opts.defaultTimeoutMs;
-    const sent = opts.envelope
-      ? opts
-          .envelope(site.id)
-          .then((e) => execute(http, site, body, { ...headers, [ENVELOPE_HEADER]: e }, expected, controller, timeoutMs))
-      : execute(http, site, body, headers, expected, controller, timeoutMs);
-    sent.then(
-      (answer) => query.settleSite(site.id, answer),
-      (err) => query.settleSite(site.id, asSiteError(site.id, err)),
-    );
+    const send = (release: () => void) => {
+      const controller = query.startSite(site.id);
+      // The envelope is signed when the call leaves, not when it was queued: it lives only minutes.
+      const sent = opts.envelope
+        ? opts
+            .envelope(site.id)
+            .then((e) => execute(http, site, body, { ...headers, [ENVELOPE_HEADER]: e }, expected, controller, timeoutMs))
+        : execute(http, site, body, headers, expected, controller, timeoutMs);
+      sent
+        .then(
+          (answer) => query.settleSite(site.id, answer),
+          (err) => query.settleSite(site.id, asSiteError(site.id, err)),
+        )
+        .finally(release);
+    };
+    if (!opts.scheduler) send(() => {});
+    else if (!opts.scheduler.submit(site.id, opts.caller ?? '', query.siteSignal(site.id), send)) query.queueSite(site.id);
   }
 }
 

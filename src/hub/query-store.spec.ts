@@ -86,3 +86,29 @@ test('cancelAll cancels running queries and leaves finished ones alone', () => {
   assert.equal(b.state, 'cancelled');
   assert.equal(b.status().sites.north.error?.message, 'the hub is shutting down');
 });
+
+test('finished queries are dropped, oldest first, when they hold more bytes than the bound; running ones never', () => {
+  // Ids of one length, so every query weighs about the same (elapsed times vary by a digit or two).
+  const probe = query('p');
+  finish(probe);
+  const each = probe.bytes;
+  assert.ok(each > 0, 'a finished query weighs its results and events');
+  const bound = Math.floor(each * 2.5);
+  const store = new QueryStore(100, 60_000, Date.now, bound);
+  const [a, b, c, running] = [query('a'), query('b'), query('c'), query('r')];
+  for (const q of [a, b, c, running]) store.add(q);
+  finish(a);
+  finish(b);
+  assert.equal(store.bytes, a.bytes + b.bytes);
+  finish(c);
+  assert.equal(
+    codeOf(() => store.get('a')),
+    'ERR_NOT_FOUND',
+    'the first finished made room',
+  );
+  assert.equal(store.get('b'), b);
+  assert.equal(store.get('c'), c);
+  assert.equal(store.get('r'), running);
+  assert.equal(store.bytes, b.bytes + c.bytes);
+  assert.ok(store.bytes <= bound);
+});

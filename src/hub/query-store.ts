@@ -1,9 +1,11 @@
 /**
  * Queries live in this process's memory only: a hub restart forgets them (clients holding an id get
- * 404 ERR_NOT_FOUND and must resubmit; sites keep nothing either). The store is bounded two ways:
- * finished queries expire `ttlMs` after they finish, and when `maxQueries` are held the one that
- * finished first makes room. Running queries are never evicted; if all `maxQueries` are running a new
- * one is refused with ERR_RATE_LIMITED rather than cancelling someone's work.
+ * 404 ERR_NOT_FOUND and must resubmit; sites keep nothing either). The store is bounded three ways:
+ * finished queries expire `ttlMs` after they finish; when `maxQueries` are held the one that finished
+ * first makes room; and when finished queries hold more than `maxBytes` of results and events (a few
+ * large crosstabs weigh more than thousands of counts), the ones that finished first are dropped until
+ * they fit. Running queries are never evicted; if all `maxQueries` are running a new one is refused
+ * with ERR_RATE_LIMITED rather than cancelling someone's work.
  */
 import { FedomopError } from '../errors.js';
 import type { Query } from './query.js';
@@ -13,15 +15,27 @@ export class QueryStore {
   // Finished queries in the order they finished (a Set keeps insertion order), so both expiry and
   // eviction look only at the front instead of scanning every query on every submission.
   private readonly finished = new Set<Query>();
+  private finishedBytes = 0;
 
   constructor(
     private readonly maxQueries: number,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxBytes = Infinity,
   ) {}
 
   get size(): number {
     return this.queries.size;
+  }
+
+  /** Bytes held by finished queries (what maxBytes bounds). */
+  get bytes(): number {
+    return this.finishedBytes;
+  }
+
+  /** Queries not yet finished. */
+  get running(): number {
+    return this.queries.size - this.finished.size;
   }
 
   add(query: Query): void {
@@ -38,7 +52,14 @@ export class QueryStore {
     }
     this.queries.set(query.id, query);
     query.onFinished(() => {
-      if (this.queries.get(query.id) === query) this.finished.add(query);
+      if (this.queries.get(query.id) !== query) return;
+      this.finished.add(query);
+      this.finishedBytes += query.bytes;
+      // The query just finished stays even if it alone is over the bound: its reader is waiting for it.
+      for (const q of this.finished) {
+        if (this.finishedBytes <= this.maxBytes || q === query) break;
+        this.remove(q);
+      }
     });
   }
 
@@ -84,7 +105,7 @@ export class QueryStore {
   }
 
   private remove(q: Query): void {
-    this.finished.delete(q);
+    if (this.finished.delete(q)) this.finishedBytes -= q.bytes;
     this.queries.delete(q.id);
   }
 }

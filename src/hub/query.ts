@@ -44,6 +44,7 @@ function toSiteError(site: string, err: FedomopError): SiteError {
   if (Array.isArray(err.details.problems)) out.problems = err.details.problems;
   // The group a site's policy wants (ERR_NOT_ENTITLED), so the researcher knows what to ask for.
   if (typeof err.details.group === 'string') out.group = err.details.group;
+  if (typeof err.details.incident === 'string') out.incident = err.details.incident;
   return out;
 }
 
@@ -65,6 +66,7 @@ export class Query {
   private ended = false;
   private readonly frames: string[] = [];
   private eventSeq = 0;
+  private byteCount = 0;
   private readonly resultSinks = new Set<ResultSink>();
   private readonly finishedListeners: Array<() => void> = [];
   private readonly eventSinks = new Set<EventSink>();
@@ -86,6 +88,18 @@ export class Query {
   onFinished(listener: () => void): void {
     if (this.finished) listener();
     else this.finishedListeners.push(listener);
+  }
+
+  /** The signal cancel() aborts for this site, also while its call still waits for a slot. */
+  siteSignal(site: string): AbortSignal {
+    return this.run(site).controller.signal;
+  }
+
+  /** Tells readers that this site's call waits for a free slot at the site (status stays `queued`). */
+  queueSite(site: string): void {
+    const run = this.run(site);
+    if (run.status.state !== 'queued' || this.finished) return;
+    this.emit([this.siteFrame(site, run)], [], false);
   }
 
   /** Marks a site running and hands out the signal that cancel() will abort. */
@@ -211,14 +225,27 @@ export class Query {
     this.finishedAt = new Date(this.finishedAtMs).toISOString();
     chunks.push(this.encoder.end());
     frames.push(this.frame('done', this.status()));
+    // Counted before the listeners, so the store weighs the query with its last batch.
+    this.count(frames, chunks);
     // Listeners first: the audit line is written before any reader sees the end.
     for (const listener of this.finishedListeners.splice(0)) listener();
-    this.emit(frames, chunks, true);
+    this.emit(frames, chunks, true, false);
   }
 
-  private emit(frames: string[], chunks: Buffer[], end: boolean): void {
+  /** What this query holds for late readers: results bytes and event text (UTF-16 length, close enough). */
+  get bytes(): number {
+    return this.byteCount;
+  }
+
+  private count(frames: string[], chunks: Buffer[]): void {
+    for (const f of frames) this.byteCount += f.length;
+    for (const c of chunks) this.byteCount += c.length;
+  }
+
+  private emit(frames: string[], chunks: Buffer[], end: boolean, count = true): void {
     this.frames.push(...frames);
     this.chunks.push(...chunks);
+    if (count) this.count(frames, chunks);
     if (end) this.ended = true;
     if (chunks.length > 0 || end) for (const sink of this.resultSinks) sink(chunks, end);
     const text = frames.join('');

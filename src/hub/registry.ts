@@ -6,7 +6,6 @@
  * The cache is per caller (per Authorization header): what a site tells one user — its info, or
  * that it refuses them — is never shown to another, whose token the site may judge differently.
  */
-import { createHash } from 'node:crypto';
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
 import { asSiteError, relayedError } from './site-errors.js';
@@ -23,6 +22,8 @@ export interface SiteInfo {
   minCellCount?: number;
   analyses?: string[];
   planVersion?: number;
+  /** How many plans the site runs at once; the hub's scheduler sends it no more. */
+  maxConcurrentQueries?: number;
 }
 
 export interface SiteHealth {
@@ -43,6 +44,8 @@ export interface RegistryOptions {
   cacheMs?: number;
   probeTimeoutMs?: number;
   now?: () => number;
+  /** Told every /v1/info answer (the scheduler reads each site's capacity from it). */
+  onInfo?: (site: string, info: SiteInfo) => void;
 }
 
 export class SiteRegistry {
@@ -51,6 +54,7 @@ export class SiteRegistry {
   private readonly cacheMs: number;
   private readonly probeTimeoutMs: number;
   private readonly now: () => number;
+  private readonly onInfo?: (site: string, info: SiteInfo) => void;
 
   constructor(
     readonly sites: SiteConfig[],
@@ -61,6 +65,7 @@ export class SiteRegistry {
     this.cacheMs = opts.cacheMs ?? 5000;
     this.probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
     this.now = opts.now ?? Date.now;
+    this.onInfo = opts.onInfo;
   }
 
   /** The sites a query names (deduplicated, in the caller's order), or all of them. */
@@ -80,10 +85,13 @@ export class SiteRegistry {
     return [...new Set(ids)].map((id) => this.byId.get(id)!);
   }
 
-  /** Cached health of one site for this caller; `authorization` is forwarded in case the site guards /v1/info. */
-  health(site: SiteConfig, authorization?: string): Promise<SiteHealth> {
-    // A digest, not the token, is kept as the key: the cache outlives the request that carried it.
-    const key = `${site.id}\n${authorization === undefined ? '-' : createHash('sha256').update(authorization).digest('base64')}`;
+  /**
+   * Cached health of one site for this caller; `authorization` is forwarded in case the site guards
+   * /v1/info. `caller` is the hub's caller key (src/hub/caller.ts: a digest, never the token, since
+   * the cache outlives the request); concurrent askers with one key share one probe.
+   */
+  health(site: SiteConfig, authorization: string | undefined, caller: string): Promise<SiteHealth> {
+    const key = `${site.id}\n${caller}`;
     const now = this.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < this.cacheMs) return hit.health;
@@ -98,8 +106,8 @@ export class SiteRegistry {
     for (const [key, entry] of this.cache) if (now - entry.at >= this.cacheMs) this.cache.delete(key);
   }
 
-  healthAll(authorization?: string): Promise<SiteHealth[]> {
-    return Promise.all(this.sites.map((s) => this.health(s, authorization)));
+  healthAll(authorization: string | undefined, caller: string): Promise<SiteHealth[]> {
+    return Promise.all(this.sites.map((s) => this.health(s, authorization, caller)));
   }
 
   private async probe(site: SiteConfig, authorization?: string): Promise<SiteHealth> {
@@ -113,6 +121,7 @@ export class SiteRegistry {
       if (res.status === 200) {
         const info = JSON.parse(res.body.toString('utf8')) as SiteInfo;
         if (typeof info !== 'object' || info === null) throw new Error('info is not a JSON object');
+        this.onInfo?.(site.id, info);
         return { ...base, status: 'up', info };
       }
       const err = relayedError(site.id, res.status, res.body);

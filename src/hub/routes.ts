@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { callerDigest, type AuditLog } from '../node/audit-log.js';
 import { FedomopError, toErrorBody } from '../errors.js';
+import { frameworkError } from '../node/http-hardening.js';
+import { callerKey, RETRY_AFTER_S, type CallerQuota } from './caller.js';
+import type { SiteScheduler } from './scheduler.js';
 import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
 import type { SiteConfig } from './config.js';
 import { fanOut } from './fan-out.js';
@@ -36,6 +39,12 @@ export interface HubContext {
   verifier?: TokenVerifier;
   /** Signs each forwarded request's envelope; none under --dev-insecure. */
   envelopes?: EnvelopeSigner;
+  /** Per-site slots, fair across callers. */
+  scheduler: SiteScheduler;
+  /** Queries in flight per caller. */
+  quota: CallerQuota;
+  /** Set on SIGTERM: new queries are refused with 503 while running ones finish. */
+  lifecycle: { draining: boolean };
 }
 
 interface CreateQueryBody {
@@ -51,7 +60,8 @@ export const BODY_LIMIT = PLAN_LIMITS.maxPlanTextBytes + 64 * 1024;
 
 export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
   // Broken JSON in a query request is a broken plan to the researcher: say so, and where it broke.
-  app.removeContentTypeParser('application/json');
+  // JSON is the only body the hub reads (fastify's default text/plain parser is dropped): others get 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, JSON.parse(body as string));
@@ -92,6 +102,9 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
   app.setErrorHandler((err, req, reply) => {
     const fe = asHttpError(err);
     withChallenge(fe, reply);
+    if (fe.code === 'ERR_RATE_LIMITED' || fe.code === 'ERR_SHUTTING_DOWN') {
+      void reply.header('retry-after', String(fe.details.retryAfterS ?? RETRY_AFTER_S));
+    }
     if (fe.code === 'ERR_INTERNAL') process.stderr.write(`fedomop hub: internal error: ${(err as Error).stack ?? String(err)}\n`);
     // A submission the hub turned down reached no site; it is still worth a line.
     if (req.method === 'POST' && req.routeOptions.url === '/v1/queries') {
@@ -113,15 +126,20 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
   });
 
   app.get('/v1/sites', { schema: S.listSites }, async (req) => ({
-    sites: await ctx.registry.healthAll(req.headers.authorization),
+    sites: await ctx.registry.healthAll(req.headers.authorization, callerKey(req)),
   }));
 
   app.post<{ Body: CreateQueryBody }>('/v1/queries', { schema: S.createQuery }, async (req, reply) => {
+    if (ctx.lifecycle.draining) {
+      throw new FedomopError('ERR_SHUTTING_DOWN', 'the hub is shutting down and takes no new queries; retry shortly');
+    }
     // Validate before any site is contacted: a bad plan costs the sites nothing.
     const checked = validatePlan(req.body.plan);
     if (!checked.ok) throw planError(checked);
     const plan = checked.plan;
     const sites = ctx.registry.resolve(req.body.sites);
+    const caller = callerKey(req);
+    const release = ctx.quota.acquire(caller);
     const { json, hash } = canonicalPlan(plan);
     const query = new Query(
       randomUUID(),
@@ -131,7 +149,17 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
     );
     // Under --dev-insecure nobody is verified, so nobody owns a query (the header proves nothing).
     query.owner = ctx.verifier ? userKeyOf(req) : undefined;
-    ctx.store.add(query);
+    try {
+      ctx.store.add(query);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    query.onFinished(release);
+    // A site whose capacity the hub has not heard yet is asked now (the default is assumed meanwhile).
+    for (const site of sites) {
+      if (!ctx.scheduler.knowsCapacity(site.id)) void ctx.registry.health(site, req.headers.authorization, caller);
+    }
     const submittedAt = performance.now();
     query.onFinished(() =>
       audit(req, {
@@ -156,6 +184,8 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
       timeoutMs: req.body.timeoutMs,
       defaultTimeoutMs: ctx.siteTimeoutMs,
       envelope: sign && ((site) => sign(site, query.id)),
+      scheduler: ctx.scheduler,
+      caller,
     });
     // After the site requests and this reply are written, while the hub would otherwise wait idle.
     setImmediate(() => query.prepare());
@@ -190,7 +220,13 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
   app.get('/v1/concepts/search', { schema: S.conceptSearch }, async (req) => {
     const q = req.url.indexOf('?');
     const query = q >= 0 ? req.url.slice(q) : '';
-    return relayConceptSearch(ctx, query, req.headers.authorization, envelopeFor(req, `/v1/concepts/search${query}`));
+    return relayConceptSearch(
+      ctx,
+      query,
+      req.headers.authorization,
+      callerKey(req),
+      envelopeFor(req, `/v1/concepts/search${query}`),
+    );
   });
 }
 
@@ -198,12 +234,13 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
 async function relayConceptSearch(
   ctx: HubContext,
   query: string,
-  authorization?: string,
+  authorization: string | undefined,
+  caller: string,
   envelope?: (site: string) => Promise<string>,
 ): Promise<unknown> {
   let lastError: FedomopError | undefined;
   for (const site of ctx.registry.sites) {
-    const health = await ctx.registry.health(site, authorization);
+    const health = await ctx.registry.health(site, authorization, caller);
     if (health.status !== 'up') continue;
     try {
       return await getJson(ctx, site, `/v1/concepts/search${query}`, authorization, await envelope?.(site.id));
@@ -257,19 +294,8 @@ async function getJson(
 
 /** Fastify's own errors (validation, content type, body size) mapped onto the stable codes. */
 function asHttpError(err: unknown): FedomopError {
-  if (err instanceof FedomopError) return err;
-  const e = err as FastifyError;
-  if (e.validation) return new FedomopError('ERR_BAD_REQUEST', e.message, {}, { cause: err });
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new FedomopError(
-      'ERR_PLAN_TOO_LARGE',
-      `the request body is over the hub's ${BODY_LIMIT} byte limit`,
-      {},
-      { cause: err },
-    );
+  if ((err as FastifyError).code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return new FedomopError('ERR_PLAN_INVALID', 'the request body is empty: send {"plan": ...}');
   }
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new FedomopError('ERR_BAD_REQUEST', e.message, {}, { cause: err });
-  }
-  return new FedomopError('ERR_INTERNAL', 'internal error', {}, { cause: err });
+  return frameworkError(err, BODY_LIMIT) ?? new FedomopError('ERR_INTERNAL', 'internal error', {}, { cause: err });
 }

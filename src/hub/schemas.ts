@@ -18,6 +18,8 @@ export const errorBody = {
         message: str,
         site: str,
         group: str,
+        incident: str,
+        limit: num,
         problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
         unknown: { type: 'array', items: str },
       },
@@ -35,6 +37,7 @@ const siteError = {
     message: str,
     site: str,
     group: str,
+    incident: str,
     problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
   },
 } as const;
@@ -122,6 +125,7 @@ const siteInfo = {
     minCellCount: num,
     analyses: { type: 'array', items: str },
     planVersion: num,
+    maxConcurrentQueries: num,
     // What this caller may do at the site (site's /v1/info, docs/auth.md).
     access: {
       type: 'object',

@@ -6,9 +6,12 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditLog } from '../node/audit-log.js';
-import { normalizeHubConfig, type HubConfig, type SiteConfig } from './config.js';
+import { HTTP_DEFAULTS, hardenedOptions } from '../node/http-hardening.js';
+import { CallerQuota } from './caller.js';
+import { HUB_LOAD_DEFAULTS, normalizeHubConfig, type HubConfig, type SiteConfig } from './config.js';
 import { QueryStore } from './query-store.js';
 import { SiteRegistry } from './registry.js';
+import { SiteScheduler } from './scheduler.js';
 import { BODY_LIMIT, registerRoutes } from './routes.js';
 import { SiteHttp } from './site-http.js';
 import { HEARTBEAT_MS } from './sse.js';
@@ -31,25 +34,46 @@ export interface RunningHub {
   /** Base URL, e.g. http://127.0.0.1:8100 */
   url: string;
   config: HubConfig;
-  /** Cancels running queries (aborting their site calls), ends open streams, stops listening. */
-  close(): Promise<void>;
+  /**
+   * Stops the hub. With `drainMs` (what SIGTERM does) new queries are refused with 503 and running ones
+   * get that long to finish; whatever still runs then is cancelled (aborting its site calls), open
+   * streams end, the audit log is closed after the last line.
+   */
+  close(opts?: { drainMs?: number }): Promise<void>;
 }
 
-export function buildHub(options: StartHubOptions): { app: FastifyInstance; config: HubConfig; shutdown(): Promise<void> } {
+export function buildHub(options: StartHubOptions): {
+  app: FastifyInstance;
+  config: HubConfig;
+  shutdown(opts?: { drainMs?: number }): Promise<void>;
+} {
   const config = normalizeHubConfig(options);
   const audit = config.auditLog === undefined ? undefined : AuditLog.open(config.auditLog);
   const http = new SiteHttp();
-  const store = new QueryStore(config.maxQueries, config.queryTtlS * 1000);
+  const store = new QueryStore(
+    config.maxQueries,
+    config.queryTtlS * 1000,
+    Date.now,
+    config.maxStoreBytes ?? HUB_LOAD_DEFAULTS.maxStoreBytes,
+  );
+  const scheduler = new SiteScheduler();
   const registry = new SiteRegistry(config.sites, http, {
     cacheMs: options.healthCacheMs,
     probeTimeoutMs: options.probeTimeoutMs,
+    onInfo: (site, info) => {
+      if (typeof info.maxConcurrentQueries === 'number') scheduler.setCapacity(site, info.maxConcurrentQueries);
+    },
   });
+  const lifecycle = { draining: false };
   const app = Fastify({
     logger: false,
-    return503OnClosing: true,
     // Room for the largest plan text the plan module accepts plus the request envelope, so an
     // oversized plan gets the plan module's explanation rather than a bare body-size refusal.
-    bodyLimit: BODY_LIMIT,
+    ...hardenedOptions({
+      ...HTTP_DEFAULTS,
+      ...(config.requestTimeoutMs !== undefined && { requestTimeoutMs: config.requestTimeoutMs }),
+      bodyLimit: BODY_LIMIT,
+    }),
   });
   registerRoutes(app, {
     registry,
@@ -60,10 +84,16 @@ export function buildHub(options: StartHubOptions): { app: FastifyInstance; conf
     audit,
     verifier: config.auth?.issuer ? createVerifier(config.auth) : undefined,
     envelopes: options.envelopes,
+    scheduler,
+    quota: new CallerQuota(config.maxQueriesPerCaller ?? HUB_LOAD_DEFAULTS.maxQueriesPerCaller),
+    lifecycle,
   });
   let closing: Promise<void> | undefined;
-  const shutdown = (): Promise<void> =>
+  const shutdown = (opts: { drainMs?: number } = {}): Promise<void> =>
     (closing ??= (async () => {
+      lifecycle.draining = true;
+      const deadline = Date.now() + (opts.drainMs ?? 0);
+      while (store.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       // Ending every query first ends the open results/events streams, which fastify would wait for.
       store.cancelAll('the hub is shutting down');
       try {
@@ -90,5 +120,5 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   }
   const { port } = app.server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, config: { ...config, host, port }, close: shutdown };
+  return { url: `http://${shownHost}:${port}`, config: { ...config, host, port }, close: (opts) => shutdown(opts) };
 }

@@ -31,10 +31,10 @@ test('the published limits are the documented ones and cannot be changed at run 
   assert.deepEqual(
     { ...PLAN_LIMITS },
     {
-      maxPlanBytes: 262144,
-      maxPlanTextBytes: 1048576,
-      maxConceptSets: 100,
-      maxConceptSetItems: 10000,
+      maxPlanBytes: 8388608,
+      maxPlanTextBytes: 16777216,
+      maxConceptSets: 500,
+      maxConceptSetItems: 50000,
       maxCriteria: 50,
       maxTotalCriteria: 500,
       maxInclusionRules: 50,
@@ -59,9 +59,9 @@ test('the size measured is exactly the compact JSON size in UTF-8, escapes and a
   assert.ok(!over.ok && over.code === 'ERR_PLAN_TOO_LARGE', 'one byte over is refused');
 });
 
-test('a plan over 256 KiB is ERR_PLAN_TOO_LARGE, as a value and as text', () => {
+test('a plan over 8 MiB is ERR_PLAN_TOO_LARGE, as a value and as text', () => {
   const p = basePlan();
-  p.cohort.ConceptSets[0].expression.items = Array.from({ length: 200 }, (_, i) => ({
+  p.cohort.ConceptSets[0].expression.items = Array.from({ length: 5700 }, (_, i) => ({
     concept: { CONCEPT_ID: i + 1, CONCEPT_NAME: 'x'.repeat(1500) },
   }));
   for (const input of [p, JSON.stringify(p)]) {
@@ -74,13 +74,13 @@ test('a plan over 256 KiB is ERR_PLAN_TOO_LARGE, as a value and as text', () => 
     assert.ok(err instanceof FedomopError, String(err));
     assert.equal(err.code, 'ERR_PLAN_TOO_LARGE');
     assert.equal(err.status, ERROR_STATUS.ERR_PLAN_TOO_LARGE);
-    assert.match(err.message, /256 KiB/);
+    assert.match(err.message, /8192 KiB/);
   }
 });
 
 test('plan text is limited before parsing, but indentation alone does not count against the plan limit', () => {
   const p = basePlan();
-  p.cohort.ConceptSets[0].expression.items = Array.from({ length: 100 }, (_, i) => ({
+  p.cohort.ConceptSets[0].expression.items = Array.from({ length: 3000 }, (_, i) => ({
     concept: { CONCEPT_ID: i + 1, CONCEPT_NAME: 'y'.repeat(1000) },
   }));
   // Whitespace between tokens only (no value holds a comma), as a generously indented export would have.
@@ -91,27 +91,25 @@ test('plan text is limited before parsing, but indentation alone does not count 
   assert.ok(!huge.ok && huge.code === 'ERR_PLAN_TOO_LARGE');
 });
 
-test('more than 100 concept sets is refused at cohort.ConceptSets; 100 are fine', () => {
+test('more than 500 concept sets is refused at cohort.ConceptSets; 500 are fine', () => {
   const p = basePlan();
-  p.cohort.ConceptSets = Array.from({ length: 100 }, (_, i) => ({ id: i, expression: { items: [] } }));
+  p.cohort.ConceptSets = Array.from({ length: 500 }, (_, i) => ({ id: i, expression: { items: [] } }));
   assert.ok(validatePlan(p).ok);
-  p.cohort.ConceptSets.push({ id: 100, expression: { items: [] } });
+  p.cohort.ConceptSets.push({ id: 500, expression: { items: [] } });
   const problems = problemsOf(p);
   assert.equal(problems.length, 1);
   assert.equal(problems[0].path, 'cohort.ConceptSets');
-  assert.match(problems[0].message, /101 concept sets; the limit is 100/);
+  assert.match(problems[0].message, /501 concept sets; the limit is 500/);
 });
 
-test('more than 10,000 items in one concept set is refused; 10,000 are fine', () => {
-  // 10,000 items exceed 256 KiB, so the byte limit is lifted to reach the item limit.
-  const roomy = { maxPlanBytes: 4 * 1024 * 1024 };
+test('more than 50,000 items in one concept set is refused; 50,000 are fine', () => {
   const p = basePlan();
-  p.cohort.ConceptSets[0].expression.items = conceptItems(10_000);
-  assert.deepEqual(problemsOf(p, roomy), []);
+  p.cohort.ConceptSets[0].expression.items = conceptItems(50_000);
+  assert.deepEqual(problemsOf(p), []);
   items(p).push({ concept: { CONCEPT_ID: 99 } });
-  const problems = problemsOf(p, roomy);
+  const problems = problemsOf(p);
   assert.equal(problems[0].path, 'cohort.ConceptSets[0].expression.items');
-  assert.match(problems[0].message, /10001 items; the limit is 10000/);
+  assert.match(problems[0].message, /50001 items; the limit is 50000/);
 });
 
 test('more than 50 criteria is refused; 50 are fine', () => {

@@ -26,10 +26,16 @@ export interface PlanLimits {
 }
 
 export const PLAN_LIMITS: Readonly<PlanLimits> = Object.freeze({
-  maxPlanBytes: 256 * 1024,
-  maxPlanTextBytes: 1024 * 1024,
-  maxConceptSets: 100,
-  maxConceptSetItems: 10_000,
+  // Sized for the largest published ATLAS definitions (the OHDSI Phenotype Library holds definitions
+  // of several MiB, concept sets listing thousands of concepts with their names); bench/large-definition.ts
+  // measures validate / hash / compile of an 8 MiB one. Bodies beyond maxPlanTextBytes are refused by
+  // the services' HTTP layer (413 ERR_BODY_TOO_LARGE) before they are read.
+  maxPlanBytes: 8 * 1024 * 1024,
+  // Indented exports are larger than their compact JSON (2-space ATLAS exports of concept-heavy
+  // definitions by about 1.6×): room for an 8 MiB definition as ATLAS writes it.
+  maxPlanTextBytes: 16 * 1024 * 1024,
+  maxConceptSets: 500,
+  maxConceptSetItems: 50_000,
   maxCriteria: 50,
   maxTotalCriteria: 500,
   // Inclusion rules are bits of circe's inclusion_rule_mask, a BIGINT: 62 is the hard ceiling.

@@ -8,6 +8,7 @@ import { parse as parseToml } from 'smol-toml';
 import { MIN_ALLOWED_CELL_COUNT, DEFAULT_POLICY, type DisclosurePolicy } from '../disclosure/index.js';
 import { FedomopError } from '../errors.js';
 import { mergeAuth, parseAuthTable, type AuthSettings } from '../auth/config.js';
+import { HTTP_DEFAULTS, type HttpLimits } from '../node/http-hardening.js';
 
 export type DatabaseConfig =
   { kind: 'duckdb'; path: string; threads?: number } | { kind: 'postgres'; url: string; schema?: string };
@@ -27,11 +28,16 @@ export interface SiteConfig {
   auditLog: string;
   /** Token verification, policy and hub envelopes (`[auth]`, --issuer ...); no issuer = none (only with --dev-insecure). */
   auth: AuthSettings;
+  /** HTTP timeouts (src/node/http-hardening.ts); unset ones take HTTP_DEFAULTS. */
+  http?: Partial<Pick<HttpLimits, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'>>;
+  /** On SIGTERM, how long running plans may finish before they are interrupted (default 10000 ms). */
+  drainMs?: number;
 }
 
 export const SITE_USAGE = `usage: fedomop site --db <site.duckdb | postgres://...> --id <site-id> [--port 8101] [--host 127.0.0.1]
                     [--config site.toml] [--name "North Hospital"] [--min-cell-count 5]
                     [--max-concurrent 4] [--query-timeout-ms 300000] [--audit-log - | file.jsonl]
+                    [--request-timeout-ms 30000] [--drain-ms 10000]
                     [--issuer URL --policy FILE (--hub-keys URL|FILE | --allow-direct)]
                     [--audience A]... [--client-id C]... | [--dev-insecure]`;
 
@@ -81,6 +87,8 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
         'max-concurrent': { type: 'string' },
         'query-timeout-ms': { type: 'string' },
         'audit-log': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'drain-ms': { type: 'string' },
         'dev-insecure': { type: 'boolean', default: false },
         issuer: { type: 'string' },
         audience: { type: 'string', multiple: true },
@@ -152,5 +160,15 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
         allowDirect: f['allow-direct'],
       },
     ),
+    http: {
+      requestTimeoutMs: int(
+        f['request-timeout-ms'] ?? site.request_timeout_ms ?? HTTP_DEFAULTS.requestTimeoutMs,
+        'request timeout',
+        1,
+      ),
+      headersTimeoutMs: int(site.headers_timeout_ms ?? HTTP_DEFAULTS.headersTimeoutMs, 'headers timeout', 1),
+      keepAliveTimeoutMs: int(site.keep_alive_timeout_ms ?? HTTP_DEFAULTS.keepAliveTimeoutMs, 'keep-alive timeout', 1),
+    },
+    drainMs: int(f['drain-ms'] ?? site.drain_ms ?? 10_000, 'drain time', 0),
   };
 }

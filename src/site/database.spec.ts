@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { queryError, toNumber } from './database.js';
 
-test('a database failure is ERR_QUERY_FAILED naming the cause, unless the query was aborted', () => {
+test('a database failure is ERR_QUERY_FAILED with an incident id, never the database text, unless the query was aborted', () => {
   const failed = queryError(new Error('Binder Error: column x not found'));
   assert.equal(failed.code, 'ERR_QUERY_FAILED');
-  assert.match(failed.message, /column x not found/);
+  assert.doesNotMatch(failed.message, /column x/);
+  assert.match(String(failed.details.incident), /^[0-9a-f]{12}$/);
+  assert.match(failed.message, new RegExp(`incident ${failed.details.incident}`));
   const abort = new AbortController();
   abort.abort();
   assert.equal(queryError(new Error('INTERRUPT'), abort.signal).code, 'ERR_QUERY_CANCELLED');

@@ -2,6 +2,7 @@
  * The seam between the site service and its database. A site runs read-only, parameterised SQL and
  * gets plain rows back; which engine answers (DuckDB file, PostgreSQL server) is configuration.
  */
+import { randomBytes } from 'node:crypto';
 import { FedomopError } from '../errors.js';
 import type { CompiledQuery, DialectName } from '../sql/index.js';
 
@@ -24,13 +25,19 @@ export function toNumber(v: unknown): number {
   throw new TypeError(`not a number: ${String(v)}`);
 }
 
-/** One failure mapping for every engine: an aborted query is cancelled, anything else failed. */
+/**
+ * One failure mapping for every engine: an aborted query is cancelled, anything else failed. The
+ * database's own text can quote values, table and column names or the SQL, so it is written to the
+ * site's log under an incident id and only the id goes back to the caller.
+ */
 export function queryError(err: unknown, signal?: AbortSignal): FedomopError {
   if (signal?.aborted) return new FedomopError('ERR_QUERY_CANCELLED', 'the query was cancelled', {}, { cause: err });
+  const incident = randomBytes(6).toString('hex');
+  process.stderr.write(`fedomop site: query failed, incident ${incident}: ${(err as Error)?.message ?? String(err)}\n`);
   return new FedomopError(
     'ERR_QUERY_FAILED',
-    `the site database could not run the query: ${(err as Error).message}`,
-    {},
+    `the site database could not run the query (incident ${incident}; the site's log has the details)`,
+    { incident },
     { cause: err },
   );
 }

@@ -9,6 +9,9 @@ export const errorSchema = {
         message: { type: 'string' },
         site: { type: 'string' },
         group: { type: 'string' },
+        // A failed query's id in the site's log (the database's own text stays there).
+        incident: { type: 'string' },
+        limit: { type: 'integer' },
         problems: {
           type: 'array',
           items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
@@ -64,5 +67,7 @@ export const infoSchema = {
         groups: { type: 'array', items: { type: 'string' } },
       },
     },
+    // How many plans this site runs at once: the hub sends no more than this (src/hub/scheduler.ts).
+    maxConcurrentQueries: { type: 'integer' },
   },
 } as const;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { FedomopError, toErrorBody } from '../errors.js';
+import { frameworkError, hardenedOptions, HTTP_DEFAULTS } from '../node/http-hardening.js';
 import { ANALYSIS_KINDS, PLAN_VERSION, parsePlan, PLAN_LIMITS } from '../plan/index.js';
 import { planHashSync } from '../node/plan-hash.js';
 import { callerDigest, outcomeOf, type AuditEntry, type AuditLog } from './audit.js';
@@ -27,6 +28,9 @@ import type { DisclosurePolicy } from '../disclosure/index.js';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
+/** The largest plan text the plan module reads, plus room for anything around it. */
+export const SITE_BODY_LIMIT = PLAN_LIMITS.maxPlanTextBytes + 64 * 1024;
+
 export interface SiteContext {
   config: SiteConfig;
   db: SiteDatabase;
@@ -39,17 +43,29 @@ export interface SiteContext {
   cdm?: () => CdmReport | undefined;
   /** Token verification, policy, envelopes; none under --dev-insecure (and in specs that run without). */
   auth?: SiteAuth;
+  /** Set when the site drains (SIGTERM): new plans get 503; `running` counts plans not yet answered. */
+  lifecycle?: SiteLifecycle;
+}
+
+export interface SiteLifecycle {
+  draining: boolean;
+  running: number;
 }
 
 /** The strict profile's floor for the minimum cell count (docs/auth.md; the disclosure work may refine it). */
 const STRICT_MIN_CELL_COUNT = 10;
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: PLAN_LIMITS.maxPlanTextBytes + 64 * 1024 });
+  const app = Fastify({
+    logger: false,
+    ...hardenedOptions({ ...HTTP_DEFAULTS, ...ctx.config.http, bodyLimit: SITE_BODY_LIMIT }),
+  });
   const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
 
-  // Keep the raw text: parsePlan gives better messages for broken JSON than the default parser.
-  app.removeContentTypeParser('application/json');
+  // JSON only: fastify also parses text/plain by default, and a text/plain POST is a CORS "simple
+  // request" any web page can make from a browser that holds a site's token. Everything else is 415.
+  // The raw text is kept: parsePlan gives better messages for broken JSON than the default parser.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   // Every request to /v1/execute leaves one audit line, whether the handler ran (it records) or
@@ -158,12 +174,18 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     minCellCount: ctx.config.disclosure.minCellCount,
     analyses: [...ANALYSIS_KINDS],
     planVersion: PLAN_VERSION,
+    maxConcurrentQueries: ctx.config.maxConcurrentQueries,
   });
 
   app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
     const started = performance.now();
     let known: Pick<AuditEntry, 'planHash' | 'analysis' | 'disclosure'> = {};
+    const lifecycle = ctx.lifecycle;
+    if (lifecycle) lifecycle.running++;
     try {
+      if (lifecycle?.draining) {
+        throw new FedomopError('ERR_SHUTTING_DOWN', 'the site is shutting down and takes no new plans; retry shortly');
+      }
       if (typeof req.body !== 'string')
         throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
       const plan = parsePlan(req.body);
@@ -201,6 +223,8 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         elapsedMs: round(performance.now() - started),
       });
       throw err;
+    } finally {
+      if (lifecycle) lifecycle.running--;
     }
   });
 
@@ -259,15 +283,12 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 
 function toFedomopError(err: FastifyError | FedomopError): FedomopError {
   if (err instanceof FedomopError) return err;
-  const code = (err as FastifyError).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-    return new FedomopError('ERR_PLAN_TOO_LARGE', `the plan is larger than ${PLAN_LIMITS.maxPlanTextBytes} bytes`);
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+  if ((err as FastifyError).code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
     return new FedomopError('ERR_PLAN_INVALID', 'the request body is empty: send a plan');
-  if (typeof err.statusCode === 'number' && err.statusCode < 500) return new FedomopError('ERR_BAD_REQUEST', err.message);
-  return new FedomopError('ERR_INTERNAL', 'internal error at the site (details are in the site log)');
+  return (
+    frameworkError(err, SITE_BODY_LIMIT) ??
+    new FedomopError('ERR_INTERNAL', 'internal error at the site (details are in the site log)')
+  );
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

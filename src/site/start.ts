@@ -6,13 +6,18 @@ import type { SiteDatabase } from './database.js';
 import { DuckDbDatabase } from './duckdb-database.js';
 import { AuditLog } from './audit.js';
 import { checkCdm, type CdmReport } from './cdm-check.js';
-import { buildSiteServer } from './server.js';
+import { buildSiteServer, type SiteLifecycle } from './server.js';
 import { siteAuthOf } from './site-auth.js';
 import type { SiteIdentity } from './execute.js';
 
 export interface RunningSite {
   url: string;
-  close(): Promise<void>;
+  /**
+   * Stops the site: new plans get 503 ERR_SHUTTING_DOWN, running ones get `drainMs` (default 0) to
+   * finish, then their connections are closed (which interrupts their SQL); their audit lines are
+   * written before the audit log closes.
+   */
+  close(opts?: { drainMs?: number }): Promise<void>;
 }
 
 async function openDatabase(config: SiteConfig): Promise<SiteDatabase> {
@@ -64,7 +69,8 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     cdm = await checkCdm(db, { counts: false });
     Object.assign(identity, identityOf(config, cdm));
   };
-  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth });
+  const lifecycle: SiteLifecycle = { draining: false, running: 0 };
+  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth, lifecycle });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
@@ -80,8 +86,16 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
   return {
     url: `http://${host}:${port}`,
-    close: async () => {
-      await app.close();
+    close: async (opts = {}) => {
+      lifecycle.draining = true;
+      const closing = app.close();
+      const cut = setTimeout(() => app.server.closeAllConnections(), opts.drainMs ?? 0);
+      await closing;
+      clearTimeout(cut);
+      // An interrupted plan writes its audit line when its SQL has stopped, which can be after the
+      // connections are gone; the log stays open until then (bounded, should an engine not stop).
+      const deadline = Date.now() + 5000;
+      while (lifecycle.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await db.close();
       await audit.close();
     },

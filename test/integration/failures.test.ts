@@ -89,7 +89,23 @@ async function waitForEvent(url: string, predicate: (event: string, data: any) =
 }
 
 test('bad plans get 400 with a message naming the problem, at the hub and at a site, and nothing crashes', async () => {
-  const huge = { ...COUNT_ALL, cohort: { ...COUNT_ALL.cohort, Title: 'x'.repeat(400_000) } };
+  // Over the 8 MiB plan limit as compact JSON, yet under the body limit: the plan module's refusal.
+  const huge = {
+    ...COUNT_ALL,
+    cohort: {
+      ...COUNT_ALL.cohort,
+      ConceptSets: [
+        ...COUNT_ALL.cohort.ConceptSets,
+        {
+          id: 99,
+          name: 'long',
+          expression: {
+            items: Array.from({ length: 4500 }, (_, i) => ({ concept: { CONCEPT_ID: i + 1, CONCEPT_NAME: 'x'.repeat(1900) } })),
+          },
+        },
+      ],
+    },
+  };
   const cases: Array<{ body: unknown; raw?: boolean; code: string; mention: RegExp }> = [
     { body: '{"version": 1, "cohort": ', raw: true, code: 'ERR_PLAN_INVALID', mention: /JSON/i },
     { body: { ...COUNT_ALL, version: 'one' }, code: 'ERR_PLAN_INVALID', mention: /version/ },
@@ -132,17 +148,17 @@ test('bad plans get 400 with a message naming the problem, at the hub and at a s
       code: 'ERR_PLAN_INVALID',
       mention: /CodesetId/,
     },
-    { body: huge, code: 'ERR_PLAN_TOO_LARGE', mention: /256 KiB limit/ },
+    { body: huge, code: 'ERR_PLAN_TOO_LARGE', mention: /8192 KiB limit/ },
     {
       body: {
         ...COUNT_ALL,
         cohort: {
           ...COUNT_ALL.cohort,
-          ConceptSets: Array.from({ length: 500 }, (_, id) => ({ id, name: `s${id}`, expression: { items: [] } })),
+          ConceptSets: Array.from({ length: 501 }, (_, id) => ({ id, name: `s${id}`, expression: { items: [] } })),
         },
       },
       code: 'ERR_PLAN_INVALID',
-      mention: /ConceptSets.*100/,
+      mention: /ConceptSets.*500/,
     },
     { body: nestedPlan(5000), raw: true, code: 'ERR_PLAN_INVALID', mention: /deep|depth|nest/i },
     { body: nestedPlan(100_000), raw: true, code: 'ERR_PLAN_INVALID', mention: /JSON|deep|depth|nest/i },

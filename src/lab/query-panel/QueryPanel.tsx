@@ -328,6 +328,11 @@ function PasteCohort({ model }: { model: QueryPanelModel }): React.ReactElement 
           </button>
         )}
       </div>
+      {model.pasteChecking && (
+        <p className="jp-fedomop-muted" role="status">
+          checking the pasted cohort…
+        </p>
+      )}
       {fileError && (
         <p className="jp-fedomop-error" role="alert">
           {fileError}

@@ -10,7 +10,7 @@ import type { ResultRow } from '../../arrow/result-schema.js';
 import { HubClient } from '../../client/index.js';
 import { startStandInHub, type StandInHub, type StandInHubOptions } from '../../kernel/testing/stand-in-hub.js';
 import { validatePlan } from '../../plan/index.js';
-import { QueryPanelModel, type IQueryPanelModelOptions } from './model.js';
+import { PASTE_SYNC_CHARS, QueryPanelModel, type IQueryPanelModelOptions } from './model.js';
 
 const exact = (n: number) => ({ value: n, lower: n, upper: n, suppressed: false });
 const hidden = { value: null, lower: 1, upper: 4, suppressed: true };
@@ -327,4 +327,25 @@ test('an attrition run keeps each site’s steps and the pooled steps', async ()
     assert.equal(model.run!.request.plan.analysis.kind, 'attrition');
     assert.equal(model.snapshot()!.queryId, view.queryId);
   });
+});
+
+test('a large pasted cohort is read once typing pauses, not on every keystroke; Run waits for it', async () => {
+  const model = new QueryPanelModel({ connection: connectionTo(null), pasteDelayMs: 20 });
+  const big = structuredClone(atlasDefinition) as any;
+  big.expression.ConceptSets[0].expression.items = Array.from({ length: 3000 }, (_, i) => ({
+    concept: { CONCEPT_ID: 4163261 + i, CONCEPT_NAME: `concept ${i}` },
+    includeDescendants: true,
+  }));
+  const text = JSON.stringify(big, null, 2);
+  assert.ok(text.length > PASTE_SYNC_CHARS);
+  model.setCohortMode('paste');
+  // Keystrokes: each one only stores the text.
+  for (let cut = 40; cut >= 0; cut -= 10) model.setPasteText(text.slice(0, text.length - cut));
+  assert.equal(model.pasteText, text);
+  assert.equal(model.pasteChecking, true);
+  assert.equal(model.pasted, null, 'not read yet');
+  assert.match(model.runBlocker ?? '', /Checking the pasted cohort|No fedomop hub/);
+  await until(model, (m) => !m.pasteChecking, 'the pause');
+  assert.equal((model.pasted as { name?: string } | null)?.name, atlasDefinition.name);
+  model.dispose();
 });

@@ -29,6 +29,8 @@ export interface IQueryPanelModelOptions {
     (Pick<IFedomopAuth, 'enabled' | 'user' | 'problem' | 'signIn'> & { signedIn: ISignal<unknown, IAuthUser | null> }) | null;
   /** Delay between the last keystroke and the concept search. */
   suggestDelayMs?: number;
+  /** Pause in typing before a large pasted cohort is read again (default 400 ms). */
+  pasteDelayMs?: number;
 }
 
 export type SitesState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
@@ -49,6 +51,9 @@ export interface IPastedInfo {
 const SUGGESTION_LIMIT = 12;
 const COUNT: IAnalysisForm = { kind: 'count', by: [] };
 
+/** Pasted text up to this many characters is read on every keystroke; longer text once typing pauses. */
+export const PASTE_SYNC_CHARS = 64 * 1024;
+
 export class QueryPanelModel {
   private readonly _changed = new Signal<this, void>(this);
   private readonly _runStarted = new Signal<this, QueryRun>(this);
@@ -59,6 +64,8 @@ export class QueryPanelModel {
   /** Counts sign-ins and sign-outs, so a 401 to a request sent before the latest one is ignored. */
   private authGeneration = 0;
   private readonly suggestDelayMs: number;
+  private readonly pasteDelayMs: number;
+  private pasteTimer?: ReturnType<typeof setTimeout>;
 
   private _sites: HubSite[] = [];
   private _sitesState: SitesState = { status: 'loading' };
@@ -88,6 +95,7 @@ export class QueryPanelModel {
   constructor(options: IQueryPanelModelOptions) {
     this.connection = options.connection;
     this.suggestDelayMs = options.suggestDelayMs ?? 200;
+    this.pasteDelayMs = options.pasteDelayMs ?? 400;
     this._built = buildPlan(this._cohort, COUNT);
     this._planResult = buildPlan(this._cohort, this._analysis);
     this.connection.changed.connect(this.onConnectionChanged, this);
@@ -190,6 +198,7 @@ export class QueryPanelModel {
   get runBlocker(): string | null {
     if (this.connection.problem) return this.connection.problem;
     if (this.signInPrompt) return 'Sign in first.';
+    if (this.pasteChecking) return 'Checking the pasted cohort…';
     if (!this._planResult.ok) {
       const cohort = this.cohortProblems.length;
       if (this._cohortMode === 'paste' && cohort > 0 && this._pasteText.trim() !== '') {
@@ -266,6 +275,7 @@ export class QueryPanelModel {
   setConceptQuery(q: string): void {
     this._conceptQuery = q;
     clearTimeout(this.suggestTimer);
+    clearTimeout(this.pasteTimer);
     this.suggestAbort?.abort();
     const term = q.trim();
     if (term.length < 2) {
@@ -308,10 +318,33 @@ export class QueryPanelModel {
     this.rebuild();
   }
 
+  /**
+   * Small texts are read on every keystroke. A large one (an 8 MiB ATLAS export takes about a second
+   * to parse and validate) is read once typing pauses, so the box stays responsive; until then Run
+   * waits (`pasteChecking`).
+   */
   setPasteText(text: string): void {
     if (text === this._pasteText) return;
     this._pasteText = text;
-    this._pasted = readPastedCohort(text);
+    clearTimeout(this.pasteTimer);
+    this.pasteTimer = undefined;
+    if (text.length <= PASTE_SYNC_CHARS) {
+      this.readPaste();
+      return;
+    }
+    this.pasteTimer = setTimeout(() => this.readPaste(), this.pasteDelayMs);
+    this.emit();
+  }
+
+  /** A large pasted text is waiting to be read (see setPasteText). */
+  get pasteChecking(): boolean {
+    return this.pasteTimer !== undefined;
+  }
+
+  private readPaste(): void {
+    clearTimeout(this.pasteTimer);
+    this.pasteTimer = undefined;
+    this._pasted = readPastedCohort(this._pasteText);
     this.rebuild();
   }
 

@@ -1,0 +1,225 @@
+/**
+ * Soak benchmark (not a test): N clients, each a separate caller, issue count / crosstab / attrition
+ * queries through one hub to three sites for a set time, while one site is killed (SIGKILL) and
+ * restarted on its port every 30 s and another is paused (SIGSTOP) for 10 s of every 30 s.
+ * Prints throughput, p50/p95/p99 latency, per-site outcomes by code, errors the hub made beyond the
+ * sites' own (submissions refused, broken streams, queries left running), the hub's RSS over time,
+ * and whether the hub's audit log holds exactly the queries the clients saw.
+ *
+ * Usage: node lib-test/bench/soak.js [--clients 200] [--seconds 600] [--cycle-s 30] [--pause-s 10] [--out soak.json]
+ *        [--hub-arg=--query-ttl-s --hub-arg=60]
+ */
+import { parseArgs } from 'node:util';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startService, type Service } from '../test/harness/processes.js';
+import { siteFile, THREE_SITES } from '../test/harness/sites.js';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '600' },
+    'cycle-s': { type: 'string', default: '30' },
+    'pause-s': { type: 'string', default: '10' },
+    out: { type: 'string' },
+    /** Extra hub flags, e.g. --hub-arg=--query-ttl-s --hub-arg=60 (finished queries kept a minute, so RSS settles early). */
+    'hub-arg': { type: 'string', multiple: true },
+  },
+});
+const CLIENTS = Number(values.clients);
+const SECONDS = Number(values.seconds);
+const CYCLE_MS = Number(values['cycle-s']) * 1000;
+const PAUSE_MS = Number(values['pause-s']) * 1000;
+/** The killed site and the paused one; the third runs undisturbed. */
+const KILLED = 'south';
+const PAUSED = 'north';
+
+const CONCEPTS = { prostate: 4163261, lung: 443388, breast: 4112853 };
+const cohort = (concept: number) => ({
+  ConceptSets: [{ id: 0, name: 'c', expression: { items: [{ concept: { CONCEPT_ID: concept }, includeDescendants: true }] } }],
+  PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
+  InclusionRules: [
+    {
+      name: 'aged 50+',
+      expression: { Type: 'ALL', DemographicCriteriaList: [{ Age: { Value: 50, Op: 'gte' } }], CriteriaList: [], Groups: [] },
+    },
+  ],
+});
+const PLANS = Object.values(CONCEPTS).flatMap((c) => [
+  { version: 1, cohort: cohort(c), analysis: { kind: 'count' } },
+  { version: 1, cohort: cohort(c), analysis: { kind: 'crosstab', by: ['gender', 'age_group'] } },
+  { version: 1, cohort: cohort(c), analysis: { kind: 'attrition' } },
+]);
+
+const pct = (xs: number[], p: number) =>
+  xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fedomop-soak-'));
+  const auditFile = path.join(dir, 'hub-audit.jsonl');
+  const files: Record<string, string> = {};
+  const sites: Record<string, Service> = {};
+  const ports: Record<string, string> = {};
+  const startSite = (id: string, port: string) =>
+    startService([
+      'site',
+      '--db',
+      files[id],
+      '--id',
+      id,
+      '--port',
+      port,
+      '--dev-insecure',
+      '--audit-log',
+      path.join(dir, `${id}.jsonl`),
+    ]);
+  for (const spec of THREE_SITES) {
+    files[spec.id] = await siteFile(spec);
+    sites[spec.id] = await startSite(spec.id, '0');
+    ports[spec.id] = new URL(sites[spec.id].url).port;
+  }
+  const hub = await startService([
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--site-timeout-ms',
+    '10000',
+    '--audit-log',
+    auditFile,
+    ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
+    ...(values['hub-arg'] ?? []),
+  ]);
+  const hubPid = hub.child.pid!;
+  process.stdout.write(
+    `soak: ${CLIENTS} clients, ${SECONDS} s, ${KILLED} killed every ${CYCLE_MS / 1000} s, ${PAUSED} paused ${PAUSE_MS / 1000} s of every ${CYCLE_MS / 1000} s\n`,
+  );
+
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  const latencies: number[] = [];
+  const siteOutcomes: Record<string, Record<string, number>> = {};
+  const hubErrors: Record<string, number> = {};
+  const accepted = new Set<string>();
+  const rss: Array<{ s: number; mib: number }> = [];
+  let finished = 0;
+  let chaos = true;
+
+  // Faults: a kill + restart every cycle, a pause in the middle of each cycle.
+  const faults = (async () => {
+    let kills = 0;
+    while (chaos && performance.now() < deadline) {
+      await sleep(CYCLE_MS / 2);
+      if (!chaos) break;
+      sites[PAUSED].child.kill('SIGSTOP');
+      await sleep(PAUSE_MS);
+      sites[PAUSED].child.kill('SIGCONT');
+      await sleep(Math.max(0, CYCLE_MS / 2 - PAUSE_MS));
+      if (!chaos) break;
+      await sites[KILLED].stop('SIGKILL');
+      sites[KILLED] = await startSite(KILLED, ports[KILLED]);
+      kills++;
+    }
+    return kills;
+  })();
+  const sampler = setInterval(() => rss.push({ s: Math.round((performance.now() - started) / 1000), mib: rssMiB(hubPid) }), 5000);
+
+  const client = async (i: number) => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer soak-client-${i}` };
+    let n = i;
+    while (performance.now() < deadline) {
+      const plan = PLANS[n++ % PLANS.length];
+      const t0 = performance.now();
+      try {
+        const res = await fetch(`${hub.url}/v1/queries`, { method: 'POST', headers, body: JSON.stringify({ plan }) });
+        const body = (await res.json()) as any;
+        if (res.status !== 202) {
+          bump(hubErrors, `submit ${res.status} ${body?.error?.code}`);
+          await sleep(200);
+          continue;
+        }
+        accepted.add(body.id);
+        const results = await fetch(`${hub.url}/v1/queries/${body.id}/results`);
+        await results.arrayBuffer();
+        const status = (await (await fetch(`${hub.url}/v1/queries/${body.id}`)).json()) as any;
+        latencies.push(performance.now() - t0);
+        finished++;
+        if (status.state !== 'done') bump(hubErrors, `query ended ${status.state}`);
+        for (const [site, s] of Object.entries(status.sites as Record<string, any>)) {
+          bump((siteOutcomes[site] ??= {}), s.state === 'done' ? 'done' : (s.error?.code ?? s.state));
+        }
+      } catch (err) {
+        bump(hubErrors, `client saw: ${(err as Error).message}`);
+        await sleep(200);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
+  chaos = false;
+  const kills = await faults;
+  sites[PAUSED].child.kill('SIGCONT');
+  clearInterval(sampler);
+  const elapsedS = (performance.now() - started) / 1000;
+
+  // Nothing may be left running once the clients have read every answer.
+  let stuck = 0;
+  for (const id of accepted) {
+    const s = (await (await fetch(`${hub.url}/v1/queries/${id}`)).json()) as any;
+    if (s.state === 'running') stuck++;
+  }
+  await hub.stop();
+  await Promise.all(Object.values(sites).map((s) => s.stop()));
+
+  const audited = readFileSync(auditFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { event: string; id?: string });
+  const auditIds = new Set(audited.filter((l) => l.event === 'query').map((l) => l.id!));
+  const unknownAudit = [...auditIds].filter((id) => !accepted.has(id)).length;
+  const unaudited = [...accepted].filter((id) => !auditIds.has(id)).length;
+
+  const minute = (from: number, to: number) => {
+    const xs = rss.filter((r) => r.s >= from && r.s < to).map((r) => r.mib);
+    return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  };
+  const second = minute(60, 120);
+  const last = minute(Math.max(0, elapsedS - 60), elapsedS + 1);
+  const report = {
+    clients: CLIENTS,
+    seconds: Math.round(elapsedS),
+    kills,
+    queries: finished,
+    throughputPerS: +(finished / elapsedS).toFixed(1),
+    latencyMs: { p50: +pct(latencies, 50).toFixed(1), p95: +pct(latencies, 95).toFixed(1), p99: +pct(latencies, 99).toFixed(1) },
+    siteOutcomes,
+    hubErrors,
+    stuckRunning: stuck,
+    rssMiB: { secondMinute: +second.toFixed(1), lastMinute: +last.toFixed(1), ratio: +(last / second).toFixed(3), samples: rss },
+    audit: { lines: audited.length, queries: auditIds.size, accepted: accepted.size, unknownAudit, unaudited },
+  };
+  const { samples, ...rssSummary } = report.rssMiB;
+  process.stdout.write(
+    [
+      `queries finished: ${report.queries} in ${report.seconds} s → ${report.throughputPerS}/s; ${kills} kills of ${KILLED}`,
+      `latency p50 / p95 / p99: ${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99} ms`,
+      ...Object.entries(siteOutcomes).map(([site, o]) => `site ${site}: ${JSON.stringify(o)}`),
+      `hub errors beyond the sites' own: ${JSON.stringify(hubErrors)}; queries left running: ${stuck}`,
+      `hub RSS: ${JSON.stringify(rssSummary)} (over time: ${samples
+        .filter((_, i) => i % 12 === 0)
+        .map((r) => `${r.s}s ${r.mib.toFixed(0)}`)
+        .join(', ')} MiB)`,
+      `audit: ${report.audit.queries} query lines for ${report.audit.accepted} accepted queries; ${unknownAudit} lines for queries no client saw, ${unaudited} accepted queries without a line`,
+    ].join('\n') + '\n',
+  );
+  if (values.out) writeFileSync(values.out, JSON.stringify(report, null, 2));
+}
+
+await main();
