@@ -23,6 +23,15 @@ export interface AuditEntry {
   rows?: number;
   suppressedCells?: number;
   elapsedMs: number;
+  /** Disclosure control's decision: cells perturbed / withheld / widened, or why it refused. */
+  disclosure?: {
+    decision: 'released' | 'refused';
+    perturbed?: number;
+    withheld?: number;
+    widened?: number;
+    reason?: string;
+    earlierPlanHash?: string;
+  };
   /** First 16 hex digits of the SHA-256 of the Authorization header; null when there was none. */
   caller: string | null;
   remote?: string;

@@ -11,6 +11,12 @@ export const errorSchema = {
           type: 'array',
           items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
         },
+        // ERR_DISCLOSURE_DIFFERENCE: which earlier release the refused cell would difference
+        earlierPlanHash: { type: 'string' },
+        earlierCell: { type: 'string' },
+        cell: { type: 'string' },
+        // ERR_RATE_LIMITED: also sent as Retry-After
+        retryAfterSeconds: { type: 'integer' },
       },
       required: ['code', 'message'],
     },
@@ -41,5 +47,29 @@ export const infoSchema = {
     minCellCount: { type: 'integer' },
     analyses: { type: 'array', items: { type: 'string' } },
     planVersion: { type: 'integer' },
+  },
+} as const;
+
+/** POST /v1/preview: per cell and measure what would happen, never a value. */
+export const previewSchema = {
+  type: 'object',
+  properties: {
+    site: { type: 'string' },
+    planHash: { type: 'string' },
+    decision: { type: 'string', enum: ['released', 'refused'] },
+    reason: { type: 'string' },
+    policy: { type: 'object', additionalProperties: true },
+    cells: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          cell: { type: 'string' },
+          measure: { type: 'string' },
+          action: { type: 'string', enum: ['exact', 'perturbed', 'withheld', 'widened', 'refused'] },
+          reason: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;

@@ -12,10 +12,12 @@ import { assertPlanFitsCdm } from './cdm-fit.js';
 import type { SiteConfig } from './config.js';
 import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
 import type { SiteDatabase } from './database.js';
-import { answerPlan, type SiteAnswer, type SiteIdentity } from './execute.js';
+import { answerPlan, type DisclosureState, type SiteAnswer, type SiteIdentity } from './execute.js';
+import { openDisclosureState } from './disclosure-state.js';
 import type { Plan } from '../plan/types.js';
 import { QueryLimiter } from './limiter.js';
-import { errorSchema, conceptSchema, infoSchema } from './schemas.js';
+import { errorSchema, conceptSchema, infoSchema, previewSchema } from './schemas.js';
+import { describePolicy } from '../disclosure/index.js';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
@@ -29,11 +31,23 @@ export interface SiteContext {
   reload?: () => Promise<void>;
   /** What the CDM has (src/site/cdm-check.ts), to refuse plans that need what it lacks; none in specs. */
   cdm?: () => CdmReport | undefined;
+  /** Record keys, release histories and rate limits; opened from the config when not given. */
+  disclosure?: DisclosureState;
+}
+
+/**
+ * The key of the caller's release history and rate limits. THE one place a request becomes a user:
+ * until sign-in lands it is the digest of the Authorization header (null: the shared anonymous
+ * history); then it becomes the verified token's subject.
+ */
+function userOf(req: FastifyRequest): string | null {
+  return callerDigest(req.headers.authorization);
 }
 
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: PLAN_LIMITS.maxPlanTextBytes + 64 * 1024 });
   const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
+  const disclosure = ctx.disclosure ?? openDisclosureState(ctx.config);
 
   // Keep the raw text: parsePlan gives better messages for broken JSON than the default parser.
   app.removeContentTypeParser('application/json');
@@ -57,6 +71,8 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   app.setErrorHandler((err: FastifyError | FedomopError, req, reply) => {
     const fe = toFedomopError(err);
     if (fe.status >= 500) process.stderr.write(`site ${ctx.identity.id}: ${err.stack ?? err.message}\n`);
+    const retryAfter = fe.details.retryAfterSeconds;
+    if (fe.status === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     if (req.routeOptions.url === '/v1/execute' && !audited.has(req)) {
       audit(req, { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 });
     }
@@ -108,7 +124,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       known = { planHash: hash, analysis: plan.analysis.kind };
       await refreshDatabase();
       assertPlanFitsCdm(plan.cohort, ctx.cdm?.(), ctx.identity.id);
-      const answer = await execute(plan, hash, reply);
+      const answer = await execute(plan, hash, reply, userOf(req));
       // Recorded before the answer leaves: if the line cannot be written, the request fails and
       // nothing is released unlogged.
       audit(req, {
@@ -117,6 +133,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         ...known,
         rows: answer.rows.length,
         suppressedCells: answer.rows.reduce((n, row) => n + Object.values(row.measures).filter((m) => m.suppressed).length, 0),
+        disclosure: disclosureSummary(answer),
         elapsedMs: round(performance.now() - started),
       });
       void reply
@@ -132,6 +149,15 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         status: fe.status,
         code: fe.code,
         ...known,
+        ...(fe.code === 'ERR_DISCLOSURE_DIFFERENCE' || fe.code === 'ERR_RATE_LIMITED'
+          ? {
+              disclosure: {
+                decision: 'refused',
+                reason: fe.code,
+                earlierPlanHash: fe.details.earlierPlanHash as string | undefined,
+              },
+            }
+          : {}),
         elapsedMs: round(performance.now() - started),
       });
       throw err;
@@ -139,7 +165,13 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   });
 
   /** Runs the plan under the site's concurrency limit and timeout; a closed connection stops it. */
-  async function execute(plan: Plan, hash: string, reply: FastifyReply): Promise<SiteAnswer> {
+  async function execute(
+    plan: Plan,
+    hash: string,
+    reply: FastifyReply,
+    user: string | null,
+    preview = false,
+  ): Promise<SiteAnswer> {
     // A closed connection (hub cancelled, timed out or died) interrupts the SQL.
     const abort = new AbortController();
     const onClose = () => {
@@ -148,7 +180,9 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     reply.raw.on('close', onClose);
     const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
     try {
-      return await limiter.run(() => answerPlan(ctx.db, plan, hash, ctx.identity, ctx.config.disclosure, abort.signal));
+      return await limiter.run(() =>
+        answerPlan(ctx.db, plan, hash, ctx.identity, ctx.config.disclosure, abort.signal, { user, disclosure, preview }),
+      );
     } catch (err) {
       if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
         throw new FedomopError(
@@ -162,6 +196,36 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       reply.raw.off('close', onClose);
     }
   }
+
+  // What /v1/execute would release for the same body, cell by cell, without a value, a history
+  // entry or a plan counted against the user's limit (previews have their own limit).
+  app.post(
+    '/v1/preview',
+    { schema: { response: { 200: previewSchema, '4xx': errorSchema, '5xx': errorSchema } } },
+    async (req, reply) => {
+      if (typeof req.body !== 'string')
+        throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
+      const plan = parsePlan(req.body);
+      const hash = planHashSync(plan);
+      await refreshDatabase();
+      assertPlanFitsCdm(plan.cohort, ctx.cdm?.(), ctx.identity.id);
+      let answer: SiteAnswer;
+      try {
+        answer = await execute(plan, hash, reply, userOf(req), true);
+      } catch (err) {
+        if (!(err instanceof FedomopError) || err.code !== 'ERR_DISCLOSURE_DIFFERENCE') throw err;
+        return { site: ctx.identity.id, planHash: hash, decision: 'refused', reason: err.message, cells: [] };
+      }
+      const refused = answer.decisions.some((d) => d.action === 'refused');
+      return {
+        site: ctx.identity.id,
+        planHash: hash,
+        decision: refused ? 'refused' : 'released',
+        policy: JSON.parse(describePolicy(ctx.config.disclosure)) as Record<string, unknown>,
+        cells: answer.decisions,
+      };
+    },
+  );
 
   app.get<{ Querystring: { q?: string; domain?: string; limit?: string; standard?: string } }>(
     '/v1/concepts/search',
@@ -203,3 +267,16 @@ function toFedomopError(err: FastifyError | FedomopError): FedomopError {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** What the audit line says about disclosure: counts of cells per action, never a value. */
+function disclosureSummary(answer: SiteAnswer): NonNullable<AuditEntry['disclosure']> {
+  const count = (a: string) => answer.decisions.filter((d) => d.action === a).length;
+  const widened = answer.decisions.filter((d) => d.action === 'widened');
+  return {
+    decision: 'released',
+    perturbed: count('perturbed'),
+    withheld: count('withheld'),
+    widened: widened.length,
+    ...(widened.length ? { reason: widened[0].reason } : {}),
+  };
+}

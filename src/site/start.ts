@@ -7,6 +7,7 @@ import { DuckDbDatabase } from './duckdb-database.js';
 import { AuditLog } from './audit.js';
 import { checkCdm, type CdmReport } from './cdm-check.js';
 import { buildSiteServer } from './server.js';
+import { openDisclosureState } from './disclosure-state.js';
 import type { SiteIdentity } from './execute.js';
 
 export interface RunningSite {
@@ -46,6 +47,8 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     devInsecure: config.devInsecure,
     authConfigured: false,
   });
+  // The secret and history directory first: a site that cannot keep its releases consistent does not start.
+  const disclosure = openDisclosureState(config);
   const audit = AuditLog.open(config.auditLog);
   const db = await openDatabase(config).catch(async (err: unknown) => {
     await audit.close();
@@ -62,7 +65,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     cdm = await checkCdm(db, { counts: false });
     Object.assign(identity, identityOf(config, cdm));
   };
-  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm });
+  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, disclosure });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
