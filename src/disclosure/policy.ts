@@ -61,8 +61,11 @@ export const PROFILES: Record<ProfileName, DisclosurePolicy> = {
 
 export const DEFAULT_POLICY: DisclosurePolicy = STANDARD_POLICY;
 
-/** Below 2 the rule suppresses nothing; refuse such a configuration rather than run it silently. */
-export const MIN_ALLOWED_CELL_COUNT = 2;
+/**
+ * Below 3 the rule protects nothing: k = 2 withholds a 1 as the interval [1, 1], which is the value
+ * (found by the property spec). Refuse such a configuration rather than run it silently.
+ */
+export const MIN_ALLOWED_CELL_COUNT = 3;
 
 /** True when released counts are perturbed (cell key method) rather than exact. */
 export function perturbs(policy: DisclosurePolicy): boolean {
