@@ -4,9 +4,13 @@
  * steps, counts, and later histogram bins or Kaplan–Meier at-risk counts: build the cell with
  * CellAccumulator (person-set.ts), then call this.
  *
- *   0          → 0 exactly (an empty cell reveals nobody)
- *   1 .. k-1   → withheld: value null, interval [1, k-1]
+ *   0 .. k-1   → withheld: value null, interval [0, k-1]
  *   ≥ k        → n + noise(n, cell key) from the ptable, interval [max(k, r - D), r + D]
+ *
+ * Zero is withheld with the small counts: were it released exactly, a withheld cell would be known
+ * to hold at least one person, and four withheld cells under a withheld margin of [1, 4] would then
+ * each be pinned to 1 (the attack test found exactly that). Without perturbation (D = 0, the exact
+ * profile) zero stays exact and 1..k-1 become [1, k-1], the pre-perturbation rule.
  *
  * The interval is honest (holds n, since |noise| ≤ D and n ≥ k) and released values are never in
  * 1..k-1 (the ptable's rows near k only move upwards). Same persons → same cell key → same value.
@@ -24,17 +28,18 @@ export interface Released extends ReleasedValue {
 export function perturbCount(cell: { trueValue: number; cellKey: number }, policy: DisclosurePolicy): Released {
   const k = policy.minCellCount;
   const n = cell.trueValue;
+  const D = policy.maxNoise ?? 0;
+  if (n < k && D > 0) return withheld(k, 0);
   if (n === 0) return { value: 0, lower: 0, upper: 0, suppressed: false, action: 'exact' };
   if (n < k) return withheld(k);
-  const D = policy.maxNoise ?? 0;
   if (D === 0) return { value: n, lower: n, upper: n, suppressed: false, action: 'exact' };
   const table = ptableFor({ k, D, V: policy.noiseVariance ?? 0 });
   const r = n + noiseFor(table, n, cell.cellKey);
   return { value: r, lower: Math.max(k, r - D), upper: r + D, suppressed: false, action: 'perturbed' };
 }
 
-export function withheld(k: number): Released {
-  return { value: null, lower: 1, upper: k - 1, suppressed: true, action: 'withheld' };
+export function withheld(k: number, lower: 0 | 1 = 1): Released {
+  return { value: null, lower, upper: k - 1, suppressed: true, action: 'withheld' };
 }
 
 /**
@@ -54,7 +59,7 @@ export function widen(r: Released, policy: DisclosurePolicy): Released {
  */
 export function withheldWithRow(other: Released, trueValue: number, policy: DisclosurePolicy): Released {
   const k = policy.minCellCount;
-  if (trueValue === 0) return other;
+  if (trueValue === 0 || other.action === 'withheld') return other;
   if (trueValue < k) return withheld(k);
   const top = (other.upper ?? trueValue) + k;
   const upper = Math.ceil(top / (10 * k)) * 10 * k;

@@ -84,6 +84,6 @@ export function describePolicy(
     k: policy.minCellCount,
     ptable: { D: policy.maxNoise, V: policy.noiseVariance, mean: 0, construction: 'max_entropy_v1' },
     differencing: policy.differencing ?? 'none',
-    interval: 'true value within [max(k, value-D), value+D] when perturbed; [1, k-1] when withheld',
+    interval: 'true value within [max(k, value-D), value+D] when perturbed; [0, k-1] when withheld (zero included)',
   });
 }

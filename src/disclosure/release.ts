@@ -48,9 +48,9 @@ export function cellLabel(dims: ResultRow['dims']): string {
 }
 
 const REASONS: Record<CellAction, string> = {
-  exact: 'zero (an empty cell reveals nobody)',
+  exact: 'exact (no perturbation in this policy)',
   perturbed: 'released with cell-key noise',
-  withheld: 'fewer than k persons (or its row is withheld)',
+  withheld: 'fewer than k (zero included)',
   widened: 'differs from an earlier release by fewer than k persons',
 };
 
