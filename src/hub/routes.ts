@@ -19,6 +19,7 @@ import * as S from './schemas.js';
 import { asSiteError, relayedError } from './site-errors.js';
 import type { SiteHttp } from './site-http.js';
 import { sendEvents } from './sse.js';
+import { registerPreview } from './preview.js';
 
 export interface HubContext {
   registry: SiteRegistry;
@@ -141,6 +142,8 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
     const last = req.headers['last-event-id'];
     sendEvents(ctx.store.get(req.params.id), reply, typeof last === 'string' ? last : undefined, ctx.heartbeatMs);
   });
+
+  registerPreview(app, ctx);
 
   app.get('/v1/concepts/search', { schema: S.conceptSearch }, async (req) => {
     const q = req.url.indexOf('?');

@@ -83,7 +83,10 @@ export async function answerPlan(
   const started = performance.now();
   const { user, disclosure: state } = options;
   const remembers = policy.differencing !== undefined;
-  if (options.preview) state.previews.take(user, policy.rateLimit);
+  // Previews have their own limit, four times the plans': checking is cheaper than asking, but a
+  // preview still says whether a set differs by fewer than k from an earlier one.
+  const previewLimit = policy.rateLimit && { ...policy.rateLimit, queries: policy.rateLimit.queries * 4 };
+  if (options.preview) state.previews.take(user, previewLimit);
   else {
     state.plans.take(user, policy.rateLimit);
     if (remembers) state.history.assertRoom(user, policy.historyMaxSets);
