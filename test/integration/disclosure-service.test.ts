@@ -12,6 +12,8 @@ import { postJson } from '../harness/hub-api.js';
 import { runCli, startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { cohort, execute, plan } from '../harness/attacks.js';
+import { HubClient } from '../../src/client/index.js';
+import { DisclosureCheck, summarise } from '../../src/lab/query-panel/disclosure-check.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-disclosure-'));
 const running: Service[] = [];
@@ -53,7 +55,7 @@ test('preview says per cell what would happen, at the site and through the hub, 
   const hub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `previewed=${s.url}`]);
   running.push(hub);
   const p = plan(cohort('prostate'), { kind: 'crosstab', by: ['age_group', 'gender'] });
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 2; i++) {
     const atSite = await postJson(`${s.url}/v1/preview`, p);
     assert.equal(atSite.status, 200);
     assert.equal(atSite.body.decision, 'released');
@@ -65,6 +67,15 @@ test('preview says per cell what would happen, at the site and through the hub, 
   assert.equal(viaHub.status, 200);
   assert.equal(viaHub.body.sites[0].site, 'previewed');
   assert.equal(viaHub.body.sites[0].policy.ptable.D, 2);
+  // The panel's "Check disclosure" goes through HubClient.preview and summarise().
+  const check = new DisclosureCheck();
+  await check.check(new HubClient({ baseUrl: hub.url }), p, ['previewed']);
+  assert.equal(check.state.status, 'done');
+  if (check.state.status === 'done') {
+    const { counts, notable } = summarise(check.state.result.sites[0]);
+    assert.ok(counts.withheld > 0 && counts.perturbed > 0);
+    assert.ok(notable.every((line) => /withheld|widened|refused/.test(line)));
+  }
   assert.ok(!existsSync(path.join(dir, 'previewed', 'anonymous.jsonl')), 'previews leave no history');
   // Four previews did not spend the limit of two plans (previews have their own, four times larger).
   assert.equal((await execute(s.url, over(70))).status, 200);
