@@ -99,6 +99,14 @@ export class CellAccumulator {
  * decode, which for signatureCells(k) happens only for differences well beyond k).
  */
 export function symmetricDifference(a: Int32Array, b: Int32Array, limit: number): number {
+  // Each differing person touches 3 cells: more differing cells than 3 × limit is a large difference.
+  let touched = 0;
+  for (let o = 0; o < a.length; o += WORDS) {
+    if (a[o] !== b[o] || a[o + 1] !== b[o + 1] || a[o + 2] !== b[o + 2] || a[o + 3] !== b[o + 3]) {
+      if (++touched > 3 * limit) return Infinity;
+    }
+  }
+  if (touched === 0) return 0;
   const d = new Int32Array(a.length);
   for (let i = 0; i < a.length; i++) d[i] = i % WORDS === 0 ? a[i] - b[i] : a[i] ^ b[i];
   const cells = d.length / WORDS;

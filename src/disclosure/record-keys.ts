@@ -13,10 +13,13 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import path from 'node:path';
 import { FedomopError } from '../errors.js';
 
 const TAG = Buffer.from('fedomop1', 'ascii');
+const TAG_WORD = TAG.readBigInt64LE(0);
+const LITTLE_ENDIAN = endianness() === 'LE';
 export const KEY_WORDS = 4;
 
 export class RecordKeys {
@@ -55,16 +58,30 @@ export class RecordKeys {
 
   /** KEY_WORDS words per id, in the order of `ids`. */
   derive(ids: BigInt64Array): Uint32Array {
-    const block = Buffer.alloc(ids.length * 16);
-    for (let i = 0; i < ids.length; i++) {
-      block.writeBigInt64LE(ids[i], i * 16);
-      TAG.copy(block, i * 16 + 8);
+    // Typed-array views are native-endian; on a big-endian machine fall back to explicit LE writes
+    // so every site computes the same keys.
+    let block: Uint8Array;
+    if (LITTLE_ENDIAN) {
+      const words64 = new BigInt64Array(ids.length * 2);
+      for (let i = 0; i < ids.length; i++) {
+        words64[2 * i] = ids[i];
+        words64[2 * i + 1] = TAG_WORD;
+      }
+      block = new Uint8Array(words64.buffer);
+    } else {
+      const b = Buffer.alloc(ids.length * 16);
+      for (let i = 0; i < ids.length; i++) {
+        b.writeBigInt64LE(ids[i], i * 16);
+        TAG.copy(b, i * 16 + 8);
+      }
+      block = b;
     }
     const cipher = createCipheriv('aes-256-ecb', this.secret, null);
     cipher.setAutoPadding(false);
     const out = Buffer.concat([cipher.update(block), cipher.final()]);
     const words = new Uint32Array(ids.length * KEY_WORDS);
-    for (let i = 0; i < words.length; i++) words[i] = out.readUInt32LE(i * 4);
+    if (LITTLE_ENDIAN) new Uint8Array(words.buffer).set(out);
+    else for (let i = 0; i < words.length; i++) words[i] = out.readUInt32LE(i * 4);
     return words;
   }
 }
