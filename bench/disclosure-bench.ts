@@ -27,12 +27,15 @@ import type { Plan } from '../src/plan/types.js';
 import { REPO, runCli } from '../test/harness/processes.js';
 import { cohort, plan } from '../test/harness/attacks.js';
 
-const { values } = parseArgs({ options: { persons: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { persons: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' } },
+});
 const PERSONS = Number(values.persons);
 const RUNS = Number(values.runs);
 const FILE = path.join(REPO, '.data', 'bench', `site0-${PERSONS}.duckdb`);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 async function rows(conn: DuckDBConnection, p: Plan, personLevel: boolean) {
@@ -70,9 +73,13 @@ async function main() {
     keys.derive(ids);
     keyTimes.push(performance.now() - t);
   }
-  console.log(`record keys for 1,000,000 persons (AES-256-ECB, one call): p50 ${ms(pct(keyTimes, 50))}, p95 ${ms(pct(keyTimes, 95))}`);
+  console.log(
+    `record keys for 1,000,000 persons (AES-256-ECB, one call): p50 ${ms(pct(keyTimes, 50))}, p95 ${ms(pct(keyTimes, 95))}`,
+  );
 
-  console.log(`\n1. Answer latency on ${PERSONS.toLocaleString('en')} persons (${RUNS} runs each, warm): exact profile (baseline) vs standard`);
+  console.log(
+    `\n1. Answer latency on ${PERSONS.toLocaleString('en')} persons (${RUNS} runs each, warm): exact profile (baseline) vs standard`,
+  );
   const history = new ReleaseHistory(path.join(dir, 'latency'));
   const utility = { absErr: 0, relErr: 0, cells: 0, bigAbs: 0, bigRel: 0, bigCells: 0, maxBigRel: 0 };
   for (const [name, p] of PLANS) {
@@ -145,8 +152,15 @@ async function main() {
   };
   // 10,000 earlier released sets, sizes 5..2,000 (many of a size share the size index), 50 per answer line.
   for (let line = 0; line < 200; line++) {
-    const sets = Array.from({ length: 50 }, (_, j) => ({ cell: `cell ${j}`, set: setOf(line * 100_000 + j * 2_000, 5 + ((line * 50 + j) % 1995)) }));
-    big.record({ time: new Date().toISOString(), planHash: `plan-${line}`, analysis: 'crosstab', decision: 'released' }, 'heavy', sets);
+    const sets = Array.from({ length: 50 }, (_, j) => ({
+      cell: `cell ${j}`,
+      set: setOf(line * 100_000 + j * 2_000, 5 + ((line * 50 + j) % 1995)),
+    }));
+    big.record(
+      { time: new Date().toISOString(), planHash: `plan-${line}`, analysis: 'crosstab', decision: 'released' },
+      'heavy',
+      sets,
+    );
   }
   const reopened = new ReleaseHistory(path.join(dir, 'history'));
   const loadStart = performance.now();
@@ -171,11 +185,17 @@ async function main() {
   console.log(`  stored sets ${stored} (loaded from disk in ${ms(loadMs)})`);
   console.log(`  per cell:   p50 ${ms(pct(perCell, 50))}, p95 ${ms(pct(perCell, 95))}`);
   console.log(`  per answer of 40 cells: p50 ${ms(pct(perAnswer, 50))}, p95 ${ms(pct(perAnswer, 95))} (target ≤ 2 ms p50)`);
-  console.log(`  a repeat conflicts: ${reopened.conflict('heavy', near, k) ? 'yes (wrong)' : 'no'}; one person less conflicts: ${reopened.conflict('heavy', differencing, k) ? 'yes' : 'no (wrong)'}`);
-  console.log(`  history size: ${(statSync(file).size / 1024 / 1024).toFixed(2)} MB per user for 10,000 sets (${Math.round(statSync(file).size / stored)} bytes per set, whatever the set's size)`);
+  console.log(
+    `  a repeat conflicts: ${reopened.conflict('heavy', near, k) ? 'yes (wrong)' : 'no'}; one person less conflicts: ${reopened.conflict('heavy', differencing, k) ? 'yes' : 'no (wrong)'}`,
+  );
+  console.log(
+    `  history size: ${(statSync(file).size / 1024 / 1024).toFixed(2)} MB per user for 10,000 sets (${Math.round(statSync(file).size / stored)} bytes per set, whatever the set's size)`,
+  );
 
   console.log(`\n3. Utility of released counts (standard: k = 5, D = 2, V = 1), all cells of the plans above`);
-  console.log(`  all released cells: ${utility.cells}, mean absolute error ${(utility.absErr / utility.cells).toFixed(3)}, mean relative error ${((100 * utility.relErr) / utility.cells).toFixed(3)} %`);
+  console.log(
+    `  all released cells: ${utility.cells}, mean absolute error ${(utility.absErr / utility.cells).toFixed(3)}, mean relative error ${((100 * utility.relErr) / utility.cells).toFixed(3)} %`,
+  );
   console.log(
     `  cells ≥ 100: ${utility.bigCells}, mean absolute error ${(utility.bigAbs / utility.bigCells).toFixed(3)}, mean relative error ${((100 * utility.bigRel) / utility.bigCells).toFixed(4)} % (target < 1 %), worst ${(100 * utility.maxBigRel).toFixed(3)} %`,
   );

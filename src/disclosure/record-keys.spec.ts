@@ -17,7 +17,10 @@ test('record keys are AES-256 of (id as int64 LE, "fedomop1") under the secret, 
     const c = createCipheriv('aes-256-ecb', secret, null);
     c.setAutoPadding(false);
     const out = Buffer.concat([c.update(block), c.final()]);
-    assert.deepEqual([...words.slice(i * 4, i * 4 + 4)], [0, 4, 8, 12].map((o) => out.readUInt32LE(o)));
+    assert.deepEqual(
+      [...words.slice(i * 4, i * 4 + 4)],
+      [0, 4, 8, 12].map((o) => out.readUInt32LE(o)),
+    );
   });
 });
 

@@ -76,6 +76,7 @@ export function releaseAnswer(
     if (persons.action === 'perturbed' && policy.differencing) {
       const set = acc.personSet();
       const inAnswer = releasedSets.find((r) => {
+        if (Math.abs(r.set.size - set.size) >= k) return false; // sizes alone rule out a small difference
         const d = symmetricDifference(r.set.signature, set.signature, k - 1);
         return d >= 1 && d <= k - 1;
       });
