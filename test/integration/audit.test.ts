@@ -66,6 +66,7 @@ const ENTRY_FIELDS = new Set([
   'analysis',
   'rows',
   'suppressedCells',
+  'disclosure', // counts of cells perturbed / withheld / widened, or why it refused (issue 9)
   'elapsedMs',
   'caller',
   'remote',
@@ -136,6 +137,8 @@ test('each request to /v1/execute leaves one line: what was asked, by whom, what
       analysis: 'crosstab',
       rows: rows.length,
       suppressedCells: suppressed,
+      // exact profile (the harness default): nothing perturbed; every suppressed cell withheld
+      disclosure: { decision: 'released', perturbed: 0, withheld: suppressed, widened: 0 },
       elapsedMs: undefined,
       caller: null,
       remote: undefined,
