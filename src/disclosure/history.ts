@@ -59,13 +59,15 @@ class UserHistory {
   count = 0;
   oldest = Infinity;
 
-  add(s: IndexedSet): void {
+  /** False when the same set is stored already (a repeat adds nothing). */
+  add(s: IndexedSet): boolean {
     let list = this.bySize.get(s.n);
     if (!list) this.bySize.set(s.n, (list = []));
-    if (list.some((e) => symmetricDifference(e.signature, s.signature, 0) === 0)) return;
+    if (list.some((e) => symmetricDifference(e.signature, s.signature, 0) === 0)) return false;
     list.push(s);
     this.count++;
     this.oldest = Math.min(this.oldest, s.time);
+    return true;
   }
 }
 
@@ -143,11 +145,14 @@ export class ReleaseHistory {
 
   record(line: Omit<HistoryLine, 'user'>, user: string | null, sets: Array<{ cell: string; set: PersonSet }> = []): void {
     const h = this.load(user);
-    const cells = sets.map(({ cell, set }) => ({ cell, n: set.size, sig: encodeSignature(set.signature) }));
+    const time = Date.parse(line.time);
+    // Only sets not stored yet are written: a repeated question adds a decision line, not its sets again.
+    const fresh = sets.filter(({ cell, set }) =>
+      h.add({ n: set.size, signature: set.signature, planHash: line.planHash, cell, time }),
+    );
+    const cells = fresh.map(({ cell, set }) => ({ cell, n: set.size, sig: encodeSignature(set.signature) }));
     const full: HistoryLine = { ...line, user: user ?? ANONYMOUS, ...(cells.length ? { sets: cells } : {}) };
     appendFileSync(this.file(user), JSON.stringify(full) + '\n', { mode: 0o600 });
-    const time = Date.parse(line.time);
-    for (const { cell, set } of sets) h.add({ n: set.size, signature: set.signature, planHash: line.planHash, cell, time });
   }
 
   /** Stored person sets of a user (for benchmarks and the steward's summary). */
