@@ -13,6 +13,12 @@ export interface SiteError {
   message: string;
   site: string;
   problems?: PlanProblem[];
+  /** ERR_DISCLOSURE_DIFFERENCE: the earlier release (plan hash, cell) the refused cell would difference. */
+  earlierPlanHash?: string;
+  earlierCell?: string;
+  cell?: string;
+  /** ERR_RATE_LIMITED at the site: seconds until it takes plans from this user again. */
+  retryAfterSeconds?: number;
 }
 
 /** Where a site's answer came from, read off its Arrow schema metadata. */

@@ -41,6 +41,9 @@ function stateFor(code: ErrorCode): SiteState {
 function toSiteError(site: string, err: FedomopError): SiteError {
   const out: SiteError = { code: err.code, message: err.message, site };
   if (Array.isArray(err.details.problems)) out.problems = err.details.problems;
+  // A disclosure refusal names the earlier release; a rate limit says when to retry.
+  for (const key of ['earlierPlanHash', 'earlierCell', 'cell', 'retryAfterSeconds'] as const)
+    if (err.details[key] !== undefined) Object.assign(out, { [key]: err.details[key] });
   return out;
 }
 

@@ -34,6 +34,12 @@ const siteError = {
     message: str,
     site: str,
     problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
+    // ERR_DISCLOSURE_DIFFERENCE: the earlier release the refused cell would difference
+    earlierPlanHash: str,
+    earlierCell: str,
+    cell: str,
+    // ERR_RATE_LIMITED at the site
+    retryAfterSeconds: { type: 'integer' },
   },
 } as const;
 

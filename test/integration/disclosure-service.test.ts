@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { postJson } from '../harness/hub-api.js';
+import { postJson, runThroughHub } from '../harness/hub-api.js';
 import { runCli, startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { cohort, execute, plan } from '../harness/attacks.js';
@@ -117,6 +117,13 @@ test('strict: a count differing from an earlier one by 1..k-1 persons is refused
   assert.equal(refused.body.error.code, 'ERR_DISCLOSURE_DIFFERENCE');
   assert.match(refused.body.error.earlierPlanHash, /^[0-9a-f]{64}$/);
   assert.equal(refused.body.error.earlierCell, 'all');
+  // Through the hub, the site's refusal reaches the researcher with the earlier plan named.
+  const hub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `strict=${s.url}`]);
+  running.push(hub);
+  const again = await runThroughHub(hub.url, over(56)).catch((err: Error) => err);
+  const status = again instanceof Error ? undefined : again.status;
+  assert.equal(status?.sites.strict.error.code, 'ERR_DISCLOSURE_DIFFERENCE');
+  assert.equal(status?.sites.strict.error.earlierPlanHash, refused.body.error.earlierPlanHash);
   const listing = await runCli(['site', 'history', '--history-dir', path.join(dir, 'strict')]);
   assert.equal(listing.code, 0, listing.stderr);
   assert.match(listing.stdout, /refused/);
