@@ -118,7 +118,9 @@ export function aggregatePersonRows(plan: Plan, rows: Array<Record<string, unkno
     const cells = new Map<string, PersonCell>();
     rows.forEach((r, i) => {
       const values = dims.map((d) => normaliseDim(r[d]));
-      const key = JSON.stringify(values);
+      // A column holds one type, so a separator join keys cells as JSON would, at a fraction of the cost.
+      let key = '';
+      for (const v of values) key += v === null ? '\u0000\u0001' : `${v}\u0001`;
       let cell = cells.get(key);
       if (!cell)
         cells.set(key, (cell = { dims: Object.fromEntries(dims.map((d, j) => [d, values[j]])), acc: new CellAccumulator(k) }));
