@@ -1,11 +1,20 @@
 import * as React from 'react';
 import { summarise, type DisclosureCheck } from './disclosure-check.js';
 import { useSignal } from './hooks.js';
+import type { Plan } from '../../plan/types.js';
 
 /** What "Check disclosure" found, per site: the decision, counts per action, and the notable cells. */
-export function DisclosurePreview({ check, stale }: { check: DisclosureCheck; stale: boolean }): React.ReactElement | null {
+export function DisclosurePreview({
+  check,
+  plan,
+}: {
+  check: DisclosureCheck;
+  plan: Plan | undefined;
+}): React.ReactElement | null {
   useSignal(check.changed);
   const state = check.state;
+  // Judged here, on every change of the check as well as of the form.
+  const stale = !check.isFor(plan);
   if (state.status === 'idle') return null;
   if (state.status === 'checking') return <p className="jp-fedomop-muted jp-fedomop-disclosure">Checking disclosure…</p>;
   if (state.status === 'failed')

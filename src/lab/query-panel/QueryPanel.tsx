@@ -194,10 +194,7 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         {blocker && !run?.active && <span className="jp-fedomop-muted jp-fedomop-blocker">{blocker}</span>}
       </div>
 
-      <DisclosurePreview
-        check={model.disclosure}
-        stale={!model.disclosure.isFor(model.planResult.ok ? model.planResult.plan : undefined)}
-      />
+      <DisclosurePreview check={model.disclosure} plan={model.planResult.ok ? model.planResult.plan : undefined} />
 
       {model.planResult.ok && (
         <details className="jp-fedomop-plan">
