@@ -24,7 +24,7 @@ import {
   table,
   yearOf,
 } from '../sql/build.js';
-import type { Expr, QueryNode, SelectionNode } from '../sql/nodes.js';
+import type { CteNode, Expr, QueryNode, SelectionNode } from '../sql/nodes.js';
 
 export const GENDER_LABELS: ReadonlyArray<readonly [number, string]> = [
   [8507, 'MALE'],
@@ -60,7 +60,8 @@ const DIMENSION_EXPRESSIONS: Record<CrosstabDimension, () => Expr> = {
   index_year: () => col('i.index_year'),
 };
 
-export function crosstabQuery(plan: Plan & { analysis: CrosstabAnalysis }): QueryNode {
+/** The cohort's events with their cell (one column per dimension), person and first-of-person flag, as CTEs ending in `cells`. */
+export function crosstabCellStages(plan: Plan & { analysis: CrosstabAnalysis }): CteNode[] {
   const start = col('e.start_date');
   const indexed = select({
     select: [
@@ -77,12 +78,18 @@ export function crosstabQuery(plan: Plan & { analysis: CrosstabAnalysis }): Quer
   const cells = select({
     select: [
       ...dims.map((d): SelectionNode => sel(DIMENSION_EXPRESSIONS[d](), d)),
+      sel(col('i.person_id'), 'person_id'),
       sel(eq(col('i.person_seq'), lit(1)), 'first_of_person'),
     ],
     from: table('indexed', 'i'),
   });
+  return [...cohortEventStages(plan.cohort), cte('indexed', indexed), cte('cells', cells)];
+}
+
+export function crosstabQuery(plan: Plan & { analysis: CrosstabAnalysis }): QueryNode {
+  const dims = plan.analysis.by;
   return select({
-    with: [...cohortEventStages(plan.cohort), cte('indexed', indexed), cte('cells', cells)],
+    with: crosstabCellStages(plan),
     select: [
       ...dims.map((d) => sel(col(`c.${d}`), d)),
       sel(fn('sum', [caseWhen([[col('c.first_of_person'), lit(1)]], lit(0))]), 'persons'),

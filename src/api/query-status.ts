@@ -17,6 +17,12 @@ export interface SiteError {
   group?: string;
   /** ERR_QUERY_FAILED: the id under which the site logged the database's own message. */
   incident?: string;
+  /** ERR_DISCLOSURE_DIFFERENCE: the earlier release (plan hash, cell) the refused cell would difference. */
+  earlierPlanHash?: string;
+  earlierCell?: string;
+  cell?: string;
+  /** ERR_RATE_LIMITED at the site: seconds until it takes plans from this user again. */
+  retryAfterSeconds?: number;
 }
 
 /** Where a site's answer came from, read off its Arrow schema metadata. */

@@ -4,6 +4,7 @@ import { loadSiteConfig, SITE_USAGE, startSite } from '../site/index.js';
 import { untilSignal } from './signals.js';
 
 export async function siteCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'history') return (await import('./site-history-command.js')).siteHistoryCommand(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(SITE_USAGE + '\n');
     return 0;
@@ -12,7 +13,7 @@ export async function siteCommand(argv: string[]): Promise<number> {
     const config = await loadSiteConfig(argv);
     const site = await startSite(config);
     process.stdout.write(
-      `fedomop site ${config.id} listening on ${site.url} (min cell count ${config.disclosure.minCellCount})\n`,
+      `fedomop site ${config.id} listening on ${site.url} (min cell count ${config.disclosure.minCellCount}, disclosure profile ${config.disclosure.profile ?? 'custom'})\n`,
     );
     const signal = await untilSignal();
     const drainMs = config.drainMs ?? 10_000;

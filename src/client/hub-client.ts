@@ -9,7 +9,7 @@ import type { FederatedResult } from './federated-result.js';
 import { HubHttp, type TokenSource } from './http.js';
 import { runQuery, type RunOptions } from './run.js';
 import { parseSse } from './sse.js';
-import type { Concept, HubEvent, HubSite, QueryStatus, SiteBatch, SubmitResult } from './types.js';
+import type { Concept, HubEvent, HubSite, PreviewResult, QueryStatus, SiteBatch, SubmitResult } from './types.js';
 
 export const ARROW_STREAM_MIME = 'application/vnd.apache.arrow.stream';
 
@@ -41,6 +41,13 @@ export class HubClient {
     if (opts.sites) body.sites = opts.sites;
     if (opts.timeoutMs !== undefined) body.timeoutMs = opts.timeoutMs;
     return this.http.json<SubmitResult>('/v1/queries', { method: 'POST', body, signal: opts.signal });
+  }
+
+  /** What each site's disclosure control would do with the plan's cells; releases, records and spends nothing. */
+  preview(plan: Plan, opts: { sites?: string[]; signal?: AbortSignal } = {}): Promise<PreviewResult> {
+    const body: Record<string, unknown> = { plan };
+    if (opts.sites) body.sites = opts.sites;
+    return this.http.json<PreviewResult>('/v1/preview', { method: 'POST', body, signal: opts.signal });
   }
 
   status(id: string, opts: { signal?: AbortSignal } = {}): Promise<QueryStatus> {

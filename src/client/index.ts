@@ -16,4 +16,6 @@ export type {
   SiteState,
   SiteStatus,
   SubmitResult,
+  PreviewResult,
+  SitePreview,
 } from './types.js';

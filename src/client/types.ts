@@ -37,6 +37,28 @@ export interface SubmitResult {
   warnings?: Array<{ path: string; message: string }>;
 }
 
+/** POST /v1/preview: per site, what disclosure control would do with each cell — never a value. */
+export interface PreviewResult {
+  planHash: string;
+  sites: SitePreview[];
+}
+
+export interface SitePreview {
+  site: string;
+  decision?: 'released' | 'refused';
+  reason?: string;
+  /** The site's disclosure policy as its result metadata states it (k, ptable D and V, differencing). */
+  policy?: Record<string, unknown>;
+  cells?: Array<{
+    cell: string;
+    measure: string;
+    action: 'exact' | 'perturbed' | 'withheld' | 'widened' | 'refused';
+    reason: string;
+  }>;
+  /** The site could not say (down, refused the caller, ...). */
+  error?: { code: string; message: string };
+}
+
 export interface Concept {
   conceptId: number;
   name: string;

@@ -45,6 +45,9 @@ function toSiteError(site: string, err: FedomopError): SiteError {
   // The group a site's policy wants (ERR_NOT_ENTITLED), so the researcher knows what to ask for.
   if (typeof err.details.group === 'string') out.group = err.details.group;
   if (typeof err.details.incident === 'string') out.incident = err.details.incident;
+  // A disclosure refusal names the earlier release; a rate limit says when to retry.
+  for (const key of ['earlierPlanHash', 'earlierCell', 'cell', 'retryAfterSeconds'] as const)
+    if (err.details[key] !== undefined) Object.assign(out, { [key]: err.details[key] });
   return out;
 }
 

@@ -26,6 +26,7 @@ import { authenticate, tokenOf, withChallenge } from '../auth/http.js';
 import { ENVELOPE_HEADER, requestBinding, type EnvelopeSigner } from '../auth/envelope.js';
 import { requestUser, userKeyOf } from '../auth/user.js';
 import type { TokenVerifier } from '../auth/verifier.js';
+import { registerPreview } from './preview.js';
 
 export interface HubContext {
   registry: SiteRegistry;
@@ -94,7 +95,8 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
     if (!ctx.envelopes) return undefined;
     const signer = ctx.envelopes;
     const token = tokenOf(req);
-    const binding = requestBinding(path.startsWith('/v1/execute') ? 'POST' : 'GET', path, body);
+    // Plans are POSTed (execute, preview); concept search is a GET without a body.
+    const binding = requestBinding(body === undefined ? 'GET' : 'POST', path, body);
     const subject = requestUser(req)?.subject;
     return (site: string, queryId?: string) => signer.sign({ site, binding, token, subject, queryId });
   };
@@ -216,6 +218,8 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
     const last = req.headers['last-event-id'];
     sendEvents(owned(req), reply, typeof last === 'string' ? last : undefined, ctx.heartbeatMs);
   });
+
+  registerPreview(app, ctx, envelopeFor);
 
   app.get('/v1/concepts/search', { schema: S.conceptSearch }, async (req) => {
     const q = req.url.indexOf('?');

@@ -39,6 +39,12 @@ const siteError = {
     group: str,
     incident: str,
     problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },
+    // ERR_DISCLOSURE_DIFFERENCE: the earlier release the refused cell would difference
+    earlierPlanHash: str,
+    earlierCell: str,
+    cell: str,
+    // ERR_RATE_LIMITED at the site
+    retryAfterSeconds: { type: 'integer' },
   },
 } as const;
 

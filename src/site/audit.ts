@@ -24,13 +24,22 @@ export interface AuditEntry {
   suppressedCells?: number;
   /** SHA-256 (hex) of the Arrow bytes released. */
   released?: string;
-  /** The disclosure profile the site's policy chose for this caller. */
-  disclosure?: string;
+  /** The disclosure profile the site's policy chose for this caller (`standard`, `strict`). */
+  profile?: string;
   /** The verified caller: `<issuer>|<subject>` (or `insecure:<digest>` under --dev-insecure), name and groups. */
   user?: string;
   username?: string;
   groups?: string[];
   elapsedMs: number;
+  /** Disclosure control's decision: cells perturbed / withheld / widened, or why it refused. */
+  disclosure?: {
+    decision: 'released' | 'refused';
+    perturbed?: number;
+    withheld?: number;
+    widened?: number;
+    reason?: string;
+    earlierPlanHash?: string;
+  };
   /** First 16 hex digits of the SHA-256 of the Authorization header; null when there was none. */
   caller: string | null;
   remote?: string;

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
-import { MIN_ALLOWED_CELL_COUNT, DEFAULT_POLICY, type DisclosurePolicy } from '../disclosure/index.js';
+import type { DisclosurePolicy } from '../disclosure/index.js';
+import { disclosureFrom } from './disclosure-config.js';
 import { FedomopError } from '../errors.js';
 import { mergeAuth, parseAuthTable, type AuthSettings } from '../auth/config.js';
 import { HTTP_DEFAULTS, type HttpLimits } from '../node/http-hardening.js';
@@ -21,6 +22,10 @@ export interface SiteConfig {
   devInsecure: boolean;
   database: DatabaseConfig;
   disclosure: DisclosurePolicy;
+  /** Per-user release histories (one JSON-lines file per user). */
+  historyDir: string;
+  /** The site's secret for persons' record keys; created with mode 0600 when absent. */
+  secretFile: string;
   /** Queries beyond this many wait; beyond twice this many the site answers 429. */
   maxConcurrentQueries: number;
   queryTimeoutMs: number;
@@ -36,6 +41,7 @@ export interface SiteConfig {
 
 export const SITE_USAGE = `usage: fedomop site --db <site.duckdb | postgres://...> --id <site-id> [--port 8101] [--host 127.0.0.1]
                     [--config site.toml] [--name "North Hospital"] [--min-cell-count 5]
+                    [--disclosure-profile standard|strict|exact] [--history-dir DIR] [--secret-file FILE]
                     [--max-concurrent 4] [--query-timeout-ms 300000] [--audit-log - | file.jsonl]
                     [--request-timeout-ms 30000] [--drain-ms 10000]
                     [--issuer URL --policy FILE (--hub-keys URL|FILE | --allow-direct)]
@@ -84,6 +90,9 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
         host: { type: 'string' },
         config: { type: 'string' },
         'min-cell-count': { type: 'string' },
+        'disclosure-profile': { type: 'string' },
+        'history-dir': { type: 'string' },
+        'secret-file': { type: 'string' },
         'max-concurrent': { type: 'string' },
         'query-timeout-ms': { type: 'string' },
         'audit-log': { type: 'string' },
@@ -123,19 +132,22 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
   if (!id) bad(`no site id: pass --id or set [site] id\n${SITE_USAGE}`);
   if (!SITE_ID.test(id)) bad(`site id "${id}" must be lower-case letters, digits, - or _ (and not "pooled")`);
   if (id === 'pooled') bad('site id "pooled" is reserved for pooled results');
-  const minCell = int(
-    f['min-cell-count'] ?? disclosure.min_cell_count ?? DEFAULT_POLICY.minCellCount,
-    'min cell count',
-    MIN_ALLOWED_CELL_COUNT,
-  );
+  const database = databaseFrom(f.db, file.database ?? {});
+  const policy = disclosureFrom(f['disclosure-profile'], f['min-cell-count'], disclosure, bad);
+  const historyDir =
+    f['history-dir'] ??
+    (disclosure.history_dir as string | undefined) ??
+    (database.kind === 'duckdb' ? `${database.path}.disclosure` : `fedomop-site-${id}.disclosure`);
   return {
     id,
     name: f.name ?? (site.name as string | undefined) ?? id,
     host: f.host ?? (site.host as string | undefined),
     port: int(f.port ?? site.port ?? 8101, 'port', 0),
     devInsecure: f['dev-insecure'] === true || site.dev_insecure === true,
-    database: databaseFrom(f.db, file.database ?? {}),
-    disclosure: { minCellCount: minCell },
+    database,
+    disclosure: policy,
+    historyDir,
+    secretFile: f['secret-file'] ?? (disclosure.secret_file as string | undefined) ?? `${historyDir}/site.secret`,
     maxConcurrentQueries: int(f['max-concurrent'] ?? site.max_concurrent_queries ?? 4, 'max concurrent queries', 1),
     queryTimeoutMs: int(f['query-timeout-ms'] ?? site.query_timeout_ms ?? 300_000, 'query timeout', 1),
     auditLog: auditTarget(f['audit-log'] ?? site.audit_log),

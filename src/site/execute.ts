@@ -1,41 +1,39 @@
 /**
- * The site's whole answer to a plan: compile, run, disclosure control, Arrow. Rows from the
- * database are aggregates already (the analysis SQL groups them); nothing row-level is built here,
- * and nothing leaves this function that disclosure control has not released.
+ * The site's whole answer to a plan: compile, run, disclosure control, Arrow. The SQL returns one
+ * row per (cell, person) to this process only (analysis/person-cells.ts): disclosure control needs
+ * the cells' person sets for the persons' secret record keys and the user's release history.
+ * Nothing leaves this function that disclosure control has not released.
  */
-import { analysisQuery } from '../analysis/index.js';
+import { aggregatePersonRows, personCellQuery } from '../analysis/person-cells.js';
 import { batchFromRows, streamBytes } from '../arrow/encode.js';
-import { META, MEASURES, resultSchema, type ResultRow } from '../arrow/result-schema.js';
+import { META, resultSchema, type ResultRow } from '../arrow/result-schema.js';
 import {
-  applyAttritionControl,
-  applyMinCellCount,
+  CellAccumulator,
   describePolicy,
+  perturbs,
+  releaseAnswer,
+  type CellDecision,
   type DisclosurePolicy,
-  type RawCell,
 } from '../disclosure/index.js';
+import { analysisQuery } from '../analysis/index.js';
 import { dimensionsOf } from '../arrow/result-schema.js';
+import type { ReleaseHistory } from '../disclosure/history.js';
+import type { UserRateLimit } from '../disclosure/rate-limit.js';
+import type { RecordKeys } from '../disclosure/record-keys.js';
+import { FedomopError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { compile, dialectByName } from '../sql/index.js';
 import { toNumber, type SiteDatabase, type SqlRow } from './database.js';
 
-export interface SiteIdentity {
-  id: string;
-  cdmVersion: string;
-  vocabularyVersion: string;
-}
-
-export interface SiteAnswer {
-  rows: ResultRow[];
-  bytes: Uint8Array;
-  elapsedMs: number;
-}
-
-function toCells(plan: Plan, rows: SqlRow[]): RawCell[] {
+/** Aggregate rows (analysisQuery) as cells without person sets, for policies that need none. */
+function aggregateCells(plan: Plan, rows: SqlRow[], k: number) {
   const dims = dimensionsOf(plan.analysis);
-  return rows.map((r) => ({
-    dims: Object.fromEntries(dims.map((d) => [d, normaliseDim(r[d])])),
-    counts: Object.fromEntries(MEASURES.map((m) => [m, toNumber(r[m])])) as RawCell['counts'],
-  }));
+  return rows.map((r) => {
+    const acc = new CellAccumulator(k);
+    acc.persons = toNumber(r.persons);
+    acc.events = toNumber(r.events);
+    return { dims: Object.fromEntries(dims.map((d) => [d, normaliseDim(r[d])])), acc };
+  });
 }
 
 function normaliseDim(v: unknown): string | number | null {
@@ -44,20 +42,94 @@ function normaliseDim(v: unknown): string | number | null {
   return null;
 }
 
+export interface SiteIdentity {
+  id: string;
+  cdmVersion: string;
+  vocabularyVersion: string;
+}
+
+/** The site's disclosure state: its record keys, release history and per-user rate limits. */
+export interface DisclosureState {
+  keys: RecordKeys;
+  history: ReleaseHistory;
+  plans: UserRateLimit;
+  previews: UserRateLimit;
+}
+
+export interface SiteAnswer {
+  rows: ResultRow[];
+  bytes: Uint8Array;
+  elapsedMs: number;
+  decisions: CellDecision[];
+}
+
+export interface AnswerOptions {
+  /** The user whose history and limits apply; null: the shared anonymous history. */
+  user: string | null;
+  disclosure: DisclosureState;
+  /** Say what would be released without releasing, recording or counting anything against plans. */
+  preview?: boolean;
+}
+
 export async function answerPlan(
   db: SiteDatabase,
   plan: Plan,
   planHash: string,
   site: SiteIdentity,
   policy: DisclosurePolicy,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  options: AnswerOptions,
 ): Promise<SiteAnswer> {
   const started = performance.now();
-  const compiled = compile(analysisQuery(plan), dialectByName(db.dialect));
+  const { user, disclosure: state } = options;
+  const remembers = policy.differencing !== undefined;
+  // Previews have their own limit, four times the plans': checking is cheaper than asking, but a
+  // preview still says whether a set differs by fewer than k from an earlier one.
+  const previewLimit = policy.rateLimit && { ...policy.rateLimit, queries: policy.rateLimit.queries * 4 };
+  if (options.preview) state.previews.take(user, previewLimit);
+  else {
+    state.plans.take(user, policy.rateLimit);
+    if (remembers) state.history.assertRoom(user, policy.historyMaxSets);
+  }
+  const k = policy.minCellCount;
+  // Exact values and no history need no person sets: the aggregate query is enough (and cheaper).
+  const personLevel = perturbs(policy) || remembers;
+  const compiled = compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect));
   const raw = await db.query(compiled, signal);
-  // Attrition steps are nested, not a partition: they need their own rule (see disclosure/attrition.ts).
-  const release = plan.analysis.kind === 'attrition' ? applyAttritionControl : applyMinCellCount;
-  const rows = release(toCells(plan, raw), site.id, policy);
+  const cells = personLevel ? aggregatePersonRows(plan, raw, state.keys, k) : aggregateCells(plan, raw, k);
+  const release = releaseAnswer(
+    cells,
+    plan.analysis.kind,
+    site.id,
+    policy,
+    remembers ? (set) => state.history.conflict(user, set, k) : undefined,
+  );
+  const summary = {
+    perturbed: release.decisions.filter((d) => d.action === 'perturbed').length,
+    withheld: release.decisions.filter((d) => d.action === 'withheld').length,
+    widened: release.decisions.filter((d) => d.action === 'widened').length,
+  };
+  const base = { time: new Date().toISOString(), planHash, analysis: plan.analysis.kind };
+  if (release.refusal && !options.preview) {
+    const r = release.refusal;
+    if (remembers)
+      state.history.record(
+        {
+          ...base,
+          decision: 'refused',
+          reason: 'differencing',
+          earlier: { planHash: r.planHash, cell: r.cell, difference: r.difference },
+        },
+        user,
+      );
+    throw new FedomopError(
+      'ERR_DISCLOSURE_DIFFERENCE',
+      `cell ${r.newCell} would differ from cell ${r.cell} of your earlier query ${r.planHash} by fewer than ${k} persons; this site refuses such releases`,
+      { earlierPlanHash: r.planHash, earlierCell: r.cell, cell: r.newCell },
+    );
+  }
+  if (!options.preview && remembers)
+    state.history.record({ ...base, decision: 'released', ...summary }, user, release.releasedSets);
   const schema = resultSchema(plan.analysis, {
     [META.planHash]: planHash,
     [META.analysis]: JSON.stringify(plan.analysis),
@@ -66,6 +138,11 @@ export async function answerPlan(
     [META.vocabularyVersion]: site.vocabularyVersion,
     [META.disclosure]: describePolicy(policy, plan.analysis.kind === 'attrition' ? 'nested_difference' : 'complementary'),
   });
-  const bytes = streamBytes(schema, [batchFromRows(schema, rows)]);
-  return { rows, bytes, elapsedMs: performance.now() - started };
+  const bytes = options.preview ? new Uint8Array() : streamBytes(schema, [batchFromRows(schema, release.rows)]);
+  return {
+    rows: options.preview ? [] : release.rows,
+    bytes,
+    elapsedMs: performance.now() - started,
+    decisions: release.decisions,
+  };
 }

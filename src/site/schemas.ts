@@ -16,6 +16,12 @@ export const errorSchema = {
           type: 'array',
           items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
         },
+        // ERR_DISCLOSURE_DIFFERENCE: which earlier release the refused cell would difference
+        earlierPlanHash: { type: 'string' },
+        earlierCell: { type: 'string' },
+        cell: { type: 'string' },
+        // ERR_RATE_LIMITED: also sent as Retry-After
+        retryAfterSeconds: { type: 'integer' },
       },
       required: ['code', 'message'],
     },
@@ -69,5 +75,29 @@ export const infoSchema = {
     },
     // How many plans this site runs at once: the hub sends no more than this (src/hub/scheduler.ts).
     maxConcurrentQueries: { type: 'integer' },
+  },
+} as const;
+
+/** POST /v1/preview: per cell and measure what would happen, never a value. */
+export const previewSchema = {
+  type: 'object',
+  properties: {
+    site: { type: 'string' },
+    planHash: { type: 'string' },
+    decision: { type: 'string', enum: ['released', 'refused'] },
+    reason: { type: 'string' },
+    policy: { type: 'object', additionalProperties: true },
+    cells: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          cell: { type: 'string' },
+          measure: { type: 'string' },
+          action: { type: 'string', enum: ['exact', 'perturbed', 'withheld', 'widened', 'refused'] },
+          reason: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;

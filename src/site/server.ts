@@ -14,17 +14,18 @@ import { assertPlanFitsCdm } from './cdm-fit.js';
 import type { SiteConfig } from './config.js';
 import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
 import type { SiteDatabase } from './database.js';
-import { answerPlan, type SiteAnswer, type SiteIdentity } from './execute.js';
+import { answerPlan, type DisclosureState, type SiteAnswer, type SiteIdentity } from './execute.js';
+import { openDisclosureState } from './disclosure-state.js';
 import type { Plan } from '../plan/types.js';
 import { QueryLimiter } from './limiter.js';
-import { errorSchema, conceptSchema, infoSchema } from './schemas.js';
+import { errorSchema, conceptSchema, infoSchema, previewSchema } from './schemas.js';
 import { authenticate, tokenOf, withChallenge } from '../auth/http.js';
 import { ENVELOPE_HEADER, requestBinding } from '../auth/envelope.js';
 import { accessOf, decide, type Action, type DisclosureProfile } from '../auth/policy.js';
 import { requestUser, userKeyOf } from '../auth/user.js';
 import { ANALYSIS_KINDS as ALL_KINDS } from '../plan/index.js';
 import type { SiteAuth } from './site-auth.js';
-import type { DisclosurePolicy } from '../disclosure/index.js';
+import { describePolicy, strictFor, type DisclosurePolicy } from '../disclosure/index.js';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
@@ -45,6 +46,18 @@ export interface SiteContext {
   auth?: SiteAuth;
   /** Set when the site drains (SIGTERM): new plans get 503; `running` counts plans not yet answered. */
   lifecycle?: SiteLifecycle;
+  /** Record keys, release histories and rate limits; opened from the config when not given. */
+  disclosure?: DisclosureState;
+}
+
+/**
+ * The key of the caller's release history and rate limits, and the one place a request becomes a
+ * user for disclosure control: the verified user (`<issuer>|<subject>`, src/auth/user.ts), so a fresh
+ * token is still the same person; under --dev-insecure a digest of the Authorization header (null:
+ * the shared anonymous history).
+ */
+function userOf(req: FastifyRequest): string | null {
+  return userKeyOf(req) ?? callerDigest(req.headers.authorization);
 }
 
 export interface SiteLifecycle {
@@ -52,15 +65,13 @@ export interface SiteLifecycle {
   running: number;
 }
 
-/** The strict profile's floor for the minimum cell count (docs/auth.md; the disclosure work may refine it). */
-const STRICT_MIN_CELL_COUNT = 10;
-
 export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   const app = Fastify({
     logger: false,
     ...hardenedOptions({ ...HTTP_DEFAULTS, ...ctx.config.http, bodyLimit: SITE_BODY_LIMIT }),
   });
   const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
+  const disclosure = ctx.disclosure ?? openDisclosureState(ctx.config);
 
   // JSON only: fastify also parses text/plain by default, and a text/plain POST is a CORS "simple
   // request" any web page can make from a browser that holds a site's token. Everything else is 415.
@@ -114,15 +125,16 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     if (!ctx.auth) return 'standard';
     return decide(ctx.auth.policy, requestUser(req)?.groups ?? [], action, ctx.identity.id).disclosure;
   };
+  // The policy file's profile for this caller: `strict` never relaxes what the site set itself.
   const disclosureFor = (profile: DisclosureProfile): DisclosurePolicy =>
-    profile === 'strict'
-      ? { ...ctx.config.disclosure, minCellCount: Math.max(ctx.config.disclosure.minCellCount, STRICT_MIN_CELL_COUNT) }
-      : ctx.config.disclosure;
+    profile === 'strict' ? strictFor(ctx.config.disclosure) : ctx.config.disclosure;
 
   app.setErrorHandler((err: FastifyError | FedomopError, req, reply) => {
     const fe = toFedomopError(err);
     if (fe.status >= 500) process.stderr.write(`site ${ctx.identity.id}: ${err.stack ?? err.message}\n`);
     withChallenge(fe, reply);
+    const retryAfter = fe.details.retryAfterSeconds;
+    if (fe.status === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     if (req.routeOptions.url === '/v1/execute' && !audited.has(req)) {
       audit(req, { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 });
     }
@@ -179,7 +191,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 
   app.post('/v1/execute', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
     const started = performance.now();
-    let known: Pick<AuditEntry, 'planHash' | 'analysis' | 'disclosure'> = {};
+    let known: Pick<AuditEntry, 'planHash' | 'analysis' | 'profile'> = {};
     const lifecycle = ctx.lifecycle;
     if (lifecycle) lifecycle.running++;
     try {
@@ -192,10 +204,10 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       const hash = planHashSync(plan);
       known = { planHash: hash, analysis: plan.analysis.kind };
       const profile = allow(req, { kind: 'analysis', analysis: plan.analysis.kind });
-      known.disclosure = profile;
+      known.profile = profile;
       await refreshDatabase();
       assertPlanFitsCdm(plan.cohort, ctx.cdm?.(), ctx.identity.id);
-      const answer = await execute(plan, hash, reply, disclosureFor(profile));
+      const answer = await execute(plan, hash, reply, disclosureFor(profile), userOf(req));
       // Recorded before the answer leaves: if the line cannot be written, the request fails and
       // nothing is released unlogged.
       audit(req, {
@@ -205,6 +217,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         rows: answer.rows.length,
         suppressedCells: answer.rows.reduce((n, row) => n + Object.values(row.measures).filter((m) => m.suppressed).length, 0),
         released: releasedDigest(answer.bytes),
+        disclosure: disclosureSummary(answer),
         elapsedMs: round(performance.now() - started),
       });
       void reply
@@ -220,6 +233,15 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         status: fe.status,
         code: fe.code,
         ...known,
+        ...(fe.code === 'ERR_DISCLOSURE_DIFFERENCE' || fe.code === 'ERR_RATE_LIMITED'
+          ? {
+              disclosure: {
+                decision: 'refused',
+                reason: fe.code,
+                earlierPlanHash: fe.details.earlierPlanHash as string | undefined,
+              },
+            }
+          : {}),
         elapsedMs: round(performance.now() - started),
       });
       throw err;
@@ -229,7 +251,14 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   });
 
   /** Runs the plan under the site's concurrency limit and timeout; a closed connection stops it. */
-  async function execute(plan: Plan, hash: string, reply: FastifyReply, disclosure: DisclosurePolicy): Promise<SiteAnswer> {
+  async function execute(
+    plan: Plan,
+    hash: string,
+    reply: FastifyReply,
+    policy: DisclosurePolicy,
+    user: string | null,
+    preview = false,
+  ): Promise<SiteAnswer> {
     // A closed connection (hub cancelled, timed out or died) interrupts the SQL.
     const abort = new AbortController();
     const onClose = () => {
@@ -238,7 +267,9 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     reply.raw.on('close', onClose);
     const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
     try {
-      return await limiter.run(() => answerPlan(ctx.db, plan, hash, ctx.identity, disclosure, abort.signal));
+      return await limiter.run(() =>
+        answerPlan(ctx.db, plan, hash, ctx.identity, policy, abort.signal, { user, disclosure, preview }),
+      );
     } catch (err) {
       if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
         throw new FedomopError(
@@ -252,6 +283,38 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       reply.raw.off('close', onClose);
     }
   }
+
+  // What /v1/execute would release for the same body, cell by cell, without a value, a history
+  // entry or a plan counted against the user's limit (previews have their own limit).
+  app.post(
+    '/v1/preview',
+    { schema: { response: { 200: previewSchema, '4xx': errorSchema, '5xx': errorSchema } } },
+    async (req, reply) => {
+      if (typeof req.body !== 'string')
+        throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
+      const plan = parsePlan(req.body);
+      const hash = planHashSync(plan);
+      // A preview says what would be withheld: it is as much the policy's business as the answer.
+      const policy = disclosureFor(allow(req, { kind: 'analysis', analysis: plan.analysis.kind }));
+      await refreshDatabase();
+      assertPlanFitsCdm(plan.cohort, ctx.cdm?.(), ctx.identity.id);
+      let answer: SiteAnswer;
+      try {
+        answer = await execute(plan, hash, reply, policy, userOf(req), true);
+      } catch (err) {
+        if (!(err instanceof FedomopError) || err.code !== 'ERR_DISCLOSURE_DIFFERENCE') throw err;
+        return { site: ctx.identity.id, planHash: hash, decision: 'refused', reason: err.message, cells: [] };
+      }
+      const refused = answer.decisions.some((d) => d.action === 'refused');
+      return {
+        site: ctx.identity.id,
+        planHash: hash,
+        decision: refused ? 'refused' : 'released',
+        policy: JSON.parse(describePolicy(policy)) as Record<string, unknown>,
+        cells: answer.decisions,
+      };
+    },
+  );
 
   app.get<{ Querystring: { q?: string; domain?: string; limit?: string; standard?: string } }>(
     '/v1/concepts/search',
@@ -296,4 +359,17 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 /** What left the site, as the audit log keeps it: the SHA-256 of the exact Arrow bytes sent. */
 function releasedDigest(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** What the audit line says about disclosure: counts of cells per action, never a value. */
+function disclosureSummary(answer: SiteAnswer): NonNullable<AuditEntry['disclosure']> {
+  const count = (a: string) => answer.decisions.filter((d) => d.action === a).length;
+  const widened = answer.decisions.filter((d) => d.action === 'widened');
+  return {
+    decision: 'released',
+    perturbed: count('perturbed'),
+    withheld: count('withheld'),
+    widened: widened.length,
+    ...(widened.length ? { reason: widened[0].reason } : {}),
+  };
 }

@@ -6,6 +6,7 @@ import type { SiteDatabase } from './database.js';
 import { DuckDbDatabase } from './duckdb-database.js';
 import { AuditLog } from './audit.js';
 import { checkCdm, type CdmReport } from './cdm-check.js';
+import { openDisclosureState } from './disclosure-state.js';
 import { buildSiteServer, type SiteLifecycle } from './server.js';
 import { siteAuthOf } from './site-auth.js';
 import type { SiteIdentity } from './execute.js';
@@ -53,6 +54,8 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     devInsecure: config.devInsecure,
     authConfigured: auth !== undefined,
   });
+  // The secret and history directory first: a site that cannot keep its releases consistent does not start.
+  const disclosure = openDisclosureState(config);
   const audit = AuditLog.open(config.auditLog);
   const db = await openDatabase(config).catch(async (err: unknown) => {
     await audit.close();
@@ -70,7 +73,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     Object.assign(identity, identityOf(config, cdm));
   };
   const lifecycle: SiteLifecycle = { draining: false, running: 0 };
-  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth, lifecycle });
+  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth, lifecycle, disclosure });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {

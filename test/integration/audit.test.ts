@@ -66,6 +66,7 @@ const ENTRY_FIELDS = new Set([
   'analysis',
   'rows',
   'suppressedCells',
+  'disclosure', // counts of cells perturbed / withheld / widened, or why it refused (issue 9)
   'elapsedMs',
   'caller',
   'remote',
@@ -77,7 +78,7 @@ const ENTRY_FIELDS = new Set([
   'user',
   'username',
   'groups',
-  'disclosure',
+  'profile',
   'released',
 ]);
 
@@ -150,7 +151,9 @@ test('each request to /v1/execute leaves one line: what was asked, by whom, what
       rows: rows.length,
       suppressedCells: suppressed,
       released: viaHub.released,
-      disclosure: 'standard',
+      profile: 'standard',
+      // exact profile (the harness default): nothing perturbed; every suppressed cell withheld
+      disclosure: { decision: 'released', perturbed: 0, withheld: suppressed, widened: 0 },
       elapsedMs: undefined,
       caller: null,
       user: 'insecure:anonymous',

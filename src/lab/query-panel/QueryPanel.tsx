@@ -6,6 +6,7 @@ import { useSignal, useTicker } from './hooks.js';
 import type { QueryPanelModel } from './model.js';
 import type { Gender, IAnalysisForm } from './plan-builder.js';
 import { ResultsView } from './ResultsView.js';
+import { DisclosurePreview } from './DisclosurePreview.js';
 
 export interface IQueryPanelProps {
   model: QueryPanelModel;
@@ -179,6 +180,15 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         >
           Cancel
         </button>
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-fedomop-check-disclosure"
+          disabled={!model.planResult.ok || model.selectedSites.length === 0}
+          title="Ask the sites what they would release, withhold or refuse for this plan, without running it"
+          onClick={() => void model.checkDisclosure()}
+        >
+          Check disclosure
+        </button>
         {onOpenInNotebook && (
           <button
             type="button"
@@ -192,6 +202,8 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         )}
         {blocker && !run?.active && <span className="jp-fedomop-muted jp-fedomop-blocker">{blocker}</span>}
       </div>
+
+      <DisclosurePreview check={model.disclosure} plan={model.planResult.ok ? model.planResult.plan : undefined} />
 
       {model.planResult.ok && (
         <details className="jp-fedomop-plan">

@@ -21,6 +21,7 @@ import {
   type PlanResult,
 } from './plan-builder.js';
 import { QueryRun } from './query-run.js';
+import { DisclosureCheck } from './disclosure-check.js';
 
 export interface IQueryPanelModelOptions {
   connection: Pick<IFedomopConnection, 'hub' | 'ready' | 'changed' | 'defaultSites' | 'queryTimeoutMs' | 'problem'>;
@@ -87,6 +88,8 @@ export class QueryPanelModel {
   private suggestAbort?: AbortController;
 
   private _run: QueryRun | null = null;
+  /** "Check disclosure": what the sites would release for the current plan. */
+  readonly disclosure = new DisclosureCheck();
   private _planResult: PlanResult;
   /** The concept form's cohort alone (with a count), whichever mode is shown. */
   private _built: PlanResult;
@@ -399,12 +402,19 @@ export class QueryPanelModel {
     await this._run?.cancel();
   }
 
+  async checkDisclosure(): Promise<void> {
+    const hub = this.connection.hub;
+    if (!hub || !this._planResult.ok) return;
+    await this.disclosure.check(hub as HubClient, this._planResult.plan, this.selectedSites);
+  }
+
   dispose(): void {
     if (this._isDisposed) return;
     this._isDisposed = true;
     clearTimeout(this.suggestTimer);
     this.suggestAbort?.abort();
     void this._run?.cancel();
+    this.disclosure.dispose();
     Signal.clearData(this);
   }
 

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CellAccumulator, symmetricDifference } from './person-set.js';
+import { RecordKeys } from './record-keys.js';
+
+const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(7));
+
+function setOf(ids: number[], k = 5): CellAccumulator {
+  const words = keys.derive(BigInt64Array.from(ids.map(BigInt)));
+  const acc = new CellAccumulator(k);
+  ids.forEach((_, i) => acc.add(words, i, true, 1));
+  return acc;
+}
+
+/** A small deterministic generator (mulberry32): the spec's sets are the same on every run. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+test('the signature gives |A Δ B| exactly for differences up to k-1, in either direction, at any set size', () => {
+  const r = rng(1);
+  let trials = 0;
+  let misses = 0;
+  for (const size of [5, 50, 1000, 20000]) {
+    for (let t = 0; t < 500; t++) {
+      const base = Array.from({ length: size }, (_, i) => i * 3 + 1);
+      const removed = Math.floor(r() * 3);
+      const added = Math.floor(r() * 3);
+      const a = base.slice(removed);
+      const b = [...base, ...Array.from({ length: added }, (_, i) => -1 - i - t)];
+      if (size > 1000 && t > 40) break; // big sets: fewer trials, same structure
+      const d = symmetricDifference(setOf(a).signature, setOf(b).signature, 4);
+      trials++;
+      if (d !== removed + added) misses++;
+    }
+  }
+  assert.equal(misses, 0, `${misses} of ${trials} small differences not recovered`);
+});
+
+test('sets that differ by k or more read as a large difference, never as a small one', () => {
+  const a = setOf(Array.from({ length: 300 }, (_, i) => i));
+  for (const extra of [5, 6, 40, 300]) {
+    const b = setOf(Array.from({ length: 300 + extra }, (_, i) => i));
+    assert.equal(symmetricDifference(a.signature, b.signature, 4), Infinity, `difference ${extra}`);
+  }
+  const unrelated = setOf(Array.from({ length: 300 }, (_, i) => 10_000 + i));
+  assert.equal(symmetricDifference(a.signature, unrelated.signature, 4), Infinity);
+});
+
+test('cell keys add up per person regardless of order, and events weigh each person by their events', () => {
+  const ids = BigInt64Array.from([5n, 9n, 12n]);
+  const w = keys.derive(ids);
+  const x = new CellAccumulator(5);
+  const y = new CellAccumulator(5);
+  [0, 1, 2].forEach((i) => x.add(w, i, true, 2));
+  [2, 0, 1].forEach((i) => y.add(w, i, true, 2));
+  assert.equal(x.personKey, y.personKey);
+  assert.equal(x.eventKey, y.eventKey);
+  assert.equal(x.events, 6);
+  assert.equal(x.personKey, (w[0] + w[4] + w[8]) % 2 ** 32);
+});
