@@ -5,6 +5,7 @@ and sites that admit traffic from the fedomop hub (or the ingress in front of it
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -147,3 +148,34 @@ def test_z2jh_values_sign_in_with_helmholtz_aai_and_hand_the_token_to_servers():
     assert oauth["auth_state_groups_key"] == "oauth_user.eduperson_entitlement"
     assert all(g.startswith("urn:geant:helmholtz.de:group:") for g in oauth["allowed_groups"])
     assert "admin:auth_state!user" in values["hub"]["loadRoles"]["server"]["scopes"]
+
+
+def test_rendered_configuration_is_what_fedomop_itself_accepts(overlay, tmp_path):
+    """Every site.toml, policy.toml and hub.toml the overlay ships, read by fedomop's own loaders
+    (src/site/config.ts, src/auth/policy.ts, src/hub/config.ts), as the pod would start them."""
+    name, docs = overlay
+    node = shutil.which("node")
+    assert node, "node is needed to read the configuration with fedomop's loaders"
+    repo = DEPLOY.parent
+    checks = []
+    for i, cm in enumerate(of_kind(docs, "ConfigMap")):
+        data = cm.get("data", {})
+        kind = "hub" if "hub.toml" in data else "site" if "site.toml" in data else None
+        if kind is None:
+            continue
+        folder = tmp_path / f"{i}-{cm['metadata']['name']}"
+        folder.mkdir()
+        for file, text in data.items():
+            # The pod reads its policy from /etc/fedomop; here it lies beside site.toml.
+            (folder / file).write_text(text.replace("/etc/fedomop/policy.toml", str(folder / "policy.toml")))
+        checks.append({"kind": kind, "dir": str(folder)})
+    assert checks, f"{name} ships no fedomop configuration"
+    out = subprocess.run(
+        [node, str(DEPLOY / "tests" / "check-config.mjs"), str(repo)],
+        input=json.dumps(checks),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, f"{name}: fedomop refuses its configuration:\n{out.stderr}"
+    assert len(out.stdout.strip().splitlines()) == len(checks), out.stdout
