@@ -129,14 +129,18 @@ export class Query {
     const frames = [this.siteFrame(site, run)];
     if ([...this.runs.values()].every((r) => SETTLED.has(r.status.state))) {
       const answered = [...this.runs.values()].filter((r) => r.status.state === 'done');
-      const pooled = poolRows(
-        this.analysis,
-        answered.flatMap((r) => r.rows ?? []),
-      );
-      // Encoded already; the finished query keeps bytes, not row objects.
-      for (const r of answered) r.rows = undefined;
-      chunks.push(this.encoder.encode(pooled));
-      frames.push(this.frame('pooled', { rows: pooled.length }));
+      // With no site answering there is nothing to pool: an empty pooled batch would read as one more
+      // site that released nothing.
+      if (answered.length > 0) {
+        const pooled = poolRows(
+          this.analysis,
+          answered.flatMap((r) => r.rows ?? []),
+        );
+        // Encoded already; the finished query keeps bytes, not row objects.
+        for (const r of answered) r.rows = undefined;
+        chunks.push(this.encoder.encode(pooled));
+        frames.push(this.frame('pooled', { rows: pooled.length }));
+      }
       this.finish('done', chunks, frames);
       return;
     }
