@@ -9,6 +9,7 @@
 const os = require('node:os');
 const path = require('node:path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const { chromiumUse } = require('./chromium');
 
 const portBase = Number(process.env.FEDOMOP_UI_PORT_BASE ?? 8300);
 const labPort = Number(process.env.FEDOMOP_UI_LAB_PORT ?? 8898);
@@ -34,23 +35,7 @@ module.exports = {
   use: {
     ...baseConfig.use,
     baseURL: `http://127.0.0.1:${labPort}`,
-    browserName: 'chromium',
-    // Video needs Playwright's own ffmpeg download; traces and screenshots do not.
-    video: 'off',
-    trace: 'retain-on-failure',
-    screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.FEDOMOP_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    ...chromiumUse,
   },
   webServer: [
     {

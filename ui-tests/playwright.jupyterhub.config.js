@@ -6,6 +6,7 @@
  * JupyterHub +2 (its API +3, proxy API +4), sites +5..+7.
  */
 const path = require('node:path');
+const { chromiumUse } = require('./chromium');
 
 const base = Number(process.env.FEDOMOP_JH_PORT_BASE ?? 8700);
 const results = path.resolve(__dirname, '..', 'test-results');
@@ -21,23 +22,8 @@ module.exports = {
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${base + 2}`,
-    browserName: 'chromium',
-    video: 'off',
-    trace: 'retain-on-failure',
-    screenshot: 'only-on-failure',
+    ...chromiumUse,
     viewport: { width: 1280, height: 1000 },
-    launchOptions: {
-      executablePath: process.env.FEDOMOP_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
   },
   webServer: [
     {

@@ -9,64 +9,18 @@
  * the IdP, so it sits beside start-backend.mjs's insecure back end (base .. base + 9).
  * Prints "secure backend ready" once the hub answers; SIGTERM/SIGINT stop every child.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const cli = path.join(root, 'bin', 'fedomop.js');
-const { DEMO_SITES } = await import(path.join(root, 'lib', 'cli', 'demo-command.js'));
+import { DEMO_SITES, dataDir, root, serve, stop, synthOnce } from './backend-processes.mjs';
 
 const base = Number(process.env.FEDOMOP_UI_PORT_BASE ?? 8300);
 const hubPort = base + 10;
 const idpPort = base + 20;
-const dataDir = path.join(root, '.data', 'ui-tests');
 const auditDir = path.join(dataDir, 'secure');
 mkdirSync(auditDir, { recursive: true });
 const policy = path.join(root, 'policy', 'demo-policy.toml');
 const issuer = `http://127.0.0.1:${idpPort}`;
 const hubUrl = `http://127.0.0.1:${hubPort}`;
-
-const children = [];
-let stopping = false;
-
-function stop(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
-}
-process.on('SIGTERM', () => stop(0));
-process.on('SIGINT', () => stop(0));
-
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fedomop ${args.join(' ')} exited with ${code}`))));
-  });
-}
-
-function serve(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      process.stdout.write(d);
-      out += d;
-      if (/listening on/.test(out)) resolve(child);
-    });
-    child.on('exit', (code) => {
-      if (!stopping) {
-        process.stderr.write(`fedomop ${args[0]} exited with ${code}\n`);
-        stop(1);
-      }
-      reject(new Error(`fedomop ${args[0]} exited with ${code}`));
-    });
-  });
-}
 
 try {
   const sites = DEMO_SITES.filter((s) => s.id === 'north' || s.id === 'south').map((s, i) => ({
@@ -76,21 +30,7 @@ try {
   }));
   // playwright.config.js starts this after start-backend.mjs is up, so the files exist by then.
   for (const s of sites) {
-    if (!existsSync(s.file)) {
-      await run([
-        'synth',
-        '--seed',
-        String(s.seed),
-        '--persons',
-        String(s.persons),
-        '--profile',
-        s.profile,
-        '--site-name',
-        s.name,
-        '--out',
-        s.file,
-      ]);
-    }
+    await synthOnce(s, s.file);
   }
   await serve(['dev-idp', '--port', String(idpPort)]);
   await Promise.all(
