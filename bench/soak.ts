@@ -68,8 +68,9 @@ async function main(): Promise<void> {
   const files: Record<string, string> = {};
   const sites: Record<string, Service> = {};
   const ports: Record<string, string> = {};
-  const startSite = (id: string, port: string) =>
-    startService([
+  const unexpected: string[] = [];
+  const startSite = async (id: string, port: string) => {
+    const args = [
       'site',
       '--db',
       files[id],
@@ -80,7 +81,15 @@ async function main(): Promise<void> {
       '--dev-insecure',
       '--audit-log',
       path.join(dir, `${id}.jsonl`),
-    ]);
+    ];
+    const s = await startService(args);
+    // A site that exits without being killed by the soak is a finding: keep what it said.
+    s.child.on('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && signal !== 'SIGTERM')
+        unexpected.push(`${id} exited (${code ?? signal}): ${s.output().slice(-1500)}`);
+    });
+    return s;
+  };
   for (const spec of THREE_SITES) {
     files[spec.id] = await siteFile(spec);
     sites[spec.id] = await startSite(spec.id, '0');
@@ -216,6 +225,7 @@ async function main(): Promise<void> {
         .filter((_, i) => i % 12 === 0)
         .map((r) => `${r.s}s ${r.mib.toFixed(0)}`)
         .join(', ')} MiB)`,
+      `sites that exited on their own: ${unexpected.length === 0 ? 'none' : unexpected.join('\n')}`,
       `audit: ${report.audit.queries} query lines for ${report.audit.accepted} accepted queries; ${unknownAudit} lines for queries no client saw, ${unaudited} accepted queries without a line`,
     ].join('\n') + '\n',
   );
