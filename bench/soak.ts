@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const sites: Record<string, Service> = {};
   const ports: Record<string, string> = {};
   const unexpected: string[] = [];
+  let ending = false;
   const startSite = async (id: string, port: string) => {
     const args = [
       'site',
@@ -85,8 +86,7 @@ async function main(): Promise<void> {
     const s = await startService(args);
     // A site that exits without being killed by the soak is a finding: keep what it said.
     s.child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL' && signal !== 'SIGTERM')
-        unexpected.push(`${id} exited (${code ?? signal}): ${s.output().slice(-1500)}`);
+      if (!ending && signal !== 'SIGKILL') unexpected.push(`${id} exited (${code ?? signal}): ${s.output().slice(-1500)}`);
     });
     return s;
   };
@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     const s = (await (await fetch(`${hub.url}/v1/queries/${id}`)).json()) as any;
     if (s.state === 'running') stuck++;
   }
+  ending = true;
   await hub.stop();
   await Promise.all(Object.values(sites).map((s) => s.stop()));
 
