@@ -108,7 +108,7 @@ test('each request to /v1/execute leaves one line: what was asked, by whom, what
     headers: { 'content-type': 'application/xml' },
     body: '<plan/>',
   });
-  assert.equal(wrongType.status, 400);
+  assert.equal(wrongType.status, 415);
 
   const log = readLog();
   assert.equal(log.length, 4, JSON.stringify(log));
@@ -152,7 +152,7 @@ test('each request to /v1/execute leaves one line: what was asked, by whom, what
   );
   assert.deepEqual(
     { outcome: notJson.outcome, status: notJson.status, code: notJson.code },
-    { outcome: 'refused', status: 400, code: 'ERR_BAD_REQUEST' },
+    { outcome: 'refused', status: 415, code: 'ERR_UNSUPPORTED_MEDIA_TYPE' },
   );
 });
 
