@@ -68,8 +68,10 @@ async function main(): Promise<void> {
   const files: Record<string, string> = {};
   const sites: Record<string, Service> = {};
   const ports: Record<string, string> = {};
-  const startSite = (id: string, port: string) =>
-    startService([
+  const unexpected: string[] = [];
+  let ending = false;
+  const startSite = async (id: string, port: string) => {
+    const args = [
       'site',
       '--db',
       files[id],
@@ -80,7 +82,14 @@ async function main(): Promise<void> {
       '--dev-insecure',
       '--audit-log',
       path.join(dir, `${id}.jsonl`),
-    ]);
+    ];
+    const s = await startService(args);
+    // A site that exits without being killed by the soak is a finding: keep what it said.
+    s.child.on('exit', (code, signal) => {
+      if (!ending && signal !== 'SIGKILL') unexpected.push(`${id} exited (${code ?? signal}): ${s.output().slice(-1500)}`);
+    });
+    return s;
+  };
   for (const spec of THREE_SITES) {
     files[spec.id] = await siteFile(spec);
     sites[spec.id] = await startSite(spec.id, '0');
@@ -175,6 +184,7 @@ async function main(): Promise<void> {
     const s = (await (await fetch(`${hub.url}/v1/queries/${id}`)).json()) as any;
     if (s.state === 'running') stuck++;
   }
+  ending = true;
   await hub.stop();
   await Promise.all(Object.values(sites).map((s) => s.stop()));
 
@@ -216,6 +226,7 @@ async function main(): Promise<void> {
         .filter((_, i) => i % 12 === 0)
         .map((r) => `${r.s}s ${r.mib.toFixed(0)}`)
         .join(', ')} MiB)`,
+      `sites that exited on their own: ${unexpected.length === 0 ? 'none' : unexpected.join('\n')}`,
       `audit: ${report.audit.queries} query lines for ${report.audit.accepted} accepted queries; ${unknownAudit} lines for queries no client saw, ${unaudited} accepted queries without a line`,
     ].join('\n') + '\n',
   );

@@ -48,5 +48,5 @@ export interface AuditEntry {
 /** Which outcome an error code means: the site said no (4xx), could not (5xx), or was told to stop. */
 export function outcomeOf(err: FedomopError): AuditOutcome {
   if (err.code === 'ERR_QUERY_CANCELLED') return 'cancelled';
-  return err.status < 500 ? 'refused' : 'failed';
+  return err.status < 500 || err.code === 'ERR_SHUTTING_DOWN' ? 'refused' : 'failed';
 }
