@@ -4,7 +4,7 @@
  * every child on SIGTERM/SIGINT (or when one of them dies).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,4 +70,10 @@ export async function synthOnce(s, file) {
     '--out',
     file,
   ]);
+}
+
+/** A fresh audit log per test run: a chain left by an earlier run (or an older format) is not continued. */
+export function freshAuditLog(file) {
+  rmSync(file, { force: true });
+  return file;
 }

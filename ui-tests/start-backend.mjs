@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_SITES, dataDir, serve, stop, synthOnce } from './backend-processes.mjs';
+import { DEMO_SITES, dataDir, serve, freshAuditLog, stop, synthOnce } from './backend-processes.mjs';
 
 const base = Number(process.env.FEDOMOP_UI_PORT_BASE ?? 8300);
 const offlinePort = base + 9;
@@ -36,7 +36,7 @@ try {
         '--dev-insecure',
         // Audit lines to a file beside the data, not into the test log.
         '--audit-log',
-        path.join(dataDir, `${s.id}.audit.jsonl`),
+        freshAuditLog(path.join(dataDir, `${s.id}.audit.jsonl`)),
       ]),
     ),
   );
@@ -46,7 +46,7 @@ try {
     String(base),
     '--dev-insecure',
     '--audit-log',
-    path.join(dataDir, 'hub.audit.jsonl'),
+    freshAuditLog(path.join(dataDir, 'hub.audit.jsonl')),
     ...sites.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
     '--site',
     `offline=http://127.0.0.1:${offlinePort}`,

@@ -11,7 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_SITES, dataDir, root, serve, stop, synthOnce } from './backend-processes.mjs';
+import { DEMO_SITES, dataDir, root, serve, freshAuditLog, stop, synthOnce } from './backend-processes.mjs';
 
 const base = Number(process.env.FEDOMOP_UI_PORT_BASE ?? 8300);
 const hubPort = base + 10;
@@ -52,7 +52,7 @@ try {
         '--hub-keys',
         `${hubUrl}/v1/keys`,
         '--audit-log',
-        path.join(auditDir, `${s.id}.audit.jsonl`),
+        freshAuditLog(path.join(auditDir, `${s.id}.audit.jsonl`)),
       ]),
     ),
   );
@@ -63,7 +63,7 @@ try {
     '--issuer',
     issuer,
     '--audit-log',
-    path.join(auditDir, 'hub.audit.jsonl'),
+    freshAuditLog(path.join(auditDir, 'hub.audit.jsonl')),
     ...sites.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
   ]);
   process.stdout.write(`secure backend ready: hub ${hubUrl}, issuer ${issuer}\n`);
