@@ -157,6 +157,10 @@ test('alice signs in at JupyterHub once; the panel and every template query the 
     await expect(notebook.locator('.vega-embed').first()).toBeVisible();
     await page.locator('li[role="tab"]', { hasText: 'Federated Query' }).click();
   }
+  // Deno kernels, unlike ipykernel, do not notice their server going away: shut them down here.
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.serviceManager.sessions.shutdownAll();
+  });
 });
 
 test('the JupyterHub ran the authenticator and roles of the z2jh values, only the loopback keys replaced', () => {
