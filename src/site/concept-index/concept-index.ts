@@ -21,6 +21,8 @@ export interface IndexParts {
   vocabularies: string[];
   classes: string[];
   invalids: string[];
+  /** The clinical columns counted, as "table.column" (for concept-set person counts). */
+  countedColumns: string[];
   names: PackedText;
   codes: PackedText;
   synonyms: PackedText;
@@ -93,11 +95,18 @@ type Driver = Uint32Array | null;
 
 /** A merged posting slice bigger than this is not sorted per query: walking all documents is cheaper. */
 const MATERIALIZE_MAX = 60_000;
+/** The fuzzy tier runs when the exact tiers match fewer concepts than this. */
+export const FUZZY_BELOW = 10;
 /** Documents a query's counting walk may visit before the total becomes an estimate. */
 const COUNT_BUDGET = 1_500_000;
 
 export class ConceptIndex {
   constructor(private readonly p: IndexParts) {}
+
+  /** The arrays themselves (cache.ts writes them out). */
+  get parts(): IndexParts {
+    return this.p;
+  }
 
   get size(): number {
     return this.p.ids.length;
@@ -231,9 +240,10 @@ export class ConceptIndex {
       totalExact = counted.exact;
     }
 
-    // Tier 4: misspellings, when the exact tiers leave the page short. Each word's fuzzy set holds
-    // its exact matches too, so this walk's count covers tier 3's.
-    if (hits.length < need) {
+    // Tier 4: misspellings, when the exact tiers find few concepts (a fixed threshold, not the page
+    // size, so every page of one query counts the same total). Each word's fuzzy set holds its exact
+    // matches too, so this walk's count covers tier 3's.
+    if (total < FUZZY_BELOW) {
       const fuzzy = words.map((w, i) => this.fuzzyMatcher(w, i === words.length - 1 && prefixLast, matchers[i]));
       if (fuzzy.every((m) => m !== null)) {
         const counted = this.walkAll(fuzzy as Matcher[], pass, (row) => add(row, 'fuzzy'));
