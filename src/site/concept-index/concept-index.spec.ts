@@ -47,8 +47,8 @@ test('tiers: id, code, exact name, prefix, all words, fuzzy; each kind labelled'
   assert.deepEqual(kinds(index, 'C61'), ['5:code']);
   // "prostate": exact name 2, then names starting with it (standard, then shorter), then containing it.
   const prostate = kinds(index, 'prostate');
-  assert.deepEqual(prostate.slice(0, 3), ['2:name', '3:prefix', '6:prefix']);
-  assert.ok(prostate.indexOf('1:words') > prostate.indexOf('6:prefix'));
+  assert.deepEqual(prostate.slice(0, 3), ['2:name', '3:prefix', '9:words']); // 9: the shortest name holding it
+  assert.ok(prostate.indexOf('1:words') > prostate.indexOf('3:prefix'));
   // Words in any order.
   assert.deepEqual(ids(index, 'prostate malignant tumor'), [1, 8]);
   // Misspelt: no exact word, so the fuzzy tier answers.
@@ -58,9 +58,12 @@ test('tiers: id, code, exact name, prefix, all words, fuzzy; each kind labelled'
 
 test('the last word is a prefix while typing; a trailing space makes it a whole word', () => {
   const index = build(VOCAB);
-  assert.deepEqual(kinds(index, 'prostat').slice(0, 3), ['3:prefix', '6:prefix', '2:prefix']);
+  // All standard, no records: shorter names first.
+  assert.deepEqual(kinds(index, 'prostat').slice(0, 3), ['2:prefix', '6:prefix', '3:prefix']);
   assert.ok(kinds(index, 'prostatit').includes('6:prefix')); // Prostatitis
-  assert.ok(!ids(index, 'prostatit ').includes(6)); // a whole word now, and no word "prostatit"
+  // A whole word now: there is no such word, so only near misses (2 edits) answer.
+  const whole = kinds(index, 'prostatit ');
+  assert.ok(whole.includes('6:fuzzy') && whole.every((k) => k.endsWith(':fuzzy')));
   // Few exact matches: the fuzzy tier adds near misses after them ("prostate" is 2 edits from "prostatitis"'s prefix).
   assert.equal(kinds(index, 'prostate').at(-1), '6:fuzzy');
 });
