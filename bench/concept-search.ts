@@ -75,6 +75,12 @@ async function queries(): Promise<string[]> {
     'smoking',
     'pain',
     'diabetes',
+    'ovary',
+    'retina',
+    'tendon',
+    'aneurysm',
+    'thrombosis',
+    'insulin',
   ];
   const multi = [
     'malignant tumor of prostate',
@@ -190,7 +196,8 @@ async function queries(): Promise<string[]> {
   );
   const codes = ['C61', '2857-1', '93974005', '185', ...codeRows.map((r) => String(r.concept_code))];
   const all = [...words, ...multi, ...prefixes, ...misspelt, ...ids.map(String), ...codes];
-  return all.slice(0, 200);
+  if (all.length !== 200) throw new Error(`the query list has ${all.length} queries, not 200`);
+  return all;
 }
 
 function quantiles(ms: number[]): { p50: number; p95: number; max: number } {

@@ -122,8 +122,9 @@ export async function readIndexCache(path: string, key: string): Promise<Concept
       arrays[`${name}.offsets`] as Float64Array,
     );
   };
+  const plain = Object.fromEntries(Object.entries(arrays).filter(([name]) => !name.includes('.')));
   const parts = {
-    ...arrays,
+    ...plain,
     ...header.strings,
     names: text('names'),
     codes: text('codes'),

@@ -93,7 +93,7 @@ interface Matcher {
 /** The fuzzy tier runs when the exact tiers match fewer concepts than this. */
 export const FUZZY_BELOW = 10;
 /** Documents a query's counting walk may visit before the total becomes an estimate. */
-const COUNT_BUDGET = 300_000;
+const COUNT_BUDGET = 100_000;
 
 export class ConceptIndex {
   constructor(private readonly p: IndexParts) {}
