@@ -3,68 +3,11 @@
  * suggestions, a run whose per-site rows appear one by one before the pooled row, failures, Cancel.
  * The real hub and sites are exercised through the panel by the UI tests (ui-tests/).
  */
-import { Signal } from '@lumino/signaling';
-import type { ResultRow } from '../../arrow/result-schema.js';
-import { HubClient } from '../../client/index.js';
 import { startStandInHub, type StandInHub, type StandInHubOptions } from '../../kernel/testing/stand-in-hub.js';
 import { validatePlan } from '../../plan/index.js';
 import { PASTE_SYNC_CHARS, QueryPanelModel, type IQueryPanelModelOptions } from './model.js';
-
-const exact = (n: number) => ({ value: n, lower: n, upper: n, suppressed: false });
-const hidden = { value: null, lower: 1, upper: 4, suppressed: true };
-const row = (site: string, persons: ResultRow['measures']['persons']): ResultRow => ({
-  site,
-  dims: {},
-  measures: { persons, events: persons },
-});
-const prostate = {
-  conceptId: 4163261,
-  name: 'Malignant tumor of prostate',
-  domain: 'Condition',
-  vocabulary: 'SNOMED',
-  standard: true,
-  code: '399068003',
-};
-
-const threeSites: StandInHubOptions = {
-  analysis: { kind: 'count' },
-  sites: [
-    { id: 'north', rows: [row('north', exact(12))] },
-    { id: 'south', rows: [row('south', hidden)] },
-    { id: 'east', error: { code: 'ERR_SITE_UNREACHABLE', message: 'connection refused' } },
-  ],
-  pooled: [row('pooled', { value: null, lower: 13, upper: 16, suppressed: true })],
-};
-
-function connectionTo(
-  hub: StandInHub | null,
-  extra: Partial<IQueryPanelModelOptions['connection']> = {},
-): IQueryPanelModelOptions['connection'] {
-  const connection = {
-    hub: hub ? new HubClient({ baseUrl: hub.url }) : null,
-    ready: Promise.resolve(),
-    defaultSites: [] as string[],
-    queryTimeoutMs: undefined,
-    problem: hub ? null : 'No fedomop hub is configured.',
-    ...extra,
-  };
-  return { ...connection, changed: new Signal<unknown, void>(connection) } as IQueryPanelModelOptions['connection'];
-}
-
-/** Resolves once `predicate(model)` holds, checking on every change. */
-function until(model: QueryPanelModel, predicate: (m: QueryPanelModel) => boolean, what: string, ms = 5000): Promise<void> {
-  if (predicate(model)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for: ${what}`)), ms);
-    const check = () => {
-      if (!predicate(model)) return;
-      clearTimeout(timer);
-      model.changed.disconnect(check);
-      resolve();
-    };
-    model.changed.connect(check);
-  });
-}
+import type { ResultRow } from '../../arrow/result-schema.js';
+import { connectionTo, exact, prostate, threeSites, until } from './stand-in.spec-util.js';
 
 async function withModel(
   opts: StandInHubOptions,
