@@ -6,7 +6,7 @@
  * Shape, per block of generated concepts (ids from GENERATED_ID_BASE up, clear of real ids):
  * - SNOMED conditions, procedures, observations, LOINC measurements and an ATC classification ('C')
  *   as 8-ary trees: node j's parent is floor((j-1)/8), so depth grows with size (7 levels at 1M) and
- *   every ancestor is arithmetic; about 1 in 10 nodes gets a second parent (the parent's next sibling,
+ *   every ancestor is arithmetic; about 1 in 10 leaves gets a second parent (the parent's next sibling,
  *   so both paths have one length and min = max levels of separation).
  * - RxNorm ingredients → clinical drugs ("zorabaxin 25 MG Oral Tablet") → branded drugs ("… [Brand]").
  * - Non-standard source concepts (ICD10CM, ICD9CM, NDC) with 'Maps to' a standard concept of their
@@ -22,6 +22,8 @@ import * as W from './vocabulary-words.js';
 
 export const GENERATED_ID_BASE = 100_000_000;
 const BRANCH = 8;
+
+export const EXTRA_VOCABULARY_TABLES = ['concept_synonym', 'domain', 'concept_class', 'relationship'];
 
 /** Extra vocabulary tables (CDM 5.4 DDL), created unless another part of synth made them already. */
 export const EXTRA_VOCABULARY_DDL = [
@@ -261,7 +263,9 @@ function generatedStatements(generated: number): string[] {
       if (b.shape === 'tree') {
         parent = `CASE WHEN j > 0 THEN ${gid(l, `((j - 1) // ${BRANCH})`)} END`;
         const p1 = `((j - 1) // ${BRANCH})`;
-        parent2 = `CASE WHEN j > 0 AND ${p1} % ${BRANCH} <> 0 AND ${BRANCH} * (${p1} + 1) + 1 < ${l.count} AND rnd(${i}, 152, 0) < 0.1
+        // Only leaves get a second parent: a node's descendants would otherwise need its second
+        // parent's ancestors too, which the arithmetic closure below does not add.
+        parent2 = `CASE WHEN j > 0 AND ${leaf} AND ${p1} % ${BRANCH} <> 0 AND ${BRANCH} * (${p1} + 1) + 1 < ${l.count} AND rnd(${i}, 152, 0) < 0.1
                      THEN ${gid(l, `${p1} + 1`)} END`;
       } else if (b.shape === 'drug') {
         const { ingredients: A, clinical: C } = drugParts(l.count);
@@ -307,6 +311,8 @@ function generatedStatements(generated: number): string[] {
   return [
     `CREATE TEMP TABLE vgen AS ${selects.join('\nUNION ALL\n')}`,
     `UPDATE vgen SET std = NULL WHERE invalid_reason IS NOT NULL`,
+    // A source code whose drawn target is a deprecated leaf maps to that leaf's parent instead.
+    `UPDATE vgen SET maps_target = t.parent1 FROM vgen t WHERE vgen.maps_target = t.concept_id AND t.invalid_reason IS NOT NULL`,
     `INSERT INTO concept SELECT concept_id, concept_name, domain_id, vocabulary_id, concept_class_id, std, concept_code,
        DATE '1970-01-01', CASE WHEN invalid_reason IS NULL THEN DATE '2099-12-31' ELSE DATE '2020-01-01' END, invalid_reason
        FROM vgen ORDER BY concept_id`,
