@@ -78,7 +78,10 @@ export function crosstabCellStages(plan: Plan & { analysis: CrosstabAnalysis }):
   const dims = plan.analysis.by;
   for (const d of dims) {
     if (!(d in DIMENSION_EXPRESSIONS)) {
-      throw new FedomopError('ERR_PLAN_UNSUPPORTED', `crossing the variable "${d}" is not supported yet: cross gender, age_group or index_year`);
+      throw new FedomopError(
+        'ERR_PLAN_UNSUPPORTED',
+        `crossing the variable "${d}" is not supported yet: cross gender, age_group or index_year`,
+      );
     }
   }
   const cells = select({
