@@ -374,11 +374,9 @@ test('the hub reports per-iteration progress on the SSE stream', async () => {
 });
 
 test('a two-way crosstab carries the chi-square test of its pooled table in the schema metadata', async () => {
-  const { table } = await runThroughHub(fed.hub.url, {
-    version: 1,
-    cohort: COHORT,
-    analysis: { kind: 'crosstab', by: ['gender', 'age_group'] },
-  });
+  // The statistics form (variables declared) of a crosstab of two built-in dimensions.
+  const { table, status } = await runThroughHub(fed.hub.url, plan({ kind: 'crosstab', by: ['gender', 'age_group'] }));
+  assert.equal(status.state, 'done');
   const t = JSON.parse(table.schema.metadata.get('fedomop.test')!);
   const pooled = pooledRows(plainRows(table));
   if (pooled.some((r) => r.persons === null)) {

@@ -1,5 +1,5 @@
 /**
- * `crosstab` at the hub, after pooling: a two-way table (two entries in `by`) gets Pearson's
+ * `crosstab` at the hub, after pooling: a two-way table (two entries in `by`, `variables` declared) gets Pearson's
  * chi-square test of independence on the pooled persons, and Fisher's exact test when it is 2×2,
  * as JSON under the results' schema metadata key `fedomop.test`. A table with a withheld pooled
  * cell gets no test (`null` with the reason): a test on an interval would pretend to precision.
@@ -11,8 +11,13 @@ import type { CrosstabAnalysis } from '../plan-types.js';
 
 export const TEST_META = 'fedomop.test';
 
+/**
+ * Only the statistics form (a crosstab that declares `variables`) waits for the pool to send the
+ * test: a crosstab of the built-in dimensions streams each site's batch as it arrives, as before,
+ * and its schema message, written first, cannot carry a test computed at the end.
+ */
 export function hasTableTest(a: CrosstabAnalysis): boolean {
-  return a.by.length === 2;
+  return a.by.length === 2 && a.variables !== undefined;
 }
 
 export function crosstabTest(a: CrosstabAnalysis, pooled: readonly ResultRow[]): string {
