@@ -9,8 +9,9 @@
  *   latest end. Two events 20 days apart make one era, 40 days apart two.
  * - Drug eras are per ingredient: an exposure counts for every RxNorm ingredient that is its
  *   ancestor in concept_ancestor (an ingredient is its own), exposures with none are left out.
- *   Overlapping exposures are first merged (OHDSI's sub-exposures), so gap_days is the era's
- *   length minus the days actually covered.
+ *   gap_days is the era's length minus the days some exposure covers (OHDSI merges overlapping
+ *   exposures into sub-exposures first; counting each exposure's days beyond the ones before it
+ *   gives the same number in the same pass).
  * - Dose eras are per ingredient, unit and daily dose, with the same window; the daily dose is
  *   quantity / days_supply × strength. The synthetic vocabulary has no drug_strength, so the
  *   strengths come from the generator's own drug list (clinical.ts), in milligrams.
@@ -27,27 +28,30 @@ export const MILLIGRAM = 8576;
 /**
  * Eras over `intervals`, a SELECT of (person_id, <keys>, start_date, end_date): an interval opens a
  * new era unless it starts within `gapDays` of the latest end before it (same person and keys).
- * Yields person_id, the keys, era_start, era_end and `aggregates` (over the era's intervals).
+ * Yields person_id, the keys, era_start, era_end, n (intervals in the era) and covered (days of the
+ * era some interval covers: the era's length minus OHDSI's gap days).
  */
-export function erasSql(intervals: string, keys: readonly string[], gapDays: number, aggregates: string): string {
+export function erasSql(intervals: string, keys: readonly string[], gapDays: number): string {
   if (!Number.isInteger(gapDays) || gapDays < 0) throw new Error(`gapDays must be a whole number >= 0, got ${gapDays}`);
   const partition = ['person_id', ...keys].join(', ');
-  // RANGE frames over the start day, not ROWS over (start, end): intervals starting the same day
-  // always share an era, whatever order ties come in, so the result never depends on the sort
-  // (ROWS frames made it vary from run to run on identical exposures).
-  return `WITH iv AS (
-  SELECT *, date_diff('day', DATE '1970-01-01', start_date) AS start_day FROM (${intervals}) src
+  const before = `OVER (PARTITION BY ${partition} ORDER BY start_date ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)`;
+  // Intervals starting the same day are folded into one first: they always share an era, and with
+  // one row per start the ROWS frames below have a single order, so ties (duplicate exposures are
+  // common) cannot make the result depend on the sort.
+  // `added`: the days an interval covers beyond every interval before it; summed per era, the covered
+  // days, so gap days need no separate pass over merged sub-exposures.
+  return `WITH starts AS (
+  SELECT ${partition}, start_date, max(end_date) AS end_date, count(*) AS n FROM (${intervals}) src GROUP BY ${partition}, start_date
 ), marked AS (
-  SELECT *,
-    CASE WHEN start_date <= max(end_date) OVER (PARTITION BY ${partition} ORDER BY start_day
-                                                RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + ${gapDays}
-         THEN 0 ELSE 1 END AS opens
-  FROM iv
-), numbered AS (
-  SELECT *, sum(opens) OVER (PARTITION BY ${partition} ORDER BY start_day RANGE UNBOUNDED PRECEDING) AS era_no
+  SELECT *, max(end_date) ${before} AS prev_end FROM starts
+), flagged AS (
+  SELECT *, CASE WHEN start_date <= prev_end + ${gapDays} THEN 0 ELSE 1 END AS opens,
+    greatest(0, date_diff('day', greatest(start_date, coalesce(prev_end, start_date)), end_date)) AS added
   FROM marked
+), numbered AS (
+  SELECT *, sum(opens) OVER (PARTITION BY ${partition} ORDER BY start_date ROWS UNBOUNDED PRECEDING) AS era_no FROM flagged
 )
-SELECT ${partition}, min(start_date) AS era_start, max(end_date) AS era_end, ${aggregates}
+SELECT ${partition}, min(start_date) AS era_start, max(end_date) AS era_end, sum(n) AS n, sum(added) AS covered
 FROM numbered
 GROUP BY ${partition}, era_no`;
 }
@@ -61,7 +65,7 @@ export function conditionEraSql(): string {
   FROM condition_occurrence WHERE condition_concept_id <> 0`;
   return `SELECT ${eraId('condition_concept_id')} AS condition_era_id, person_id, condition_concept_id,
   era_start AS condition_era_start_date, era_end AS condition_era_end_date, n::INTEGER AS condition_occurrence_count
-FROM (${erasSql(intervals, ['condition_concept_id'], ERA_PERSISTENCE_DAYS, 'count(*) AS n')}) eras`;
+FROM (${erasSql(intervals, ['condition_concept_id'], ERA_PERSISTENCE_DAYS)}) eras`;
 }
 
 /** Each drug concept with its RxNorm ingredients (an ingredient maps to itself). */
@@ -80,24 +84,11 @@ const INGREDIENT_EXPOSURES = `SELECT de.person_id, i.ingredient_concept_id, de.d
   WHERE de.drug_concept_id <> 0`;
 
 export function drugEraSql(): string {
-  // Overlapping exposures merged first (gap 0): their covered days are what gap_days is measured against.
-  const subExposures = erasSql(
-    `SELECT person_id, ingredient_concept_id, start_date, end_date FROM (${INGREDIENT_EXPOSURES}) x`,
-    ['ingredient_concept_id'],
-    0,
-    'count(*) AS n',
-  );
-  const intervals = `SELECT person_id, ingredient_concept_id, era_start AS start_date, era_end AS end_date, n
-  FROM (${subExposures}) sub`;
+  const intervals = `SELECT person_id, ingredient_concept_id, start_date, end_date FROM (${INGREDIENT_EXPOSURES}) x`;
   return `SELECT ${eraId('ingredient_concept_id')} AS drug_era_id, person_id, ingredient_concept_id AS drug_concept_id,
   era_start AS drug_era_start_date, era_end AS drug_era_end_date, n::INTEGER AS drug_exposure_count,
   (date_diff('day', era_start, era_end) - covered)::INTEGER AS gap_days
-FROM (${erasSql(
-    intervals,
-    ['ingredient_concept_id'],
-    ERA_PERSISTENCE_DAYS,
-    "sum(n) AS n, sum(date_diff('day', start_date, end_date)) AS covered",
-  )}) eras`;
+FROM (${erasSql(intervals, ['ingredient_concept_id'], ERA_PERSISTENCE_DAYS)}) eras`;
 }
 
 export interface DoseStrength {
@@ -118,5 +109,5 @@ export function doseEraSql(strengths: readonly DoseStrength[]): string {
   WHERE days_supply > 0 AND quantity > 0 AND ${mg} IS NOT NULL`;
   return `SELECT ${eraId('ingredient_concept_id, dose_value')} AS dose_era_id, person_id, ingredient_concept_id AS drug_concept_id,
   unit_concept_id, dose_value, era_start AS dose_era_start_date, era_end AS dose_era_end_date
-FROM (${erasSql(intervals, ['ingredient_concept_id', 'unit_concept_id', 'dose_value'], ERA_PERSISTENCE_DAYS, 'count(*) AS n')}) eras`;
+FROM (${erasSql(intervals, ['ingredient_concept_id', 'unit_concept_id', 'dose_value'], ERA_PERSISTENCE_DAYS)}) eras`;
 }
