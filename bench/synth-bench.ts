@@ -1,6 +1,7 @@
 /**
  * Synth benchmark (not a test): `fedomop synth` on the demo's three sites (same seeds, profiles and
- * sizes as `fedomop demo`), each run `--runs` times. Prints the median wall time per site and, from
+ * sizes as `fedomop demo`), each run `--runs` times. Prints the median wall and CPU time per site (CPU:
+ * this process's, DuckDB's threads included; steadier than wall time on a shared machine) and, from
  * the generator's own per-table timings, what the tables added for the cohort builder (visit_detail,
  * observation, device_exposure, specimen, payer_plan_period and the three era tables) cost next to
  * the tables that were there before them, measured in the same runs.
@@ -41,14 +42,19 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  console.log('site      persons  total ms  added tables ms  earlier tables ms  added / total');
+  console.log('site      persons  total ms    cpu ms  added tables ms  earlier tables ms  added / total');
   for (const s of DEMO_SITES) {
     const persons = Math.max(1, Math.round(s.persons * SCALE));
     const reports: SynthReport[] = [];
+    const cpuMs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
+      const before = process.cpuUsage();
       reports.push(await generateSite({ out: path.join(dir, `${s.id}.duckdb`), seed: s.seed, persons, profile: s.profile }));
+      const used = process.cpuUsage(before);
+      cpuMs.push(Math.round((used.user + used.system) / 1000));
     }
     const total = median(reports.map((r) => r.elapsedMs));
+    const cpu = median(cpuMs);
     const added = median(
       reports.map((r) =>
         sum(
@@ -68,7 +74,7 @@ try {
       ),
     );
     console.log(
-      `${s.id.padEnd(9)} ${String(persons).padStart(7)} ${String(total).padStart(9)} ${String(added).padStart(16)} ` +
+      `${s.id.padEnd(9)} ${String(persons).padStart(7)} ${String(total).padStart(9)} ${String(cpu).padStart(9)} ${String(added).padStart(16)} ` +
         `${String(earlier).padStart(18)} ${((100 * added) / total).toFixed(0).padStart(13)} %`,
     );
     const last = reports[reports.length - 1];
