@@ -99,23 +99,32 @@ export function tableFromRows(schema: Schema, rows: ResultRow[]): Table {
 export function rowsFromBatch(batch: RecordBatch | Table): ResultRow[] {
   const names = batch.schema.fields.map((f) => f.name);
   const dimNames = names.filter((n) => n !== 'site' && !MEASURES.some((m) => n.startsWith(m)));
+  // Each column looked up once, not once per cell: the lookup cost the hub more than the values.
+  const column = (name: string): ((i: number) => unknown) => {
+    const v = batch.getChild(name);
+    return v ? (i) => v.get(i) : () => undefined;
+  };
+  const site = column('site');
+  const dims = dimNames.map((d) => [d as ResultDimension, column(d)] as const);
+  const measures = MEASURES.map((m) => {
+    const c = measureColumns(m);
+    return [m, column(c.value), column(c.lower), column(c.upper), column(c.suppressed)] as const;
+  });
   const rows: ResultRow[] = [];
   for (let i = 0; i < batch.numRows; i++) {
-    const get = (name: string): unknown => batch.getChild(name)?.get(i);
-    const dims: ResultRow['dims'] = {};
-    for (const d of dimNames) dims[d as ResultDimension] = toPlain(get(d)) as string | number | null;
-    const measures = {} as ResultRow['measures'];
-    for (const m of MEASURES) {
-      const c = measureColumns(m);
-      const value = get(c.value);
-      measures[m] = {
-        value: value === null || value === undefined ? null : Number(value),
-        lower: Number(get(c.lower)),
-        upper: Number(get(c.upper)),
-        suppressed: Boolean(get(c.suppressed)),
+    const rowDims: ResultRow['dims'] = {};
+    for (const [d, get] of dims) rowDims[d] = toPlain(get(i)) as string | number | null;
+    const rowMeasures = {} as ResultRow['measures'];
+    for (const [m, value, lower, upper, suppressed] of measures) {
+      const v = value(i);
+      rowMeasures[m] = {
+        value: v === null || v === undefined ? null : Number(v),
+        lower: Number(lower(i)),
+        upper: Number(upper(i)),
+        suppressed: Boolean(suppressed(i)),
       };
     }
-    rows.push({ site: String(get('site')), dims, measures });
+    rows.push({ site: String(site(i)), dims: rowDims, measures: rowMeasures });
   }
   return rows;
 }

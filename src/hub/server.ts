@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditLog } from '../node/audit-log.js';
+import { FairWork } from './fair-work.js';
 import { HTTP_DEFAULTS, hardenedOptions } from '../node/http-hardening.js';
 import { CallerQuota } from './caller.js';
 import { HUB_LOAD_DEFAULTS, normalizeHubConfig, type HubConfig, type SiteConfig } from './config.js';
@@ -85,6 +86,7 @@ export function buildHub(options: StartHubOptions): {
     verifier: config.auth?.issuer ? createVerifier(config.auth) : undefined,
     envelopes: options.envelopes,
     scheduler,
+    work: new FairWork(),
     quota: new CallerQuota(config.maxQueriesPerCaller ?? HUB_LOAD_DEFAULTS.maxQueriesPerCaller),
     lifecycle,
   });

@@ -1,0 +1,158 @@
+/**
+ * Flood benchmark (not a test): the abuse test's scenario with figures. One caller ("alice") floods
+ * the hub with crosstab queries to three sites; meanwhile a second caller ("bob") runs one small count
+ * after another. Prints bob's quiet latency (alone, before the flood), each of his latencies during
+ * the flood, and their ratio to the quiet median (issue 11's target: under 2×), plus how long the hub
+ * took to accept his submission (the event loop's share) and what the flood did.
+ *
+ * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR]
+ *   --cpu-prof DIR: the hub runs with `node --cpu-prof` and writes its profile into DIR on exit.
+ */
+import { parseArgs } from 'node:util';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { startService, type Service } from '../test/harness/processes.js';
+import { siteFile, THREE_SITES } from '../test/harness/sites.js';
+
+const { values } = parseArgs({
+  options: {
+    flood: { type: 'string', default: '200' },
+    quiet: { type: 'string', default: '15' },
+    samples: { type: 'string', default: '6' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const FLOOD = Number(values.flood);
+const QUIET = Number(values.quiet);
+const SAMPLES = Number(values.samples);
+
+const COUNT = {
+  version: 1,
+  cohort: {
+    ConceptSets: [
+      { id: 0, name: 'prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
+    ],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
+  },
+  analysis: { kind: 'count' },
+};
+const CROSSTAB = { ...COUNT, analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] } };
+const SITE_IDS = THREE_SITES.map((s) => s.id);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f1 = (x: number) => x.toFixed(1);
+
+async function submit(base: string, who: string, plan: unknown): Promise<{ id: string; acceptMs: number }> {
+  const t = performance.now();
+  const res = await fetch(`${base}/v1/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${who}` },
+    body: JSON.stringify({ plan, sites: SITE_IDS }),
+  });
+  const body = (await res.json()) as any;
+  if (res.status !== 202) throw new Error(`${who}: ${res.status} ${JSON.stringify(body)}`);
+  return { id: body.id, acceptMs: performance.now() - t };
+}
+
+/** Reads the whole results stream (it ends with the query), then the status, as a client does. */
+async function finish(base: string, who: string, id: string): Promise<any> {
+  const headers = { authorization: `Bearer ${who}` };
+  await (await fetch(`${base}/v1/queries/${id}/results`, { headers })).arrayBuffer();
+  return (await fetch(`${base}/v1/queries/${id}`, { headers })).json();
+}
+
+async function bobOnce(base: string): Promise<{ ms: number; acceptMs: number; state: string }> {
+  const t = performance.now();
+  const { id, acceptMs } = await submit(base, 'bob', COUNT);
+  const s = await finish(base, 'bob', id);
+  return { ms: performance.now() - t, acceptMs, state: s.state };
+}
+
+async function main(): Promise<void> {
+  const sites: Service[] = [];
+  for (const spec of THREE_SITES) {
+    sites.push(await startService(['site', '--db', await siteFile(spec), '--id', spec.id, '--port', '0', '--dev-insecure']));
+  }
+  const nodeArgs: string[] = [];
+  if (values['cpu-prof']) {
+    mkdirSync(values['cpu-prof'], { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`);
+  }
+  const hub = await startService(
+    [
+      'hub',
+      '--port',
+      '0',
+      '--dev-insecure',
+      '--max-queries-per-caller',
+      String(FLOOD + 10),
+      ...SITE_IDS.flatMap((id, i) => ['--site', `${id}=${sites[i].url}`]),
+    ],
+    { nodeArgs },
+  );
+  try {
+    console.log(`flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores`);
+    // Warm-up: connections, DuckDB caches, JIT on both paths.
+    for (let i = 0; i < 5; i++) await bobOnce(hub.url);
+    for (const id of (await Promise.all(Array.from({ length: 6 }, () => submit(hub.url, 'alice', CROSSTAB)))).map((s) => s.id))
+      await finish(hub.url, 'alice', id);
+    const quiet: number[] = [];
+    const quietAccept: number[] = [];
+    for (let i = 0; i < QUIET; i++) {
+      const r = await bobOnce(hub.url);
+      quiet.push(r.ms);
+      quietAccept.push(r.acceptMs);
+    }
+    const quietP50 = median(quiet);
+
+    const floodStart = performance.now();
+    const flood = await Promise.all(Array.from({ length: FLOOD }, () => submit(hub.url, 'alice', CROSSTAB)));
+    const floodAccepted = performance.now() - floodStart;
+    let floodLeft = flood.length;
+    const floodDone = Promise.all(
+      flood.map((f) =>
+        finish(hub.url, 'alice', f.id).then((s) => {
+          floodLeft--;
+          return s;
+        }),
+      ),
+    );
+    const during: Array<{ ms: number; acceptMs: number; state: string; pending: number }> = [];
+    for (let i = 0; i < SAMPLES && floodLeft > 0; i++) {
+      const pending = floodLeft;
+      during.push({ ...(await bobOnce(hub.url)), pending });
+    }
+    const floodStatuses = await floodDone;
+    const floodMs = performance.now() - floodStart;
+    const floodFailures = floodStatuses.filter((s) => s.state !== 'done').length;
+
+    console.log(
+      `bob alone (${QUIET} runs): p50 ${f1(quietP50)} ms (min ${f1(Math.min(...quiet))}, max ${f1(Math.max(...quiet))}); ` +
+        `submission accepted in p50 ${f1(median(quietAccept))} ms`,
+    );
+    console.log(
+      `flood: ${FLOOD} crosstabs from alice accepted in ${f1(floodAccepted)} ms, all finished after ${f1(floodMs)} ms; ` +
+        `${floodFailures} not done`,
+    );
+    for (const [i, d] of during.entries()) {
+      console.log(
+        `  bob during the flood #${i + 1}: ${f1(d.ms)} ms (×${(d.ms / quietP50).toFixed(2)}), accepted in ${f1(d.acceptMs)} ms, ` +
+          `${d.state}, ${d.pending} flood queries unfinished when sent`,
+      );
+    }
+    const dur = during.map((d) => d.ms);
+    console.log(
+      `bob during the flood (${during.length} samples): p50 ${f1(median(dur))} ms, max ${f1(Math.max(...dur))} ms; ` +
+        `ratio p50 ×${(median(dur) / quietP50).toFixed(2)}, max ×${(Math.max(...dur) / quietP50).toFixed(2)} (target < 2); ` +
+        `load now ${os.loadavg().map(f1).join(' ')}`,
+    );
+  } finally {
+    await hub.stop();
+    await Promise.all(sites.map((s) => s.stop()));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
