@@ -61,11 +61,23 @@ async function finish(base: string, who: string, id: string): Promise<any> {
   return (await fetch(`${base}/v1/queries/${id}`, { headers })).json();
 }
 
-async function bobOnce(base: string): Promise<{ ms: number; acceptMs: number; state: string }> {
+interface BobRun {
+  ms: number;
+  acceptMs: number;
+  state: string;
+  /** Per site: ms waiting for a slot (queued), ms the site call took, as the hub's status says. */
+  sites: string;
+}
+
+async function bobOnce(base: string): Promise<BobRun> {
   const t = performance.now();
   const { id, acceptMs } = await submit(base, 'bob', COUNT);
   const s = await finish(base, 'bob', id);
-  return { ms: performance.now() - t, acceptMs, state: s.state };
+  const created = Date.parse(s.createdAt);
+  const sites = Object.entries(s.sites as Record<string, any>)
+    .map(([site, x]) => `${site} wait ${Date.parse(x.startedAt) - created} + run ${x.elapsedMs}`)
+    .join(', ');
+  return { ms: performance.now() - t, acceptMs, state: s.state, sites };
 }
 
 async function main(): Promise<void> {
@@ -104,6 +116,7 @@ async function main(): Promise<void> {
       quietAccept.push(r.acceptMs);
     }
     const quietP50 = median(quiet);
+    console.log(`bob alone, last run: ${(await bobOnce(hub.url)).sites}`);
 
     const floodStart = performance.now();
     const flood = await Promise.all(Array.from({ length: FLOOD }, () => submit(hub.url, 'alice', CROSSTAB)));
@@ -117,7 +130,7 @@ async function main(): Promise<void> {
         }),
       ),
     );
-    const during: Array<{ ms: number; acceptMs: number; state: string; pending: number }> = [];
+    const during: Array<BobRun & { pending: number }> = [];
     for (let i = 0; i < SAMPLES && floodLeft > 0; i++) {
       const pending = floodLeft;
       during.push({ ...(await bobOnce(hub.url)), pending });
@@ -137,7 +150,7 @@ async function main(): Promise<void> {
     for (const [i, d] of during.entries()) {
       console.log(
         `  bob during the flood #${i + 1}: ${f1(d.ms)} ms (×${(d.ms / quietP50).toFixed(2)}), accepted in ${f1(d.acceptMs)} ms, ` +
-          `${d.state}, ${d.pending} flood queries unfinished when sent`,
+          `${d.state}, ${d.pending} flood queries unfinished when sent; ${d.sites}`,
       );
     }
     const dur = during.map((d) => d.ms);

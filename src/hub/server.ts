@@ -57,7 +57,8 @@ export function buildHub(options: StartHubOptions): {
     Date.now,
     config.maxStoreBytes ?? HUB_LOAD_DEFAULTS.maxStoreBytes,
   );
-  const scheduler = new SiteScheduler();
+  // One slot of each site is kept from any single caller: another caller's query starts at once.
+  const scheduler = new SiteScheduler(undefined, { reserve: 1 });
   const registry = new SiteRegistry(config.sites, http, {
     cacheMs: options.healthCacheMs,
     probeTimeoutMs: options.probeTimeoutMs,
