@@ -15,7 +15,7 @@ import type { Analysis } from '../plan/types.js';
 import type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 import type { SiteAnswer } from './decode.js';
 import { poolRows } from './pool.js';
-import { ResultEncoder } from './result-encoder.js';
+import { owned, ResultEncoder } from './result-encoder.js';
 
 export type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 
@@ -126,7 +126,7 @@ export class Query {
       this.finishRun(run, 'done', { rows: outcome.rows.length, provenance: outcome.provenance });
       // The site's own batch when it can go out as it came (src/hub/ipc-messages.ts); encoding it
       // again cost the event loop as much as decoding it.
-      chunks.push(outcome.batch ?? this.encoder.encode(outcome.rows));
+      chunks.push(outcome.batch ? owned(outcome.batch) : this.encoder.encode(outcome.rows));
     }
     const frames = [this.siteFrame(site, run)];
     if ([...this.runs.values()].every((r) => SETTLED.has(r.status.state))) {
