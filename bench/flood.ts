@@ -106,7 +106,9 @@ async function main(): Promise<void> {
     { nodeArgs },
   );
   try {
-    console.log(`flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores`);
+    console.log(
+      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores`,
+    );
     // Warm-up: connections, DuckDB caches, JIT on both paths.
     for (let i = 0; i < 5; i++) await bobOnce(hub.url);
     for (const id of (await Promise.all(Array.from({ length: 6 }, () => submit(hub.url, 'alice', CROSSTAB)))).map((s) => s.id))

@@ -98,22 +98,28 @@ async function main(): Promise<void> {
   // The hub logs its memory after a forced full GC every 5 s (src/hub/memory-probe.ts): live heap
   // apart from collector slack, and what it holds.
   const memoryLog = path.join(dir, 'hub-memory.jsonl');
-  const hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--site-timeout-ms',
-    '10000',
-    '--audit-log',
-    auditFile,
-    ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
-    ...(values['hub-arg'] ?? []),
-  ], { nodeArgs: ['--expose-gc'], env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } });
+  const hub = await startService(
+    [
+      'hub',
+      '--port',
+      '0',
+      '--dev-insecure',
+      '--site-timeout-ms',
+      '10000',
+      '--audit-log',
+      auditFile,
+      ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
+      ...(values['hub-arg'] ?? []),
+    ],
+    { nodeArgs: ['--expose-gc'], env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
+  );
   const hubPid = hub.child.pid!;
   process.stdout.write(
     `soak: ${CLIENTS} clients, ${SECONDS} s, ${KILLED} killed every ${CYCLE_MS / 1000} s, ${PAUSED} paused ${PAUSE_MS / 1000} s of every ${CYCLE_MS / 1000} s; ` +
-      `${new Date().toISOString()}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`,
+      `${new Date().toISOString()}, load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}\n`,
   );
 
   const started = performance.now();
@@ -253,7 +259,10 @@ async function main(): Promise<void> {
         .filter((_, i) => i % 12 === 0)
         .map((m) => `${m.s}: ${m.rss} / ${m.heapUsed} / ${m.external} / ${m.queries}`)
         .join(', ')}`,
-      `load (1/5/15 min) at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+      `load (1/5/15 min) at the end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
       `sites that exited on their own: ${unexpected.length === 0 ? 'none' : unexpected.join('\n')}`,
       `audit: ${report.audit.queries} query lines for ${report.audit.accepted} accepted queries; ${unknownAudit} lines for queries no client saw, ${unaudited} accepted queries without a line`,
     ].join('\n') + '\n',

@@ -58,19 +58,17 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
         if (opts.work) opts.work.run(opts.caller ?? '', () => query.settleSite(site.id, outcome()));
         else query.settleSite(site.id, outcome());
       };
-      sent
-        .finally(release)
-        .then(
-          (res) =>
-            settle(() => {
-              try {
-                return decodeSiteAnswer(res.body, expected, site.id, res.headers['content-type'], nulls);
-              } catch (err) {
-                return asSiteError(site.id, err);
-              }
-            }),
-          (err) => settle(() => asSiteError(site.id, err)),
-        );
+      sent.finally(release).then(
+        (res) =>
+          settle(() => {
+            try {
+              return decodeSiteAnswer(res.body, expected, site.id, res.headers['content-type'], nulls);
+            } catch (err) {
+              return asSiteError(site.id, err);
+            }
+          }),
+        (err) => settle(() => asSiteError(site.id, err)),
+      );
     };
     if (!opts.scheduler) send(() => {});
     else if (!opts.scheduler.submit(site.id, opts.caller ?? '', query.siteSignal(site.id), send)) query.queueSite(site.id);

@@ -20,7 +20,12 @@ export interface Service {
 /** Runs `fedomop <args>` and resolves when it prints a URL (or rejects with its output when it exits). */
 export function startService(
   args: string[],
-  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; /** Flags for node itself (benchmarks: --cpu-prof). */ nodeArgs?: string[] } = {},
+  opts: {
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    /** Flags for node itself (benchmarks: --cpu-prof, --expose-gc). */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<Service> {
   args = withTestProfile(args);
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
