@@ -64,6 +64,8 @@ async function finish(base: string, who: string, id: string): Promise<any> {
 interface BobRun {
   ms: number;
   acceptMs: number;
+  /** ms from sending the submission to the hub's handler creating the query. */
+  handledAfter: number;
   state: string;
   /** Per site: ms waiting for a slot (queued), ms the site call took, as the hub's status says. */
   sites: string;
@@ -73,14 +75,17 @@ interface BobRun {
 
 async function bobOnce(base: string): Promise<BobRun> {
   const t = performance.now();
+  const sentAt = Date.now();
   const { id, acceptMs } = await submit(base, 'bob', COUNT);
   const s = await finish(base, 'bob', id);
   const created = Date.parse(s.createdAt);
+  // When the hub's handler made the query, against when this client sent it (same clock, ms).
+  const handledAfter = created - sentAt;
   const entries = Object.entries(s.sites as Record<string, any>);
   const sites = entries.map(([site, x]) => `${site} wait ${Date.parse(x.startedAt) - created} + run ${x.elapsedMs}`).join(', ');
   const slowest = Math.max(...entries.map(([, x]) => Date.parse(x.startedAt) - created + x.elapsedMs));
   const ms = performance.now() - t;
-  return { ms, acceptMs, state: s.state, sites, hubMs: ms - slowest };
+  return { ms, acceptMs, handledAfter, state: s.state, sites, hubMs: ms - slowest };
 }
 
 async function main(): Promise<void> {
@@ -156,7 +161,7 @@ async function main(): Promise<void> {
     );
     for (const [i, d] of during.entries()) {
       console.log(
-        `  bob during the flood #${i + 1}: ${f1(d.ms)} ms (×${(d.ms / quietP50).toFixed(2)}), accepted in ${f1(d.acceptMs)} ms, ` +
+        `  bob during the flood #${i + 1}: ${f1(d.ms)} ms (×${(d.ms / quietP50).toFixed(2)}), accepted in ${f1(d.acceptMs)} ms (handled after ${d.handledAfter}), ` +
           `${d.state}, ${d.pending} flood queries unfinished when sent; ${d.sites}; beyond the slowest site ${f1(d.hubMs)} ms`,
       );
     }
