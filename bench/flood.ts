@@ -5,11 +5,13 @@
  * the flood, and their ratio to the quiet median (issue 11's target: under 2×), plus how long the hub
  * took to accept his submission (the event loop's share) and what the flood did.
  *
- * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR]
+ * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR] [--bob-client fetch|own]
  *   --cpu-prof DIR: the hub runs with `node --cpu-prof` and writes its profile into DIR on exit.
  */
 import { parseArgs } from 'node:util';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import http from 'node:http';
 import os from 'node:os';
 import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
@@ -20,6 +22,8 @@ const { values } = parseArgs({
     quiet: { type: 'string', default: '15' },
     samples: { type: 'string', default: '6' },
     'cpu-prof': { type: 'string' },
+    /** `own`: the second caller talks over node:http with its own connections, apart from the flood's fetch pool. */
+    'bob-client': { type: 'string', default: 'fetch' },
   },
 });
 const FLOOD = Number(values.flood);
@@ -41,6 +45,47 @@ const SITE_IDS = THREE_SITES.map((s) => s.id);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f1 = (x: number) => x.toFixed(1);
+
+const bobAgent = new http.Agent({ keepAlive: true });
+
+/** One exchange over the second caller's own keep-alive connections. */
+function own(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent: bobAgent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function bobSubmit(base: string): Promise<{ id: string; acceptMs: number }> {
+  if (values['bob-client'] !== 'own') return submit(base, 'bob', COUNT);
+  const t = performance.now();
+  const r = await own(
+    `${base}/v1/queries`,
+    'POST',
+    { 'content-type': 'application/json', authorization: 'Bearer bob' },
+    JSON.stringify({ plan: COUNT, sites: SITE_IDS }),
+  );
+  if (r.status !== 202) throw new Error(`bob: ${r.status} ${r.text}`);
+  return { id: JSON.parse(r.text).id, acceptMs: performance.now() - t };
+}
+
+async function bobFinish(base: string, id: string): Promise<any> {
+  if (values['bob-client'] !== 'own') return finish(base, 'bob', id);
+  const headers = { authorization: 'Bearer bob' };
+  await own(`${base}/v1/queries/${id}/results`, 'GET', headers);
+  return JSON.parse((await own(`${base}/v1/queries/${id}`, 'GET', headers)).text);
+}
 
 async function submit(base: string, who: string, plan: unknown): Promise<{ id: string; acceptMs: number }> {
   const t = performance.now();
@@ -76,8 +121,8 @@ interface BobRun {
 async function bobOnce(base: string): Promise<BobRun> {
   const t = performance.now();
   const sentAt = Date.now();
-  const { id, acceptMs } = await submit(base, 'bob', COUNT);
-  const s = await finish(base, 'bob', id);
+  const { id, acceptMs } = await bobSubmit(base);
+  const s = await bobFinish(base, id);
   const created = Date.parse(s.createdAt);
   // When the hub's handler made the query, against when this client sent it (same clock, ms).
   const handledAfter = created - sentAt;
@@ -94,6 +139,8 @@ async function main(): Promise<void> {
     sites.push(await startService(['site', '--db', await siteFile(spec), '--id', spec.id, '--port', '0', '--dev-insecure']));
   }
   const nodeArgs: string[] = [];
+  // The hub logs how late its event loop ran, every second (src/hub/memory-probe.ts; no forced GC here).
+  const probe = path.join(mkdtempSync(path.join(os.tmpdir(), 'fedomop-flood-')), 'hub-memory.jsonl');
   if (values['cpu-prof']) {
     mkdirSync(values['cpu-prof'], { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`);
@@ -108,7 +155,7 @@ async function main(): Promise<void> {
       String(FLOOD + 10),
       ...SITE_IDS.flatMap((id, i) => ['--site', `${id}=${sites[i].url}`]),
     ],
-    { nodeArgs },
+    { nodeArgs, env: { FEDOMOP_HUB_MEMORY_LOG: probe, FEDOMOP_HUB_MEMORY_EVERY_MS: '1000' } },
   );
   try {
     console.log(
@@ -131,6 +178,7 @@ async function main(): Promise<void> {
     console.log(`bob alone, last run: ${(await bobOnce(hub.url)).sites}`);
 
     const floodStart = performance.now();
+    const floodStartWall = Date.now();
     const flood = await Promise.all(Array.from({ length: FLOOD }, () => submit(hub.url, 'alice', CROSSTAB)));
     const floodAccepted = performance.now() - floodStart;
     let floodLeft = flood.length;
@@ -149,6 +197,7 @@ async function main(): Promise<void> {
     }
     const floodStatuses = await floodDone;
     const floodMs = performance.now() - floodStart;
+    const floodEndWall = Date.now();
     const floodFailures = floodStatuses.filter((s) => s.state !== 'done').length;
 
     console.log(
@@ -172,7 +221,22 @@ async function main(): Promise<void> {
         `beyond the slowest site p50 ${f1(median(during.map((d) => d.hubMs)))} ms ` +
         `(×${(median(during.map((d) => d.hubMs)) / median(quietHub)).toFixed(2)} of quiet); load now ${os.loadavg().map(f1).join(' ')}`,
     );
+    // How late the hub's event loop ran while the flood lasted (1 s windows).
+    const windows = readFileSync(probe, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { at: number; loopP99Ms: number; loopMaxMs: number })
+      .filter((w) => w.at >= floodStartWall && w.at <= floodEndWall + 1000);
+    console.log(
+      `hub event loop during the flood (${windows.length} 1-s windows): worst delay ${Math.max(...windows.map((w) => w.loopMaxMs))} ms, ` +
+        `median of the windows' p99 ${median(windows.map((w) => w.loopP99Ms))} ms; first 15 s, max per second: ` +
+        windows
+          .slice(0, 15)
+          .map((w) => w.loopMaxMs)
+          .join(' '),
+    );
   } finally {
+    bobAgent.destroy();
     await hub.stop();
     await Promise.all(sites.map((s) => s.stop()));
   }
