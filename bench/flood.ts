@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     mkdirSync(values['cpu-prof'], { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`);
   }
+  // A hub that does not start must not leave the sites running.
   const hub = await startService(
     [
       'hub',
@@ -156,7 +157,10 @@ async function main(): Promise<void> {
       ...SITE_IDS.flatMap((id, i) => ['--site', `${id}=${sites[i].url}`]),
     ],
     { nodeArgs, env: { FEDOMOP_HUB_MEMORY_LOG: probe, FEDOMOP_HUB_MEMORY_EVERY_MS: '1000' } },
-  );
+  ).catch(async (err: unknown) => {
+    await Promise.all(sites.map((s) => s.stop()));
+    throw err;
+  });
   try {
     console.log(
       `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores`,
