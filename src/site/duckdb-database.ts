@@ -11,7 +11,7 @@
  * serving, and says so on stderr.
  */
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBMaterializedResult } from '@duckdb/node-api';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { FedomopError } from '../errors.js';
 import { duckdbParameterTypes } from '../node/duckdb-parameter-types.js';
 import type { CompiledQuery } from '../sql/index.js';
@@ -26,9 +26,13 @@ interface OpenOptions {
   idleConnections?: number;
 }
 
-/** Which file a path names right now: a rename over it changes the inode. */
+/**
+ * Which file a path names right now: a rename over it changes the inode. Asked on every query, so
+ * synchronously: a stat of a local file takes microseconds, while the promise version's trip through
+ * libuv's thread pool cost a tiny query a visible share of its time (issue 11).
+ */
 async function fileIdentity(path: string): Promise<string> {
-  const s = await stat(path, { bigint: true });
+  const s = statSync(path, { bigint: true });
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
 }
 
