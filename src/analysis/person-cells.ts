@@ -116,16 +116,22 @@ export function aggregatePersonRows(plan: Plan, rows: Array<Record<string, unkno
   if (a.kind === 'crosstab') {
     const dims = dimensionsOf(a);
     const cells = new Map<string, PersonCell>();
-    rows.forEach((r, i) => {
-      const values = dims.map((d) => normaliseDim(r[d]));
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
       // A column holds one type, so a separator join keys cells as JSON would, at a fraction of the cost.
       let key = '';
-      for (const v of values) key += v === null ? '\u0000\u0001' : `${v}\u0001`;
+      for (const d of dims) {
+        const v = r[d];
+        key += v === null || v === undefined ? '\u0000\u0001' : `${v as string | number | bigint}\u0001`;
+      }
       let cell = cells.get(key);
       if (!cell)
-        cells.set(key, (cell = { dims: Object.fromEntries(dims.map((d, j) => [d, values[j]])), acc: new CellAccumulator(k) }));
+        cells.set(
+          key,
+          (cell = { dims: Object.fromEntries(dims.map((d) => [d, normaliseDim(r[d])])), acc: new CellAccumulator(k) }),
+        );
       cell.acc.add(words, i, num(r.counted) === 1, num(r.events));
-    });
+    }
     return [...cells.values()].sort((x, y) =>
       compareDims(
         dims.map((d) => x.dims[d] ?? null),

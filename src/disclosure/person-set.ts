@@ -43,24 +43,23 @@ function mix(a: number, b: number, seed: number): number {
 
 const check = (lo: number, hi: number) => mix(lo, hi, 0x9e3779b9) | 0;
 
-function positions(lo: number, hi: number, cells: number): [number, number, number] {
-  const third = cells / 3;
-  return [
-    mix(lo, hi, 0x1b873593) % third,
-    third + (mix(lo, hi, 0x27d4eb2f) % third),
-    2 * third + (mix(lo, hi, 0x165667b1) % third),
-  ];
+function flip(sig: Int32Array, o: number, lo: number, hi: number, c: number, sign: number): void {
+  sig[o] += sign;
+  sig[o + 1] ^= lo;
+  sig[o + 2] ^= hi;
+  sig[o + 3] ^= c;
 }
 
+/**
+ * Adds (sign 1) or removes (-1) one pseudonym in its three cells, one per third of the table
+ * (written out, without allocating: this runs once per person of every answer).
+ */
 function toggle(sig: Int32Array, lo: number, hi: number, sign: 1 | -1): void {
   const c = check(lo, hi);
-  for (const p of positions(lo, hi, sig.length / WORDS)) {
-    const o = p * WORDS;
-    sig[o] += sign;
-    sig[o + 1] ^= lo;
-    sig[o + 2] ^= hi;
-    sig[o + 3] ^= c;
-  }
+  const third = sig.length / WORDS / 3;
+  flip(sig, (mix(lo, hi, 0x1b873593) % third) * WORDS, lo, hi, c, sign);
+  flip(sig, (third + (mix(lo, hi, 0x27d4eb2f) % third)) * WORDS, lo, hi, c, sign);
+  flip(sig, (2 * third + (mix(lo, hi, 0x165667b1) % third)) * WORDS, lo, hi, c, sign);
 }
 
 /** Accumulates one cell: persons (with their key words) and events. */

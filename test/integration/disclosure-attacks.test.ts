@@ -18,6 +18,7 @@ import { THREE_SITES, siteFile } from '../harness/sites.js';
 import {
   RULES_EXAMPLE,
   Scoreboard,
+  closeTruth,
   cohort,
   execute,
   interval,
@@ -95,6 +96,7 @@ before(async () => {
 
 after(async () => {
   await Promise.all(running.map((s) => s.stop()));
+  await closeTruth();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,7 +3,7 @@
  * aggregated in the site process, exactly the cells of the aggregate queries the exact profile runs:
  * persons and events per cell, for count, crosstab and attrition, on a real synthetic DuckDB site.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { aggregatePersonRows, personCellQuery } from '../../src/analysis/person-cells.js';
@@ -12,7 +12,9 @@ import { compile, duckdbDialect } from '../../src/sql/index.js';
 import { duckdbParameterTypes } from '../../src/node/duckdb-parameter-types.js';
 import type { Plan } from '../../src/plan/types.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
-import { RULES_EXAMPLE, cohort, plan, truth } from '../harness/attacks.js';
+import { RULES_EXAMPLE, closeTruth, cohort, plan, truth } from '../harness/attacks.js';
+
+after(closeTruth);
 
 const PLANS: Array<[string, Plan]> = [
   ['count', plan(cohort('breast'), { kind: 'count' })],
