@@ -126,6 +126,32 @@ export function symmetricDifference(a: Int32Array, b: Int32Array, limit: number)
   return found;
 }
 
+/**
+ * Which cells of a signature hold anybody, one bit per cell: a cheap first test before
+ * symmetricDifference. Two sets differing by at most `limit` persons differ in at most 3 × limit
+ * cells (each person sits in three), and a cell occupied in one and empty in the other is such a
+ * cell; so more than 3 × limit differing bits proves a large difference without reading the cells.
+ */
+export function occupancy(sig: Int32Array): Uint32Array {
+  const cells = sig.length / WORDS;
+  const bits = new Uint32Array(Math.ceil(cells / 32));
+  for (let p = 0; p < cells; p++) if (sig[p * WORDS] !== 0) bits[p >>> 5] |= 1 << (p & 31);
+  return bits;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** False when the occupancies alone prove |A Δ B| > limit; true means "compare the signatures". */
+export function mayDifferByAtMost(a: Uint32Array, b: Uint32Array, limit: number): boolean {
+  let differing = 0;
+  for (let i = 0; i < a.length; i++) differing += popcount(a[i] ^ b[i]);
+  return differing <= 3 * limit;
+}
+
 export function encodeSignature(sig: Int32Array): string {
   return Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64');
 }
