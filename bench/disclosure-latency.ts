@@ -89,15 +89,17 @@ function fillHistory(history: ReleaseHistory, keys: RecordKeys, user: string): v
 
 /** The database, timing its queries. */
 function timed(db: SiteDatabase, sql: number[]): SiteDatabase {
+  const time = async <T>(run: () => Promise<T>) => {
+    const t = performance.now();
+    const out = await run();
+    sql.push(performance.now() - t);
+    return out;
+  };
   return {
     dialect: db.dialect,
     close: () => db.close(),
-    async query(c, signal) {
-      const t = performance.now();
-      const rows = await db.query(c, signal);
-      sql.push(performance.now() - t);
-      return rows;
-    },
+    query: (c, signal) => time(() => db.query(c, signal)),
+    ...(db.queryColumns && { queryColumns: (c, signal) => time(() => db.queryColumns!(c, signal)) }),
   };
 }
 
