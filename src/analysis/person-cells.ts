@@ -129,26 +129,29 @@ export function aggregatePersonRows(plan: Plan, rows: PersonRows, keys: RecordKe
     const dims = dimensionsOf(a);
     const dimColumns = dims.map(column);
     const counted = column('counted');
-    const cells = new Map<string, PersonCell>();
+    const cells: PersonCell[] = [];
+    // One map per dimension, keyed by the column's own values (a column holds one type): no key
+    // string per row, which on a large site cost more than the cell updates.
+    const root = new Map<unknown, unknown>();
+    const last = dimColumns.length - 1;
     for (let i = 0; i < n; i++) {
-      // A column holds one type, so a separator join keys cells as JSON would, at a fraction of the cost.
-      let key = '';
-      for (const c of dimColumns) {
-        const v = c[i];
-        key += v === null || v === undefined ? '\u0000\u0001' : `${v as string | number | bigint}\u0001`;
+      let node = root;
+      for (let j = 0; j < last; j++) {
+        const v = dimColumns[j][i] ?? null;
+        let next = node.get(v) as Map<unknown, unknown> | undefined;
+        if (!next) node.set(v, (next = new Map()));
+        node = next;
       }
-      let cell = cells.get(key);
-      if (!cell)
-        cells.set(
-          key,
-          (cell = {
-            dims: Object.fromEntries(dims.map((d, j) => [d, normaliseDim(dimColumns[j][i])])),
-            acc: new CellAccumulator(k),
-          }),
-        );
+      const v = last >= 0 ? (dimColumns[last][i] ?? null) : null;
+      let cell = node.get(v) as PersonCell | undefined;
+      if (!cell) {
+        cell = { dims: Object.fromEntries(dims.map((d, j) => [d, normaliseDim(dimColumns[j][i])])), acc: new CellAccumulator(k) };
+        node.set(v, cell);
+        cells.push(cell);
+      }
       cell.acc.add(words, i, num(counted[i]) === 1, num(events[i]));
     }
-    return [...cells.values()].sort((x, y) =>
+    return cells.sort((x, y) =>
       compareDims(
         dims.map((d) => x.dims[d] ?? null),
         dims.map((d) => y.dims[d] ?? null),
