@@ -8,6 +8,8 @@
  *   3. Utility: mean absolute and relative error of released counts against the truth (target:
  *      relative error < 1 % for cells ≥ 100), and withheld cells per crosstab before (exact) and
  *      after (standard).
+ * The answer's added latency as the site computes it (answerPlan, 10,000 earlier releases, demo
+ * sites) is bench/disclosure-latency.ts; section 1 here times the pieces outside the site.
  * Usage: node lib-test/bench/disclosure-bench.js [--persons 1000000] [--runs 7]
  *   Reuses .data/bench/site0-<persons>.duckdb (the spine benchmark's central site) or synthesises it.
  */

@@ -10,6 +10,7 @@ import { FedomopError, toErrorBody } from '../errors.js';
 import { frameworkError } from '../node/http-hardening.js';
 import { callerKey, RETRY_AFTER_S, type CallerQuota } from './caller.js';
 import type { SiteScheduler } from './scheduler.js';
+import type { FairWork } from './fair-work.js';
 import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
 import type { SiteConfig } from './config.js';
 import { fanOut } from './fan-out.js';
@@ -44,6 +45,8 @@ export interface HubContext {
   envelopes?: EnvelopeSigner;
   /** Per-site slots, fair across callers. */
   scheduler: SiteScheduler;
+  /** The hub's own work on site answers, fair across callers and in short slices (src/hub/fair-work.ts). */
+  work?: FairWork;
   /** Queries in flight per caller. */
   quota: CallerQuota;
   /** Set on SIGTERM: new queries are refused with 503 while running ones finish. */
@@ -199,6 +202,7 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
         envelope: sign && ((site) => sign(site, query.id)),
         scheduler: ctx.scheduler,
         caller,
+        work: ctx.work,
       });
     }
     // After the site requests and this reply are written, while the hub would otherwise wait idle.

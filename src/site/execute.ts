@@ -99,8 +99,9 @@ export async function answerPlan(
   // Exact values and no history need no person sets: the aggregate query is enough (and cheaper).
   const personLevel = perturbs(policy) || remembers;
   const compiled = compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect));
-  const raw = await db.query(compiled, signal);
-  const cells = personLevel ? aggregatePersonRows(plan, raw, state.keys, k) : aggregateCells(plan, raw, k);
+  const cells = personLevel
+    ? aggregatePersonRows(plan, await (db.queryColumns?.(compiled, signal) ?? db.query(compiled, signal)), state.keys, k)
+    : aggregateCells(plan, await db.query(compiled, signal), k);
   const release = releaseAnswer(
     cells,
     kind,
