@@ -138,6 +138,12 @@ export class RoundSessions {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Whether this plan already has a live session for this user (its first round counts as a plan). */
+  has(planHash: string, user: string | null): boolean {
+    const s = this.sessions.get(`${user ?? ''}\u0000${planHash}`);
+    return s !== undefined && this.now() - s.lastUsed <= SESSION_TTL_MS;
+  }
+
   private session(
     plan: Plan & { analysis: VariableAnalysis },
     planHash: string,

@@ -302,6 +302,8 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       try {
         const policy = disclosureFor(profile);
         const user = userOf(req);
+        // The first round of a plan counts against the user's plan rate limit, as one /v1/execute does.
+        if (!rounds.has(hash, user)) disclosure.plans.take(user, policy.rateLimit);
         const answer = await limiter.run(() => rounds.answer(plan, hash, body.round, policy, user, abort.signal));
         audit(req, { outcome: 'released', status: 200, ...known, elapsedMs: round(performance.now() - started) }, 'round');
         return reply.type('application/json').send(JSON.stringify({ ...answer, k: policy.minCellCount }));
