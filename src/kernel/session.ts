@@ -7,6 +7,15 @@ import { HubClient, type HubSite } from '../client/index.js';
 import { resolveConnection, type ConnectOptions } from './config.js';
 import { KernelResult } from './kernel-result.js';
 import { progressView } from './progress.js';
+import {
+  statsPlan,
+  type GlmOptions,
+  type HistogramOptions,
+  type KmOptions,
+  type StatsCohort,
+  type SummaryOptions,
+} from './stats-calls.js';
+import { StatsResult } from './stats-result.js';
 
 export interface SessionRunOptions {
   sites?: string[];
@@ -44,6 +53,31 @@ export class Session {
     } finally {
       await view?.close();
     }
+  }
+
+  /** n, missing, mean, sd and exact pooled quantiles of `of` (level counts for categorical ones), per site and pooled. */
+  summary(cohort: StatsCohort, opts: SummaryOptions, run: SessionRunOptions = {}): Promise<StatsResult> {
+    return this.runStats(statsPlan(cohort, 'summary', opts), run);
+  }
+
+  /** Persons per bin of one numeric variable, per site and pooled. */
+  histogram(cohort: StatsCohort, opts: HistogramOptions, run: SessionRunOptions = {}): Promise<StatsResult> {
+    return this.runStats(statsPlan(cohort, 'histogram', opts), run);
+  }
+
+  /** A generalised linear model fitted across the sites (pooled only); the chart is a forest plot. */
+  glm(cohort: StatsCohort, opts: GlmOptions, run: SessionRunOptions = {}): Promise<StatsResult> {
+    return this.runStats(statsPlan(cohort, 'glm', opts), run);
+  }
+
+  /** Kaplan–Meier survival of a time_to variable, optionally by stratum (pooled only), with log-rank. */
+  km(cohort: StatsCohort, opts: KmOptions, run: SessionRunOptions = {}): Promise<StatsResult> {
+    return this.runStats(statsPlan(cohort, 'km', opts), run);
+  }
+
+  private async runStats(plan: Plan, opts: SessionRunOptions): Promise<StatsResult> {
+    const result = await this.run(plan, opts);
+    return new StatsResult(result, plan.analysis.kind);
   }
 }
 
