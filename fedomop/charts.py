@@ -27,6 +27,10 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
+def _num(row: Row, key: str) -> Any:
+    return row.get(key) if _is_number(row.get(key)) else None
+
+
 def _withheld(row: Row, measure: str) -> bool:
     return row.get(f"{measure}_suppressed") is True or row.get(measure) is None
 
@@ -55,7 +59,7 @@ def format_p(p: float) -> str:
     if p < 1e-4:
         return "< 0.0001"
     text = repr(float(f"{p:.3g}"))
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 def histogram_chart(rows: list[Row], show: str | None = None) -> dict[str, Any]:
@@ -121,16 +125,15 @@ def km_chart(rows: list[Row], metadata: dict[str, str] | None = None) -> dict[st
                         "n_events": None,
                     }
                 )
-        num = lambda k: r.get(k) if _is_number(r.get(k)) else None  # noqa: E731
         points.append(
             {
                 "stratum": stratum,
                 "time": r["time"],
                 "survival": r["survival"],
-                "ci_lower": num("ci_lower"),
-                "ci_upper": num("ci_upper"),
-                "n_at_risk": num("n_at_risk"),
-                "n_events": num("n_events"),
+                "ci_lower": _num(r, "ci_lower"),
+                "ci_upper": _num(r, "ci_upper"),
+                "n_at_risk": _num(r, "n_at_risk"),
+                "n_events": _num(r, "n_events"),
             }
         )
     medians = [
@@ -217,7 +220,10 @@ def glm_chart(rows: list[Row], metadata: dict[str, str] | None = None) -> dict[s
         "height": {"step": 28},
         "data": {"values": values},
         "layer": [
-            {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "gray"}, "encoding": {"x": {"datum": 1 if ratio else 0}}},
+            {
+                "mark": {"type": "rule", "strokeDash": [4, 3], "color": "gray"},
+                "encoding": {"x": {"datum": 1 if ratio else 0}},
+            },
             {
                 "mark": {"type": "rule"},
                 "encoding": {
@@ -237,7 +243,11 @@ def summary_chart(rows: list[Row]) -> dict[str, Any]:
         return _levels_chart(rows)
     values = []
     for r in numeric:
-        out: Row = {"variable": str(r["variable"]), "site": str(r["site"]), "n": r["n"] if _is_number(r.get("n")) else None}
+        out: Row = {
+            "variable": str(r["variable"]),
+            "site": str(r["site"]),
+            "n": r["n"] if _is_number(r.get("n")) else None,
+        }
         for q in QUANTILES:
             out[q] = r[q] if _is_number(r.get(q)) else None
         values.append(out)
@@ -248,7 +258,12 @@ def summary_chart(rows: list[Row]) -> dict[str, Any]:
         "title": "Summary: p05 · p25 · median · p75 · p95",
         "data": {"values": values},
         "facet": {
-            "row": {"field": "variable", "type": "nominal", "title": None, "header": {"labelAngle": 0, "labelAlign": "left"}}
+            "row": {
+                "field": "variable",
+                "type": "nominal",
+                "title": None,
+                "header": {"labelAngle": 0, "labelAlign": "left"},
+            }
         },
         "resolve": {"scale": {"x": "independent"}},
         "spec": {
@@ -256,7 +271,11 @@ def summary_chart(rows: list[Row]) -> dict[str, Any]:
             "layer": [
                 {
                     "mark": {"type": "rule"},
-                    "encoding": {"y": y, "x": {"field": "p05", "type": "quantitative", "title": None}, "x2": {"field": "p95"}},
+                    "encoding": {
+                        "y": y,
+                        "x": {"field": "p05", "type": "quantitative", "title": None},
+                        "x2": {"field": "p95"},
+                    },
                 },
                 {
                     "mark": {"type": "bar", "size": 12, "tooltip": True},

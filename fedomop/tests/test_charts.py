@@ -18,7 +18,9 @@ def _same(actual, expected, path="spec"):
         assert isinstance(actual, (int, float)) and not isinstance(actual, bool), path
         assert math.isclose(actual, expected, rel_tol=1e-14, abs_tol=0), f"{path}: {actual} != {expected}"
     elif isinstance(expected, dict):
-        assert isinstance(actual, dict) and list(actual) == list(expected), f"{path}: keys {list(actual)} != {list(expected)}"
+        assert isinstance(actual, dict) and list(actual) == list(expected), (
+            f"{path}: keys {list(actual)} != {list(expected)}"
+        )
         for key in expected:
             _same(actual[key], expected[key], f"{path}.{key}")
     elif isinstance(expected, list):
