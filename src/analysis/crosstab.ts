@@ -77,7 +77,7 @@ export function crosstabCellStages(plan: Plan & { analysis: CrosstabAnalysis }):
   const dims = plan.analysis.by;
   const cells = select({
     select: [
-      ...dims.map((d): SelectionNode => sel(DIMENSION_EXPRESSIONS[d](), d)),
+      ...dims.map((d): SelectionNode => sel(DIMENSION_EXPRESSIONS[d as CrosstabDimension](), d)),
       sel(col('i.person_id'), 'person_id'),
       sel(eq(col('i.person_seq'), lit(1)), 'first_of_person'),
     ],

@@ -45,7 +45,7 @@ const DIMENSION_TYPES: Record<ResultDimension, () => DataType> = {
 };
 
 export function dimensionsOf(analysis: Analysis): ResultDimension[] {
-  if (analysis.kind === 'crosstab') return [...analysis.by];
+  if (analysis.kind === 'crosstab') return [...analysis.by] as ResultDimension[];
   if (analysis.kind === 'attrition') return [...ATTRITION_DIMENSIONS];
   return [];
 }

@@ -81,6 +81,10 @@ export async function answerPlan(
   options: AnswerOptions,
 ): Promise<SiteAnswer> {
   const started = performance.now();
+  const kind = plan.analysis.kind;
+  if (kind !== 'count' && kind !== 'crosstab' && kind !== 'attrition') {
+    throw new FedomopError('ERR_HUB_REQUIRED', `a ${kind} analysis runs in rounds driven by a hub: submit it to the hub`);
+  }
   const { user, disclosure: state } = options;
   const remembers = policy.differencing !== undefined;
   // Previews have their own limit, four times the plans': checking is cheaper than asking, but a
@@ -99,7 +103,7 @@ export async function answerPlan(
   const cells = personLevel ? aggregatePersonRows(plan, raw, state.keys, k) : aggregateCells(plan, raw, k);
   const release = releaseAnswer(
     cells,
-    plan.analysis.kind,
+    kind,
     site.id,
     policy,
     remembers ? (set) => state.history.conflict(user, set, k) : undefined,

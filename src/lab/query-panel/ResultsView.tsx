@@ -56,7 +56,7 @@ export function ResultsView({ view, analysis, siteNames }: IResultsViewProps): R
       {analysis.kind === 'crosstab' && (
         <>
           <SiteStatusTable view={view} siteNames={siteNames} unit="cells" />
-          <CrosstabTable view={view} dims={analysis.by} siteNames={siteNames} />
+          <CrosstabTable view={view} dims={analysis.by as CrosstabDimension[]} siteNames={siteNames} />
         </>
       )}
       {analysis.kind === 'attrition' && (

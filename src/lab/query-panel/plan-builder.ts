@@ -51,7 +51,8 @@ export interface ICohortForm {
 }
 
 export interface IAnalysisForm {
-  kind: Analysis['kind'];
+  /** The kinds this form builds so far (the variable kinds have their own forms). */
+  kind: 'count' | 'attrition' | 'crosstab';
   /** Crosstab dimensions, in the order the user picked them. */
   by: CrosstabDimension[];
 }
