@@ -3,41 +3,15 @@
  * `{version: 1, cohort, analysis: {kind: 'summary', variables, of, by}}` — the options are the plan's
  * analysis part without its kind (docs/plan.md), so what a notebook asks is what the hub validates.
  */
-import type { CirceExpression, Plan } from '../plan/types.js';
+import type { CirceExpression, GlmAnalysis, HistogramAnalysis, KmAnalysis, Plan, SummaryAnalysis } from '../plan/types.js';
 
 /** A Circe cohort expression (what cohortFromFile() returns). */
 export type StatsCohort = CirceExpression;
 
-type VariableSpecs = Record<string, Record<string, unknown>>;
-
-export interface SummaryOptions {
-  variables: VariableSpecs;
-  of: string[];
-  by?: string;
-}
-
-export interface HistogramOptions {
-  variables: VariableSpecs;
-  of: string;
-  edges?: number[];
-  bins?: number;
-}
-
-export interface GlmOptions {
-  variables: VariableSpecs;
-  family: 'gaussian' | 'binomial' | 'poisson';
-  outcome: string;
-  covariates: string[];
-  offset?: string;
-  onRefusal?: 'fail' | 'continue';
-}
-
-export interface KmOptions {
-  variables: VariableSpecs;
-  time: string;
-  strata?: string;
-  binDays?: number;
-}
+export type SummaryOptions = Omit<SummaryAnalysis, 'kind'>;
+export type HistogramOptions = Omit<HistogramAnalysis, 'kind'>;
+export type GlmOptions = Omit<GlmAnalysis, 'kind'>;
+export type KmOptions = Omit<KmAnalysis, 'kind'>;
 
 interface OptionsOf {
   summary: SummaryOptions;
@@ -49,5 +23,5 @@ interface OptionsOf {
 export function statsPlan<K extends keyof OptionsOf>(cohort: StatsCohort, kind: K, opts: OptionsOf[K]): Plan {
   // Undefined options are left out rather than sent as null: the plan's hash and schema see what was asked.
   const analysis = Object.fromEntries(Object.entries({ kind, ...opts }).filter(([, v]) => v !== undefined));
-  return { version: 1, cohort, analysis } as unknown as Plan;
+  return { version: 1, cohort, analysis: analysis as unknown as Plan['analysis'] };
 }

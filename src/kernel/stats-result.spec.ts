@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { ChartRow } from '../charts/index.js';
+import type { Variables } from '../plan/types.js';
 import { connect } from './session.js';
 import { renderProgress } from './progress.js';
 import { shownColumns } from './stats-table.js';
