@@ -17,7 +17,7 @@ const fixture = (name: string) =>
     spec: Record<string, unknown>;
   };
 const cohort = { ConceptSets: [], PrimaryCriteria: { CriteriaList: [] } } as never;
-const variables = {
+const variables: Variables = {
   age: { type: 'age_at_index' },
   gender: { type: 'gender' },
   dead: { type: 'death', window: { start: 0, end: 365 } },
