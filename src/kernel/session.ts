@@ -16,6 +16,7 @@ import {
   type SummaryOptions,
 } from './stats-calls.js';
 import { StatsResult } from './stats-result.js';
+import { isChartKind } from '../charts/index.js';
 
 export interface SessionRunOptions {
   sites?: string[];
@@ -49,7 +50,8 @@ export class Session {
         signal: opts.signal,
         onProgress: view ? (snapshot) => view.update(snapshot) : undefined,
       });
-      return new KernelResult(result);
+      // A statistics plan run directly (or from the panel's "Open in notebook") shows its table and chart too.
+      return isChartKind(plan.analysis.kind) ? new StatsResult(result, plan.analysis.kind) : new KernelResult(result);
     } finally {
       await view?.close();
     }
@@ -76,8 +78,7 @@ export class Session {
   }
 
   private async runStats(plan: Plan, opts: SessionRunOptions): Promise<StatsResult> {
-    const result = await this.run(plan, opts);
-    return new StatsResult(result, plan.analysis.kind);
+    return (await this.run(plan, opts)) as StatsResult;
   }
 }
 

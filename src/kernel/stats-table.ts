@@ -5,42 +5,14 @@
  * fractional numbers to 4 significant digits (the data frame keeps them whole). Sites, then pooled.
  */
 import { POOLED_SITE } from '../arrow/result-schema.js';
-import type { FederatedResult, PlainRow } from '../client/index.js';
+import { cellText as cell, shownColumns } from '../charts/columns.js';
+import type { FederatedResult } from '../client/index.js';
 import { esc, textTable } from './html.js';
 import type { MediaBundle } from './jupyter.js';
 
 const SUPPRESSED_TITLE = 'withheld by disclosure control: the true value lies in this interval';
-const COMPANION = /^(.+)_(lower|upper|suppressed)$/;
 
-/** The columns worth a reader's eye: disclosure companions fold into the value they qualify. */
-export function shownColumns(names: readonly string[]): string[] {
-  const all = new Set(names);
-  return names.filter((n) => {
-    const m = COMPANION.exec(n);
-    return !(m && all.has(m[1]) && (m[2] === 'suppressed' || all.has(`${m[1]}_suppressed`)));
-  });
-}
-
-export function formatNumber(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return v.toExponential(3);
-  return String(Number(v.toPrecision(4)));
-}
-
-function cell(row: PlainRow, column: string): { text: string; withheld: boolean } {
-  if (row[`${column}_suppressed`] === true) {
-    const [lo, hi] = [row[`${column}_lower`], row[`${column}_upper`]];
-    return { text: lo !== undefined && hi !== undefined ? `${plain(lo)}–${plain(hi)}*` : '*', withheld: true };
-  }
-  return { text: plain(row[column]), withheld: false };
-}
-
-function plain(v: PlainRow[string] | undefined): string {
-  if (v === null || v === undefined) return '';
-  return typeof v === 'number' ? formatNumber(v) : String(v);
-}
-
+export { shownColumns };
 export function renderStatsTable(result: FederatedResult, label: string): MediaBundle {
   const rows = result.toRows();
   const columns = shownColumns(result.table.schema.fields.map((f) => f.name));
