@@ -99,7 +99,7 @@ async function main() {
         acc.events = Number(r.events);
         return { dims: {}, acc };
       });
-      const exact = releaseAnswer(cellsExact, p.analysis.kind, 's', EXACT_POLICY);
+      const exact = releaseAnswer(cellsExact, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', EXACT_POLICY);
       base.push(performance.now() - t);
       withheldBefore = exact.decisions.filter((d) => d.measure === 'persons' && d.action === 'withheld').length;
 
@@ -108,7 +108,7 @@ async function main() {
       personRows = raw.length;
       const afterSql = performance.now();
       const cells = aggregatePersonRows(p, raw, keys, k);
-      const released = releaseAnswer(cells, p.analysis.kind, 's', STANDARD_POLICY, (s) => history.conflict('bench', s, k));
+      const released = releaseAnswer(cells, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', STANDARD_POLICY, (s) => history.conflict('bench', s, k));
       cellKey.push(performance.now() - t);
       control.push(performance.now() - afterSql);
       withheldAfter = released.decisions.filter((d) => d.measure === 'persons' && d.action !== 'perturbed').length;

@@ -47,6 +47,13 @@ export class ResultEncoder {
     return this.sink.take();
   }
 
+  /** One record batch message for a batch built elsewhere (the rounds kinds' tables). */
+  encodeBatch(batch: import('apache-arrow').RecordBatch): Buffer {
+    if (this.ended) throw new Error('results stream already ended');
+    this.writer.write(batch);
+    return this.sink.take();
+  }
+
   /** The end-of-stream marker; the encoder takes no more batches afterwards. */
   end(): Buffer {
     this.ended = true;

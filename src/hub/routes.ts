@@ -13,6 +13,8 @@ import type { SiteScheduler } from './scheduler.js';
 import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
 import type { SiteConfig } from './config.js';
 import { fanOut } from './fan-out.js';
+import { runRounds } from './rounds-run.js';
+import { isRoundsKind } from '../analysis/kinds/registry.js';
 import { canonicalPlan } from '../node/plan-hash.js';
 import { Query } from './query.js';
 import type { QueryStore } from './query-store.js';
@@ -180,15 +182,25 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
         released: query.releasedDigest(),
       }),
     );
-    const sign = envelopeFor(req, '/v1/execute', Buffer.from(json));
-    fanOut(ctx.http, query, Buffer.from(json), sites, {
-      authorization: req.headers.authorization,
-      timeoutMs: req.body.timeoutMs,
-      defaultTimeoutMs: ctx.siteTimeoutMs,
-      envelope: sign && ((site) => sign(site, query.id)),
-      scheduler: ctx.scheduler,
-      caller,
-    });
+    if (isRoundsKind(plan.analysis.kind)) {
+      // Summary, histogram, glm, km: the hub drives rounds with the sites (src/hub/rounds-run.ts).
+      runRounds(ctx.http, query, plan, sites, {
+        authorization: req.headers.authorization,
+        timeoutMs: req.body.timeoutMs,
+        defaultTimeoutMs: ctx.siteTimeoutMs,
+        envelope: ctx.envelopes ? (site, body) => envelopeFor(req, '/v1/rounds', body)!(site, query.id) : undefined,
+      });
+    } else {
+      const sign = envelopeFor(req, '/v1/execute', Buffer.from(json));
+      fanOut(ctx.http, query, Buffer.from(json), sites, {
+        authorization: req.headers.authorization,
+        timeoutMs: req.body.timeoutMs,
+        defaultTimeoutMs: ctx.siteTimeoutMs,
+        envelope: sign && ((site) => sign(site, query.id)),
+        scheduler: ctx.scheduler,
+        caller,
+      });
+    }
     // After the site requests and this reply are written, while the hub would otherwise wait idle.
     setImmediate(() => query.prepare());
     reply.code(202);
