@@ -238,14 +238,15 @@ def glm_chart(rows: list[Row], metadata: dict[str, str] | None = None) -> dict[s
 
 
 def summary_chart(rows: list[Row]) -> dict[str, Any]:
-    numeric = [r for r in rows if r.get("level") is None and _is_number(r.get("median"))]
+    numeric = [r for r in rows if _is_number(r.get("mean")) or _is_number(r.get("median"))]
     if not numeric:
         return _levels_chart(rows)
     values = []
     for r in numeric:
+        group = str(r["site"]) if r.get("level") is None else f"{r['site']} · {r['level']}"
         out: Row = {
             "variable": str(r["variable"]),
-            "site": str(r["site"]),
+            "site": group,
             "n": r["n"] if _is_number(r.get("n")) else None,
         }
         for q in QUANTILES:
@@ -294,7 +295,7 @@ def _levels_chart(rows: list[Row]) -> dict[str, Any]:
     values = [
         {"variable": str(r["variable"]), "level": str(r["level"]), "site": str(r["site"]), "n": r["n"]}
         for r in rows
-        if r.get("level") is not None and _is_number(r.get("n"))
+        if r.get("level") is not None and _is_number(r.get("n")) and not _is_number(r.get("mean"))
     ]
     return {
         **_base("Summary: persons per level"),

@@ -158,3 +158,17 @@ test('count and attrition have no chart', () => {
   assert.equal(chartFor('count', []), undefined);
   assert.equal(chartFor('attrition', []), undefined);
 });
+
+test('summary by a group: rows read "site · level"; withheld quantiles stay null (no mark), the mean does not stand in', () => {
+  const spec = summaryChart(fixture('summary-by.json').rows);
+  const v = values(spec);
+  assert.deepEqual(
+    v.map((r) => r.site),
+    ['north · FEMALE', 'north · MALE', 'pooled · FEMALE', 'pooled · MALE'],
+  );
+  assert.deepEqual(
+    v.map((r) => r.median),
+    [null, null, null, 63],
+  );
+  assert.equal(layers(spec)[2].encoding.x.field, 'median');
+});

@@ -1,18 +1,21 @@
 /**
  * Summary: per numeric variable a box-like mark per site and pooled — a thin rule from p05 to p95, a
  * bar from p25 to p75, a tick at the median. Never min or max: sites do not release them. Variables
- * have their own x scale (one panel each). Categorical variables (rows with a level) show as bars of
- * persons per level instead, when there is no numeric variable to show.
+ * have their own x scale (one panel each). With `by`, a numeric row's `level` is its group and the
+ * rows read "site · level". Categorical variables (rows with level counts and no mean) show as bars of
+ * persons per level instead, when there is no numeric variable to show. A quantile withheld (too few
+ * persons on one side) is null, and its mark is simply not drawn.
  */
 import { VEGA_LITE_SCHEMA, base, isNumber, type ChartRow, type VegaLiteSpec } from './common.js';
 
 const QUANTILES = ['p05', 'p25', 'median', 'p75', 'p95'] as const;
 
 export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
-  const numeric = rows.filter((r) => (r.level === null || r.level === undefined) && isNumber(r.median));
+  const numeric = rows.filter((r) => isNumber(r.mean) || isNumber(r.median));
   if (numeric.length === 0) return levelsChart(rows);
   const values = numeric.map((r) => {
-    const out: ChartRow = { variable: String(r.variable), site: String(r.site), n: isNumber(r.n) ? r.n : null };
+    const group = r.level === null || r.level === undefined ? String(r.site) : `${String(r.site)} · ${String(r.level)}`;
+    const out: ChartRow = { variable: String(r.variable), site: group, n: isNumber(r.n) ? r.n : null };
     for (const q of QUANTILES) out[q] = isNumber(r[q]) ? r[q] : null;
     return out;
   });
@@ -43,7 +46,7 @@ export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
 
 function levelsChart(rows: readonly ChartRow[]): VegaLiteSpec {
   const values = rows
-    .filter((r) => r.level !== null && r.level !== undefined && isNumber(r.n))
+    .filter((r) => r.level !== null && r.level !== undefined && isNumber(r.n) && !isNumber(r.mean))
     .map((r) => ({ variable: String(r.variable), level: String(r.level), site: String(r.site), n: r.n as number }));
   return {
     ...base('Summary: persons per level'),
