@@ -47,17 +47,16 @@ export class StatsResult extends KernelResult {
     return this.spec ? { ...table, [VEGA_LITE_MIME]: this.spec } : table;
   }
 
-  // Deno awaits a display method's promise; the table goes out first so it sits above the chart.
-  override [JUPYTER_DISPLAY](): MediaBundle {
-    return this.bundle();
-  }
-
-  async displayBoth(): Promise<MediaBundle> {
+  /**
+   * Deno awaits a display method's promise (checked against a real kernel), so in a notebook the
+   * table goes out first as its own display_data and the chart is the cell's result below it.
+   */
+  override async [JUPYTER_DISPLAY](): Promise<MediaBundle> {
     const kernel = jupyterKernel();
     const table = renderStatsTable(this, this.kind);
     if (!kernel || !this.spec) return this.bundle();
     await kernel.broadcast('display_data', { data: table, metadata: {}, transient: {} });
-    return { [VEGA_LITE_MIME]: this.spec, 'text/plain': String(table['text/plain']) };
+    return { [VEGA_LITE_MIME]: this.spec, 'text/plain': `${this.kind} chart` };
   }
 
   override toString(): string {
