@@ -108,7 +108,9 @@ async function main() {
       personRows = raw.length;
       const afterSql = performance.now();
       const cells = aggregatePersonRows(p, raw, keys, k);
-      const released = releaseAnswer(cells, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', STANDARD_POLICY, (s) => history.conflict('bench', s, k));
+      const released = releaseAnswer(cells, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', STANDARD_POLICY, (s) =>
+        history.conflict('bench', s, k),
+      );
       cellKey.push(performance.now() - t);
       control.push(performance.now() - afterSql);
       withheldAfter = released.decisions.filter((d) => d.measure === 'persons' && d.action !== 'perturbed').length;

@@ -49,7 +49,11 @@ export function batchFromRecords(schema: Schema, records: readonly ResultRecord[
 }
 
 /** The inverse: Int64 as JS numbers (counts fit in 2^53), NaN kept as NaN. */
-export function recordsFromBatch(batch: { schema: Schema; numRows: number; getChild(name: string): { get(i: number): unknown } | null }): ResultRecord[] {
+export function recordsFromBatch(batch: {
+  schema: Schema;
+  numRows: number;
+  getChild(name: string): { get(i: number): unknown } | null;
+}): ResultRecord[] {
   const names = batch.schema.fields.map((f) => f.name);
   const out: ResultRecord[] = [];
   for (let i = 0; i < batch.numRows; i++) {

@@ -113,7 +113,12 @@ export class Query {
    * still running are marked done with their row counts. `error` fails the query's analysis as a
    * whole (e.g. a GLM whose site refused), shown in the final status.
    */
-  finishRounds(schema: Schema, perSite: Array<[string, RecordBatch]>, pooled: RecordBatch | undefined, error?: FedomopError): void {
+  finishRounds(
+    schema: Schema,
+    perSite: Array<[string, RecordBatch]>,
+    pooled: RecordBatch | undefined,
+    error?: FedomopError,
+  ): void {
     if (this.finished) return;
     const frames: string[] = [];
     for (const [site, run] of this.runs) {
@@ -129,7 +134,12 @@ export class Query {
       frames.push(this.frame('pooled', { rows: pooled.numRows }));
     }
     if (error) {
-      this.analysisError = { code: error.code, message: error.message, ...(error.details.site !== undefined && { site: String(error.details.site) }), ...(error.details.rule !== undefined && { rule: String(error.details.rule) }) };
+      this.analysisError = {
+        code: error.code,
+        message: error.message,
+        ...(error.details.site !== undefined && { site: String(error.details.site) }),
+        ...(error.details.rule !== undefined && { rule: String(error.details.rule) }),
+      };
       frames.push(this.frame('error', this.analysisError));
     }
     this.finish('done', chunks, frames);

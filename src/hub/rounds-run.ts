@@ -46,11 +46,20 @@ export function runRounds(http: SiteHttp, query: Query, plan: Plan, sites: SiteC
     if (outer.aborted) onAbort();
     outer.addEventListener('abort', onAbort);
     const timer = setTimeout(
-      () => controller.abort(new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer a round within ${timeoutMs} ms`, { site: site.id })),
+      () =>
+        controller.abort(
+          new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer a round within ${timeoutMs} ms`, {
+            site: site.id,
+          }),
+        ),
       timeoutMs,
     );
     try {
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'x-fedomop-query-id': query.id };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-fedomop-query-id': query.id,
+      };
       if (opts.authorization !== undefined) headers.authorization = opts.authorization;
       if (opts.envelope) headers[ENVELOPE_HEADER] = await opts.envelope(site.id, body);
       const res = await http.request(`${site.url}/v1/rounds`, { method: 'POST', headers, body, signal: controller.signal });
@@ -58,7 +67,9 @@ export function runRounds(http: SiteHttp, query: Query, plan: Plan, sites: SiteC
       try {
         return JSON.parse(res.body.toString('utf8'));
       } catch {
-        throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad answer to a round: not JSON`, { site: site.id });
+        throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad answer to a round: not JSON`, {
+          site: site.id,
+        });
       }
     } finally {
       clearTimeout(timer);
@@ -78,7 +89,12 @@ export function runRounds(http: SiteHttp, query: Query, plan: Plan, sites: SiteC
         [...active.values()].map(async (site) => {
           try {
             const answer = (await askOne(site, body)) as { type?: string };
-            if (answer?.type !== round.type) throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} answered a ${round.type} round with ${String(answer?.type)}`, { site: site.id });
+            if (answer?.type !== round.type)
+              throw new FedomopError(
+                'ERR_SITE_BAD_RESPONSE',
+                `site ${site.id} answered a ${round.type} round with ${String(answer?.type)}`,
+                { site: site.id },
+              );
             out.set(site.id, answer as never);
           } catch (err) {
             const e = asSiteError(site.id, err);
@@ -115,13 +131,18 @@ export function runRounds(http: SiteHttp, query: Query, plan: Plan, sites: SiteC
   drive().then(
     (outcome) => {
       const schema = kindSchema(analysis, { ...base, ...outcome.metadata });
-      const perSite = outcome.perSite.map(([site, rows]) => [site, batchFromRecords(schema, rows)] as [string, ReturnType<typeof batchFromRecords>]);
+      const perSite = outcome.perSite.map(
+        ([site, rows]) => [site, batchFromRecords(schema, rows)] as [string, ReturnType<typeof batchFromRecords>],
+      );
       const pooled = outcome.pooled && ctx.sites().length > 0 ? batchFromRecords(schema, outcome.pooled) : undefined;
       query.finishRounds(schema, perSite, pooled, outcome.error);
     },
     (err: unknown) => {
       if (query.finished) return;
-      const e = err instanceof FedomopError ? err : new FedomopError('ERR_INTERNAL', `the hub failed running the analysis: ${(err as Error)?.message ?? String(err)}`);
+      const e =
+        err instanceof FedomopError
+          ? err
+          : new FedomopError('ERR_INTERNAL', `the hub failed running the analysis: ${(err as Error)?.message ?? String(err)}`);
       if (e.code === 'ERR_INTERNAL') process.stderr.write(`fedomop hub: ${(err as Error)?.stack ?? String(err)}\n`);
       query.finishRounds(kindSchema(analysis, base), [], undefined, e);
     },

@@ -14,7 +14,15 @@ import { MAX_PROBES_PER_ROUND, PROBE_BUDGET, type Round, type RoundAnswer } from
 import { answerProbes, sortedValues, summaryMoments } from '../analysis/kinds/summary/site.js';
 import { histogramBins } from '../analysis/kinds/histogram/site.js';
 import { kmCounts, kmGrid } from '../analysis/kinds/km/site.js';
-import { buildDesign, checkTerms, designContribution, designTraps, glmLevels, glmVariables, type GlmDesign } from '../analysis/kinds/glm/site.js';
+import {
+  buildDesign,
+  checkTerms,
+  designContribution,
+  designTraps,
+  glmLevels,
+  glmVariables,
+  type GlmDesign,
+} from '../analysis/kinds/glm/site.js';
 import type { SiteDatabase } from './database.js';
 import type { DisclosureState } from './execute.js';
 import { caseCounts } from '../analysis/kinds/site-release.js';
@@ -72,27 +80,32 @@ export function checkRound(raw: unknown, a: VariableAnalysis): Round {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('round must be an object with a type');
   const r = raw as Record<string, unknown>;
   const type = r.type as Round['type'];
-  if (!ROUNDS_OF[a.kind].includes(type)) throw bad(`a ${a.kind} analysis has no round "${String(r.type)}" (rounds: ${ROUNDS_OF[a.kind].join(', ')})`);
+  if (!ROUNDS_OF[a.kind].includes(type))
+    throw bad(`a ${a.kind} analysis has no round "${String(r.type)}" (rounds: ${ROUNDS_OF[a.kind].join(', ')})`);
   switch (type) {
     case 'moments':
     case 'levels':
       return { type };
     case 'quantile': {
       const of = a.kind === 'summary' ? a.of : a.kind === 'histogram' ? [a.of] : [];
-      if (typeof r.variable !== 'string' || !of.includes(r.variable)) throw bad('quantile variable must be one the analysis summarises');
+      if (typeof r.variable !== 'string' || !of.includes(r.variable))
+        throw bad('quantile variable must be one the analysis summarises');
       const level = r.level === undefined ? null : r.level;
-      if (level !== null && (typeof level !== 'string' || a.kind !== 'summary' || !a.by)) throw bad('a level needs a summary with by');
+      if (level !== null && (typeof level !== 'string' || a.kind !== 'summary' || !a.by))
+        throw bad('a level needs a summary with by');
       return { type, variable: r.variable, level, probes: numbers(r.probes, 'probes', MAX_PROBES_PER_ROUND) };
     }
     case 'bins': {
       const edges = numbers(r.edges, 'edges', 101);
-      if (edges.length < 2 || edges.some((e, i) => i > 0 && !(e > edges[i - 1]))) throw bad('edges must be ≥ 2 ascending numbers');
+      if (edges.length < 2 || edges.some((e, i) => i > 0 && !(e > edges[i - 1])))
+        throw bad('edges must be ≥ 2 ascending numbers');
       return { type, edges };
     }
     case 'km-grid':
     case 'km-counts': {
       const ends = numbers(r.ends, 'ends', 10_000);
-      if (ends.some((e, i) => !Number.isInteger(e) || e < 0 || (i > 0 && !(e > ends[i - 1])))) throw bad('ends must ascend, whole days ≥ 0');
+      if (ends.some((e, i) => !Number.isInteger(e) || e < 0 || (i > 0 && !(e > ends[i - 1]))))
+        throw bad('ends must ascend, whole days ≥ 0');
       return { type, ends };
     }
     case 'glm': {
@@ -103,7 +116,11 @@ export function checkRound(raw: unknown, a: VariableAnalysis): Round {
         if (typeof o !== 'object' || o === null || typeof o.name !== 'string') throw bad('a term is {name, variable?, level?}');
         if (o.variable !== undefined && typeof o.variable !== 'string') throw bad('a term variable is a name');
         if (o.level !== undefined && typeof o.level !== 'string') throw bad('a term level is a string');
-        return { name: o.name, ...(o.variable !== undefined && { variable: o.variable as string }), ...(o.level !== undefined && { level: o.level as string }) };
+        return {
+          name: o.name,
+          ...(o.variable !== undefined && { variable: o.variable as string }),
+          ...(o.level !== undefined && { level: o.level as string }),
+        };
       });
       const beta = r.beta === null ? null : numbers(r.beta, 'beta', 200);
       return { type, model: r.model, terms, beta };
@@ -121,7 +138,12 @@ export class RoundSessions {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private session(plan: Plan & { analysis: VariableAnalysis }, planHash: string, user: string | null, signal?: AbortSignal): Session {
+  private session(
+    plan: Plan & { analysis: VariableAnalysis },
+    planHash: string,
+    user: string | null,
+    signal?: AbortSignal,
+  ): Session {
     const key = `${user ?? ''}\u0000${planHash}`;
     const t = this.now();
     for (const [k, s] of this.sessions) if (t - s.lastUsed > SESSION_TTL_MS) this.sessions.delete(k);
@@ -131,7 +153,14 @@ export class RoundSessions {
         const oldest = [...this.sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
         this.sessions.delete(oldest[0]);
       }
-      const table = loadPersonTable(this.db, plan.cohort, plan.analysis.variables, usedVariables(plan.analysis), this.state.keys, signal);
+      const table = loadPersonTable(
+        this.db,
+        plan.cohort,
+        plan.analysis.variables,
+        usedVariables(plan.analysis),
+        this.state.keys,
+        signal,
+      );
       s = { table, lastUsed: t, sorted: new Map(), probes: new Map(), designs: new Map() };
       this.sessions.set(key, s);
       // A failed load is not kept: the next round tries again.

@@ -141,7 +141,11 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     const retryAfter = fe.details.retryAfterSeconds;
     if (fe.status === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     if ((req.routeOptions.url === '/v1/execute' || req.routeOptions.url === '/v1/rounds') && !audited.has(req)) {
-      audit(req, { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 }, req.routeOptions.url === '/v1/rounds' ? 'round' : 'execute');
+      audit(
+        req,
+        { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 },
+        req.routeOptions.url === '/v1/rounds' ? 'round' : 'execute',
+      );
     }
     void reply.status(fe.status).type('application/json').send(toErrorBody(fe));
   });
@@ -280,7 +284,11 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       const plan = parsePlan(JSON.stringify(body.plan));
       const hash = planHashSync(plan);
       const roundType = (body.round as { type?: unknown }).type;
-      known = { planHash: hash, analysis: plan.analysis.kind, ...(typeof roundType === 'string' && { round: roundType.slice(0, 20) }) };
+      known = {
+        planHash: hash,
+        analysis: plan.analysis.kind,
+        ...(typeof roundType === 'string' && { round: roundType.slice(0, 20) }),
+      };
       const profile = allow(req, { kind: 'analysis', analysis: plan.analysis.kind });
       known.profile = profile;
       await refreshDatabase();
@@ -296,14 +304,18 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         const user = userOf(req);
         const answer = await limiter.run(() => rounds.answer(plan, hash, body.round, policy, user, abort.signal));
         audit(req, { outcome: 'released', status: 200, ...known, elapsedMs: round(performance.now() - started) }, 'round');
-        return reply.type("application/json").send(JSON.stringify({ ...answer, k: policy.minCellCount }));
+        return reply.type('application/json').send(JSON.stringify({ ...answer, k: policy.minCellCount }));
       } finally {
         clearTimeout(timer);
         reply.raw.off('close', onClose);
       }
     } catch (err) {
       const fe = toFedomopError(err as FastifyError | FedomopError);
-      audit(req, { outcome: outcomeOf(fe), status: fe.status, code: fe.code, ...known, elapsedMs: round(performance.now() - started) }, 'round');
+      audit(
+        req,
+        { outcome: outcomeOf(fe), status: fe.status, code: fe.code, ...known, elapsedMs: round(performance.now() - started) },
+        'round',
+      );
       throw fe;
     } finally {
       if (lifecycle) lifecycle.running--;

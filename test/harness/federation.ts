@@ -33,7 +33,20 @@ export async function startFederation(specs: SiteSpec[], options: FederationOpti
   const k = options.minCellCount === undefined ? [] : ['--min-cell-count', String(options.minCellCount)];
   const sites: Service[] = [];
   for (const spec of specs) {
-    sites.push(await startService(['site', '--db', files[spec.id], '--id', spec.id, '--port', '0', '--dev-insecure', ...k, ...(options.siteArgs ?? [])]));
+    sites.push(
+      await startService([
+        'site',
+        '--db',
+        files[spec.id],
+        '--id',
+        spec.id,
+        '--port',
+        '0',
+        '--dev-insecure',
+        ...k,
+        ...(options.siteArgs ?? []),
+      ]),
+    );
   }
   const hub = await startService([
     'hub',

@@ -9,7 +9,10 @@ import type { VariableAnalysis } from './plan-types.js';
 import type { ResultRecord } from './result-columns.js';
 import type { Round, RoundAnswer } from './rounds.js';
 
-export type SiteAnswers<T extends RoundAnswer['type'] = RoundAnswer['type']> = Map<string, Extract<RoundAnswer, { type: T }> & { k?: number }>;
+export type SiteAnswers<T extends RoundAnswer['type'] = RoundAnswer['type']> = Map<
+  string,
+  Extract<RoundAnswer, { type: T }> & { k?: number }
+>;
 
 export interface RoundsContext<A extends VariableAnalysis = VariableAnalysis> {
   analysis: A;

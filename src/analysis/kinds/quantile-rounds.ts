@@ -28,7 +28,8 @@ export async function pooledQuantilesOf(
       for (let from = 0; from < values.length; from += 256) {
         const chunk = values.slice(from, from + 256);
         const answers = await ctx.ask({ type: 'quantile', variable, level, probes: chunk });
-        for (const [site, a] of answers) a.counts.forEach((c, i) => intervals[from + i].push({ n: siteN.get(site) ?? a.n, count: c }));
+        for (const [site, a] of answers)
+          a.counts.forEach((c, i) => intervals[from + i].push({ n: siteN.get(site) ?? a.n, count: c }));
       }
       return intervals.map((parts) => pooledCount(parts, k));
     },

@@ -54,8 +54,22 @@ export const KINDS: Record<AnalysisKind, KindInfo> = {
     metadataKey: 'fedomop.histogram',
     view: DEFAULT_VIEWS.histogram,
   },
-  glm: { kind: 'glm', label: 'Regression (GLM)', protocol: 'rounds', perSite: false, metadataKey: 'fedomop.glm', view: DEFAULT_VIEWS.glm },
-  km: { kind: 'km', label: 'Kaplan–Meier', protocol: 'rounds', perSite: false, metadataKey: 'fedomop.km', view: DEFAULT_VIEWS.km },
+  glm: {
+    kind: 'glm',
+    label: 'Regression (GLM)',
+    protocol: 'rounds',
+    perSite: false,
+    metadataKey: 'fedomop.glm',
+    view: DEFAULT_VIEWS.glm,
+  },
+  km: {
+    kind: 'km',
+    label: 'Kaplan–Meier',
+    protocol: 'rounds',
+    perSite: false,
+    metadataKey: 'fedomop.km',
+    view: DEFAULT_VIEWS.km,
+  },
 };
 
 export function isRoundsKind(kind: AnalysisKind): kind is VariableAnalysis['kind'] {

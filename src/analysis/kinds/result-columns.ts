@@ -47,13 +47,7 @@ export const COUNT_COLUMNS: Record<VariableAnalysis['kind'], readonly string[]> 
 };
 
 const MAIN_COLUMNS: Record<VariableAnalysis['kind'], ColumnSpec[]> = {
-  summary: [
-    utf8('variable'),
-    utf8('level', true),
-    count('n'),
-    count('missing'),
-    ...SUMMARY_STATS.map((s) => f64(s)),
-  ],
+  summary: [utf8('variable'), utf8('level', true), count('n'), count('missing'), ...SUMMARY_STATS.map((s) => f64(s))],
   histogram: [utf8('variable'), f64('bin_lower'), f64('bin_upper'), count('persons')],
   glm: [utf8('term'), ...['estimate', 'std_error', 'statistic', 'p_value', 'ci_lower', 'ci_upper'].map(f64)],
   km: [
@@ -70,12 +64,7 @@ const MAIN_COLUMNS: Record<VariableAnalysis['kind'], ColumnSpec[]> = {
 
 /** site, the kind's columns, the count bounds, disclosure. */
 export function kindColumns(kind: VariableAnalysis['kind']): ColumnSpec[] {
-  return [
-    utf8('site'),
-    ...MAIN_COLUMNS[kind],
-    ...COUNT_COLUMNS[kind].flatMap(countBounds),
-    utf8('disclosure'),
-  ];
+  return [utf8('site'), ...MAIN_COLUMNS[kind], ...COUNT_COLUMNS[kind].flatMap(countBounds), utf8('disclosure')];
 }
 
 /** Schema metadata keys the variable kinds add (JSON values). */

@@ -18,7 +18,10 @@ export function releaseSet(t: PersonTable, indices: ArrayLike<number>, policy: D
 
 /** Persons, complete cases and rows dropped for a missing value, each released as a count. */
 export function caseCounts(t: PersonTable, complete: Int32Array, policy: DisclosurePolicy): CaseCounts {
-  const all = cellKey(t, Array.from({ length: t.size }, (_, i) => i));
+  const all = cellKey(
+    t,
+    Array.from({ length: t.size }, (_, i) => i),
+  );
   const kept = cellKey(t, complete);
   return {
     persons: releaseCount(t.size, all, policy),

@@ -45,15 +45,24 @@ export async function driveGlm(ctx: RoundsContext<GlmAnalysis>, failures: () => 
   const family = glmFamily(a.family);
   const onRefusal = a.onRefusal ?? 'fail';
   const refused = (): Refusal[] =>
-    [...failures()].map(([site, e]) => ({ site, code: e.code, message: e.message, ...(typeof e.details.rule === 'string' && { rule: e.details.rule }) }));
+    [...failures()].map(([site, e]) => ({
+      site,
+      code: e.code,
+      message: e.message,
+      ...(typeof e.details.rule === 'string' && { rule: e.details.rule }),
+    }));
   const check = () => {
     const r = refused();
     if (r.length > 0 && onRefusal === 'fail') {
       const first = r[0];
-      throw new FedomopError(first.code === 'ERR_DISCLOSURE_REFUSED' ? 'ERR_DISCLOSURE_REFUSED' : 'ERR_QUERY_FAILED', `the fit needs every site (onRefusal 'fail'): site ${first.site}: ${first.message}`, {
-        site: first.site,
-        ...(first.rule && { rule: first.rule }),
-      });
+      throw new FedomopError(
+        first.code === 'ERR_DISCLOSURE_REFUSED' ? 'ERR_DISCLOSURE_REFUSED' : 'ERR_QUERY_FAILED',
+        `the fit needs every site (onRefusal 'fail'): site ${first.site}: ${first.message}`,
+        {
+          site: first.site,
+          ...(first.rule && { rule: first.rule }),
+        },
+      );
     }
     if (ctx.sites().length === 0) throw new FedomopError('ERR_NO_SITES', 'no site is left to fit the model');
   };
@@ -78,18 +87,26 @@ export async function driveGlm(ctx: RoundsContext<GlmAnalysis>, failures: () => 
           break;
         }
         round++;
-        const step = hubUpdate([...answers.values()].map((x) => x.contribution), state);
+        const step = hubUpdate(
+          [...answers.values()].map((x) => x.contribution),
+          state,
+        );
         ctx.iteration({ round, kind: 'glm', model, iteration: state.iteration, deviance: step.deviance });
         if (step.done) return step;
         state = step.state;
       }
-      if (!restarted || restart > ctx.sites().length) throw new FedomopError('ERR_QUERY_FAILED', 'the fit could not settle on a set of sites');
+      if (!restarted || restart > ctx.sites().length)
+        throw new FedomopError('ERR_QUERY_FAILED', 'the fit could not settle on a set of sites');
     }
   };
   const full = await fit('full', terms);
   const nullModel = await fit('null', [{ name: INTERCEPT }]);
   const result = glmResult({ family, termNames: terms.map((t) => t.name), final: full, nullDeviance: nullModel.deviance });
-  const pooled: ResultRecord[] = result.terms.map((t) => ({ site: 'pooled', ...t, disclosure: 'exact: every site passed the GLM rules' }));
+  const pooled: ResultRecord[] = result.terms.map((t) => ({
+    site: 'pooled',
+    ...t,
+    disclosure: 'exact: every site passed the GLM rules',
+  }));
   return {
     metadata: {
       'fedomop.glm': JSON.stringify({

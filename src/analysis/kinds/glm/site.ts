@@ -35,7 +35,10 @@ export function glmLevels(t: PersonTable, a: GlmAnalysis, k: number): Record<str
     if (!levels) continue;
     const counts = new Map<string, number>();
     for (const i of complete) counts.set(levels[i]!, (counts.get(levels[i]!) ?? 0) + 1);
-    out[c] = [...counts.entries()].filter(([, n]) => n >= k).map(([l]) => l).sort();
+    out[c] = [...counts.entries()]
+      .filter(([, n]) => n >= k)
+      .map(([l]) => l)
+      .sort();
   }
   return out;
 }
@@ -49,7 +52,8 @@ export function checkTerms(t: PersonTable, a: GlmAnalysis, terms: readonly GlmTe
   for (const term of terms.slice(1)) {
     if (!term.variable || !a.covariates.includes(term.variable)) throw bad(`term ${term.name} is not a covariate of the plan`);
     const categorical = t.levels.has(term.variable);
-    if (categorical !== (term.level !== undefined)) throw bad(`term ${term.name}: a level goes with a categorical covariate only`);
+    if (categorical !== (term.level !== undefined))
+      throw bad(`term ${term.name}: a level goes with a categorical covariate only`);
     const key = `${term.variable}\u0000${term.level ?? ''}`;
     if (seen.has(key)) throw bad(`term ${term.name} appears twice`);
     seen.add(key);
@@ -70,7 +74,10 @@ export function buildDesign(t: PersonTable, a: GlmAnalysis, terms: readonly GlmT
       ? () => 1
       : term.level !== undefined
         ? (i: number) => (levelOf(t, term.variable!, i) === term.level ? 1 : 0)
-        : ((values) => (i: number) => values[i])(t.numeric.get(term.variable)!),
+        : (
+            (values) => (i: number) =>
+              values[i]
+          )(t.numeric.get(term.variable)!),
   );
   complete.forEach((i, r) => {
     y[r] = yv[i];
@@ -96,19 +103,21 @@ export function designTraps(
 ): TrapResult | null {
   const { n, p } = d;
   if (n === 0 || p > n / 3) {
-    return { rule: 'too-many-parameters', message: 'the model has more parameters than 0.33 × the site\'s persons' };
+    return { rule: 'too-many-parameters', message: "the model has more parameters than 0.33 × the site's persons" };
   }
   if (a.family === 'binomial') {
     let ones = 0;
     for (let r = 0; r < n; r++) if (d.y[r] === 1) ones++;
-    if (ones < k || n - ones < k) return { rule: 'outcome-level-below-k', message: `one outcome level is held by fewer than ${k} persons` };
+    if (ones < k || n - ones < k)
+      return { rule: 'outcome-level-below-k', message: `one outcome level is held by fewer than ${k} persons` };
   }
   for (const c of a.covariates) {
     const levels = t.levels.get(c);
     const numeric = t.numeric.get(c);
     const counts = new Map<string, number>();
     if (levels) for (const i of d.complete) counts.set(levels[i]!, (counts.get(levels[i]!) ?? 0) + 1);
-    else if (numeric && isBinaryColumn(numeric, d.complete)) for (const i of d.complete) counts.set(String(numeric[i]), (counts.get(String(numeric[i])) ?? 0) + 1);
+    else if (numeric && isBinaryColumn(numeric, d.complete))
+      for (const i of d.complete) counts.set(String(numeric[i]), (counts.get(String(numeric[i])) ?? 0) + 1);
     else continue;
     const expected = levels ? terms.filter((term) => term.variable === c).length + 1 : 2;
     if (counts.size < expected || [...counts.values()].some((m) => m < k)) {
@@ -117,7 +126,8 @@ export function designTraps(
   }
   // Saturation: no more distinct covariate patterns than parameters (stop counting at p + 1).
   const patterns = new Set<string>();
-  for (let r = 0; r < n && patterns.size <= p; r++) patterns.add(Array.prototype.join.call(d.x.subarray(r * p, (r + 1) * p), ','));
+  for (let r = 0; r < n && patterns.size <= p; r++)
+    patterns.add(Array.prototype.join.call(d.x.subarray(r * p, (r + 1) * p), ','));
   if (checkSaturation && (n - p <= 0 || patterns.size <= p)) {
     return { rule: 'saturated', message: 'the model is saturated at this site: it would reproduce its cell means exactly' };
   }
@@ -130,10 +140,15 @@ function isBinaryColumn(values: Float64Array, rows: Int32Array): boolean {
 }
 
 /** One IRLS contribution at β (null: from mustart), as siteContribution computes it. */
-export function designContribution(d: GlmDesign, beta: readonly number[] | null, familyName: GlmAnalysis['family']): GlmContributionAnswer {
+export function designContribution(
+  d: GlmDesign,
+  beta: readonly number[] | null,
+  familyName: GlmAnalysis['family'],
+): GlmContributionAnswer {
   const family = glmFamily(familyName);
   const { n, p, x, y, offset } = d;
-  if (beta && beta.length !== p) throw new FedomopError('ERR_BAD_REQUEST', `glm round: β has ${beta.length} values, the design ${p} terms`);
+  if (beta && beta.length !== p)
+    throw new FedomopError('ERR_BAD_REQUEST', `glm round: β has ${beta.length} values, the design ${p} terms`);
   const xtwx = new Float64Array(p * p);
   const xtwz = new Float64Array(p);
   let deviance = 0;
@@ -141,7 +156,8 @@ export function designContribution(d: GlmDesign, beta: readonly number[] | null,
   for (let r = 0; r < n; r++) {
     const o = r * p;
     const yi = y[r];
-    if (!family.validOutcome(yi)) throw new FedomopError('ERR_BAD_REQUEST', `an outcome value is not valid for the ${family.name} family`);
+    if (!family.validOutcome(yi))
+      throw new FedomopError('ERR_BAD_REQUEST', `an outcome value is not valid for the ${family.name} family`);
     const off = offset ? offset[r] : 0;
     let eta: number;
     let mu: number;

@@ -32,9 +32,13 @@ export async function driveHistogram(ctx: RoundsContext<HistogramAnalysis>): Pro
     const { outcomes } = await pooledQuantilesOf(ctx, a.of, null, [0.05, 0.95], 5, progress);
     const [p05, p95] = outcomes;
     if (!p05.released || !p95.released) {
-      throw new FedomopError('ERR_DISCLOSURE_REFUSED', `the hub cannot choose bin edges: the pooled p05 or p95 of ${a.of} is withheld`, {
-        rule: 'quantile',
-      });
+      throw new FedomopError(
+        'ERR_DISCLOSURE_REFUSED',
+        `the hub cannot choose bin edges: the pooled p05 or p95 of ${a.of} is withheld`,
+        {
+          rule: 'quantile',
+        },
+      );
     }
     const bins = a.bins ?? HISTOGRAM_DEFAULT_BINS;
     edges = equalWidthEdges(p05.value, p95.value, bins);
@@ -53,7 +57,14 @@ export async function driveHistogram(ctx: RoundsContext<HistogramAnalysis>): Pro
       site,
       ans.persons.map((p, i) => {
         const [lower, upper] = binBounds(edges!, i);
-        return { site, variable: a.of, bin_lower: lower, bin_upper: upper, ...countFields('persons', p), disclosure: p.suppressed ? `fewer than ${k}` : p.lower !== p.upper ? 'perturbed' : 'exact' };
+        return {
+          site,
+          variable: a.of,
+          bin_lower: lower,
+          bin_upper: upper,
+          ...countFields('persons', p),
+          disclosure: p.suppressed ? `fewer than ${k}` : p.lower !== p.upper ? 'perturbed' : 'exact',
+        };
       }),
     ]);
   }
@@ -62,7 +73,14 @@ export async function driveHistogram(ctx: RoundsContext<HistogramAnalysis>): Pro
     for (let i = 0; i < nb; i++) {
       const sum = addReleased([...answers.values()].map((x) => x.persons[i]));
       const [lower, upper] = binBounds(edges, i);
-      pooled.push({ site: 'pooled', variable: a.of, bin_lower: lower, bin_upper: upper, ...countFields('persons', sum), disclosure: sum.suppressed ? 'a site withheld its count' : sum.lower !== sum.upper ? 'perturbed' : 'exact' });
+      pooled.push({
+        site: 'pooled',
+        variable: a.of,
+        bin_lower: lower,
+        bin_upper: upper,
+        ...countFields('persons', sum),
+        disclosure: sum.suppressed ? 'a site withheld its count' : sum.lower !== sum.upper ? 'perturbed' : 'exact',
+      });
     }
   }
   return {

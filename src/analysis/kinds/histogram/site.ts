@@ -27,7 +27,12 @@ export function binIndex(x: number, edges: readonly number[]): number {
   return lo + 1;
 }
 
-export function histogramBins(t: PersonTable, a: HistogramAnalysis, edges: readonly number[], policy: DisclosurePolicy): RoundAnswer {
+export function histogramBins(
+  t: PersonTable,
+  a: HistogramAnalysis,
+  edges: readonly number[],
+  policy: DisclosurePolicy,
+): RoundAnswer {
   const values = t.numeric.get(a.of)!;
   const complete = completeCases(t, [a.of]);
   const members: number[][] = Array.from({ length: edges.length + 1 }, () => []);

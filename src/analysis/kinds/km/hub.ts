@@ -20,16 +20,28 @@ export function initialGrid(maxDays: number, binDays: number): number[] {
   return Array.from({ length: last + 1 }, (_, i) => i * binDays);
 }
 
-/** One merge step: each failing bin joins the next one; a failing last bin joins the one before. */
+/**
+ * One merge step: walking forward, a failing bin joins the next one (and that merged bin is left
+ * for the next round); a failing last bin joins the one before. Merging pairs per round keeps the
+ * grid as fine as merging one bin at a time would, in about log₂ of the rounds.
+ */
 export function mergeFailing(ends: readonly number[], ok: readonly boolean[]): number[] {
   const drop = new Set<number>();
   const B = ends.length;
-  for (let b = 0; b < B - 1; b++) if (!ok[b]) drop.add(b);
-  if (!ok[B - 1] && B > 1) drop.add(B - 2);
+  for (let b = 0; b < B - 1; b++) {
+    if (!ok[b]) {
+      drop.add(b);
+      b++;
+    }
+  }
+  if (!ok[B - 1] && B > 1 && !drop.has(B - 2)) drop.add(B - 2);
   return ends.filter((_, b) => !drop.has(b));
 }
 
-export function mergesOf(initial: readonly number[], agreed: readonly number[]): Array<{ from: number; to: number; bins: number }> {
+export function mergesOf(
+  initial: readonly number[],
+  agreed: readonly number[],
+): Array<{ from: number; to: number; bins: number }> {
   const out: Array<{ from: number; to: number; bins: number }> = [];
   let i = 0;
   for (const end of agreed) {
@@ -56,9 +68,13 @@ export async function driveKm(ctx: RoundsContext<KmAnalysis>): Promise<KindOutco
     const ok = ends.map((_, b) => [...answers.values()].every((x) => x.ok[b]));
     if (ok.every(Boolean)) break;
     if (ends.length === 1) {
-      throw new FedomopError('ERR_DISCLOSURE_REFUSED', 'no grid holds 0 or at least k events per bin at every site, even one bin', {
-        rule: 'km-grid',
-      });
+      throw new FedomopError(
+        'ERR_DISCLOSURE_REFUSED',
+        'no grid holds 0 or at least k events per bin at every site, even one bin',
+        {
+          rule: 'km-grid',
+        },
+      );
     }
     ends = mergeFailing(ends, ok);
   }
@@ -116,7 +132,11 @@ export async function driveKm(ctx: RoundsContext<KmAnalysis>): Promise<KindOutco
         survival: p ? p.survival : null,
         ci_lower: p && Number.isFinite(p.ci_lower) ? p.ci_lower : null,
         ci_upper: p && Number.isFinite(p.ci_upper) ? p.ci_upper : null,
-        disclosure: p ? (r.atRisk.lower !== r.atRisk.upper || r.events.lower !== r.events.upper ? 'perturbed counts' : 'exact') : 'counts withheld: curve not continued',
+        disclosure: p
+          ? r.atRisk.lower !== r.atRisk.upper || r.events.lower !== r.events.upper
+            ? 'perturbed counts'
+            : 'exact'
+          : 'counts withheld: curve not continued',
       });
     });
   }

@@ -58,6 +58,20 @@ export function kmGrid(t: PersonTable, a: KmAnalysis, ends: readonly number[], k
     if (!e) events.set(p.stratum[j], (e = new Int32Array(ends.length)));
     e[b]++;
   });
+  // A stratum with 1 … k−1 events over the whole follow-up meets the rule on no grid: this site
+  // takes no part (a per-site refusal), and the curve is pooled over the others.
+  for (const e of events.values()) {
+    const total = e.reduce((x, y) => x + y, 0);
+    if (total > 0 && total < k) {
+      throw new FedomopError(
+        'ERR_DISCLOSURE_REFUSED',
+        `a stratum holds fewer than ${k} events over the whole follow-up at this site`,
+        {
+          rule: 'km-events-below-k',
+        },
+      );
+    }
+  }
   const ok = ends.map((_, b) => [...events.values()].every((e) => e[b] === 0 || e[b] >= k));
   return { type: 'km-grid', ok };
 }

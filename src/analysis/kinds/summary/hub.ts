@@ -93,9 +93,10 @@ export async function driveSummary(ctx: RoundsContext<SummaryAnalysis>): Promise
         if (!o.released) quantileNotes[label][name] = o.reason;
       });
       const withheld = Object.keys(quantileNotes[label]);
-      row.disclosure = [note(n, released, k), withheld.length ? `quantiles withheld: ${withheld.join(', ')}` : '']
-        .filter((x) => x && x !== 'exact')
-        .join('; ') || 'exact';
+      row.disclosure =
+        [note(n, released, k), withheld.length ? `quantiles withheld: ${withheld.join(', ')}` : '']
+          .filter((x) => x && x !== 'exact')
+          .join('; ') || 'exact';
     } else {
       row.disclosure = note(n, true, k);
     }
@@ -103,7 +104,12 @@ export async function driveSummary(ctx: RoundsContext<SummaryAnalysis>): Promise
   }
   return {
     metadata: {
-      'fedomop.summary': JSON.stringify({ k, rounds: progress.rounds, quantiles: 'Hyndman-Fan type 1, exact', withheld: quantileNotes }),
+      'fedomop.summary': JSON.stringify({
+        k,
+        rounds: progress.rounds,
+        quantiles: 'Hyndman-Fan type 1, exact',
+        withheld: quantileNotes,
+      }),
       'fedomop.cases': JSON.stringify(cases),
     },
     perSite,

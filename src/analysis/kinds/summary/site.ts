@@ -88,7 +88,12 @@ export function summaryMoments(t: PersonTable, a: SummaryAnalysis, policy: Discl
 }
 
 /** Sorted values of a numeric variable within a by-level, cached per session by the caller. */
-export function sortedValues(t: PersonTable, a: SummaryAnalysis | { of: string; by?: undefined }, variable: string, level: string | null): Float64Array {
+export function sortedValues(
+  t: PersonTable,
+  a: SummaryAnalysis | { of: string; by?: undefined },
+  variable: string,
+  level: string | null,
+): Float64Array {
   const values = t.numeric.get(variable);
   if (!values) throw new FedomopError('ERR_BAD_REQUEST', `${variable} is not a numeric variable of this analysis`);
   const by = 'by' in a ? a.by : undefined;
@@ -121,7 +126,8 @@ function countAtMost(sorted: Float64Array, v: number): number {
 export function answerProbes(sorted: Float64Array, probes: readonly number[], k: number): { n: number; counts: ProbeAnswer[] } {
   const n = sorted.length;
   const counts = probes.map((v): ProbeAnswer => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FedomopError('ERR_BAD_REQUEST', 'a probe must be a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new FedomopError('ERR_BAD_REQUEST', 'a probe must be a finite number');
     const c = countAtMost(sorted, v);
     if (c < k) return 'low';
     if (n - c < k) return 'high';
