@@ -18,7 +18,8 @@ export function renderStatsTable(result: FederatedResult, label: string): MediaB
   const columns = shownColumns(result.table.schema.fields.map((f) => f.name));
   const ordered = [...rows.filter((r) => r.site !== POOLED_SITE), ...rows.filter((r) => r.site === POOLED_SITE)];
   const numeric = new Set(columns.filter((c) => rows.some((r) => typeof r[c] === 'number')));
-  const answered = Object.keys(result.perSite).length;
+  // GLM and KM send pooled rows only: a site answered when the hub says it finished, not by its rows.
+  const answered = Object.values(result.status.sites).filter((s) => s.state === 'done').length;
   const caption =
     `${label} · query ${result.queryId} · plan ${result.planHash.slice(0, 12)} · ` +
     `${answered} site${answered === 1 ? '' : 's'} answered` +
