@@ -31,5 +31,5 @@ export type {
   QueryStatus,
   SiteFailure,
 } from '../client/index.js';
-export type { Plan } from '../plan/types.js';
+export type { Plan, Variables, VariableSpec } from '../plan/types.js';
 export type { ResultRow } from '../arrow/result-schema.js';
