@@ -233,12 +233,19 @@ function SiteStatusTable({
         {view.sites.map((row) => (
           <tr key={row.site} className="jp-fedomop-site-row" data-site={row.site} data-state={row.state}>
             <SiteCells row={row} siteNames={siteNames} />
-            <td className={FINISHED.has(row.state) && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'}>
+            <td
+              className={
+                FINISHED.has(row.state) && row.state !== 'done' && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'
+              }
+            >
               {row.rows
                 ? `${row.rows.length} ${unit}`
-                : FINISHED.has(row.state)
-                  ? describeSiteError(row.site, row.state, row.error)
-                  : 'waiting…'}
+                : row.state === 'done'
+                  ? // GLM and KM: the site answered the hub's rounds; only the pooled result has rows.
+                    'answered (pooled result only)'
+                  : FINISHED.has(row.state)
+                    ? describeSiteError(row.site, row.state, row.error)
+                    : 'waiting…'}
             </td>
           </tr>
         ))}
