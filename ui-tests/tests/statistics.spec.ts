@@ -9,6 +9,8 @@ import type { Locator } from '@playwright/test';
 import { DEAD_SITE, addConcept, openPanel, panelPlan, saveScreenshot } from './helpers';
 
 test.use({ autoGoto: true, viewport: { width: 1280, height: 1400 } });
+// Two panel runs and two kernels (the first Deno start compiles the library): more than the default 2 min.
+test.setTimeout(240_000);
 
 const CHART = '.jp-RenderedVegaCommon5 canvas, .jp-RenderedVegaCommon5 svg';
 

@@ -1,7 +1,6 @@
 import * as React from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { MimeModel, type IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { Widget } from '@lumino/widgets';
 import { cellText, chartFor, shownColumns, type ChartRow, type VegaLiteSpec } from '../../charts/index.js';
 import type { IRunView } from './query-run.js';
 
@@ -95,13 +94,17 @@ function VegaChart({ spec, rendermime }: { spec: VegaLiteSpec; rendermime?: IRen
     setProblem(null);
     const renderer = rendermime.createRenderer(VEGA_LITE_MIME);
     let disposed = false;
-    Widget.attach(renderer, node);
+    // The renderer's node goes into React's host by hand, not Widget.attach: React may remove the
+    // host before this effect's cleanup runs, and Lumino refuses to detach a widget no longer in the
+    // document (which would throw inside React's commit and blank the panel). The Vega renderer
+    // draws into its node and needs no attach messages.
+    node.appendChild(renderer.node);
     renderer.renderModel(new MimeModel({ data, trusted: true })).catch((err: unknown) => {
       if (!disposed) setProblem(`The chart could not be drawn: ${String(err)}`);
     });
     return () => {
       disposed = true;
-      if (renderer.isAttached) Widget.detach(renderer);
+      renderer.node.remove();
       renderer.dispose();
     };
   }, [spec, rendermime]);
