@@ -1,15 +1,10 @@
 import * as React from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { MimeModel, type IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { cellText, chartFor, shownColumns, type ChartRow, type VegaLiteSpec } from '../../charts/index.js';
-import type { IRunView } from './query-run.js';
+import { cellText, chartFor, shownColumns, type VegaLiteSpec } from '../../charts/index.js';
+import { statsRows, type IRunView } from './query-run.js';
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
-
-/** Rows of every site that answered, then the pooled rows, as plain objects with all their columns. */
-export function statsRows(view: IRunView): ChartRow[] {
-  return [...view.sites.flatMap((s) => s.plain ?? []), ...(view.pooledPlain ?? [])];
-}
 
 /**
  * A statistics result in the panel: the hub's iteration (while it fits), the table (sites, then

@@ -247,3 +247,8 @@ async function settleWithin(p: Promise<void>, ms: number): Promise<void> {
   await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }
+
+/** Rows of every site that answered, then the pooled rows, as plain objects with all their columns. */
+export function statsRows(view: IRunView): PlainRow[] {
+  return [...view.sites.flatMap((s) => s.plain ?? []), ...(view.pooledPlain ?? [])];
+}
