@@ -18,6 +18,7 @@ import { poolRows } from './pool.js';
 import { ResultEncoder } from './result-encoder.js';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { isRoundsKind, kindSchema } from '../analysis/kinds/registry.js';
+import { crosstabTest, hasTableTest, TEST_META } from '../analysis/kinds/crosstab/test.js';
 
 export type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 
@@ -90,7 +91,14 @@ export class Query {
     readonly siteIds: string[],
   ) {
     for (const site of siteIds) this.runs.set(site, { status: { state: 'queued' }, controller: new AbortController() });
-    this.deferred = isRoundsKind(analysis.kind);
+    // A two-way crosstab carries its chi-square test in the schema metadata, known only once pooled.
+    this.deferred = isRoundsKind(analysis.kind) || (analysis.kind === 'crosstab' && hasTableTest(analysis));
+  }
+
+  /** The schema message readers get: the encoder's, or one with metadata known only at the end. */
+  private headerOverride?: Buffer;
+  private get header(): Buffer {
+    return this.headerOverride ?? this.encoder.header;
   }
 
   /** Rounds kinds: a site failed (or refused) in some round; it takes no part in what follows. */
@@ -204,6 +212,13 @@ export class Query {
         // Encoded already; the finished query keeps bytes, not row objects.
         for (const r of answered) r.rows = undefined;
         chunks.push(this.encoder.encode(pooled));
+        if (this.analysis.kind === 'crosstab' && hasTableTest(this.analysis)) {
+          // Record batch messages do not depend on schema metadata: the same batches follow a
+          // schema message that also carries the test.
+          this.headerOverride = new ResultEncoder(
+            resultSchema(this.analysis, { ...this.baseMeta(), [TEST_META]: crosstabTest(this.analysis, pooled) }),
+          ).header;
+        }
         frames.push(this.frame('pooled', { rows: pooled.length }));
       }
       this.finish('done', chunks, frames);
@@ -237,14 +252,14 @@ export class Query {
 
   /** SHA-256 (hex) of the results stream so far — at finish, of everything released to the caller. */
   releasedDigest(): string {
-    const h = createHash('sha256').update(this.encoder.header);
+    const h = createHash('sha256').update(this.header);
     for (const c of this.chunks) h.update(c);
     return h.digest('hex');
   }
 
   /** Builds the results writer now (see `encoder`); called once the site calls are on their way. */
   prepare(): void {
-    if (!this.deferred) void this.encoder;
+    if (!isRoundsKind(this.analysis.kind)) void this.encoder;
   }
 
   /** Replays the results stream so far into `sink`, then feeds it live; returns the unsubscribe. */
@@ -253,7 +268,7 @@ export class Query {
       this.pendingSinks.add(sink);
       return () => this.pendingSinks.delete(sink);
     }
-    sink([this.encoder.header, ...this.chunks], this.ended);
+    sink([this.header, ...this.chunks], this.ended);
     if (this.ended) return () => {};
     this.resultSinks.add(sink);
     return () => this.resultSinks.delete(sink);
@@ -273,14 +288,18 @@ export class Query {
    * site calls go out.
    */
   private get encoder(): ResultEncoder {
-    const meta = {
+    const meta = this.baseMeta();
+    return (this.encoderInstance ??= new ResultEncoder(
+      isRoundsKind(this.analysis.kind) ? kindSchema(this.analysis, meta) : resultSchema(this.analysis, meta),
+    ));
+  }
+
+  private baseMeta(): Record<string, string> {
+    return {
       [META.planHash]: this.planHash,
       [META.analysis]: JSON.stringify(this.analysis),
       [META.sites]: JSON.stringify(this.siteIds),
     };
-    return (this.encoderInstance ??= new ResultEncoder(
-      this.deferred ? kindSchema(this.analysis, meta) : resultSchema(this.analysis, meta),
-    ));
   }
 
   private run(site: string): SiteRun {
@@ -329,7 +348,7 @@ export class Query {
     const text = frames.join('');
     for (const sink of this.eventSinks) sink(text, end);
     if (end && this.pendingSinks.size > 0) {
-      const all = [this.encoder.header, ...this.chunks];
+      const all = [this.header, ...this.chunks];
       for (const sink of this.pendingSinks) sink(all, true);
       this.pendingSinks.clear();
     }

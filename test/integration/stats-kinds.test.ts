@@ -372,3 +372,38 @@ test('the hub reports per-iteration progress on the SSE stream', async () => {
   assert.match(iterations[0], /"kind":"glm"/);
   assert.match(iterations[0], /"deviance":/);
 });
+
+test('a two-way crosstab carries the chi-square test of its pooled table in the schema metadata', async () => {
+  const { table } = await runThroughHub(fed.hub.url, {
+    version: 1,
+    cohort: COHORT,
+    analysis: { kind: 'crosstab', by: ['gender', 'age_group'] },
+  });
+  const t = JSON.parse(table.schema.metadata.get('fedomop.test')!);
+  const pooled = pooledRows(plainRows(table));
+  if (pooled.some((r) => r.persons === null)) {
+    assert.equal(t.test, null);
+    assert.match(t.reason, /withheld/);
+    console.log('# crosstab test: a pooled cell is withheld, no test (as designed)');
+    return;
+  }
+  // Pearson's statistic recomputed here from the released pooled table.
+  const rows = [...new Set(pooled.map((r) => r.gender))];
+  const cols = [...new Set(pooled.map((r) => r.age_group))];
+  const cell = (g: unknown, a: unknown) => (pooled.find((r) => r.gender === g && r.age_group === a)?.persons as number) ?? 0;
+  const total = pooled.reduce((s, r) => s + (r.persons as number), 0);
+  let x2 = 0;
+  for (const g of rows)
+    for (const a of cols) {
+      const e = (cols.reduce((s: number, c) => s + cell(g, c), 0) * rows.reduce((s: number, r) => s + cell(r, a), 0)) / total;
+      if (e > 0) x2 += (cell(g, a) - e) ** 2 / e;
+    }
+  assert.ok(Math.abs(t.chiSquare.statistic - x2) / x2 < 1e-9);
+  console.log(`# crosstab test: chi-square ${x2.toFixed(4)} on ${t.chiSquare.df} df`);
+});
+
+test("a 2×2 crosstab over binary variables carries Fisher's exact test too (not wired at the site yet: refused as unsupported)", async () => {
+  const res = await runThroughHub(fed.hub.url, plan({ kind: 'crosstab', by: ['sex', 'died'] }));
+  for (const s of Object.values(res.status.sites as Record<string, { error?: { code: string } }>))
+    assert.equal(s.error?.code, 'ERR_PLAN_UNSUPPORTED');
+});
