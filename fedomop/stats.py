@@ -50,11 +50,17 @@ class StatsFrame(pd.DataFrame):
 
     def _table_bundle(self) -> dict[str, str]:
         caption = f"{self.kind} · {self.result._caption()}"
-        html = f'<div class="fedomop-result"><p class="fedomop-caption">{_esc(caption)}</p>{pd.DataFrame(self).to_html(index=False, na_rep="")}'
+        error = (self.result.status or {}).get("error")
+        failed = f"the analysis failed: {error['code']}: {error['message']}" if error else ""
+        html = f'<div class="fedomop-result"><p class="fedomop-caption">{_esc(caption)}</p>'
+        if failed:
+            html += f'<p class="fedomop-error"><b>{_esc(failed)}</b></p>'
+        html += pd.DataFrame(self).to_html(index=False, na_rep="")
         html += "".join(
             f"<p>not included: {_esc(f['site'])}: {_esc(f['code'])}: {_esc(f['message'])}</p>" for f in self.failures
         )
-        return {"text/html": html + "</div>", "text/plain": f"{caption}\n{pd.DataFrame(self).to_string(index=False)}"}
+        text = "\n".join(t for t in (caption, failed, pd.DataFrame(self).to_string(index=False)) if t)
+        return {"text/html": html + "</div>", "text/plain": text}
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle: dict[str, Any] = dict(self._table_bundle())

@@ -93,3 +93,16 @@ def test_summary_by_gender_per_site_and_pooled(running):
     assert "min" not in summary.columns and "max" not in summary.columns
     groups = {v["site"] for v in summary.chart["data"]["values"]}
     assert groups == {f"{s} · {g}" for s in ("south", "north", "pooled") for g in ("FEMALE", "MALE")}
+
+
+def test_a_glm_a_site_refuses_fails_as_a_whole_and_the_frame_says_why(running):
+    """The prostate sample cohort is small at south: too few deaths within two years for its rules."""
+    from fedomop.templates import SAMPLE_COHORT
+
+    hub = fedomop.connect(running["hub"])
+    cohort = fedomop.cohort_from_file(SAMPLE_COHORT)
+    fit = hub.glm(cohort, VARIABLES, family="binomial", outcome="death_2y", covariates=["age"], progress=False)
+    assert len(fit) == 0
+    text = fit._repr_mimebundle_()["text/plain"]
+    assert "the analysis failed: ERR_DISCLOSURE_REFUSED" in text, text
+    assert any(f["site"] == "south" and f["code"] == "ERR_DISCLOSURE_REFUSED" for f in fit.failures)

@@ -44,12 +44,16 @@ export function renderStatsTable(result: FederatedResult, label: string): MediaB
       return `<tr${style}>${tds.join('')}</tr>`;
     })
     .join('');
+  // A rounds analysis that failed as a whole (e.g. a GLM a site refused, onRefusal 'fail'): why, first.
+  const failed = result.status.error;
+  const failedText = failed ? `the analysis failed: ${failed.code}: ${failed.message}` : '';
   const failures = result.failures
     .map((f) => `<li><b>${esc(f.site)}</b>: <code>${esc(f.code)}</code> ${esc(f.message)}</li>`)
     .join('');
   const html = [
     '<div class="fedomop-result">',
     `<p class="fedomop-caption" style="margin:0 0 0.3em">${esc(caption)}</p>`,
+    failed ? `<p class="fedomop-error"><b>${esc(failedText)}</b></p>` : '',
     `<table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`,
     rows.length === 0 ? '<p>No rows were released.</p>' : '',
     anyWithheld ? `<p><small>* ${esc(SUPPRESSED_TITLE)}.</small></p>` : '',
@@ -58,6 +62,7 @@ export function renderStatsTable(result: FederatedResult, label: string): MediaB
   ].join('');
   const text = [
     caption,
+    failedText,
     textTable(
       columns,
       ordered.map((r) => columns.map((c) => cell(r, c).text)),

@@ -154,7 +154,10 @@ export class QueryRun {
         this.applyStatus(v, status.sites);
         v.phase = 'done';
         v.finishedAfterMs = this.now() - v.startedAt;
-        if (v.pooled === null && v.sites.every((r) => r.state !== 'done')) {
+        if (status.error) {
+          // A rounds analysis (GLM, KM, quantiles) that failed as a whole: the hub says why.
+          v.error = `The analysis failed: ${status.error.message} (${status.error.code})`;
+        } else if (v.pooled === null && v.sites.every((r) => r.state !== 'done')) {
           v.error = 'No site answered, so there is no pooled result. See each site for why.';
         }
       });
