@@ -45,7 +45,11 @@ function editsFor(e: CirceExpression): Array<{ what: string; apply: (e: CirceExp
   const sets = e.ConceptSets ?? [];
   if (sets.length) {
     const id = sets[0].id;
-    out.push({ what: 'rename a concept set', apply: (x) => edits.renameConceptSet(x, id, 'Renamed'), paths: ['ConceptSets[0].name'] });
+    out.push({
+      what: 'rename a concept set',
+      apply: (x) => edits.renameConceptSet(x, id, 'Renamed'),
+      paths: ['ConceptSets[0].name'],
+    });
     if (sets[0].expression.items.length)
       out.push({
         what: 'toggle descendants',

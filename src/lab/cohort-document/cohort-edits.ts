@@ -123,7 +123,11 @@ export function removeItem(e: CirceExpression, id: number, item: number): CirceE
 }
 
 /** Replaces a set's items by an ATLAS concept-set expression (`{items: [...]}`), keeping id and name. */
-export function importConceptSetExpression(e: CirceExpression, id: number, expression: ConceptSet['expression']): CirceExpression {
+export function importConceptSetExpression(
+  e: CirceExpression,
+  id: number,
+  expression: ConceptSet['expression'],
+): CirceExpression {
   return setIn(e, ['ConceptSets', conceptSetIndex(e, id), 'expression'], expression);
 }
 
@@ -224,7 +228,11 @@ export function ageGroup(age: NumericRange): CriteriaGroup {
  * "having at least 1 measurement of <set> with value in <range> between `priorDays` days before and
  * 0 days after index" (priorDays null: any time before).
  */
-export function measurementCriterion(codesetId: number, value: NumericRange | null, priorDays: number | null): CorrelatedCriterion {
+export function measurementCriterion(
+  codesetId: number,
+  value: NumericRange | null,
+  priorDays: number | null,
+): CorrelatedCriterion {
   const measurement: Record<string, unknown> = { CodesetId: codesetId };
   if (value) measurement.ValueAsNumber = value;
   return {

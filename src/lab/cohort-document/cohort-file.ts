@@ -59,10 +59,16 @@ export function readCohortText(text: string): ReadResult {
         return { ok: false, message: `The cohort definition's "expression" text is not JSON: ${(e as Error).message}` };
       }
       if (!isObject(parsed)) return { ok: false, message: 'The cohort definition\'s "expression" is not a JSON object.' };
-      return { ok: true, file: { expression: asExpression(parsed), wrapper: { kind: 'definition', outer: value, asString: true } } };
+      return {
+        ok: true,
+        file: { expression: asExpression(parsed), wrapper: { kind: 'definition', outer: value, asString: true } },
+      };
     }
     if (!isObject(inner)) return { ok: false, message: 'The cohort definition\'s "expression" is not a JSON object.' };
-    return { ok: true, file: { expression: asExpression(inner), wrapper: { kind: 'definition', outer: value, asString: false } } };
+    return {
+      ok: true,
+      file: { expression: asExpression(inner), wrapper: { kind: 'definition', outer: value, asString: false } },
+    };
   }
   return { ok: true, file: { expression: asExpression(value), wrapper: { kind: 'bare' } } };
 }
