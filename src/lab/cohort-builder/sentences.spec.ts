@@ -13,7 +13,10 @@ test('criteria read as ATLAS reads them', () => {
     correlatedText(measurementCriterion(1, { Value: 4, Op: 'gt' }, null), sets),
     'having at least 1 measurement of “PSA”, with value as number > 4, starting between all days before and 0 days after the index start date',
   );
-  assert.equal(criterionText({ ConditionOccurrence: { CodesetId: 7, First: true } }, sets), "condition occurrence of missing concept set 7, for the first time in the person's history");
+  assert.equal(
+    criterionText({ ConditionOccurrence: { CodesetId: 7, First: true } }, sets),
+    "condition occurrence of missing concept set 7, for the first time in the person's history",
+  );
   assert.equal(demographicText(ageGroup({ Value: 50, Op: 'gte' }).DemographicCriteriaList![0]), 'with age ≥ 50');
   assert.equal(groupHead({ Type: 'AT_LEAST', Count: 2 }), 'having at least 2 of the following criteria');
   assert.equal(limitText('all', 'events'), 'all events');

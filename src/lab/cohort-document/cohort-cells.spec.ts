@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pythonCohortCell, typescriptCohortCell } from './cohort-cells.js';
 
-const options = { relativePath: 'cohorts/prostate.cohort.json', sites: ['north', 'south'], kernelHubUrl: 'http://127.0.0.1:8100', name: 'Prostate\ncancer' };
+const options = {
+  relativePath: 'cohorts/prostate.cohort.json',
+  sites: ['north', 'south'],
+  kernelHubUrl: 'http://127.0.0.1:8100',
+  name: 'Prostate\ncancer',
+};
 
 test('the TypeScript cell loads the file with cohortFromFile and runs an attrition', () => {
   const src = typescriptCohortCell(options);

@@ -25,7 +25,14 @@ function textDocument(text: string): { doc: ITextDocument; file: YFile } {
   return { doc: { sharedModel: file, contentChanged }, file };
 }
 
-const PROSTATE = { conceptId: 200962, name: 'Malignant tumor of prostate', domain: 'Condition', vocabulary: 'SNOMED', code: '399068003', standard: true };
+const PROSTATE = {
+  conceptId: 200962,
+  name: 'Malignant tumor of prostate',
+  domain: 'Condition',
+  vocabulary: 'SNOMED',
+  code: '399068003',
+  standard: true,
+};
 
 // Odd spacing and concept fields fedomop does not read: nothing may normalise it away.
 const ATLAS_TEXT = `{"ConceptSets":[{"id":0,"name":"Prostate cancer","expression":{"items":[{"concept":{"CONCEPT_ID":200962,"CONCEPT_NAME":"Malignant tumor of prostate"},"includeDescendants":true}]}}],
