@@ -159,6 +159,11 @@ function ConceptSetView(props: {
           {resolved.answer && (
             <>
               Resolves to {resolved.answer.count} concept{resolved.answer.count === 1 ? '' : 's'}
+              {resolved.answer.countBySite &&
+                Object.values(resolved.answer.countBySite).some((n) => n !== resolved.answer!.count) &&
+                ` (per site: ${Object.entries(resolved.answer.countBySite)
+                  .map(([s, n]) => `${s} ${n}`)
+                  .join(', ')})`}
               {siteCounts(resolved.answer.counts).map(([site, c]) => (
                 <span key={site} className="jp-fedomop-cb-sitecount">
                   {site ? `${site}: ` : ''}

@@ -14,7 +14,7 @@ import { QueryRun } from '../query-panel/query-run.js';
 
 export interface ILiveCountsOptions {
   hub: () => HubClient | null;
-  /** Sites to ask (empty: every site the hub knows). */
+  /** Sites to ask (empty: every site the hub lists as up, asked once per run). */
   sites: () => string[];
   delayMs?: number;
   timeoutMs?: () => number | undefined;
@@ -31,6 +31,7 @@ export class LiveCounts {
   private _enabled = true;
   private _pending: CirceExpression | null = null;
   private _hint: string | null = null;
+  private ticket = 0;
   /** How many runs were cancelled because a newer edit came (for the spec and the status line). */
   cancelled = 0;
 
@@ -78,6 +79,7 @@ export class LiveCounts {
   /** The cohort changed: count it after the pause, or say why not (`problem`: it is not valid yet). */
   schedule(expression: CirceExpression | null, problem: string | null): void {
     clearTimeout(this.timer);
+    this.ticket++;
     this._pending = expression;
     if (!expression || problem) {
       this._hint = problem ?? 'No cohort to count.';
@@ -114,8 +116,27 @@ export class LiveCounts {
       return;
     }
     void this.stop();
+    this._phase = 'running';
+    const ticket = ++this.ticket;
+    const chosen = this.options.sites();
+    void (chosen.length ? Promise.resolve(chosen) : this.liveSites(hub)).then((sites) => {
+      // A newer edit came while the site list was read: that one counts instead.
+      if (ticket === this.ticket) this.launch(hub, expression, sites);
+    });
+  }
+
+  /** The hub's sites that are up: a site it knows to be down would only add a failure to every count. */
+  private async liveSites(hub: HubClient): Promise<string[]> {
+    try {
+      return (await hub.sites()).filter((s) => s.status === 'up').map((s) => s.id);
+    } catch {
+      return [];
+    }
+  }
+
+  private launch(hub: HubClient, expression: CirceExpression, sites: string[]): void {
     const plan: Plan = { version: 1, cohort: expression, analysis: { kind: 'attrition' } } as Plan;
-    const run = new QueryRun(hub, { plan, sites: this.options.sites(), timeoutMs: this.options.timeoutMs?.() });
+    const run = new QueryRun(hub, { plan, sites, timeoutMs: this.options.timeoutMs?.() });
     this._run = run;
     this._phase = 'running';
     run.changed.connect(() => {

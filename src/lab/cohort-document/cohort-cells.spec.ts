@@ -9,17 +9,17 @@ const options = {
   name: 'Prostate\ncancer',
 };
 
-test('the TypeScript cell loads the file with cohortFromFile and runs an attrition', () => {
+test('the TypeScript cell loads the file with cohortFromFile and runs a count', () => {
   const src = typescriptCohortCell(options);
   assert.match(src, /^\/\/ Prostate cancer:/, 'a name with a line break stays one comment line');
   assert.match(src, /import \{ cohortFromFile, connect, display \} from "fedomop";/);
   assert.match(src, /cohortFromFile\("cohorts\/prostate\.cohort\.json"\)/);
-  assert.match(src, /analysis: \{ kind: "attrition" \} \}, \{"sites":\["north","south"\]\}\)/);
+  assert.match(src, /analysis: \{ kind: "count" \} \}, \{"sites":\["north","south"\]\}\)/);
 });
 
 test('the Python cell loads the file with cohort_from_file', () => {
   const src = pythonCohortCell({ ...options, sites: [] });
   assert.match(src, /fedomop\.cohort_from_file\("cohorts\/prostate\.cohort\.json"\)/);
-  assert.match(src, /hub\.run\(\{"version": 1, "cohort": cohort, "analysis": \{"kind": "attrition"\}\}\)/);
+  assert.match(src, /hub\.run\(\{"version": 1, "cohort": cohort, "analysis": \{"kind": "count"\}\}\)/);
   assert.match(src, /connect\(hub="http:\/\/127\.0\.0\.1:8100"\)/);
 });

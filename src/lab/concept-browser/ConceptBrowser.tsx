@@ -7,7 +7,7 @@
 import * as React from 'react';
 import { useSignal } from '../query-panel/hooks.js';
 import type { ICohortDocuments } from '../tokens.js';
-import { formatCount, siteCounts, type IConceptHit, type IRelatedConcept } from './concept-api.js';
+import { countTitle, formatCount, siteCounts, type IConceptHit, type IRelatedConcept } from './concept-api.js';
 import type { ConceptBrowserModel } from './model.js';
 
 const DOMAINS = ['', 'Condition', 'Drug', 'Measurement', 'Procedure', 'Observation', 'Device', 'Visit', 'Specimen'];
@@ -125,7 +125,7 @@ function HitLine({ concept: c }: { concept: IConceptHit }): React.ReactElement {
       {counts.length > 0 && (
         <span className="jp-fedomop-cbr-counts">
           {counts.map(([site, n]) => (
-            <span key={site} className="jp-fedomop-cb-sitecount" data-site={site}>
+            <span key={site} className="jp-fedomop-cb-sitecount" data-site={site} title={countTitle(n?.persons)}>
               {site ? `${site} ` : ''}
               {n ? formatCount(n.persons) : 'n/a'}
             </span>
@@ -213,8 +213,8 @@ function ConceptDetail(props: { model: ConceptBrowserModel; cohorts: ICohortDocu
             </button>
             <div className="jp-fedomop-muted">{doc ? `into ${doc.path}` : 'into a new cohort'}</div>
           </div>
-          <Tree title="Ancestors" concepts={d.ancestors} model={model} />
-          <Tree title="Descendants" concepts={d.descendants} model={model} />
+          <Tree title="Ancestors" concepts={d.ancestors} total={d.ancestorCount} model={model} />
+          <Tree title="Descendants" concepts={d.descendants} total={d.descendantCount} model={model} />
           <section aria-label="Relationships">
             <h4>Relationships</h4>
             {d.relationships.length === 0 && <div className="jp-fedomop-muted">none</div>}
@@ -239,22 +239,22 @@ function ConceptDetail(props: { model: ConceptBrowserModel; cohorts: ICohortDocu
 }
 
 /** Related concepts indented by their levels of separation (nearest first for descendants, furthest first for ancestors). */
-function Tree(props: { title: string; concepts: IRelatedConcept[]; model: ConceptBrowserModel }): React.ReactElement {
+function Tree(props: { title: string; concepts: IRelatedConcept[]; total?: number; model: ConceptBrowserModel }): React.ReactElement {
   const up = props.title === 'Ancestors';
   const sorted = [...props.concepts].sort((a, b) => {
-    const la = a.minLevels ?? 1;
-    const lb = b.minLevels ?? 1;
+    const la = a.minLevelsOfSeparation ?? 1;
+    const lb = b.minLevelsOfSeparation ?? 1;
     return up ? lb - la || a.name.localeCompare(b.name) : la - lb || a.name.localeCompare(b.name);
   });
-  const maxLevel = Math.max(0, ...sorted.map((c) => c.minLevels ?? 1));
+  const maxLevel = Math.max(0, ...sorted.map((c) => c.minLevelsOfSeparation ?? 1));
   return (
     <section aria-label={props.title} className="jp-fedomop-cbr-tree">
       <h4>
-        {props.title} <span className="jp-fedomop-muted">({props.concepts.length})</span>
+        {props.title} <span className="jp-fedomop-muted">({props.total ?? props.concepts.length})</span>
       </h4>
       <ul role="tree" aria-label={props.title}>
         {sorted.slice(0, 200).map((c) => {
-          const level = c.minLevels ?? 1;
+          const level = c.minLevelsOfSeparation ?? 1;
           const indent = up ? maxLevel - level : level - 1;
           return (
             <li
@@ -269,7 +269,7 @@ function Tree(props: { title: string; concepts: IRelatedConcept[]; model: Concep
               </button>{' '}
               <span className="jp-fedomop-muted">
                 {c.vocabulary} {c.code}
-                {c.minLevels !== undefined ? ` · ${c.minLevels} level${c.minLevels === 1 ? '' : 's'}` : ''}
+                {c.minLevelsOfSeparation !== undefined ? ` · ${c.minLevelsOfSeparation} level${c.minLevelsOfSeparation === 1 ? '' : 's'}` : ''}
               </span>
             </li>
           );

@@ -5,8 +5,11 @@
  */
 import type { IFedomopConnection } from '../tokens.js';
 
-/** A released count: exact, or an interval when disclosure control withheld the exact value. */
-export type CountValue = number | { lower: number; upper: number } | null;
+/**
+ * A released count (docs/http-api.md, "Released count"): `value` null when disclosure control
+ * withheld it (then only the interval is released); a plain number from an older site.
+ */
+export type CountValue = number | { value?: number | null; lower: number; upper: number } | null;
 
 export interface IConceptCounts {
   records?: CountValue;
@@ -32,8 +35,8 @@ export interface IConceptHit {
 
 export interface IRelatedConcept extends IConceptHit {
   /** Levels of separation from the concept opened. */
-  minLevels?: number;
-  maxLevels?: number;
+  minLevelsOfSeparation?: number;
+  maxLevelsOfSeparation?: number;
   /** Direct parents (for ancestors) / children (for descendants), when the site gives them. */
   parentIds?: number[];
 }
@@ -42,6 +45,8 @@ export interface IConceptDetail extends IConceptHit {
   ancestors: IRelatedConcept[];
   descendants: IRelatedConcept[];
   relationships: Array<{ relationshipId: string; concept: IConceptHit }>;
+  ancestorCount?: number;
+  descendantCount?: number;
 }
 
 export interface ISearchFilters {
@@ -65,6 +70,8 @@ export interface IResolveAnswer {
   count: number;
   concepts?: IConceptHit[];
   counts?: IConceptHit['counts'];
+  /** Through the hub: how many concepts the set resolves to at each site. */
+  countBySite?: Record<string, number>;
 }
 
 type Hub = Pick<IFedomopConnection, 'hubJson'>;
@@ -105,11 +112,19 @@ export class ConceptApi {
   }
 }
 
-/** "12", "1–4" or "—": how the lab writes a released count. */
+/** "12", "0–4" (withheld: its interval) or "—": how the lab writes a released count. */
 export function formatCount(v: CountValue | undefined): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number') return String(v);
+  if (typeof v.value === 'number') return String(v.value);
   return v.lower === v.upper ? String(v.lower) : `${v.lower}–${v.upper}`;
+}
+
+/** A tooltip for a released count: perturbed values say their interval. */
+export function countTitle(v: CountValue | undefined): string | undefined {
+  if (!v || typeof v === 'number') return undefined;
+  if (v.value === null || v.value === undefined) return `withheld by disclosure control: between ${v.lower} and ${v.upper}`;
+  return v.lower === v.upper ? undefined : `released as ${v.value}; the true value lies between ${v.lower} and ${v.upper}`;
 }
 
 /** The per-site counts of a hit as `[site, counts]` pairs (one unnamed pair for a single site's answer). */
