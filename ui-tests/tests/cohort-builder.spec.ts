@@ -54,11 +54,12 @@ async function notebookCounts(page: IJupyterLabPageFixture): Promise<Record<stri
   return out;
 }
 
-test('concept browser → concept sets → cohort with live counts → file → notebooks', async ({ page }, testInfo) => {
+test('concept browser → concept sets → cohort with live counts → file → notebooks', async ({ page, tmpPath }, testInfo) => {
   test.setTimeout(300_000);
-  await page.contents.uploadContent('', 'text', FILE);
+  // Galata runs each test in its own folder (tmpPath), where the file browser opens.
+  await page.contents.uploadContent('', 'text', `${tmpPath}/${FILE}`);
   await page.filebrowser.refresh();
-  await page.filebrowser.open(FILE);
+  await page.filebrowser.open(`${tmpPath}/${FILE}`);
   const builder = page.locator('.jp-fedomop-cb');
   await expect(builder).toBeVisible();
   await expect(page.locator('.jp-DirListing-item', { hasText: FILE }).locator('[data-icon="fedomop:cohort"]')).toBeVisible();
@@ -103,13 +104,13 @@ test('concept browser → concept sets → cohort with live counts → file → 
   // Save, close, reopen: the same cohort.
   await page.keyboard.press('Control+s');
   await expect(page.locator('.jp-mod-current[role="tab"].jp-mod-dirty')).toHaveCount(0);
-  const response = await page.request.get(`/api/contents/${FILE}?content=1&type=file&format=text`);
+  const response = await page.request.get(`/api/contents/${tmpPath}/${FILE}?content=1&type=file&format=text`);
   const saved = JSON.parse((await response.json()).content as string);
   expect(saved.InclusionRules.map((r: { name: string }) => r.name)).toHaveLength(2);
   expect(saved.InclusionRules[0].expression.DemographicCriteriaList[0].Age).toEqual({ Value: 70, Op: 'gte' });
   expect(saved.ConceptSets[0].expression.items[0].includeDescendants).toBe(true);
   await page.activity.closeAll();
-  await page.filebrowser.open(FILE);
+  await page.filebrowser.open(`${tmpPath}/${FILE}`);
   await expect(builder.locator('.jp-fedomop-cb-rule')).toHaveCount(2);
   await expect(builder.locator('.jp-fedomop-cb-rule').first().getByLabel('age value')).toHaveValue('70');
   const reopened = await funnel(builder);
