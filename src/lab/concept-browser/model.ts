@@ -81,6 +81,13 @@ export class ConceptBrowserModel {
   setQuery(q: string): void {
     if (q === this._query) return;
     this._query = q;
+    // Typing means looking for something else: back to the hits.
+    if (this._detail || this._detailLoading || this._detailError) {
+      this.detailAbort?.abort();
+      this._detail = null;
+      this._detailLoading = false;
+      this._detailError = null;
+    }
     this.scheduleSearch();
   }
 
