@@ -11,7 +11,7 @@ export default tseslint.config(
   },
   {
     // Tests read loosely typed JSON answers from real services.
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.spec.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.spec.ts', 'src/**/*.spec.tsx', 'src/**/*.spec-util.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -1,5 +1,3 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Plan } from '../../plan/index.js';
@@ -35,26 +33,28 @@ function planAsPythonSeesIt(source: string): unknown {
   return JSON.parse(out);
 }
 
-test('the Python cell carries the exact plan, whatever its strings hold, as Python reads it', () => {
-  const source = pythonCellSource({ plan, sites: ['central', 'north'], timeoutMs: 5000 }, 'http://127.0.0.1:8100');
-  assert.deepEqual(planAsPythonSeesIt(source), plan);
-  // The title's line breaks cannot turn the rest of the comment into code.
-  assert.ok(source.split('\n')[0].startsWith('# He said'));
-  assert.ok(source.split('\n')[1].startsWith('#'));
-});
+describe('python-cell-source', () => {
+  it('the Python cell carries the exact plan, whatever its strings hold, as Python reads it', () => {
+    const source = pythonCellSource({ plan, sites: ['central', 'north'], timeoutMs: 5000 }, 'http://127.0.0.1:8100');
+    expect(planAsPythonSeesIt(source)).toStrictEqual(plan);
+    // The title's line breaks cannot turn the rest of the comment into code.
+    expect(source.split('\n')[0].startsWith('# He said')).toBeTruthy();
+    expect(source.split('\n')[1].startsWith('#')).toBeTruthy();
+  });
 
-test('the Python cell connects to the given hub, runs with the panel’s sites and timeout, shows the result and the frame', () => {
-  const source = pythonCellSource({ plan, sites: ['central', 'north'], timeoutMs: 5000 }, 'http://127.0.0.1:8100');
-  assert.match(source, /^hub = fedomop\.connect\(hub="http:\/\/127\.0\.0\.1:8100"\)$/m);
-  assert.match(source, /^result = hub\.run\(plan, sites=\["central","north"\], timeout_ms=5000\)$/m);
-  assert.match(source, /^display\(result\)$/m);
-  assert.equal(source.trim().split('\n').at(-1), 'df');
-  // Valid Python as a whole (compiled, not run: it would ask a hub).
-  execFileSync(PYTHON, ['-c', 'import sys; compile(sys.stdin.read(), "cell", "exec")'], { input: source });
-});
+  it('the Python cell connects to the given hub, runs with the panel’s sites and timeout, shows the result and the frame', () => {
+    const source = pythonCellSource({ plan, sites: ['central', 'north'], timeoutMs: 5000 }, 'http://127.0.0.1:8100');
+    expect(source).toMatch(/^hub = fedomop\.connect\(hub="http:\/\/127\.0\.0\.1:8100"\)$/m);
+    expect(source).toMatch(/^result = hub\.run\(plan, sites=\["central","north"\], timeout_ms=5000\)$/m);
+    expect(source).toMatch(/^display\(result\)$/m);
+    expect(source.trim().split('\n').at(-1)).toBe('df');
+    // Valid Python as a whole (compiled, not run: it would ask a hub).
+    execFileSync(PYTHON, ['-c', 'import sys; compile(sys.stdin.read(), "cell", "exec")'], { input: source });
+  });
 
-test('without a server-side hub URL the Python kernel finds its own', () => {
-  const source = pythonCellSource({ plan, sites: ['central'] }, '');
-  assert.match(source, /^hub = fedomop\.connect\(\)$/m);
-  assert.match(source, /^result = hub\.run\(plan, sites=\["central"\]\)$/m);
+  it('without a server-side hub URL the Python kernel finds its own', () => {
+    const source = pythonCellSource({ plan, sites: ['central'] }, '');
+    expect(source).toMatch(/^hub = fedomop\.connect\(\)$/m);
+    expect(source).toMatch(/^result = hub\.run\(plan, sites=\["central"\]\)$/m);
+  });
 });

@@ -1,8 +1,7 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { validatePlan } from '../../plan/index.js';
 import { EMPTY_PASTE_MESSAGE, inclusionRuleNames, problemLine, readPastedCohort, summarizeCohort } from './pasted-cohort.js';
 import { buildPastedPlan, type IAnalysisForm } from './plan-builder.js';
+import { expectNotOk, expectOk } from '../expect-ok.spec-util.js';
 
 /** An ATLAS expression as "Export → JSON" writes it: every field, nulls and empty lists included. */
 const expression = {
@@ -63,146 +62,140 @@ const definition = {
 const attrition: IAnalysisForm = { kind: 'attrition', by: [] };
 const text = (v: unknown) => JSON.stringify(v, null, 2);
 
-test('a bare expression is read as it is; its Title, if any, names it', () => {
-  const read = readPastedCohort(text(expression));
-  assert.ok(read.ok);
-  assert.equal(read.source, 'expression');
-  assert.equal(read.name, null);
-  assert.deepEqual(read.expression, expression);
-  const titled = readPastedCohort(text({ ...expression, Title: 'My cohort' }));
-  assert.ok(titled.ok);
-  assert.equal(titled.name, 'My cohort');
-});
-
-test('ATLAS’s whole definition: its expression is used and its name becomes the Title', () => {
-  const read = readPastedCohort(text(definition));
-  assert.ok(read.ok);
-  assert.equal(read.source, 'definition');
-  assert.equal(read.name, definition.name);
-  assert.deepEqual(read.expression, { Title: definition.name, ...expression });
-  // WebAPI serves the expression as JSON text inside the definition.
-  const served = readPastedCohort(JSON.stringify({ ...definition, expression: JSON.stringify(expression) }));
-  assert.ok(served.ok);
-  assert.deepEqual(served.expression, { Title: definition.name, ...expression });
-  // A Title the expression already has is kept.
-  const own = readPastedCohort(text({ ...definition, expression: { ...expression, Title: 'kept' } }));
-  assert.ok(own.ok);
-  assert.equal(own.expression.Title, 'kept');
-  assert.equal(own.name, definition.name);
-});
-
-test('a fedomop plan pasted whole: its cohort is used (the analysis stays the panel’s)', () => {
-  const read = readPastedCohort(
-    text({ version: 1, cohort: { ...expression, Title: 'from a plan' }, analysis: { kind: 'count' } }),
-  );
-  assert.ok(read.ok);
-  assert.equal(read.source, 'plan');
-  assert.equal(read.name, 'from a plan');
-  const plan = buildPastedPlan(read, attrition);
-  assert.ok(plan.ok);
-  assert.deepEqual(plan.plan.analysis, { kind: 'attrition' });
-});
-
-test('text that is no cohort: empty, broken JSON with line and column, not an object, a broken wrapper', () => {
-  const empty = readPastedCohort('  \n');
-  assert.ok(!empty.ok);
-  assert.deepEqual(empty.problems, [{ path: '', message: EMPTY_PASTE_MESSAGE }]);
-
-  const broken = readPastedCohort('{\n  "ConceptSets": [],\n  "PrimaryCriteria": {,\n}');
-  assert.ok(!broken.ok);
-  assert.match(broken.problems[0].message, /^the pasted text is not JSON: .* at line 3, column 23$/);
-
-  const list = readPastedCohort('[1, 2]');
-  assert.ok(!list.ok);
-  assert.match(list.problems[0].message, /must be a JSON object .* not a list/);
-
-  const badInner = readPastedCohort(JSON.stringify({ name: 'x', expression: '{"ConceptSets": [' }));
-  assert.ok(!badInner.ok);
-  assert.equal(badInner.problems[0].path, 'expression');
-  assert.match(badInner.problems[0].message, /expression text is not JSON/);
-
-  // A byte-order mark (Windows editors) is not a problem.
-  assert.ok(readPastedCohort('\ufeff' + text(expression)).ok);
-});
-
-test('the one-line summary counts concept sets, entry criteria and inclusion rules, and names exits', () => {
-  assert.equal(summarizeCohort(expression), '3 concept sets, 1 entry criterion, 2 inclusion rules');
-  assert.equal(
-    summarizeCohort({
-      ConceptSets: [expression.ConceptSets[0]],
-      PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }, { DrugExposure: {} }] },
-      InclusionRules: [expression.InclusionRules[1]],
-      CensoringCriteria: [{ Death: {} }],
-      EndStrategy: { DateOffset: { DateField: 'StartDate', Offset: 30 } },
-    }),
-    '1 concept set, 2 entry criteria, 1 inclusion rule, 1 censoring criterion, exit at a fixed offset',
-  );
-  // Shapes validation will refuse are still summarised, not thrown on.
-  assert.equal(
-    summarizeCohort({ ConceptSets: 'no', PrimaryCriteria: null } as never),
-    '0 concept sets, 0 entry criteria, 0 inclusion rules',
-  );
-});
-
-test('inclusion rule names in order, "rule k" for a nameless one (as attrition labels them)', () => {
-  assert.deepEqual(inclusionRuleNames(expression), ['PSA from 180 days before to 30 days after diagnosis', 'aged 60 or more']);
-  assert.deepEqual(
-    inclusionRuleNames({ ...expression, InclusionRules: [{ expression: {} }, { name: '  ', expression: {} }] } as never),
-    ['rule 1', 'rule 2'],
-  );
-  assert.deepEqual(inclusionRuleNames({ ...expression, InclusionRules: null }), []);
-});
-
-test('a pasted ATLAS definition with an attrition analysis is a valid plan, as the hub will check it', () => {
-  const result = buildPastedPlan(readPastedCohort(text(definition)), attrition);
-  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
-  assert.deepEqual(result.plan, {
-    version: 1,
-    cohort: { Title: definition.name, ...expression },
-    analysis: { kind: 'attrition' },
+describe('pasted-cohort', () => {
+  it('a bare expression is read as it is; its Title, if any, names it', () => {
+    const read = readPastedCohort(text(expression));
+    expectOk(read);
+    expect(read.source).toBe('expression');
+    expect(read.name).toBe(null);
+    expect(read.expression).toStrictEqual(expression);
+    const titled = readPastedCohort(text({ ...expression, Title: 'My cohort' }));
+    expectOk(titled);
+    expect(titled.name).toBe('My cohort');
   });
-  assert.equal(validatePlan(result.plan).ok, true);
-  assert.deepEqual(result.warnings, []);
-});
 
-test('problems are named by their path in the plan, all at once; warnings travel beside a valid plan', () => {
-  const broken = structuredClone(definition);
-  broken.expression.InclusionRules[0].expression.CriteriaList[0].Occurrence.Type = 7;
-  (broken.expression.InclusionRules[1].expression.DemographicCriteriaList[0].Age as { Op: string }).Op = 'gtee';
-  const result = buildPastedPlan(readPastedCohort(text(broken)), attrition);
-  assert.ok(!result.ok);
-  const lines = result.problems.map(problemLine);
-  assert.ok(
-    lines.some((l) => l.startsWith('cohort.InclusionRules[0].expression.CriteriaList[0].Occurrence.Type: ')),
-    lines.join('\n'),
-  );
-  assert.ok(
-    lines.some((l) => l.startsWith('cohort.InclusionRules[1].expression.DemographicCriteriaList[0].Age.Op: ')),
-    lines.join('\n'),
-  );
+  it('ATLAS’s whole definition: its expression is used and its name becomes the Title', () => {
+    const read = readPastedCohort(text(definition));
+    expectOk(read);
+    expect(read.source).toBe('definition');
+    expect(read.name).toBe(definition.name);
+    expect(read.expression).toStrictEqual({ Title: definition.name, ...expression });
+    // WebAPI serves the expression as JSON text inside the definition.
+    const served = readPastedCohort(JSON.stringify({ ...definition, expression: JSON.stringify(expression) }));
+    expectOk(served);
+    expect(served.expression).toStrictEqual({ Title: definition.name, ...expression });
+    // A Title the expression already has is kept.
+    const own = readPastedCohort(text({ ...definition, expression: { ...expression, Title: 'kept' } }));
+    expectOk(own);
+    expect(own.expression.Title).toBe('kept');
+    expect(own.name).toBe(definition.name);
+  });
 
-  const empty = structuredClone(expression);
-  empty.InclusionRules[1].expression.DemographicCriteriaList = [];
-  const warned = buildPastedPlan(readPastedCohort(text(empty)), attrition);
-  assert.ok(warned.ok, JSON.stringify(!warned.ok && warned.problems));
-  assert.deepEqual(
-    warned.warnings.map((w) => w.path),
-    ['cohort.InclusionRules[1].expression'],
-  );
-  assert.match(warned.warnings[0].message, /no criteria/);
-});
+  it('a fedomop plan pasted whole: its cohort is used (the analysis stays the panel’s)', () => {
+    const read = readPastedCohort(
+      text({ version: 1, cohort: { ...expression, Title: 'from a plan' }, analysis: { kind: 'count' } }),
+    );
+    expectOk(read);
+    expect(read.source).toBe('plan');
+    expect(read.name).toBe('from a plan');
+    const plan = buildPastedPlan(read, attrition);
+    expectOk(plan);
+    expect(plan.plan.analysis).toStrictEqual({ kind: 'attrition' });
+  });
 
-test('the text’s own problems keep their paths; a crosstab without dimensions is the analysis’s problem', () => {
-  const notJson = buildPastedPlan(readPastedCohort('{"ConceptSets": '), attrition);
-  assert.ok(!notJson.ok);
-  assert.equal(notJson.problems.length, 1);
-  assert.equal(notJson.problems[0].path, '');
-  assert.equal(problemLine(notJson.problems[0]), notJson.problems[0].message);
+  it('text that is no cohort: empty, broken JSON with line and column, not an object, a broken wrapper', () => {
+    const empty = readPastedCohort('  \n');
+    expectNotOk(empty);
+    expect(empty.problems).toStrictEqual([{ path: '', message: EMPTY_PASTE_MESSAGE }]);
 
-  const noDims = buildPastedPlan(readPastedCohort(text(expression)), { kind: 'crosstab', by: [] });
-  assert.ok(!noDims.ok);
-  assert.deepEqual(
-    noDims.problems.map((p) => p.path),
-    ['analysis'],
-  );
+    const broken = readPastedCohort('{\n  "ConceptSets": [],\n  "PrimaryCriteria": {,\n}');
+    expectNotOk(broken);
+    expect(broken.problems[0].message).toMatch(/^the pasted text is not JSON: .* at line 3, column 23$/);
+
+    const list = readPastedCohort('[1, 2]');
+    expectNotOk(list);
+    expect(list.problems[0].message).toMatch(/must be a JSON object .* not a list/);
+
+    const badInner = readPastedCohort(JSON.stringify({ name: 'x', expression: '{"ConceptSets": [' }));
+    expectNotOk(badInner);
+    expect(badInner.problems[0].path).toBe('expression');
+    expect(badInner.problems[0].message).toMatch(/expression text is not JSON/);
+
+    // A byte-order mark (Windows editors) is not a problem.
+    expect(readPastedCohort('\ufeff' + text(expression)).ok).toBeTruthy();
+  });
+
+  it('the one-line summary counts concept sets, entry criteria and inclusion rules, and names exits', () => {
+    expect(summarizeCohort(expression)).toBe('3 concept sets, 1 entry criterion, 2 inclusion rules');
+    expect(
+      summarizeCohort({
+        ConceptSets: [expression.ConceptSets[0]],
+        PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }, { DrugExposure: {} }] },
+        InclusionRules: [expression.InclusionRules[1]],
+        CensoringCriteria: [{ Death: {} }],
+        EndStrategy: { DateOffset: { DateField: 'StartDate', Offset: 30 } },
+      }),
+    ).toBe('1 concept set, 2 entry criteria, 1 inclusion rule, 1 censoring criterion, exit at a fixed offset');
+    // Shapes validation will refuse are still summarised, not thrown on.
+    expect(summarizeCohort({ ConceptSets: 'no', PrimaryCriteria: null } as never)).toBe(
+      '0 concept sets, 0 entry criteria, 0 inclusion rules',
+    );
+  });
+
+  it('inclusion rule names in order, "rule k" for a nameless one (as attrition labels them)', () => {
+    expect(inclusionRuleNames(expression)).toStrictEqual([
+      'PSA from 180 days before to 30 days after diagnosis',
+      'aged 60 or more',
+    ]);
+    expect(
+      inclusionRuleNames({ ...expression, InclusionRules: [{ expression: {} }, { name: '  ', expression: {} }] } as never),
+    ).toStrictEqual(['rule 1', 'rule 2']);
+    expect(inclusionRuleNames({ ...expression, InclusionRules: null })).toStrictEqual([]);
+  });
+
+  it('a pasted ATLAS definition with an attrition analysis is a valid plan, as the hub will check it', () => {
+    const result = buildPastedPlan(readPastedCohort(text(definition)), attrition);
+    expectOk(result);
+    expect(result.plan).toStrictEqual({
+      version: 1,
+      cohort: { Title: definition.name, ...expression },
+      analysis: { kind: 'attrition' },
+    });
+    expect(validatePlan(result.plan).ok).toBe(true);
+    expect(result.warnings).toStrictEqual([]);
+  });
+
+  it('problems are named by their path in the plan, all at once; warnings travel beside a valid plan', () => {
+    const broken = structuredClone(definition);
+    broken.expression.InclusionRules[0].expression.CriteriaList[0].Occurrence.Type = 7;
+    (broken.expression.InclusionRules[1].expression.DemographicCriteriaList[0].Age as { Op: string }).Op = 'gtee';
+    const result = buildPastedPlan(readPastedCohort(text(broken)), attrition);
+    expectNotOk(result);
+    const lines = result.problems.map(problemLine);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^cohort\.InclusionRules\[0\]\.expression\.CriteriaList\[0\]\.Occurrence\.Type: /),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^cohort\.InclusionRules\[1\]\.expression\.DemographicCriteriaList\[0\]\.Age\.Op: /),
+    );
+
+    const empty = structuredClone(expression);
+    empty.InclusionRules[1].expression.DemographicCriteriaList = [];
+    const warned = buildPastedPlan(readPastedCohort(text(empty)), attrition);
+    expectOk(warned);
+    expect(warned.warnings.map((w) => w.path)).toStrictEqual(['cohort.InclusionRules[1].expression']);
+    expect(warned.warnings[0].message).toMatch(/no criteria/);
+  });
+
+  it('the text’s own problems keep their paths; a crosstab without dimensions is the analysis’s problem', () => {
+    const notJson = buildPastedPlan(readPastedCohort('{"ConceptSets": '), attrition);
+    expectNotOk(notJson);
+    expect(notJson.problems.length).toBe(1);
+    expect(notJson.problems[0].path).toBe('');
+    expect(problemLine(notJson.problems[0])).toBe(notJson.problems[0].message);
+
+    const noDims = buildPastedPlan(readPastedCohort(text(expression)), { kind: 'crosstab', by: [] });
+    expectNotOk(noDims);
+    expect(noDims.problems.map((p) => p.path)).toStrictEqual(['analysis']);
+  });
 });

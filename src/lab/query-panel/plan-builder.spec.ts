@@ -1,8 +1,7 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import type { Concept } from '../../client/index.js';
 import { validatePlan } from '../../plan/index.js';
 import { buildPlan, type IAnalysisForm, type ICohortForm } from './plan-builder.js';
+import { expectOk } from '../expect-ok.spec-util.js';
 
 const prostate: Concept = {
   conceptId: 4163261,
@@ -47,66 +46,65 @@ const cohort = (change: Partial<ICohortForm> = {}): ICohortForm => ({
 const count: IAnalysisForm = { kind: 'count', by: [] };
 
 function ok(result: ReturnType<typeof buildPlan>) {
-  assert.ok(result.ok, `expected a plan, got problems: ${JSON.stringify(!result.ok && result.problems)}`);
+  expectOk(result);
   return result.plan;
 }
 
-test('one concept, count: a plan v1 that validatePlan accepts, persons entering at their first event', () => {
-  const plan = ok(buildPlan(cohort(), count));
-  assert.equal(validatePlan(plan).ok, true);
-  assert.deepEqual(plan.analysis, { kind: 'count' });
-  assert.equal(plan.cohort.ConceptSets[0].expression.items[0].concept.CONCEPT_ID, 4163261);
-  assert.equal(plan.cohort.ConceptSets[0].expression.items[0].includeDescendants, true);
-  assert.deepEqual(plan.cohort.PrimaryCriteria.CriteriaList, [{ ConditionOccurrence: { CodesetId: 0 } }]);
-  assert.deepEqual(plan.cohort.PrimaryCriteria.PrimaryCriteriaLimit, { Type: 'First' });
-});
+describe('plan-builder', () => {
+  it('one concept, count: a plan v1 that validatePlan accepts, persons entering at their first event', () => {
+    const plan = ok(buildPlan(cohort(), count));
+    expect(validatePlan(plan).ok).toBe(true);
+    expect(plan.analysis).toStrictEqual({ kind: 'count' });
+    expect(plan.cohort.ConceptSets[0].expression.items[0].concept.CONCEPT_ID).toBe(4163261);
+    expect(plan.cohort.ConceptSets[0].expression.items[0].includeDescendants).toBe(true);
+    expect(plan.cohort.PrimaryCriteria.CriteriaList).toStrictEqual([{ ConditionOccurrence: { CodesetId: 0 } }]);
+    expect(plan.cohort.PrimaryCriteria.PrimaryCriteriaLimit).toStrictEqual({ Type: 'First' });
+  });
 
-test('concepts of one domain share a concept set; each domain gets its own criterion', () => {
-  const plan = ok(buildPlan(cohort({ concepts: [prostate, psa, carcinoma] }), count));
-  assert.equal(plan.cohort.ConceptSets.length, 2);
-  assert.deepEqual(
-    plan.cohort.ConceptSets[0].expression.items.map((i) => i.concept.CONCEPT_ID),
-    [4163261, 4116087],
-  );
-  assert.deepEqual(plan.cohort.PrimaryCriteria.CriteriaList, [
-    { ConditionOccurrence: { CodesetId: 0 } },
-    { Measurement: { CodesetId: 1 } },
-  ]);
-});
+  it('concepts of one domain share a concept set; each domain gets its own criterion', () => {
+    const plan = ok(buildPlan(cohort({ concepts: [prostate, psa, carcinoma] }), count));
+    expect(plan.cohort.ConceptSets.length).toBe(2);
+    expect(plan.cohort.ConceptSets[0].expression.items.map((i) => i.concept.CONCEPT_ID)).toStrictEqual([4163261, 4116087]);
+    expect(plan.cohort.PrimaryCriteria.CriteriaList).toStrictEqual([
+      { ConditionOccurrence: { CodesetId: 0 } },
+      { Measurement: { CodesetId: 1 } },
+    ]);
+  });
 
-test('age range and gender go on every criterion, as Circe ranges and gender concepts', () => {
-  const cases: Array<[number | null, number | null, unknown]> = [
-    [50, 70, { Value: 50, Op: 'bt', Extent: 70 }],
-    [50, null, { Value: 50, Op: 'gte' }],
-    [null, 70, { Value: 70, Op: 'lte' }],
-    [60, 60, { Value: 60, Op: 'eq' }],
-  ];
-  for (const [ageMin, ageMax, expected] of cases) {
-    const plan = ok(buildPlan(cohort({ ageMin, ageMax, gender: 'male', concepts: [prostate, psa] }), count));
-    for (const criterion of plan.cohort.PrimaryCriteria.CriteriaList) {
-      const c = Object.values(criterion)[0]!;
-      assert.deepEqual(c.Age, expected, `ages ${ageMin}..${ageMax}`);
-      assert.equal((c.Gender as Array<{ CONCEPT_ID: number }> | undefined)?.[0].CONCEPT_ID, 8507);
+  it('age range and gender go on every criterion, as Circe ranges and gender concepts', () => {
+    const cases: Array<[number | null, number | null, unknown]> = [
+      [50, 70, { Value: 50, Op: 'bt', Extent: 70 }],
+      [50, null, { Value: 50, Op: 'gte' }],
+      [null, 70, { Value: 70, Op: 'lte' }],
+      [60, 60, { Value: 60, Op: 'eq' }],
+    ];
+    for (const [ageMin, ageMax, expected] of cases) {
+      const plan = ok(buildPlan(cohort({ ageMin, ageMax, gender: 'male', concepts: [prostate, psa] }), count));
+      for (const criterion of plan.cohort.PrimaryCriteria.CriteriaList) {
+        const c = Object.values(criterion)[0]!;
+        expect({ ages: `${ageMin}..${ageMax}`, Age: c.Age }).toStrictEqual({ ages: `${ageMin}..${ageMax}`, Age: expected });
+        expect((c.Gender as Array<{ CONCEPT_ID: number }> | undefined)?.[0].CONCEPT_ID).toBe(8507);
+      }
     }
-  }
-});
+  });
 
-test('crosstab keeps the dimensions in the order picked', () => {
-  const plan = ok(buildPlan(cohort(), { kind: 'crosstab', by: ['age_group', 'gender'] }));
-  assert.deepEqual(plan.analysis, { kind: 'crosstab', by: ['age_group', 'gender'] });
-});
+  it('crosstab keeps the dimensions in the order picked', () => {
+    const plan = ok(buildPlan(cohort(), { kind: 'crosstab', by: ['age_group', 'gender'] }));
+    expect(plan.analysis).toStrictEqual({ kind: 'crosstab', by: ['age_group', 'gender'] });
+  });
 
-test('an incomplete form names what is missing instead of producing a plan', () => {
-  const cases: Array<[string, ICohortForm, IAnalysisForm, RegExp]> = [
-    ['no concept', cohort({ concepts: [] }), count, /at least one concept/],
-    ['min above max', cohort({ ageMin: 80, ageMax: 40 }), count, /Minimum age is above maximum age/],
-    ['negative age', cohort({ ageMin: -1 }), count, /Minimum age must be a whole number/],
-    ['unusable domain', cohort({ concepts: [visit] }), count, /Visit domain/],
-    ['crosstab without dimension', cohort(), { kind: 'crosstab', by: [] }, /crosstab dimension/],
-  ];
-  for (const [name, c, a, message] of cases) {
-    const result = buildPlan(c, a);
-    assert.equal(result.ok, false, name);
-    assert.match(!result.ok ? result.problems.map((p) => p.message).join(' | ') : '', message, name);
-  }
+  it('an incomplete form names what is missing instead of producing a plan', () => {
+    const cases: Array<[string, ICohortForm, IAnalysisForm, RegExp]> = [
+      ['no concept', cohort({ concepts: [] }), count, /at least one concept/],
+      ['min above max', cohort({ ageMin: 80, ageMax: 40 }), count, /Minimum age is above maximum age/],
+      ['negative age', cohort({ ageMin: -1 }), count, /Minimum age must be a whole number/],
+      ['unusable domain', cohort({ concepts: [visit] }), count, /Visit domain/],
+      ['crosstab without dimension', cohort(), { kind: 'crosstab', by: [] }, /crosstab dimension/],
+    ];
+    for (const [name, c, a, message] of cases) {
+      const result = buildPlan(c, a);
+      expect({ name, ok: result.ok }).toEqual({ name, ok: false });
+      expect(`${name}: ${!result.ok ? result.problems.map((p) => p.message).join(' | ') : ''}`).toMatch(message);
+    }
+  });
 });

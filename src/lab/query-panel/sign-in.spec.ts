@@ -5,8 +5,6 @@
  * IFedomopAuth; the real one (oidc-client-ts against the dev IdP) is tested in
  * test/integration/lab-auth.test.ts and, through the popup, by ui-tests/tests/sign-in.spec.ts.
  */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { Signal } from '@lumino/signaling';
 import type { ResultRow } from '../../arrow/result-schema.js';
 import { HubClient } from '../../client/index.js';
@@ -66,72 +64,74 @@ function until(model: QueryPanelModel, predicate: (m: QueryPanelModel) => boolea
   });
 }
 
-test('signed out: the panel asks to sign in and Run waits; signed in: the hub gets the token and the query runs', async () => {
-  const hub = await startStandInHub(hubOptions);
-  const auth = new StandInAuth();
-  const fields = {
-    hub: new HubClient({ baseUrl: hub.url, token: async () => auth.token }),
-    ready: Promise.resolve(),
-    defaultSites: [] as string[],
-    queryTimeoutMs: undefined,
-    problem: null,
-  };
-  const connection = { ...fields, changed: new Signal<unknown, void>(fields) } as IQueryPanelModelOptions['connection'];
-  const model = new QueryPanelModel({ connection, auth, suggestDelayMs: 0 });
-  try {
-    await until(model, (m) => m.sitesState.status === 'error', 'the sites refused without a token');
-    assert.match(model.signInPrompt ?? '', /Sign in/);
-    model.addConcept(prostate);
-    assert.equal(model.runBlocker, 'Sign in first.');
+describe('sign-in', () => {
+  it('signed out: the panel asks to sign in and Run waits; signed in: the hub gets the token and the query runs', async () => {
+    const hub = await startStandInHub(hubOptions);
+    const auth = new StandInAuth();
+    const fields = {
+      hub: new HubClient({ baseUrl: hub.url, token: async () => auth.token }),
+      ready: Promise.resolve(),
+      defaultSites: [] as string[],
+      queryTimeoutMs: undefined,
+      problem: null,
+    };
+    const connection = { ...fields, changed: new Signal<unknown, void>(fields) } as IQueryPanelModelOptions['connection'];
+    const model = new QueryPanelModel({ connection, auth, suggestDelayMs: 0 });
+    try {
+      await until(model, (m) => m.sitesState.status === 'error', 'the sites refused without a token');
+      expect(model.signInPrompt ?? '').toMatch(/Sign in/);
+      model.addConcept(prostate);
+      expect(model.runBlocker).toBe('Sign in first.');
 
-    auth.nextSignIn = { error: 'Sign-in was cancelled (the sign-in window was closed).' };
-    await model.signIn();
-    assert.equal(model.signInPrompt, 'Sign-in was cancelled (the sign-in window was closed).');
+      auth.nextSignIn = { error: 'Sign-in was cancelled (the sign-in window was closed).' };
+      await model.signIn();
+      expect(model.signInPrompt).toBe('Sign-in was cancelled (the sign-in window was closed).');
 
-    auth.nextSignIn = { token: 'good-token' };
-    await model.signIn();
-    await until(model, (m) => m.sitesState.status === 'ready', 'sites after sign-in');
-    assert.equal(model.signInPrompt, null);
-    assert.equal(model.runBlocker, null);
-    await model.runQuery();
-    assert.equal(model.run?.view.phase, 'done');
-    assert.equal(model.run?.view.pooled?.[0].measures.persons.value, 12);
-    const submitted = hub.requests.find((r) => r.method === 'POST');
-    assert.equal(submitted?.authorization, 'Bearer good-token');
+      auth.nextSignIn = { token: 'good-token' };
+      await model.signIn();
+      await until(model, (m) => m.sitesState.status === 'ready', 'sites after sign-in');
+      expect(model.signInPrompt).toBe(null);
+      expect(model.runBlocker).toBe(null);
+      await model.runQuery();
+      expect(model.run?.view.phase).toBe('done');
+      expect(model.run?.view.pooled?.[0].measures.persons.value).toBe(12);
+      const submitted = hub.requests.find((r) => r.method === 'POST');
+      expect(submitted?.authorization).toBe('Bearer good-token');
 
-    // The token stops working (revoked, or expired at the hub before here): the next run asks again.
-    auth.token = 'revoked-token';
-    await model.runQuery();
-    assert.equal(model.run?.view.phase, 'failed');
-    assert.equal(model.run?.view.errorStatus, 401);
-    assert.match(model.signInPrompt ?? '', /did not accept your sign-in/);
-    assert.equal(model.runBlocker, 'Sign in first.');
-  } finally {
-    model.dispose();
-    await hub.close();
-  }
-});
+      // The token stops working (revoked, or expired at the hub before here): the next run asks again.
+      auth.token = 'revoked-token';
+      await model.runQuery();
+      expect(model.run?.view.phase).toBe('failed');
+      expect(model.run?.view.errorStatus).toBe(401);
+      expect(model.signInPrompt ?? '').toMatch(/did not accept your sign-in/);
+      expect(model.runBlocker).toBe('Sign in first.');
+    } finally {
+      model.dispose();
+      await hub.close();
+    }
+  });
 
-test('without an identity provider the panel never asks to sign in', async () => {
-  const hub = await startStandInHub({ ...hubOptions, token: undefined });
-  const auth = new StandInAuth();
-  auth.enabled = false;
-  const fields = {
-    hub: new HubClient({ baseUrl: hub.url }),
-    ready: Promise.resolve(),
-    defaultSites: [],
-    queryTimeoutMs: undefined,
-    problem: null,
-  };
-  const connection = { ...fields, changed: new Signal<unknown, void>(fields) } as IQueryPanelModelOptions['connection'];
-  const model = new QueryPanelModel({ connection, auth, suggestDelayMs: 0 });
-  try {
-    await until(model, (m) => m.sitesState.status === 'ready', 'sites');
-    model.addConcept(prostate);
-    assert.equal(model.signInPrompt, null);
-    assert.equal(model.runBlocker, null);
-  } finally {
-    model.dispose();
-    await hub.close();
-  }
+  it('without an identity provider the panel never asks to sign in', async () => {
+    const hub = await startStandInHub({ ...hubOptions, token: undefined });
+    const auth = new StandInAuth();
+    auth.enabled = false;
+    const fields = {
+      hub: new HubClient({ baseUrl: hub.url }),
+      ready: Promise.resolve(),
+      defaultSites: [],
+      queryTimeoutMs: undefined,
+      problem: null,
+    };
+    const connection = { ...fields, changed: new Signal<unknown, void>(fields) } as IQueryPanelModelOptions['connection'];
+    const model = new QueryPanelModel({ connection, auth, suggestDelayMs: 0 });
+    try {
+      await until(model, (m) => m.sitesState.status === 'ready', 'sites');
+      model.addConcept(prostate);
+      expect(model.signInPrompt).toBe(null);
+      expect(model.runBlocker).toBe(null);
+    } finally {
+      model.dispose();
+      await hub.close();
+    }
+  });
 });

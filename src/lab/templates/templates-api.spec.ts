@@ -1,19 +1,16 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import type { CirceExpression } from '../../circe/types.js';
 import { cohortChoices, describeChoice } from './templates-api.js';
 
 const cohort = { ConceptSets: [], PrimaryCriteria: { CriteriaList: [] } } as unknown as CirceExpression;
 
-test('a selected .cohort.json comes first, then the panel’s cohort, the sample always last', () => {
-  const choices = cohortChoices(['study/lung.cohort.json', 'notes.md', 'b.cohort.json'], cohort);
-  assert.deepEqual(
-    choices.map((c) => c.kind),
-    ['file', 'file', 'panel', 'sample'],
-  );
-  assert.deepEqual(choices.map(describeChoice).slice(0, 2), ['study/lung.cohort.json', 'b.cohort.json']);
-});
+describe('templates-api', () => {
+  it('a selected .cohort.json comes first, then the panel’s cohort, the sample always last', () => {
+    const choices = cohortChoices(['study/lung.cohort.json', 'notes.md', 'b.cohort.json'], cohort);
+    expect(choices.map((c) => c.kind)).toStrictEqual(['file', 'file', 'panel', 'sample']);
+    expect(choices.map(describeChoice).slice(0, 2)).toStrictEqual(['study/lung.cohort.json', 'b.cohort.json']);
+  });
 
-test('without a selection or a panel the sample is the only choice', () => {
-  assert.deepEqual(cohortChoices(['a.ipynb'], null), [{ kind: 'sample' }]);
+  it('without a selection or a panel the sample is the only choice', () => {
+    expect(cohortChoices(['a.ipynb'], null)).toStrictEqual([{ kind: 'sample' }]);
+  });
 });
