@@ -1,5 +1,3 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { pythonCohortCell, typescriptCohortCell } from './cohort-cells.js';
 
 const options = {
@@ -9,17 +7,19 @@ const options = {
   name: 'Prostate\ncancer',
 };
 
-test('the TypeScript cell loads the file with cohortFromFile and runs a count', () => {
-  const src = typescriptCohortCell(options);
-  assert.match(src, /^\/\/ Prostate cancer:/, 'a name with a line break stays one comment line');
-  assert.match(src, /import \{ cohortFromFile, connect, display \} from "fedomop";/);
-  assert.match(src, /cohortFromFile\("cohorts\/prostate\.cohort\.json"\)/);
-  assert.match(src, /analysis: \{ kind: "count" \} \}, \{"sites":\["north","south"\]\}\)/);
-});
+describe('Use in notebook cells', () => {
+  it('TypeScript: loads the file with cohortFromFile and runs a count', () => {
+    const src = typescriptCohortCell(options);
+    expect(src).toMatch(/^\/\/ Prostate cancer:/); // a name with a line break stays one comment line
+    expect(src).toMatch(/import \{ cohortFromFile, connect, display \} from "fedomop";/);
+    expect(src).toMatch(/cohortFromFile\("cohorts\/prostate\.cohort\.json"\)/);
+    expect(src).toMatch(/analysis: \{ kind: "count" \} \}, \{"sites":\["north","south"\]\}\)/);
+  });
 
-test('the Python cell loads the file with cohort_from_file', () => {
-  const src = pythonCohortCell({ ...options, sites: [] });
-  assert.match(src, /fedomop\.cohort_from_file\("cohorts\/prostate\.cohort\.json"\)/);
-  assert.match(src, /hub\.run\(\{"version": 1, "cohort": cohort, "analysis": \{"kind": "count"\}\}\)/);
-  assert.match(src, /connect\(hub="http:\/\/127\.0\.0\.1:8100"\)/);
+  it('Python: loads the file with cohort_from_file', () => {
+    const src = pythonCohortCell({ ...options, sites: [] });
+    expect(src).toMatch(/fedomop\.cohort_from_file\("cohorts\/prostate\.cohort\.json"\)/);
+    expect(src).toMatch(/hub\.run\(\{"version": 1, "cohort": cohort, "analysis": \{"kind": "count"\}\}\)/);
+    expect(src).toMatch(/connect\(hub="http:\/\/127\.0\.0\.1:8100"\)/);
+  });
 });
