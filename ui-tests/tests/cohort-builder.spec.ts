@@ -92,7 +92,9 @@ test('concept browser → concept sets → cohort with live counts → file → 
 
   // Change the age rule: new counts from a new query.
   await builder.locator('.jp-fedomop-cb-rule').first().getByLabel('age value').fill('70');
-  await expect(builder.locator('.jp-fedomop-cb-counts')).not.toHaveAttribute('data-query-id', firstQuery ?? '', { timeout: 30_000 });
+  await expect(builder.locator('.jp-fedomop-cb-counts')).not.toHaveAttribute('data-query-id', firstQuery ?? '', {
+    timeout: 30_000,
+  });
   const second = await funnel(builder);
   expect(second.pooled[0]).toBe(first.pooled[0]);
   expect(second).not.toEqual(first);
@@ -131,6 +133,10 @@ test('concept browser → concept sets → cohort with live counts → file → 
     expect(Object.fromEntries([...LIVE_SITES, 'pooled'].map((s) => [s, inNotebook[s]]))).toEqual(
       Object.fromEntries([...LIVE_SITES, 'pooled'].map((s) => [s, last(s)])),
     );
-    await saveScreenshot(page.locator('.jp-NotebookPanel:visible .jp-Cell .jp-OutputArea').last(), testInfo, `use-in-notebook-${kernel}`);
+    await saveScreenshot(
+      page.locator('.jp-NotebookPanel:visible .jp-Cell .jp-OutputArea').last(),
+      testInfo,
+      `use-in-notebook-${kernel}`,
+    );
   }
 });

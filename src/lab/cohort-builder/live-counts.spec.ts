@@ -41,7 +41,11 @@ describe('LiveCounts', () => {
       pooled: steps('pooled', [50, 38, 9]),
       manual: true,
     });
-    const counts = new LiveCounts({ hub: () => new HubClient({ baseUrl: hub.url }), sites: () => ['north', 'south'], delayMs: 30 });
+    const counts = new LiveCounts({
+      hub: () => new HubClient({ baseUrl: hub.url }),
+      sites: () => ['north', 'south'],
+      delayMs: 30,
+    });
     const posts = () => hub.requests.filter((r) => r.method === 'POST').length;
     try {
       counts.schedule(cohort(50), null);

@@ -102,7 +102,9 @@ describe('CohortEditor', () => {
     const editor = new CohortEditor(doc);
     expect(editor.name).toBe('Prostate');
     editor.apply((e) => setObservationWindow(e, 30, 0));
-    expect(diffPaths(definition, JSON.parse(file.getSource()))).toEqual(['expression.PrimaryCriteria.ObservationWindow.PriorDays']);
+    expect(diffPaths(definition, JSON.parse(file.getSource()))).toEqual([
+      'expression.PrimaryCriteria.ObservationWindow.PriorDays',
+    ]);
     editor.dispose();
     file.dispose();
   });

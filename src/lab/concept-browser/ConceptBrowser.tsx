@@ -239,7 +239,12 @@ function ConceptDetail(props: { model: ConceptBrowserModel; cohorts: ICohortDocu
 }
 
 /** Related concepts indented by their levels of separation (nearest first for descendants, furthest first for ancestors). */
-function Tree(props: { title: string; concepts: IRelatedConcept[]; total?: number; model: ConceptBrowserModel }): React.ReactElement {
+function Tree(props: {
+  title: string;
+  concepts: IRelatedConcept[];
+  total?: number;
+  model: ConceptBrowserModel;
+}): React.ReactElement {
   const up = props.title === 'Ancestors';
   const sorted = [...props.concepts].sort((a, b) => {
     const la = a.minLevelsOfSeparation ?? 1;
@@ -269,7 +274,9 @@ function Tree(props: { title: string; concepts: IRelatedConcept[]; total?: numbe
               </button>{' '}
               <span className="jp-fedomop-muted">
                 {c.vocabulary} {c.code}
-                {c.minLevelsOfSeparation !== undefined ? ` · ${c.minLevelsOfSeparation} level${c.minLevelsOfSeparation === 1 ? '' : 's'}` : ''}
+                {c.minLevelsOfSeparation !== undefined
+                  ? ` · ${c.minLevelsOfSeparation} level${c.minLevelsOfSeparation === 1 ? '' : 's'}`
+                  : ''}
               </span>
             </li>
           );

@@ -48,7 +48,10 @@ describe('ConceptBrowserModel', () => {
     expect(formatCount({ value: 120, lower: 118, upper: 122 })).toBe('120');
     expect(formatCount(undefined)).toBe('—');
     expect(
-      siteCounts({ north: { persons: { value: 5, lower: 5, upper: 5 } }, south: { error: 'down' } }).map(([s, c]) => [s, c === null]),
+      siteCounts({ north: { persons: { value: 5, lower: 5, upper: 5 } }, south: { error: 'down' } }).map(([s, c]) => [
+        s,
+        c === null,
+      ]),
     ).toEqual([
       ['north', false],
       ['south', true],
