@@ -30,6 +30,10 @@ async function addFromBrowser(browser: Locator, term: string, name: string, desc
   await browser.getByRole('button', { name: 'Add to concept set' }).click();
 }
 
+async function openFile(page: IJupyterLabPageFixture, path: string): Promise<void> {
+  await page.evaluate((p) => (window as any).jupyterapp.commands.execute('docmanager:open', { path: p }), path);
+}
+
 /** The funnel's persons per step, per column (sites, then "pooled"), once the counts are done. */
 async function funnel(builder: Locator): Promise<Record<string, string[]>> {
   const counts = builder.locator('.jp-fedomop-cb-counts');
@@ -55,7 +59,7 @@ async function notebookCounts(page: IJupyterLabPageFixture): Promise<Record<stri
 }
 
 test('concept browser → concept sets → cohort with live counts → file → notebooks', async ({ page, tmpPath }, testInfo) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   // Galata runs each test in its own folder (tmpPath), where the file browser opens.
   await page.contents.uploadContent('', 'text', `${tmpPath}/${FILE}`);
   await page.filebrowser.refresh();
@@ -112,7 +116,8 @@ test('concept browser → concept sets → cohort with live counts → file → 
   expect(saved.InclusionRules[0].expression.DemographicCriteriaList[0].Age).toEqual({ Value: 70, Op: 'gte' });
   expect(saved.ConceptSets[0].expression.items[0].includeDescendants).toBe(true);
   await page.activity.closeAll();
-  await page.filebrowser.open(`${tmpPath}/${FILE}`);
+  // The concept browser holds the left area, so the file is opened by command, as the file browser does.
+  await openFile(page, `${tmpPath}/${FILE}`);
   await expect(builder.locator('.jp-fedomop-cb-rule')).toHaveCount(2);
   await expect(builder.locator('.jp-fedomop-cb-rule').first().getByLabel('age value')).toHaveValue('70');
   const reopened = await funnel(builder);
@@ -125,7 +130,7 @@ test('concept browser → concept sets → cohort with live counts → file → 
     ['cohort-py.ipynb', 'python3', 'cohort_from_file'],
   ] as const) {
     await page.notebook.createNew(name, { kernel });
-    await page.locator('.jp-DirListing-item', { hasText: FILE }).dblclick();
+    await openFile(page, `${tmpPath}/${FILE}`);
     await expect(builder).toBeVisible();
     await builder.getByRole('button', { name: 'Use in notebook' }).click();
     await expect(page.locator('.jp-NotebookPanel:visible .jp-Cell .jp-InputArea').last()).toContainText(marker);
