@@ -9,6 +9,7 @@ import { useSignal } from '../query-panel/hooks.js';
 import { ConceptSetsSection } from './ConceptSetsSection.js';
 import { CountsView } from './CountsView.js';
 import { EntrySection } from './EntrySection.js';
+import { ImportAtlas, importAtlasText } from './ImportAtlas.js';
 import { ExitSection } from './ExitSection.js';
 import type { LiveCounts } from './live-counts.js';
 import { RulesSection } from './RulesSection.js';
@@ -36,7 +37,22 @@ export function CohortBuilder(props: ICohortBuilderProps): React.ReactElement {
   const errors = editor.problems.filter((p) => p.severity === 'error');
   const warnings = editor.problems.filter((p) => p.severity === 'warning');
   return (
-    <div className="jp-fedomop-cb" data-valid={editor.valid}>
+    <div
+      className="jp-fedomop-cb"
+      data-valid={editor.valid}
+      onDragOver={(ev) => {
+        if (ev.dataTransfer.types.includes('Files')) ev.preventDefault();
+      }}
+      onDrop={(ev) => {
+        const file = ev.dataTransfer.files[0];
+        if (!file) return;
+        ev.preventDefault();
+        void file.text().then((text) => {
+          const why = importAtlasText(editor, text);
+          if (why) window.alert(`${file.name}: ${why}`);
+        });
+      }}
+    >
       <header className="jp-fedomop-cb-header">
         <span className="jp-fedomop-cb-title">{editor.name ?? 'Cohort'}</span>
         <span className="jp-fedomop-cb-toolbar">
@@ -90,6 +106,7 @@ export function CohortBuilder(props: ICohortBuilderProps): React.ReactElement {
           </ul>
         </details>
       )}
+      <ImportAtlas editor={editor} />
       <div className="jp-fedomop-cb-body">
         <div className="jp-fedomop-cb-main">
           <ConceptSetsSection editor={editor} e={e} api={api} />
