@@ -31,7 +31,10 @@ async function addFromBrowser(browser: Locator, term: string, name: string, desc
 }
 
 async function openFile(page: IJupyterLabPageFixture, path: string): Promise<void> {
-  await page.evaluate((p) => (window as any).jupyterapp.commands.execute('docmanager:open', { path: p }), path);
+  // The command resolves with the widget, which cannot cross into the test: return nothing.
+  await page.evaluate(async (p) => {
+    await (window as any).jupyterapp.commands.execute('docmanager:open', { path: p });
+  }, path);
 }
 
 /** The funnel's persons per step, per column (sites, then "pooled"), once the counts are done. */
