@@ -105,6 +105,7 @@ test('concept browser → concept sets → cohort with live counts → file → 
   const second = await funnel(builder);
   expect(second.pooled[0]).toBe(first.pooled[0]);
   expect(second).not.toEqual(first);
+  console.log(`fedomop UI: funnel age ≥ 50 ${JSON.stringify(first)}; age ≥ 70 ${JSON.stringify(second)}`);
 
   await page.theme.setDarkTheme();
   await saveScreenshot(builder, testInfo, 'cohort-builder-dark');
