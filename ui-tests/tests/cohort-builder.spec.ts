@@ -142,6 +142,7 @@ test('concept browser → concept sets → cohort with live counts → file → 
     expect(Object.fromEntries([...LIVE_SITES, 'pooled'].map((s) => [s, inNotebook[s]]))).toEqual(
       Object.fromEntries([...LIVE_SITES, 'pooled'].map((s) => [s, last(s)])),
     );
+    console.log(`fedomop UI: ${kernel} cell persons ${JSON.stringify(inNotebook)}`);
     await saveScreenshot(
       page.locator('.jp-NotebookPanel:visible .jp-Cell .jp-OutputArea').last(),
       testInfo,
