@@ -13,6 +13,8 @@ import type { SiteConfig } from './config.js';
 import type { EnvelopeFor } from './preview.js';
 import type { HubContext } from './routes.js';
 import { asSiteError, relayedError } from './site-errors.js';
+// The hub's one error shape: a site's refusal keeps its details (group, parameter, …) on the way through.
+import { errorBody } from './schemas.js';
 
 type Json = Record<string, unknown>;
 type SiteStatus = { site: string; status: 'ok' } | { site: string; status: 'error'; error: { code: string; message: string } };
@@ -68,20 +70,6 @@ const treeNode = {
     minLevelsOfSeparation: { type: 'integer' },
     maxLevelsOfSeparation: { type: 'integer' },
     parentIds: { type: 'array', items: { type: 'integer' } },
-  },
-} as const;
-const errorBody = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        site: { type: 'string' },
-        parameter: { type: 'string' },
-      },
-    },
   },
 } as const;
 const errors = { '4xx': errorBody, '5xx': errorBody } as const;

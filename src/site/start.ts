@@ -76,7 +76,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
   const lifecycle: SiteLifecycle = { draining: false, running: 0 };
   // The concept index is built now, in the background: on a full Athena vocabulary it takes a while
   // (logged), and concept requests that come before it is ready wait for it.
-  const concepts = new ConceptService(db);
+  const concepts = new ConceptService(db, undefined, config.database.kind === 'duckdb' ? config.database.path : undefined);
   const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth, lifecycle, disclosure, concepts });
   try {
     await app.listen({ host: listen.host, port: listen.port });

@@ -65,6 +65,8 @@ export class ConceptIndexBuilder {
   private readonly synText = new GrowText();
   private readonly mapFrom = new GrowU32();
   private readonly mapTo = new GrowF64();
+  /** The clinical columns the counts came from, as "table.column". */
+  countedColumns: string[] = [];
   private records?: Float64Array;
   private persons?: Float64Array;
 
@@ -312,6 +314,7 @@ export class ConceptIndexBuilder {
       vocabularies: this.vocabularies.values,
       classes: this.classes.values,
       invalids: this.invalids.values,
+      countedColumns: this.countedColumns,
       names: this.names.done(),
       codes,
       synonyms: this.synText.done(),

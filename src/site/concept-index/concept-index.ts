@@ -21,6 +21,8 @@ export interface IndexParts {
   vocabularies: string[];
   classes: string[];
   invalids: string[];
+  /** The clinical columns counted, as "table.column" (for concept-set person counts). */
+  countedColumns: string[];
   names: PackedText;
   codes: PackedText;
   synonyms: PackedText;
@@ -88,16 +90,18 @@ interface Matcher {
   set?: Set<number>;
 }
 
-/** Candidate documents, ascending; null means "walk every document". */
-type Driver = Uint32Array | null;
-
-/** A merged posting slice bigger than this is not sorted per query: walking all documents is cheaper. */
-const MATERIALIZE_MAX = 60_000;
+/** The fuzzy tier runs when the exact tiers match fewer concepts than this. */
+export const FUZZY_BELOW = 10;
 /** Documents a query's counting walk may visit before the total becomes an estimate. */
-const COUNT_BUDGET = 1_500_000;
+const COUNT_BUDGET = 100_000;
 
 export class ConceptIndex {
   constructor(private readonly p: IndexParts) {}
+
+  /** The arrays themselves (cache.ts writes them out). */
+  get parts(): IndexParts {
+    return this.p;
+  }
 
   get size(): number {
     return this.p.ids.length;
@@ -169,10 +173,11 @@ export class ConceptIndex {
     const pass = this.filter(opts);
     const seen = new Set<number>();
     const hits: SearchHit[] = [];
+    // Only the page's hits are remembered: counting a million matches must not fill a Set.
     const add = (row: number, matched: MatchKind) => {
-      if (seen.has(row) || !pass(row)) return;
+      if (hits.length >= need || seen.has(row) || !pass(row)) return;
       seen.add(row);
-      if (hits.length < need) hits.push({ row, matched });
+      hits.push({ row, matched });
     };
     const text = q.trim();
 
@@ -201,7 +206,7 @@ export class ConceptIndex {
     // Tier 1: exact name or synonym. Tier 2: starts with the query.
     if (exactIds.every((t) => t >= 0)) {
       const ids = exactIds;
-      this.walk(this.firstList(ids[0], ids[0] + 1), (doc) => {
+      this.walkFirst(ids[0], ids[0] + 1, (doc) => {
         const from = this.p.docTokOff[doc];
         if (this.p.docTokOff[doc + 1] - from !== ids.length) return true;
         for (let i = 1; i < ids.length; i++) if (this.p.docTok[from + i] !== ids[i]) return true;
@@ -212,8 +217,7 @@ export class ConceptIndex {
     if (matchers.every((m) => m !== null) && hits.length < need) {
       const ms = matchers as Matcher[];
       const firstM = ms[0];
-      const driver = this.firstList(firstM.lo, firstM.hi);
-      this.walk(driver, (doc) => {
+      this.walkFirst(firstM.lo, firstM.hi, (doc) => {
         const from = this.p.docTokOff[doc];
         if (this.p.docTokOff[doc + 1] - from < ms.length) return true;
         for (let i = 0; i < ms.length; i++) if (!accepts(ms[i], this.p.docTok[from + i])) return true;
@@ -226,17 +230,18 @@ export class ConceptIndex {
     const tier0Extra = (ms: (Matcher | null)[]) =>
       ms.every((m) => m !== null) ? tier0.filter((r) => !this.rowHasAll(r, ms as Matcher[])).length : tier0.length;
     if (matchers.every((m) => m !== null)) {
-      const counted = this.walkAll(matchers as Matcher[], pass, (row) => add(row, 'words'));
+      const counted = this.walkAll(matchers as Matcher[], pass, (row) => (add(row, 'words'), hits.length < need));
       total = counted.count + tier0Extra(matchers);
       totalExact = counted.exact;
     }
 
-    // Tier 4: misspellings, when the exact tiers leave the page short. Each word's fuzzy set holds
-    // its exact matches too, so this walk's count covers tier 3's.
-    if (hits.length < need) {
+    // Tier 4: misspellings, when the exact tiers find few concepts (a fixed threshold, not the page
+    // size, so every page of one query counts the same total). Each word's fuzzy set holds its exact
+    // matches too, so this walk's count covers tier 3's.
+    if (total < FUZZY_BELOW) {
       const fuzzy = words.map((w, i) => this.fuzzyMatcher(w, i === words.length - 1 && prefixLast, matchers[i]));
       if (fuzzy.every((m) => m !== null)) {
-        const counted = this.walkAll(fuzzy as Matcher[], pass, (row) => add(row, 'fuzzy'));
+        const counted = this.walkAll(fuzzy as Matcher[], pass, (row) => (add(row, 'fuzzy'), hits.length < need));
         total = Math.max(total, counted.count + tier0Extra(fuzzy));
         if (!counted.exact) totalExact = false;
       }
@@ -303,57 +308,12 @@ export class ConceptIndex {
     return [lowerBound(this.p.tokens, word), lowerBound(this.p.tokens, word + '\uffff')];
   }
 
-  /** Documents whose first token is in [lo, hi), ascending; null when walking all is cheaper. */
-  private firstList(lo: number, hi: number): Driver {
-    return this.slice(this.p.firstOff, this.p.first, lo, hi);
-  }
-
-  private slice(off: Uint32Array, list: Uint32Array, lo: number, hi: number): Driver {
-    const from = off[lo];
-    const to = off[hi];
-    if (hi - lo === 1) return list.subarray(from, to);
-    if (to - from > MATERIALIZE_MAX) return null;
-    return list.slice(from, to).sort();
-  }
-
-  private listFor(m: Matcher): Driver {
-    if (!m.set) return this.slice(this.p.postOff, this.p.post, m.lo, m.hi);
-    let size = 0;
-    for (const t of m.set) size += this.p.postOff[t + 1] - this.p.postOff[t];
-    if (size > MATERIALIZE_MAX) return null;
-    const out = new Uint32Array(size);
-    let w = 0;
-    for (const t of m.set) {
-      out.set(this.p.post.subarray(this.p.postOff[t], this.p.postOff[t + 1]), w);
-      w += this.p.postOff[t + 1] - this.p.postOff[t];
-    }
-    return out.sort();
-  }
-
-  private driverSize(m: Matcher): number {
-    const d = m.set ? null : this.p.postOff[m.hi] - this.p.postOff[m.lo];
-    if (d !== null && (m.hi - m.lo === 1 || d <= MATERIALIZE_MAX)) return d;
-    if (m.set) {
-      let size = 0;
-      for (const t of m.set) size += this.p.postOff[t + 1] - this.p.postOff[t];
-      return size <= MATERIALIZE_MAX ? size : Infinity;
-    }
-    return Infinity;
-  }
-
-  /** Visits driver documents ascending until visit returns false. */
-  private walk(driver: Driver, visit: (doc: number) => boolean): void {
-    if (driver) {
-      for (let i = 0; i < driver.length; i++) if (!visit(driver[i])) return;
-    } else {
-      const n = this.p.docRow.length;
-      for (let doc = 0; doc < n; doc++) if (!visit(doc)) return;
-    }
-  }
-
-  private docHas(doc: number, m: Matcher): boolean {
-    for (let i = this.p.docTokOff[doc]; i < this.p.docTokOff[doc + 1]; i++) if (accepts(m, this.p.docTok[i])) return true;
-    return false;
+  /** Documents whose first token is in [lo, hi), ascending, each once. */
+  private walkFirst(lo: number, hi: number, visit: (doc: number) => boolean): void {
+    const { firstOff, first } = this.p;
+    const lists: Uint32Array[] = [];
+    for (let t = lo; t < hi; t++) if (firstOff[t + 1] > firstOff[t]) lists.push(first.subarray(firstOff[t], firstOff[t + 1]));
+    mergeLists(lists, visit);
   }
 
   private rowHasAll(row: number, ms: Matcher[]): boolean {
@@ -361,37 +321,76 @@ export class ConceptIndex {
     return ms.every((m) => name.some((t) => t >= 0 && accepts(m, t)));
   }
 
-  /** Counts distinct rows whose some document has every matcher; hands each to `hit` in rank order. */
-  private walkAll(ms: Matcher[], pass: (row: number) => boolean, hit: (row: number) => void): { count: number; exact: boolean } {
+  /** The documents holding a token the matcher accepts, as posting lists (one per token). */
+  private listsOf(m: Matcher): Uint32Array[] {
+    const { postOff, post } = this.p;
+    const tokens = m.set ? [...m.set] : Array.from({ length: m.hi - m.lo }, (_, k) => m.lo + k);
+    return tokens.map((t) => post.subarray(postOff[t], postOff[t + 1])).filter((l) => l.length > 0);
+  }
+
+  /**
+   * Counts distinct rows whose some document has every matcher; hands each to `hit` in rank order.
+   * Driven by the matcher with the fewest postings: its lists merged in document order (a heap over
+   * the lists, so a prefix with thousands of words costs no sort), the others checked per document.
+   * Past COUNT_BUDGET documents the count is extrapolated.
+   */
+  private walkAll(
+    ms: Matcher[],
+    pass: (row: number) => boolean,
+    hit: (row: number) => boolean,
+  ): { count: number; exact: boolean } {
     let best = 0;
     let bestSize = Infinity;
-    ms.forEach((m, i) => {
-      const s = this.driverSize(m);
-      if (s < bestSize) [best, bestSize] = [i, s];
+    const sizes = ms.map((m) => this.postings(m));
+    sizes.forEach((size, i) => {
+      if (size < bestSize) [best, bestSize] = [i, size];
     });
-    const driver = bestSize === Infinity ? null : this.listFor(ms[best]);
-    const others = ms.filter((_, i) => i !== best || driver === null);
+    const others = ms.filter((_, i) => i !== best);
+    const { docRow, docTokOff, docTok } = this.p;
     let count = 0;
     let visited = 0;
     let lastRow = -1;
     let exact = true;
-    const size = driver ? driver.length : this.p.docRow.length;
-    this.walk(driver, (doc) => {
+    let collecting = true;
+    const has = (doc: number, m: Matcher) => {
+      const to = docTokOff[doc + 1];
+      if (m.set) {
+        for (let i = docTokOff[doc]; i < to; i++) if (m.set.has(docTok[i])) return true;
+      } else {
+        for (let i = docTokOff[doc]; i < to; i++) if (docTok[i] >= m.lo && docTok[i] < m.hi) return true;
+      }
+      return false;
+    };
+    mergeLists(this.listsOf(ms[best]), (doc) => {
       visited++;
-      const row = this.p.docRow[doc];
-      if (row !== lastRow && others.every((m) => this.docHas(doc, m)) && pass(row)) {
-        lastRow = row;
-        count++;
-        hit(row);
+      const row = docRow[doc];
+      if (row !== lastRow) {
+        let ok = true;
+        for (let k = 0; k < others.length && ok; k++) ok = has(doc, others[k]);
+        if (ok && pass(row)) {
+          lastRow = row;
+          count++;
+          if (collecting) collecting = hit(row);
+        }
       }
       if (visited >= COUNT_BUDGET) {
         exact = false;
-        count = Math.round((count / visited) * size);
+        // A document of a row with two matching words may be visited twice: an estimate, said so.
+        count = Math.round((count / visited) * bestSize);
         return false;
       }
       return true;
     });
     return { count, exact };
+  }
+
+  /** Postings (documents, with repeats across tokens) behind a matcher. */
+  private postings(m: Matcher): number {
+    const { postOff } = this.p;
+    if (!m.set) return postOff[m.hi] - postOff[m.lo];
+    let size = 0;
+    for (const t of m.set) size += postOff[t + 1] - postOff[t];
+    return size;
   }
 
   /** Tokens within the allowed edits of `word` (as a prefix for the word being typed), plus its exact matches. */
@@ -426,6 +425,46 @@ export class ConceptIndex {
     }
     if (set.size === 0) return null;
     return { lo: 0, hi: 0, set };
+  }
+}
+
+/** Visits the documents of sorted lists in ascending order, each once, until visit returns false. */
+function mergeLists(lists: Uint32Array[], visit: (doc: number) => boolean): void {
+  if (lists.length === 1) {
+    const l = lists[0];
+    for (let i = 0; i < l.length; i++) if (!visit(l[i])) return;
+    return;
+  }
+  // Binary heap of list indexes keyed by each list's current document.
+  const pos = new Uint32Array(lists.length);
+  const heap: number[] = lists.map((_, i) => i);
+  const key = (h: number) => lists[heap[h]][pos[heap[h]]];
+  const down = (h: number) => {
+    for (;;) {
+      const l = 2 * h + 1;
+      const r = l + 1;
+      let m = h;
+      if (l < heap.length && key(l) < key(m)) m = l;
+      if (r < heap.length && key(r) < key(m)) m = r;
+      if (m === h) return;
+      [heap[h], heap[m]] = [heap[m], heap[h]];
+      h = m;
+    }
+  };
+  for (let h = (heap.length >> 1) - 1; h >= 0; h--) down(h);
+  let last = -1;
+  while (heap.length > 0) {
+    const doc = key(0);
+    if (doc !== last) {
+      last = doc;
+      if (!visit(doc)) return;
+    }
+    const top = heap[0];
+    if (++pos[top] >= lists[top].length) {
+      heap[0] = heap[heap.length - 1];
+      heap.pop();
+    }
+    if (heap.length > 0) down(0);
   }
 }
 

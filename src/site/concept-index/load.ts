@@ -20,10 +20,11 @@ import {
   sel,
   table,
   bin,
-  asc,
+  cast,
+  subquery,
 } from '../../sql/build.js';
 import { compile, dialectByName } from '../../sql/index.js';
-import type { QueryNode } from '../../sql/nodes.js';
+import type { Expr, QueryNode } from '../../sql/nodes.js';
 import type { SiteDatabase, SqlRow } from '../database.js';
 import { toNumber } from '../database.js';
 import { ConceptIndexBuilder } from './build.js';
@@ -47,6 +48,65 @@ export const COUNTED_COLUMNS: readonly (readonly [string, string])[] = [
   ['device_exposure', 'device_concept_id'],
   ['specimen', 'specimen_concept_id'],
 ];
+
+const CONCEPT_FIELDS = [
+  'concept_id',
+  'concept_name',
+  'domain_id',
+  'vocabulary_id',
+  'concept_class_id',
+  'standard_concept',
+  'concept_code',
+  'invalid_reason',
+];
+/** Field and row separators of a packed page; vocabulary text holds neither. */
+const FS = '\u0001';
+const RS = '\u0002';
+
+/** One row: the page's rows packed into a string (fields as text, NULL as ''). */
+function packed(page: QueryNode, fields: string[]): QueryNode {
+  const parts = fields.map((f) => fn('coalesce', [cast(col(`p.${f}`), 'text'), lit('')]));
+  const row = parts.slice(1).reduce<Expr>((acc, part) => bin('||', bin('||', acc, lit(FS)), part), parts[0]);
+  return select({
+    select: [sel(fn('string_agg', [row, lit(RS)]), 'packed')],
+    from: subquery(page, 'p'),
+  });
+}
+
+function unpack(rows: SqlRow[], width: number): string[][] {
+  const text = rows[0]?.packed;
+  if (typeof text !== 'string' || text.length === 0) return [];
+  return text.split(RS).map((line) => {
+    const f = line.split(FS);
+    if (f.length !== width) throw new Error(`a packed vocabulary row has ${f.length} fields, expected ${width}`);
+    return f;
+  });
+}
+
+const BUCKET = 100_000;
+
+/** [lo, hi) id ranges of about PAGE concepts (a bucket of 100k ids is never split). */
+async function conceptPages(run: (q: QueryNode) => Promise<SqlRow[]>): Promise<[number, number][]> {
+  const bucket = fn('floor', [bin('/', col('c.concept_id'), lit(BUCKET))]);
+  const rows = await run(
+    select({ select: [sel(bucket, 'b'), sel(countStar(), 'n')], from: table('concept', 'c'), groupBy: [bucket] }),
+  );
+  const buckets = rows.map((r) => [toNumber(r.b), toNumber(r.n)] as const).sort((x, y) => x[0] - y[0]);
+  const pages: [number, number][] = [];
+  let start: number | undefined;
+  let size = 0;
+  for (const [b, n] of buckets) {
+    if (start !== undefined && size + n > PAGE) {
+      pages.push([start * BUCKET, b * BUCKET]);
+      start = undefined;
+      size = 0;
+    }
+    start ??= b;
+    size += n;
+  }
+  if (start !== undefined) pages.push([start * BUCKET, (buckets[buckets.length - 1][0] + 1) * BUCKET]);
+  return pages;
+}
 
 export interface LoadReport {
   concepts: number;
@@ -92,42 +152,31 @@ export async function loadConceptIndex(
   const builder = new ConceptIndexBuilder();
   const tables = await presentTables(run, ['concept_synonym', 'concept_relationship', ...COUNTED_COLUMNS.map(([t]) => t)]);
 
-  // Concepts, in concept_id order, a page at a time (keyset paging: no OFFSET scans).
-  let last = -1;
-  for (;;) {
-    const rows = await run(
-      select({
-        select: [
-          'concept_id',
-          'concept_name',
-          'domain_id',
-          'vocabulary_id',
-          'concept_class_id',
-          'standard_concept',
-          'concept_code',
-          'invalid_reason',
-        ].map((c) => sel(col(`c.${c}`), c)),
-        from: table('concept', 'c'),
-        where: bin('>', col('c.concept_id'), param(last, 'bigint')),
-        orderBy: [asc(col('c.concept_id'))],
-        limit: PAGE,
-      }),
-    );
+  // Concepts, a page of ids at a time. Pages are ranges of ids, cut from a histogram of ids per
+  // million: sorting inside the database (ORDER BY … LIMIT) made each page six times slower. Each
+  // page comes back packed into one string: per-value conversion in the database driver cost ~5 µs,
+  // minutes on a full vocabulary; one string per page is split here in a fraction of that.
+  for (const [lo, hi] of await conceptPages(run)) {
+    const page = select({
+      select: CONCEPT_FIELDS.map((c) => sel(col(`c.${c}`), c)),
+      from: table('concept', 'c'),
+      where: and(gte(col('c.concept_id'), param(lo, 'bigint')), bin('<', col('c.concept_id'), param(hi, 'bigint'))),
+    });
+    const rows = unpack(await run(packed(page, CONCEPT_FIELDS)), CONCEPT_FIELDS.length);
+    // The builder needs ascending ids; a page comes in no particular order.
+    rows.sort((a, b) => Number(a[0]) - Number(b[0]));
     for (const r of rows) {
-      const std = r.standard_concept === 'S' || r.standard_concept === 'C' ? r.standard_concept : null;
       builder.addConcept({
-        conceptId: toNumber(r.concept_id),
-        name: String(r.concept_name ?? ''),
-        domain: String(r.domain_id ?? ''),
-        vocabulary: String(r.vocabulary_id ?? ''),
-        conceptClass: String(r.concept_class_id ?? ''),
-        standardConcept: std,
-        code: String(r.concept_code ?? ''),
-        invalidReason: r.invalid_reason === null || r.invalid_reason === undefined ? null : String(r.invalid_reason),
+        conceptId: Number(r[0]),
+        name: r[1],
+        domain: r[2],
+        vocabulary: r[3],
+        conceptClass: r[4],
+        standardConcept: r[5] === 'S' || r[5] === 'C' ? r[5] : null,
+        code: r[6],
+        invalidReason: r[7] === '' ? null : r[7],
       });
     }
-    if (rows.length < PAGE) break;
-    last = toNumber(rows[rows.length - 1].concept_id);
   }
   const tConcepts = performance.now();
 
@@ -137,16 +186,15 @@ export async function loadConceptIndex(
   let synonyms = 0;
   if (tables.has('concept_synonym')) {
     for (const [lo, hi] of ranges) {
-      const rows = await run(
-        select({
-          select: [sel(col('s.concept_id'), 'concept_id'), sel(col('s.concept_synonym_name'), 'name')],
-          from: table('concept_synonym', 's'),
-          where: and(gte(col('s.concept_id'), param(lo, 'bigint')), lte(col('s.concept_id'), param(hi, 'bigint'))),
-        }),
-      );
-      for (const r of rows) {
-        if (r.name === null || r.name === undefined) continue;
-        builder.addSynonym(toNumber(r.concept_id), String(r.name));
+      const fields = ['concept_id', 'concept_synonym_name'];
+      const page = select({
+        select: fields.map((c) => sel(col(`s.${c}`), c)),
+        from: table('concept_synonym', 's'),
+        where: and(gte(col('s.concept_id'), param(lo, 'bigint')), lte(col('s.concept_id'), param(hi, 'bigint'))),
+      });
+      for (const r of unpack(await run(packed(page, fields)), 2)) {
+        if (r[1] === '') continue;
+        builder.addSynonym(Number(r[0]), r[1]);
         synonyms++;
       }
     }
@@ -156,21 +204,20 @@ export async function loadConceptIndex(
   let mapsTo = 0;
   if (tables.has('concept_relationship')) {
     for (const [lo, hi] of ranges) {
-      const rows = await run(
-        select({
-          select: [sel(col('r.concept_id_1'), 'a'), sel(col('r.concept_id_2'), 'b')],
-          from: table('concept_relationship', 'r'),
-          where: and(
-            gte(col('r.concept_id_1'), param(lo, 'bigint')),
-            lte(col('r.concept_id_1'), param(hi, 'bigint')),
-            eq(col('r.relationship_id'), lit('Maps to')),
-            isNull(col('r.invalid_reason')),
-            bin('<>', col('r.concept_id_1'), col('r.concept_id_2')),
-          ),
-        }),
-      );
-      for (const r of rows) {
-        builder.addMapsTo(toNumber(r.a), toNumber(r.b));
+      const fields = ['concept_id_1', 'concept_id_2'];
+      const page = select({
+        select: fields.map((c) => sel(col(`r.${c}`), c)),
+        from: table('concept_relationship', 'r'),
+        where: and(
+          gte(col('r.concept_id_1'), param(lo, 'bigint')),
+          lte(col('r.concept_id_1'), param(hi, 'bigint')),
+          eq(col('r.relationship_id'), lit('Maps to')),
+          isNull(col('r.invalid_reason')),
+          bin('<>', col('r.concept_id_1'), col('r.concept_id_2')),
+        ),
+      });
+      for (const r of unpack(await run(packed(page, fields)), 2)) {
+        builder.addMapsTo(Number(r[0]), Number(r[1]));
         mapsTo++;
       }
     }
@@ -209,6 +256,7 @@ export async function loadConceptIndex(
   }
   const tCounts = performance.now();
 
+  builder.countedColumns = countedColumns.map(([t, c]) => `${t}.${c}`);
   const index = builder.finish();
   const tIndex = performance.now();
   const after = process.memoryUsage();
