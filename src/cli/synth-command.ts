@@ -32,6 +32,8 @@ Options:
                              (default ${DEFAULT_PROFILE})
   --events-per-person N      mean rows per person in each clinical table (default ${DEFAULT_EVENTS_PER_PERSON})
   --site-name NAME           name recorded in cdm_source
+  --vocabulary-size N        grow the vocabulary to N concepts: the real ones plus generated ones
+                             around them (hierarchy, synonyms, source codes; default: real ones only)
   --writable                 store every column so the clinical tables accept inserts later
                              (slower; by default columns left empty are virtual, always NULL)
   -h, --help                 show this help`;
@@ -58,6 +60,7 @@ export async function synthCommand(argv: string[], io: CommandIo = processIo): P
         profile: { type: 'string' },
         'events-per-person': { type: 'string' },
         'site-name': { type: 'string' },
+        'vocabulary-size': { type: 'string' },
         writable: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -79,6 +82,9 @@ export async function synthCommand(argv: string[], io: CommandIo = processIo): P
       eventsPerPerson: count('--events-per-person', values['events-per-person'], DEFAULT_EVENTS_PER_PERSON),
       siteName: values['site-name'],
       writable: values.writable === true,
+      ...(values['vocabulary-size'] !== undefined && {
+        vocabularySize: count('--vocabulary-size', values['vocabulary-size'], 0),
+      }),
     };
     if (options.persons < 1) throw new UsageError('--persons must be at least 1');
     if (!Number.isSafeInteger(options.seed)) throw new UsageError('--seed is too large');

@@ -190,31 +190,38 @@ test('health is asked again once the cache has expired', LIMIT, async (t) => {
   assert.equal(north.seen.filter((r) => r.path === '/v1/info').length, 2);
 });
 
-test('concept search is relayed to the first healthy site with the query string and Authorization header', LIMIT, async (t) => {
-  const south = await startStandInSite('south', hangs);
-  const east = await startStandInSite('east', hangs);
-  const hub = await hubFor(t, [{ id: 'north', url: await refusedUrl() }, south, east]);
-  const { status, json } = await getJson<{ concepts: Array<Record<string, unknown>> }>(
-    `${hub.url}/v1/concepts/search?q=prostate%20cancer&domain=Condition&limit=5`,
-    {
-      headers: { authorization: 'Bearer abc' },
-    },
-  );
-  assert.equal(status, 200);
-  assert.deepEqual(json.concepts, [
-    {
-      conceptId: 4112853,
-      name: 'asked south for /v1/concepts/search?q=prostate%20cancer&domain=Condition&limit=5',
-      domain: 'Condition',
-      vocabulary: 'SNOMED',
-      standard: true,
-      code: '372064008',
-    },
-  ]);
-  const relayed = south.seen.find((r) => r.path.startsWith('/v1/concepts/search'));
-  assert.equal(relayed?.headers.authorization, 'Bearer abc');
-  assert.equal(east.seen.filter((r) => r.path.startsWith('/v1/concepts')).length, 0);
-});
+test(
+  'concept search is relayed to the first healthy site with the query string and Authorization header; counts are asked of every site',
+  LIMIT,
+  async (t) => {
+    const south = await startStandInSite('south', hangs);
+    const east = await startStandInSite('east', hangs);
+    const hub = await hubFor(t, [{ id: 'north', url: await refusedUrl() }, south, east]);
+    const { status, json } = await getJson<{ concepts: Array<Record<string, unknown>> }>(
+      `${hub.url}/v1/concepts/search?q=prostate%20cancer&domain=Condition&limit=5`,
+      {
+        headers: { authorization: 'Bearer abc' },
+      },
+    );
+    assert.equal(status, 200);
+    assert.deepEqual(json.concepts, [
+      {
+        conceptId: 4112853,
+        name: 'asked south for /v1/concepts/search?q=prostate%20cancer&domain=Condition&limit=5',
+        domain: 'Condition',
+        vocabulary: 'SNOMED',
+        standard: true,
+        code: '372064008',
+        // The stand-in sites have no counts route (404): no counts, and each is named in `sites`.
+        counts: {},
+      },
+    ]);
+    const relayed = south.seen.find((r) => r.path.startsWith('/v1/concepts/search'));
+    assert.equal(relayed?.headers.authorization, 'Bearer abc');
+    assert.equal(east.seen.filter((r) => r.path.startsWith('/v1/concepts/search')).length, 0);
+    assert.equal(east.seen.filter((r) => r.path === '/v1/concepts/counts').length, 1);
+  },
+);
 
 test('concept search with no site up is ERR_SITE_UNREACHABLE', LIMIT, async (t) => {
   const hub = await hubFor(t, [{ id: 'north', url: await refusedUrl() }]);

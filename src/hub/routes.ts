@@ -12,7 +12,6 @@ import { callerKey, RETRY_AFTER_S, type CallerQuota } from './caller.js';
 import type { SiteScheduler } from './scheduler.js';
 import type { FairWork } from './fair-work.js';
 import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
-import type { SiteConfig } from './config.js';
 import { fanOut } from './fan-out.js';
 import { runRounds } from './rounds-run.js';
 import { isRoundsKind } from '../analysis/kinds/registry.js';
@@ -22,14 +21,14 @@ import type { QueryStore } from './query-store.js';
 import type { SiteRegistry } from './registry.js';
 import { sendResults } from './results-stream.js';
 import * as S from './schemas.js';
-import { asSiteError, relayedError } from './site-errors.js';
 import type { SiteHttp } from './site-http.js';
 import { sendEvents } from './sse.js';
 import { authenticate, tokenOf, withChallenge } from '../auth/http.js';
-import { ENVELOPE_HEADER, requestBinding, type EnvelopeSigner } from '../auth/envelope.js';
+import { requestBinding, type EnvelopeSigner } from '../auth/envelope.js';
 import { requestUser, userKeyOf } from '../auth/user.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import { registerPreview } from './preview.js';
+import { registerConceptRelay } from './concept-relay.js';
 
 export interface HubContext {
   registry: SiteRegistry;
@@ -237,79 +236,7 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
 
   registerPreview(app, ctx, envelopeFor);
 
-  app.get('/v1/concepts/search', { schema: S.conceptSearch }, async (req) => {
-    const q = req.url.indexOf('?');
-    const query = q >= 0 ? req.url.slice(q) : '';
-    return relayConceptSearch(
-      ctx,
-      query,
-      req.headers.authorization,
-      callerKey(req),
-      envelopeFor(req, `/v1/concepts/search${query}`),
-    );
-  });
-}
-
-/** Concepts are one shared vocabulary, so any healthy site can answer; the first one in the registry does. */
-async function relayConceptSearch(
-  ctx: HubContext,
-  query: string,
-  authorization: string | undefined,
-  caller: string,
-  envelope?: (site: string) => Promise<string>,
-): Promise<unknown> {
-  let lastError: FedomopError | undefined;
-  for (const site of ctx.registry.sites) {
-    const health = await ctx.registry.health(site, authorization, caller);
-    if (health.status !== 'up') continue;
-    try {
-      return await getJson(ctx, site, `/v1/concepts/search${query}`, authorization, await envelope?.(site.id));
-    } catch (err) {
-      // A site that refuses the caller or the request has spoken for all of them; a dead one has not.
-      if (err instanceof FedomopError && err.code !== 'ERR_SITE_UNREACHABLE' && err.code !== 'ERR_SITE_TIMEOUT') throw err;
-      lastError = asSiteError(site.id, err);
-    }
-  }
-  throw lastError ?? new FedomopError('ERR_SITE_UNREACHABLE', 'no site is up to answer concept searches');
-}
-
-async function getJson(
-  ctx: HubContext,
-  site: SiteConfig,
-  path: string,
-  authorization?: string,
-  envelope?: string,
-): Promise<unknown> {
-  const controller = new AbortController();
-  const timeoutMs = site.timeoutMs ?? ctx.siteTimeoutMs;
-  const timer = setTimeout(
-    () =>
-      controller.abort(
-        new FedomopError('ERR_SITE_TIMEOUT', `site ${site.id} did not answer within ${timeoutMs} ms`, { site: site.id }),
-      ),
-    timeoutMs,
-  );
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (authorization !== undefined) headers.authorization = authorization;
-  if (envelope !== undefined) headers[ENVELOPE_HEADER] = envelope;
-  try {
-    const res = await ctx.http.request(site.url + path, {
-      method: 'GET',
-      headers,
-      signal: controller.signal,
-      maxBytes: 16 << 20,
-    });
-    if (res.status >= 400) throw relayedError(site.id, res.status, res.body);
-    try {
-      return JSON.parse(res.body.toString('utf8'));
-    } catch {
-      throw new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site.id} sent a bad answer: not JSON`, { site: site.id });
-    }
-  } catch (err) {
-    throw asSiteError(site.id, err);
-  } finally {
-    clearTimeout(timer);
-  }
+  registerConceptRelay(app, ctx, envelopeFor);
 }
 
 /** Fastify's own errors (validation, content type, body size) mapped onto the stable codes. */

@@ -18,6 +18,8 @@ export const errorBody = {
         message: str,
         site: str,
         group: str,
+        // The query parameter or body field a 400 is about (concept routes).
+        parameter: str,
         incident: str,
         limit: num,
         problems: { type: 'array', items: { type: 'object', properties: { path: str, message: str } } },

@@ -11,6 +11,8 @@ export const errorSchema = {
         group: { type: 'string' },
         // A failed query's id in the site's log (the database's own text stays there).
         incident: { type: 'string' },
+        // The query parameter or body field a 400 is about (concept routes).
+        parameter: { type: 'string' },
         limit: { type: 'integer' },
         problems: {
           type: 'array',

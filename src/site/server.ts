@@ -12,14 +12,15 @@ import { callerDigest, outcomeOf, type AuditEntry, type AuditLog } from './audit
 import type { CdmReport } from './cdm-check.js';
 import { assertPlanFitsCdm } from './cdm-fit.js';
 import type { SiteConfig } from './config.js';
-import { conceptById, searchConcepts, CONCEPT_SEARCH_MAX } from './concepts.js';
+import { registerConceptRoutes } from './concept-routes.js';
+import { ConceptService } from './concept-service.js';
 import type { SiteDatabase } from './database.js';
 import { answerPlan, type DisclosureState, type SiteAnswer, type SiteIdentity } from './execute.js';
 import { openDisclosureState } from './disclosure-state.js';
 import type { Plan } from '../plan/types.js';
 import { QueryLimiter } from './limiter.js';
 import { RoundSessions } from './rounds.js';
-import { errorSchema, conceptSchema, infoSchema, previewSchema } from './schemas.js';
+import { errorSchema, infoSchema, previewSchema } from './schemas.js';
 import { authenticate, tokenOf, withChallenge } from '../auth/http.js';
 import { ENVELOPE_HEADER, requestBinding } from '../auth/envelope.js';
 import { accessOf, decide, type Action, type DisclosureProfile } from '../auth/policy.js';
@@ -49,6 +50,8 @@ export interface SiteContext {
   lifecycle?: SiteLifecycle;
   /** Record keys, release histories and rate limits; opened from the config when not given. */
   disclosure?: DisclosureState;
+  /** The concept index (built on first use when not given; start.ts builds it at start-up). */
+  concepts?: ConceptService;
 }
 
 /**
@@ -73,6 +76,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   });
   const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
   const disclosure = ctx.disclosure ?? openDisclosureState(ctx.config);
+  const concepts = ctx.concepts ?? new ConceptService(ctx.db);
 
   // JSON only: fastify also parses text/plain by default, and a text/plain POST is a CORS "simple
   // request" any web page can make from a browser that holds a site's token. Everything else is 415.
@@ -165,7 +169,10 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 
   /** A replaced CDM file is picked up before the next plan, with the versions it states. */
   const refreshDatabase = async () => {
-    if (await ctx.db.refresh?.()) await ctx.reload?.();
+    if (await ctx.db.refresh?.()) {
+      await ctx.reload?.();
+      concepts.invalidate();
+    }
   };
 
   app.get('/v1/info', { schema: { response: { 200: infoSchema } } }, async (req) => {
@@ -390,29 +397,13 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     },
   );
 
-  app.get<{ Querystring: { q?: string; domain?: string; limit?: string; standard?: string } }>(
-    '/v1/concepts/search',
-    { schema: { response: { 200: { type: 'object', properties: { concepts: { type: 'array', items: conceptSchema } } } } } },
-    async (req) => {
-      allow(req, { kind: 'concepts' });
-      const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > CONCEPT_SEARCH_MAX)) {
-        throw new FedomopError('ERR_BAD_REQUEST', `limit must be an integer from 1 to ${CONCEPT_SEARCH_MAX}`);
-      }
-      const concepts = await searchConcepts(ctx.db, req.query.q ?? '', {
-        domain: req.query.domain,
-        limit,
-        standardOnly: req.query.standard === 'true',
-      });
-      return { concepts };
-    },
-  );
-
-  app.get<{ Params: { id: string } }>('/v1/concepts/:id', { schema: { response: { 200: conceptSchema } } }, async (req) => {
-    allow(req, { kind: 'concepts' });
-    if (!/^\d{1,12}$/.test(req.params.id))
-      throw new FedomopError('ERR_BAD_REQUEST', `concept id must be a positive integer, got "${req.params.id}"`);
-    return conceptById(ctx.db, Number(req.params.id));
+  registerConceptRoutes(app, {
+    db: ctx.db,
+    site: ctx.identity.id,
+    concepts,
+    policyFor: (req) => disclosureFor(allow(req, { kind: 'concepts' })),
+    keys: () => disclosure.keys,
+    refresh: refreshDatabase,
   });
 
   return app;

@@ -8,6 +8,7 @@ import { AuditLog } from './audit.js';
 import { checkCdm, type CdmReport } from './cdm-check.js';
 import { openDisclosureState } from './disclosure-state.js';
 import { buildSiteServer, type SiteLifecycle } from './server.js';
+import { ConceptService } from './concept-service.js';
 import { siteAuthOf } from './site-auth.js';
 import type { SiteIdentity } from './execute.js';
 
@@ -73,7 +74,10 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     Object.assign(identity, identityOf(config, cdm));
   };
   const lifecycle: SiteLifecycle = { draining: false, running: 0 };
-  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth, lifecycle, disclosure });
+  // The concept index is built now, in the background: on a full Athena vocabulary it takes a while
+  // (logged), and concept requests that come before it is ready wait for it.
+  const concepts = new ConceptService(db, undefined, config.database.kind === 'duckdb' ? config.database.path : undefined);
+  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth, lifecycle, disclosure, concepts });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
@@ -84,6 +88,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
       `site ${config.id} cannot listen on ${listen.host}:${listen.port}: ${(err as Error).message}`,
     );
   }
+  concepts.warm();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : listen.port;
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
@@ -99,6 +104,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
       // connections are gone; the log stays open until then (bounded, should an engine not stop).
       const deadline = Date.now() + 5000;
       while (lifecycle.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await concepts.close();
       await db.close();
       await audit.close();
     },

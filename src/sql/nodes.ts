@@ -11,7 +11,19 @@ export type SqlType = 'integer' | 'bigint' | 'double' | 'text' | 'date' | 'boole
 export type BinaryOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or' | '+' | '-' | '*' | '/' | '||' | 'like' | '&';
 
 /** Functions the compiler may emit; an allow-list keeps the tree from naming anything else. */
-export type SqlFunction = 'count' | 'sum' | 'min' | 'max' | 'coalesce' | 'floor' | 'row_number' | 'lower' | 'length' | 'nullif';
+export type SqlFunction =
+  | 'count'
+  | 'sum'
+  | 'min'
+  | 'max'
+  | 'coalesce'
+  | 'floor'
+  | 'row_number'
+  | 'lower'
+  | 'length'
+  | 'nullif'
+  // Packs a page of vocabulary rows into one value (src/site/concept-index/load.ts): per-value driver overhead dominated.
+  | 'string_agg';
 
 export interface ColumnNode {
   readonly kind: 'column';

@@ -15,6 +15,8 @@ import { contextSql, deathSql, observationPeriodSql, personSql } from './person.
 import { isSynthProfileName, type SynthProfileName } from './profiles.js';
 import { macroStatements } from './sql-util.js';
 import { cdmSourceStatement, vocabularyStatements } from './vocabulary-sql.js';
+import { CONCEPTS } from './vocabulary.js';
+import { largeVocabularyStatements } from './vocabulary-large.js';
 
 export interface SynthOptions {
   /** Path of the DuckDB file; replaced if it exists. */
@@ -31,6 +33,11 @@ export interface SynthOptions {
    * generator leaves empty are always-NULL virtual columns (see ddl.ts), which halves the run time.
    */
   writable?: boolean;
+  /**
+   * Total concepts in the vocabulary: the real slice (vocabulary.ts) plus generated ones around it
+   * (vocabulary-large.ts). Default: the real slice only.
+   */
+  vocabularySize?: number;
 }
 
 export interface SynthReport {
@@ -47,6 +54,8 @@ export interface SynthReport {
 export const DEFAULT_EVENTS_PER_PERSON = 20;
 const MAX_EVENTS_PER_PERSON = 400;
 const INT32_MAX = 2 ** 31 - 1;
+/** The site's concept index holds up to 16M concepts (src/site/concept-index/build.ts). */
+const MAX_VOCABULARY = 16_000_000;
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new FedomopError('ERR_BAD_REQUEST', message);
@@ -61,6 +70,11 @@ function validate(opts: SynthOptions): SynthOptions & { eventsPerPerson: number 
   check(
     Number.isSafeInteger(eventsPerPerson) && eventsPerPerson >= 1 && eventsPerPerson <= MAX_EVENTS_PER_PERSON,
     `eventsPerPerson must be an integer from 1 to ${MAX_EVENTS_PER_PERSON}, got ${eventsPerPerson}`,
+  );
+  check(
+    opts.vocabularySize === undefined ||
+      (Number.isSafeInteger(opts.vocabularySize) && opts.vocabularySize >= 0 && opts.vocabularySize <= MAX_VOCABULARY),
+    `vocabularySize must be an integer from 0 to ${MAX_VOCABULARY}, got ${opts.vocabularySize}`,
   );
   return { ...opts, eventsPerPerson };
 }
@@ -122,6 +136,8 @@ export async function generateSite(options: SynthOptions): Promise<SynthReport> 
       if (!steps.some(([t]) => t === table)) await conn.run(createTableSql(table, { idType }));
     }
     for (const sql of vocabularyStatements()) await conn.run(sql);
+    const generated = Math.max(0, (opts.vocabularySize ?? 0) - CONCEPTS.length);
+    for (const sql of largeVocabularyStatements(generated)) await conn.run(sql);
     await conn.run(contextSql({ persons: opts.persons, profile: opts.profile, eventsPerPerson: opts.eventsPerPerson, cap }));
     const tableMs: Record<string, number> = {};
     for (const [table, select] of steps) {
