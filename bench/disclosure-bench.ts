@@ -8,6 +8,8 @@
  *   3. Utility: mean absolute and relative error of released counts against the truth (target:
  *      relative error < 1 % for cells ≥ 100), and withheld cells per crosstab before (exact) and
  *      after (standard).
+ * The answer's added latency as the site computes it (answerPlan, 10,000 earlier releases, demo
+ * sites) is bench/disclosure-latency.ts; section 1 here times the pieces outside the site.
  * Usage: node lib-test/bench/disclosure-bench.js [--persons 1000000] [--runs 7]
  *   Reuses .data/bench/site0-<persons>.duckdb (the spine benchmark's central site) or synthesises it.
  */
@@ -99,7 +101,7 @@ async function main() {
         acc.events = Number(r.events);
         return { dims: {}, acc };
       });
-      const exact = releaseAnswer(cellsExact, p.analysis.kind, 's', EXACT_POLICY);
+      const exact = releaseAnswer(cellsExact, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', EXACT_POLICY);
       base.push(performance.now() - t);
       withheldBefore = exact.decisions.filter((d) => d.measure === 'persons' && d.action === 'withheld').length;
 
@@ -108,7 +110,9 @@ async function main() {
       personRows = raw.length;
       const afterSql = performance.now();
       const cells = aggregatePersonRows(p, raw, keys, k);
-      const released = releaseAnswer(cells, p.analysis.kind, 's', STANDARD_POLICY, (s) => history.conflict('bench', s, k));
+      const released = releaseAnswer(cells, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', STANDARD_POLICY, (s) =>
+        history.conflict('bench', s, k),
+      );
       cellKey.push(performance.now() - t);
       control.push(performance.now() - afterSql);
       withheldAfter = released.decisions.filter((d) => d.measure === 'persons' && d.action !== 'perturbed').length;

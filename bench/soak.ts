@@ -95,21 +95,31 @@ async function main(): Promise<void> {
     sites[spec.id] = await startSite(spec.id, '0');
     ports[spec.id] = new URL(sites[spec.id].url).port;
   }
-  const hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--site-timeout-ms',
-    '10000',
-    '--audit-log',
-    auditFile,
-    ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
-    ...(values['hub-arg'] ?? []),
-  ]);
+  // The hub logs its memory after a forced full GC every 5 s (src/hub/memory-probe.ts): live heap
+  // apart from collector slack, and what it holds.
+  const memoryLog = path.join(dir, 'hub-memory.jsonl');
+  const hub = await startService(
+    [
+      'hub',
+      '--port',
+      '0',
+      '--dev-insecure',
+      '--site-timeout-ms',
+      '10000',
+      '--audit-log',
+      auditFile,
+      ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
+      ...(values['hub-arg'] ?? []),
+    ],
+    { nodeArgs: ['--expose-gc'], env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
+  );
   const hubPid = hub.child.pid!;
   process.stdout.write(
-    `soak: ${CLIENTS} clients, ${SECONDS} s, ${KILLED} killed every ${CYCLE_MS / 1000} s, ${PAUSED} paused ${PAUSE_MS / 1000} s of every ${CYCLE_MS / 1000} s\n`,
+    `soak: ${CLIENTS} clients, ${SECONDS} s, ${KILLED} killed every ${CYCLE_MS / 1000} s, ${PAUSED} paused ${PAUSE_MS / 1000} s of every ${CYCLE_MS / 1000} s; ` +
+      `${new Date().toISOString()}, load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}\n`,
   );
 
   const started = performance.now();
@@ -196,12 +206,26 @@ async function main(): Promise<void> {
   const unknownAudit = [...auditIds].filter((id) => !accepted.has(id)).length;
   const unaudited = [...accepted].filter((id) => !auditIds.has(id)).length;
 
-  const minute = (from: number, to: number) => {
-    const xs = rss.filter((r) => r.s >= from && r.s < to).map((r) => r.mib);
+  const minute = (series: Array<{ s: number; mib: number }>, from: number, to: number) => {
+    const xs = series.filter((r) => r.s >= from && r.s < to).map((r) => r.mib);
     return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   };
-  const second = minute(60, 120);
-  const last = minute(Math.max(0, elapsedS - 60), elapsedS + 1);
+  const second = minute(rss, 60, 120);
+  const last = minute(rss, Math.max(0, elapsedS - 60), elapsedS + 1);
+  // The hub's own view after a forced GC: each figure's second minute against its last.
+  const memory = readFileSync(memoryLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, number>);
+  const memoryKeys = ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'queries', 'storeMiB'];
+  const afterGc = Object.fromEntries(
+    memoryKeys.map((k) => {
+      const series = memory.map((m) => ({ s: m.s, mib: m[k] }));
+      const a = minute(series, 60, 120);
+      const b = minute(series, Math.max(0, elapsedS - 60), elapsedS + 1);
+      return [k, { secondMinute: +a.toFixed(1), lastMinute: +b.toFixed(1), ratio: +(b / a).toFixed(3) }];
+    }),
+  );
   const report = {
     clients: CLIENTS,
     seconds: Math.round(elapsedS),
@@ -213,6 +237,8 @@ async function main(): Promise<void> {
     hubErrors,
     stuckRunning: stuck,
     rssMiB: { secondMinute: +second.toFixed(1), lastMinute: +last.toFixed(1), ratio: +(last / second).toFixed(3), samples: rss },
+    afterGc,
+    memorySamples: memory,
     audit: { lines: audited.length, queries: auditIds.size, accepted: accepted.size, unknownAudit, unaudited },
   };
   const { samples, ...rssSummary } = report.rssMiB;
@@ -226,6 +252,17 @@ async function main(): Promise<void> {
         .filter((_, i) => i % 12 === 0)
         .map((r) => `${r.s}s ${r.mib.toFixed(0)}`)
         .join(', ')} MiB)`,
+      `hub memory after a forced GC (MiB; queries held; second minute → last): ${Object.entries(afterGc)
+        .map(([k, v]) => `${k} ${v.secondMinute} → ${v.lastMinute} (${v.ratio})`)
+        .join(', ')}`,
+      `  over time (s: rss / heapUsed / external / queries): ${memory
+        .filter((_, i) => i % 12 === 0)
+        .map((m) => `${m.s}: ${m.rss} / ${m.heapUsed} / ${m.external} / ${m.queries}`)
+        .join(', ')}`,
+      `load (1/5/15 min) at the end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
       `sites that exited on their own: ${unexpected.length === 0 ? 'none' : unexpected.join('\n')}`,
       `audit: ${report.audit.queries} query lines for ${report.audit.accepted} accepted queries; ${unknownAudit} lines for queries no client saw, ${unaudited} accepted queries without a line`,
     ].join('\n') + '\n',

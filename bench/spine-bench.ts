@@ -6,7 +6,7 @@
  *   3. Hub round trip for a tiny query (submit + full Arrow results), p50 (target ≤ 5 ms), with the
  *      floors under it measured in the same run: what the HTTP exchanges cost with no work behind
  *      them, and what DuckDB needs for the site's SQL (as the site runs it, and with planning free).
- * Usage: node lib-test/bench/spine-bench.js [--persons 1000000] [--runs 5] [--tiny-runs 300] [--only tiny]
+ * Usage: node lib-test/bench/spine-bench.js [--persons 1000000] [--runs 5] [--tiny-runs 300] [--only tiny] [--cpu-prof DIR]
  *   `--only tiny` skips parts 1 and 2 (minutes of synth) when only the round trip is being worked on.
  */
 import { parseArgs } from 'node:util';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     'tiny-runs': { type: 'string', default: '300' },
     only: { type: 'string' },
+    /** The tiny part's hub and site run with `node --cpu-prof` and write their profiles into DIR/hub and DIR/site. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const PERSONS = Number(values.persons);
@@ -143,8 +145,13 @@ async function bigSites() {
 async function tinyQuery() {
   const tinyFile = path.join(DIR, 'tiny.duckdb');
   if (!existsSync(tinyFile)) await synth('tiny', 7, 200, 'small');
-  const tiny = await startService(['site', '--db', tinyFile, '--id', 'tiny', '--port', '0', '--dev-insecure']);
-  const tinyHub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `tiny=${tiny.url}`]);
+  const prof = values['cpu-prof'];
+  const tiny = await startService(['site', '--db', tinyFile, '--id', 'tiny', '--port', '0', '--dev-insecure'], {
+    nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}/site`] : [],
+  });
+  const tinyHub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `tiny=${tiny.url}`], {
+    nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}/hub`] : [],
+  });
   try {
     const plan = {
       ...PROSTATE_COUNT,

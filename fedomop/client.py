@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +24,8 @@ from typing import Any
 
 from .config import Connection, resolve_connection
 from .errors import FedomopError, error_from_body
-from .result import FederatedResult
+from .result import POOLED, FederatedResult
+from .stats import StatsFrame
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 TERMINAL = {"done", "cancelled"}
@@ -105,6 +107,86 @@ class Hub:
             reader = ipc.open_stream(response)
             yield from reader
 
+    # -- statistics: the plan's analysis part as keyword arguments (docs/plan.md) ------------------------
+
+    def summary(self, cohort: dict, variables: dict, of: list[str], by: str | None = None, **run: Any) -> StatsFrame:
+        """n, missing, mean, sd and exact pooled quantiles of ``of`` (level counts for categorical ones)."""
+        return self._stats(cohort, {"kind": "summary", "variables": variables, "of": list(of), "by": by}, run)
+
+    def histogram(
+        self,
+        cohort: dict,
+        variables: dict,
+        of: str,
+        edges: list[float] | None = None,
+        bins: int | None = None,
+        **run: Any,
+    ) -> StatsFrame:
+        """Persons per bin of one numeric variable, per site and pooled."""
+        analysis = {"kind": "histogram", "variables": variables, "of": of, "edges": edges, "bins": bins}
+        return self._stats(cohort, analysis, run)
+
+    def glm(
+        self,
+        cohort: dict,
+        variables: dict,
+        family: str,
+        outcome: str,
+        covariates: list[str],
+        offset: str | None = None,
+        on_refusal: str | None = None,
+        **run: Any,
+    ) -> StatsFrame:
+        """A generalised linear model fitted across the sites (pooled rows only); charted as a forest plot."""
+        analysis = {
+            "kind": "glm",
+            "variables": variables,
+            "family": family,
+            "outcome": outcome,
+            "covariates": list(covariates),
+            "offset": offset,
+            "onRefusal": on_refusal,
+        }
+        return self._stats(cohort, analysis, run)
+
+    def km(
+        self,
+        cohort: dict,
+        variables: dict,
+        time: str,
+        strata: str | None = None,
+        bin_days: int | None = None,
+        **run: Any,
+    ) -> StatsFrame:
+        """Kaplan–Meier survival of a ``time_to`` variable, optionally by stratum, with log-rank (pooled)."""
+        analysis = {"kind": "km", "variables": variables, "time": time, "strata": strata, "binDays": bin_days}
+        return self._stats(cohort, analysis, run)
+
+    def _stats(self, cohort: dict, analysis: dict[str, Any], run: dict[str, Any]) -> StatsFrame:
+        # Options left as None are not sent: the plan (and its hash) holds what was asked.
+        plan = {"version": 1, "cohort": cohort, "analysis": {k: v for k, v in analysis.items() if v is not None}}
+        return StatsFrame.of(self.run(plan, **run), analysis["kind"])
+
+    def events(self, query_id: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The query's progress events ``(name, data)`` as the hub sends them, until ``done``."""
+        with self._open(f"/v1/queries/{query_id}/events", accept="text/event-stream") as response:
+            name, data = "message", []
+            for raw in response:
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if line == "":
+                    if data:
+                        payload = json.loads("\n".join(data))
+                        yield name, payload
+                        if name == "done":
+                            return
+                    name, data = "message", []
+                elif line.startswith(":"):
+                    continue
+                elif line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].lstrip())
+
     def run(
         self,
         plan: dict[str, Any],
@@ -114,24 +196,67 @@ class Hub:
     ) -> FederatedResult:
         """Submits, reads every batch as it arrives and returns the whole result.
 
-        ``progress=True`` shows each site as it answers (a line updated in place in Jupyter); a callable
-        gets ``(site, info)`` per batch; ``False`` is quiet. Interrupting the kernel cancels the query
-        at the hub.
+        ``progress=True`` shows each site as it answers and the hub's iteration rounds (GLM, quantile
+        bisection) — a block updated in place in Jupyter; a callable gets ``(site, info)`` per site
+        batch, ``(None, {"iteration": ...})`` per round and ``(None, {"status": ...})`` at the end;
+        ``False`` is quiet. Interrupting the kernel cancels the query at the hub.
+
+        The results stream is read on a helper thread while this one follows the progress events, so
+        every display update comes from the cell's own thread. Events are best effort: without them
+        (a proxy that does not stream) the batches still arrive and are reported.
         """
         import pyarrow as pa
 
         submitted = self.submit(plan, sites, timeout_ms)
         report = _progress_reporter(progress, submitted["sites"])
-        batches = []
+        collected: dict[str, Any] = {"batches": [], "metadata": []}
+
+        def collect() -> None:
+            try:
+                with self._open(f"/v1/queries/{submitted['id']}/results", accept=ARROW_STREAM) as response:
+                    from pyarrow import ipc
+
+                    reader = ipc.open_stream(response)
+                    while True:
+                        try:
+                            batch, custom = reader.read_next_batch_with_custom_metadata()
+                        except StopIteration:
+                            break
+                        collected["batches"].append(batch)
+                        collected["metadata"].append(custom)
+            except BaseException as err:  # noqa: BLE001 - rethrown on the caller's thread
+                collected["error"] = err
+
+        reader_thread = threading.Thread(target=collect, name=f"fedomop-results-{submitted['id']}", daemon=True)
+        reader_thread.start()
+        reported: set[str] = set()
         try:
-            for batch in self.batches(submitted["id"]):
-                batches.append(batch)
-                site = batch.column("site")[0].as_py() if batch.num_rows else None
-                if site is not None:
-                    report(site, {"rows": batch.num_rows})
+            if progress:
+                try:
+                    for name, data in self.events(submitted["id"]):
+                        if name == "site" and data.get("state") == "done":
+                            reported.add(data["site"])
+                            report(data["site"], {"rows": data.get("rows", 0)})
+                        elif name == "pooled":
+                            reported.add(POOLED)
+                            report(POOLED, {"rows": data.get("rows", 0)})
+                        elif name == "iteration":
+                            report(None, {"iteration": data})
+                except (FedomopError, OSError, ValueError):
+                    pass  # progress only: the results stream and the final status still complete the run
+            while reader_thread.is_alive():
+                reader_thread.join(0.1)
         except KeyboardInterrupt:
             self.cancel(submitted["id"])
             raise FedomopError("ERR_QUERY_CANCELLED", f"query {submitted['id']} was cancelled") from None
+        if "error" in collected:
+            raise collected["error"]
+        batches = collected["batches"]
+        for batch in batches:
+            site = batch.column("site")[0].as_py() if batch.num_rows else None
+            if site is not None and site not in reported:
+                reported.add(site)
+                report(site, {"rows": batch.num_rows})
         status = self.status(submitted["id"])
         deadline = time.monotonic() + STATUS_GRACE_S
         while status["state"] not in TERMINAL and time.monotonic() < deadline:
@@ -139,7 +264,7 @@ class Hub:
             status = self.status(submitted["id"])
         schema = batches[0].schema if batches else None
         table = pa.Table.from_batches(batches, schema=schema) if schema is not None else None
-        result = FederatedResult(submitted, status, table)
+        result = FederatedResult(submitted, status, table, batch_metadata=collected["metadata"])
         report(None, {"status": status})
         return result
 
@@ -150,6 +275,7 @@ def _progress_reporter(progress: bool | ProgressCallback, sites: list[str]) -> P
     if not progress:
         return lambda site, info: None
     answered: dict[str, int] = {}
+    latest: dict[str, Any] = {}
     handle = None
     if _in_kernel():
         from IPython.display import display
@@ -160,10 +286,12 @@ def _progress_reporter(progress: bool | ProgressCallback, sites: list[str]) -> P
     def report(site: str | None, info: dict[str, Any]) -> None:
         if site is not None:
             answered[site] = info["rows"]
-        text = _progress_text(sites, answered, info.get("status"))
+        if "iteration" in info:
+            latest["iteration"] = info["iteration"]
+        text = _progress_text(sites, answered, info.get("status"), latest.get("iteration"))
         if handle is not None:
             handle.update({"text/plain": text}, raw=True)
-        elif site is None:
+        elif "status" in info:
             # Outside a notebook (a script, a console): the summary once, on stderr beside the output.
             print(text, file=sys.stderr)
 
@@ -180,7 +308,9 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def _progress_text(sites: list[str], answered: dict[str, int], status: dict[str, Any] | None) -> str:
+def _progress_text(
+    sites: list[str], answered: dict[str, int], status: dict[str, Any] | None, iteration: dict[str, Any] | None = None
+) -> str:
     parts = []
     for site in sites:
         state = (status or {}).get("sites", {}).get(site, {}).get("state")
@@ -191,7 +321,20 @@ def _progress_text(sites: list[str], answered: dict[str, int], status: dict[str,
         else:
             parts.append(f"{site} …")
     pooled = "pooled" in answered
-    return "fedomop: " + " · ".join(parts) + (f" · pooled {_rows(answered['pooled'])}" if pooled else "")
+    text = "fedomop: " + " · ".join(parts) + (f" · pooled {_rows(answered['pooled'])}" if pooled else "")
+    return text + (f" · {_iteration_text(iteration)}" if iteration else "")
+
+
+def _iteration_text(it: dict[str, Any]) -> str:
+    """As the TypeScript progress view says it: "glm iteration 3 · deviance 512.3"."""
+    deviance = it.get("deviance")
+    tail = f" · deviance {_js_number(float(f'{deviance:.8g}'))}" if isinstance(deviance, (int, float)) else ""
+    return f"{it.get('kind') or 'hub'} iteration {it.get('round')}{tail}"
+
+
+def _js_number(v: float) -> str:
+    text = repr(v)
+    return text.removesuffix(".0")
 
 
 def _rows(n: int) -> str:

@@ -15,13 +15,20 @@ _STATE_CODES = {"failed": "ERR_SITE_ERROR", "timeout": "ERR_SITE_TIMEOUT", "canc
 
 
 class FederatedResult:
-    def __init__(self, submitted: dict[str, Any], status: dict[str, Any], table: Any) -> None:
+    def __init__(
+        self,
+        submitted: dict[str, Any],
+        status: dict[str, Any],
+        table: Any,
+        batch_metadata: list[Any] | None = None,
+    ) -> None:
         self.query_id: str = submitted["id"]
         self.plan_hash: str = submitted["planHash"]
         self.warnings: list[dict[str, str]] = list(submitted.get("warnings") or [])
         self.status = status
         self.table = table  # pyarrow.Table, or None when no site released anything
         self.frame = self._frame()
+        self.metadata = _metadata(table, batch_metadata or [])
         self.failures = [
             {
                 "site": site,
@@ -118,6 +125,18 @@ class FederatedResult:
         lines += [f"not included: {f['site']}: {f['code']}: {f['message']}" for f in self.failures]
         lines += [f"warning: {w['path']}: {w['message']}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def _metadata(table: Any, batch_metadata: list[Any]) -> dict[str, str]:
+    """The stream schema's metadata, then any key only a batch carries (fedomop.glm / fedomop.km)."""
+    out: dict[str, str] = {}
+    sources = [table.schema.metadata if table is not None else None, *batch_metadata]
+    for source in sources:
+        items = source.items() if hasattr(source, "items") else (source.to_dict().items() if source else [])
+        for key, value in items:
+            key = key.decode() if isinstance(key, bytes) else str(key)
+            out.setdefault(key, value.decode() if isinstance(value, bytes) else str(value))
+    return out
 
 
 def _plain(value: Any) -> str:

@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'ERR_URI_TOO_LONG'
   | 'ERR_HEADERS_TOO_LARGE'
   | 'ERR_SHUTTING_DOWN'
+  | 'ERR_HUB_REQUIRED'
   | 'ERR_INTERNAL';
 
 /** Default HTTP status per code; a thrower may not pick another, so clients can rely on the pair. */
@@ -77,6 +78,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   ERR_URI_TOO_LONG: 414,
   ERR_HEADERS_TOO_LARGE: 431,
   ERR_SHUTTING_DOWN: 503,
+  ERR_HUB_REQUIRED: 400,
   ERR_INTERNAL: 500,
 };
 

@@ -4,7 +4,7 @@
  * every child on SIGTERM/SIGINT (or when one of them dies).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const dataDir = path.join(root, '.data', 'ui-tests');
 const cli = path.join(root, 'bin', 'fedomop.js');
 export const { DEMO_SITES } = await import(path.join(root, 'lib', 'cli', 'demo-command.js'));
+const { removeSynthFile, stampSynthFile, synthFileIsCurrent } = await import(path.join(root, 'lib', 'synth', 'format-stamp.js'));
 
 const children = [];
 let stopping = false;
@@ -56,7 +57,9 @@ export function serve(args) {
 
 /** The demo's synthetic site (same seed, profile and size as `fedomop demo`), generated once. */
 export async function synthOnce(s, file) {
-  if (existsSync(file)) return;
+  // Generated once, and again when an older generator wrote it (e.g. before the era tables).
+  if (synthFileIsCurrent(file)) return;
+  removeSynthFile(file);
   await run([
     'synth',
     '--seed',
@@ -70,6 +73,7 @@ export async function synthOnce(s, file) {
     '--out',
     file,
   ]);
+  stampSynthFile(file);
 }
 
 /** A fresh audit log per test run: a chain left by an earlier run (or an older format) is not continued. */

@@ -33,6 +33,29 @@ CHECK = {
         'import json as _j\nprint("FEDOMOP-CHECK " + _j.dumps({"by_year": _j.loads(by_year.frame.to_json(orient="records"))}))'
     ),
     ("entries-by-year", "typescript"): 'console.log("FEDOMOP-CHECK " + JSON.stringify({ by_year: byYear.toRows() }));',
+    ("km-by-gender", "python"): (
+        'import json as _j\nprint("FEDOMOP-CHECK " + _j.dumps({"rows": _j.loads(km.to_json(orient="records")),'
+        ' "variables": variables}))'
+    ),
+    ("km-by-gender", "typescript"): 'console.log("FEDOMOP-CHECK " + JSON.stringify({ rows: km.toRows(), variables }));',
+    ("logistic-regression", "python"): (
+        'import json as _j\nprint("FEDOMOP-CHECK " + _j.dumps({"rows": _j.loads(fit.to_json(orient="records")),'
+        ' "variables": variables}))'
+    ),
+    ("logistic-regression", "typescript"): (
+        'console.log("FEDOMOP-CHECK " + JSON.stringify({ rows: fit.toRows(), variables }));'
+    ),
+}
+# The statistics templates' analyses (their variables come back in the check), for the direct comparison.
+STATS = {
+    "km-by-gender": {"kind": "km", "time": "survival", "strata": "gender", "binDays": 30},
+    "logistic-regression": {
+        "kind": "glm",
+        "family": "binomial",
+        "outcome": "death_2y",
+        "covariates": ["age", "diabetes"],
+        "onRefusal": "continue",
+    },
 }
 
 
@@ -103,6 +126,10 @@ def _rows(rows: list[dict], columns: tuple[str, ...]) -> list[tuple]:
     return sorted((tuple(r.get(c) for c in columns) for r in rows), key=repr)
 
 
+def _approx(rows: list[dict]) -> list[dict]:
+    return [{k: float(f"{v:.9g}") if isinstance(v, float) else v for k, v in r.items()} for r in rows]
+
+
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
     if not BUILT:
@@ -145,6 +172,12 @@ def test_each_template_runs_to_the_end_with_the_clients_numbers(template, runnin
         )
         concepts = {r["concept"] for r in check["prior"]}
         assert len(concepts) == 11 and {r["site"] for r in check["prior"]} == {"south", "north", "pooled"}
+    elif stem in STATS:
+        answer = direct({**STATS[stem], "variables": check["variables"]})
+        assert answer, "the sites answered the template's analysis"
+        cols = tuple(answer[0])
+        # pandas writes JSON floats to 10 digits, JavaScript to 17: compare to 9 significant digits.
+        assert _rows(_approx(check["rows"]), cols) == _rows(_approx(answer), cols)
     else:
         cols = ("site", "index_year", *measures)
         assert _rows(check["by_year"], cols) == _rows(direct({"kind": "crosstab", "by": ["index_year"]}), cols)

@@ -25,6 +25,7 @@ import {
   yearOf,
 } from '../sql/build.js';
 import type { CteNode, Expr, QueryNode, SelectionNode } from '../sql/nodes.js';
+import { FedomopError } from '../errors.js';
 
 export const GENDER_LABELS: ReadonlyArray<readonly [number, string]> = [
   [8507, 'MALE'],
@@ -75,9 +76,17 @@ export function crosstabCellStages(plan: Plan & { analysis: CrosstabAnalysis }):
     joins: [join(table('person', 'p'), eq(col('p.person_id'), col('e.person_id')))],
   });
   const dims = plan.analysis.by;
+  for (const d of dims) {
+    if (!(d in DIMENSION_EXPRESSIONS)) {
+      throw new FedomopError(
+        'ERR_PLAN_UNSUPPORTED',
+        `crossing the variable "${d}" is not supported yet: cross gender, age_group or index_year`,
+      );
+    }
+  }
   const cells = select({
     select: [
-      ...dims.map((d): SelectionNode => sel(DIMENSION_EXPRESSIONS[d](), d)),
+      ...dims.map((d): SelectionNode => sel(DIMENSION_EXPRESSIONS[d as CrosstabDimension](), d)),
       sel(col('i.person_id'), 'person_id'),
       sel(eq(col('i.person_seq'), lit(1)), 'first_of_person'),
     ],

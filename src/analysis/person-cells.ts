@@ -102,31 +102,56 @@ function normaliseDim(v: unknown): string | number | null {
   return null;
 }
 
+/** A person-level result: row objects, or column arrays (the cheaper read on a large site). */
+export type PersonRows = Array<Record<string, unknown>> | { length: number; columns: Record<string, unknown[]> };
+
+function columnsOf(rows: PersonRows): (name: string) => unknown[] {
+  if (!Array.isArray(rows)) return (name) => rows.columns[name] ?? new Array<unknown>(rows.length).fill(null);
+  return (name) => rows.map((r) => r[name]);
+}
+
 /** Rows of personCellQuery → cells in a fixed order (by dimension values; attrition by step). */
-export function aggregatePersonRows(plan: Plan, rows: Array<Record<string, unknown>>, keys: RecordKeys, k: number): PersonCell[] {
-  const ids = new BigInt64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) ids[i] = personId(rows[i].person_id);
+export function aggregatePersonRows(plan: Plan, rows: PersonRows, keys: RecordKeys, k: number): PersonCell[] {
+  const n = rows.length;
+  const column = columnsOf(rows);
+  const personIds = column('person_id');
+  const ids = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) ids[i] = personId(personIds[i]);
   const words = keys.derive(ids);
+  const events = column('events');
   const a = plan.analysis;
   if (a.kind === 'count') {
     const acc = new CellAccumulator(k);
-    rows.forEach((r, i) => acc.add(words, i, true, num(r.events)));
+    for (let i = 0; i < n; i++) acc.add(words, i, true, num(events[i]));
     return [{ dims: {}, acc }];
   }
   if (a.kind === 'crosstab') {
     const dims = dimensionsOf(a);
-    const cells = new Map<string, PersonCell>();
-    rows.forEach((r, i) => {
-      const values = dims.map((d) => normaliseDim(r[d]));
-      // A column holds one type, so a separator join keys cells as JSON would, at a fraction of the cost.
-      let key = '';
-      for (const v of values) key += v === null ? '\u0000\u0001' : `${v}\u0001`;
-      let cell = cells.get(key);
-      if (!cell)
-        cells.set(key, (cell = { dims: Object.fromEntries(dims.map((d, j) => [d, values[j]])), acc: new CellAccumulator(k) }));
-      cell.acc.add(words, i, num(r.counted) === 1, num(r.events));
-    });
-    return [...cells.values()].sort((x, y) =>
+    const dimColumns = dims.map(column);
+    const counted = column('counted');
+    const cells: PersonCell[] = [];
+    // One map per dimension, keyed by the column's own values (a column holds one type): no key
+    // string per row, which on a large site cost more than the cell updates.
+    const root = new Map<unknown, unknown>();
+    const last = dimColumns.length - 1;
+    for (let i = 0; i < n; i++) {
+      let node = root;
+      for (let j = 0; j < last; j++) {
+        const v = dimColumns[j][i] ?? null;
+        let next = node.get(v) as Map<unknown, unknown> | undefined;
+        if (!next) node.set(v, (next = new Map()));
+        node = next;
+      }
+      const v = last >= 0 ? (dimColumns[last][i] ?? null) : null;
+      let cell = node.get(v) as PersonCell | undefined;
+      if (!cell) {
+        cell = { dims: Object.fromEntries(dims.map((d, j) => [d, normaliseDim(dimColumns[j][i])])), acc: new CellAccumulator(k) };
+        node.set(v, cell);
+        cells.push(cell);
+      }
+      cell.acc.add(words, i, num(counted[i]) === 1, num(events[i]));
+    }
+    return cells.sort((x, y) =>
       compareDims(
         dims.map((d) => x.dims[d] ?? null),
         dims.map((d) => y.dims[d] ?? null),
@@ -140,16 +165,18 @@ export function aggregatePersonRows(plan: Plan, rows: Array<Record<string, unkno
     prefix: 2 ** step - 1,
   }));
   const hasRules = rules.length > 0;
-  rows.forEach((r, i) => {
-    const mask = num(r.mask);
-    const best = num(r.best) === 1;
+  const masks = column('mask');
+  const bests = column('best');
+  for (let i = 0; i < n; i++) {
+    const mask = num(masks[i]);
+    const best = num(bests[i]) === 1;
     for (const s of steps) {
       if (!hasPrefix(mask, s.prefix)) continue;
       // Without rules one row per person carries both its persons-mode membership and its events.
-      if (hasRules) s.acc.add(words, i, best, best ? 0 : num(r.events));
-      else s.acc.add(words, i, true, num(r.events));
+      if (hasRules) s.acc.add(words, i, best, best ? 0 : num(events[i]));
+      else s.acc.add(words, i, true, num(events[i]));
     }
-  });
+  }
   return steps.map(({ dims, acc }) => ({ dims, acc }));
 }
 

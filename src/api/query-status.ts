@@ -23,6 +23,8 @@ export interface SiteError {
   cell?: string;
   /** ERR_RATE_LIMITED at the site: seconds until it takes plans from this user again. */
   retryAfterSeconds?: number;
+  /** ERR_DISCLOSURE_REFUSED from a round: the rule the site applied (e.g. a GLM trap, probe-budget). */
+  rule?: string;
 }
 
 /** Where a site's answer came from, read off its Arrow schema metadata. */
@@ -51,4 +53,6 @@ export interface QueryStatus {
   createdAt: string;
   finishedAt?: string;
   sites: Record<string, SiteStatus>;
+  /** A rounds analysis (e.g. a GLM) that failed as a whole: why; the sites' own errors are per site. */
+  error?: { code: string; message: string; site?: string; rule?: string };
 }

@@ -51,3 +51,14 @@ test('empty batches and all-null dimension columns encode and decode', () => {
   }));
   assert.deepEqual(rowsFromBatch(tableFromIPC(streamBytes(schema, [batchFromRows(schema, rows)]))), rows);
 });
+
+test('text columns keep non-ASCII, empty and null values through the IPC round trip', () => {
+  const schema = resultSchema({ kind: 'attrition' });
+  const names = ['Alter ≥ 50 (Müller)', '', null, '肺癌', 'plain'];
+  const rows: ResultRow[] = names.map((rule_name, i) => ({
+    site: 'süd',
+    dims: { rule_index: i, rule_name },
+    measures: { persons: exact(i), events: exact(i) },
+  }));
+  assert.deepEqual(rowsFromBatch(tableFromIPC(streamBytes(schema, [batchFromRows(schema, rows)]))), rows);
+});

@@ -9,6 +9,7 @@ import {
   RecordBatch,
   RecordBatchStreamWriter,
   Table,
+  Utf8,
   makeData,
   Struct,
   vectorFromArray,
@@ -36,9 +37,11 @@ export function batchFromRows(schema: Schema, rows: ResultRow[]): RecordBatch {
  * generic vectorFromArray builder costs most of a small answer's encoding time, on every site
  * answer and twice more at the hub.
  */
+const UTF8 = new TextEncoder();
+
 function columnData(type: DataType, values: unknown[]): Data {
   const length = values.length;
-  if (!(type instanceof Int64 || type instanceof Int32 || type instanceof Bool)) {
+  if (!(type instanceof Int64 || type instanceof Int32 || type instanceof Bool || type instanceof Utf8)) {
     return vectorFromArray(values, type).data[0];
   }
   const validity = new Uint8Array(Math.ceil(length / 8));
@@ -48,6 +51,27 @@ function columnData(type: DataType, values: unknown[]): Data {
     else validity[i >> 3] |= 1 << (i & 7);
   });
   const nullBitmap = nullCount > 0 ? validity : undefined;
+  if (type instanceof Utf8) {
+    // Offsets and UTF-8 bytes written directly: the generic builder was most of a crosstab's encoding time.
+    const valueOffsets = new Int32Array(length + 1);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    values.forEach((v, i) => {
+      if (v !== null && v !== undefined) {
+        const bytes = UTF8.encode(String(v));
+        parts.push(bytes);
+        total += bytes.length;
+      }
+      valueOffsets[i + 1] = total;
+    });
+    const data = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      data.set(p, at);
+      at += p.length;
+    }
+    return makeData({ type, length, nullCount, nullBitmap, valueOffsets, data });
+  }
   if (type instanceof Bool) {
     const bits = new Uint8Array(Math.ceil(length / 8));
     values.forEach((v, i) => {
@@ -99,23 +123,32 @@ export function tableFromRows(schema: Schema, rows: ResultRow[]): Table {
 export function rowsFromBatch(batch: RecordBatch | Table): ResultRow[] {
   const names = batch.schema.fields.map((f) => f.name);
   const dimNames = names.filter((n) => n !== 'site' && !MEASURES.some((m) => n.startsWith(m)));
+  // Each column looked up once, not once per cell: the lookup cost the hub more than the values.
+  const column = (name: string): ((i: number) => unknown) => {
+    const v = batch.getChild(name);
+    return v ? (i) => v.get(i) : () => undefined;
+  };
+  const site = column('site');
+  const dims = dimNames.map((d) => [d as ResultDimension, column(d)] as const);
+  const measures = MEASURES.map((m) => {
+    const c = measureColumns(m);
+    return [m, column(c.value), column(c.lower), column(c.upper), column(c.suppressed)] as const;
+  });
   const rows: ResultRow[] = [];
   for (let i = 0; i < batch.numRows; i++) {
-    const get = (name: string): unknown => batch.getChild(name)?.get(i);
-    const dims: ResultRow['dims'] = {};
-    for (const d of dimNames) dims[d as ResultDimension] = toPlain(get(d)) as string | number | null;
-    const measures = {} as ResultRow['measures'];
-    for (const m of MEASURES) {
-      const c = measureColumns(m);
-      const value = get(c.value);
-      measures[m] = {
-        value: value === null || value === undefined ? null : Number(value),
-        lower: Number(get(c.lower)),
-        upper: Number(get(c.upper)),
-        suppressed: Boolean(get(c.suppressed)),
+    const rowDims: ResultRow['dims'] = {};
+    for (const [d, get] of dims) rowDims[d] = toPlain(get(i)) as string | number | null;
+    const rowMeasures = {} as ResultRow['measures'];
+    for (const [m, value, lower, upper, suppressed] of measures) {
+      const v = value(i);
+      rowMeasures[m] = {
+        value: v === null || v === undefined ? null : Number(v),
+        lower: Number(lower(i)),
+        upper: Number(upper(i)),
+        suppressed: Boolean(suppressed(i)),
       };
     }
-    rows.push({ site: String(get('site')), dims, measures });
+    rows.push({ site: String(site(i)), dims: rowDims, measures: rowMeasures });
   }
   return rows;
 }

@@ -45,7 +45,7 @@ const DIMENSION_TYPES: Record<ResultDimension, () => DataType> = {
 };
 
 export function dimensionsOf(analysis: Analysis): ResultDimension[] {
-  if (analysis.kind === 'crosstab') return [...analysis.by];
+  if (analysis.kind === 'crosstab') return [...analysis.by] as ResultDimension[];
   if (analysis.kind === 'attrition') return [...ATTRITION_DIMENSIONS];
   return [];
 }
@@ -56,7 +56,8 @@ export function measureColumns(m: Measure): { value: string; lower: string; uppe
 
 export function resultSchema(analysis: Analysis, metadata: Record<string, string> = {}): Schema {
   const fields: Field[] = [new Field('site', new Utf8(), false)];
-  for (const d of dimensionsOf(analysis)) fields.push(new Field(d, DIMENSION_TYPES[d](), true));
+  // A crossed variable (not a built-in dimension) is a level label.
+  for (const d of dimensionsOf(analysis)) fields.push(new Field(d, (DIMENSION_TYPES[d] ?? (() => new Utf8()))(), true));
   for (const m of MEASURES) {
     const c = measureColumns(m);
     fields.push(new Field(c.value, new Int64(), true));

@@ -12,6 +12,7 @@ import { verifyAuditText } from '../node/audit-verify.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { removeSynthFile, stampSynthFile, synthFileIsCurrent } from '../synth/format-stamp.js';
 import { startJupyterHub, writeJupyterHubUsers } from './jupyterhub-demo.js';
 import { untilSignal } from './signals.js';
 
@@ -127,7 +128,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
           ];
     for (const s of sites) {
       const file = path.join(dir, `${s.id}.duckdb`);
-      if (!existsSync(file)) {
+      // Generated once, and again when an older generator wrote it (e.g. before the era tables).
+      if (!synthFileIsCurrent(file)) {
+        removeSynthFile(file);
         const code = await run([
           'synth',
           '--seed',
@@ -140,6 +143,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
           file,
         ]);
         if (code !== 0) return 1;
+        stampSynthFile(file);
       }
       children.push(
         await fedomop([

@@ -103,7 +103,7 @@ function queryPath(id: string): string {
 
 /** Unknown event names are skipped so a newer hub can add events without breaking older clients. */
 function toHubEvent(name: string, data: string): HubEvent | undefined {
-  if (name !== 'site' && name !== 'pooled' && name !== 'done') return undefined;
+  if (name !== 'site' && name !== 'pooled' && name !== 'done' && name !== 'iteration') return undefined;
   let payload: Record<string, unknown>;
   try {
     payload = JSON.parse(data) as Record<string, unknown>;
@@ -112,5 +112,14 @@ function toHubEvent(name: string, data: string): HubEvent | undefined {
   }
   if (name === 'done') return { type: 'done', status: payload as unknown as QueryStatus };
   if (name === 'pooled') return { type: 'pooled', rows: Number(payload.rows ?? 0) };
+  if (name === 'iteration') {
+    const { round, kind, deviance } = payload;
+    return {
+      type: 'iteration',
+      round: Number(round),
+      kind: String(kind ?? ''),
+      ...(typeof deviance === 'number' ? { deviance } : {}),
+    };
+  }
   return { ...(payload as Omit<Extract<HubEvent, { type: 'site' }>, 'type'>), type: 'site' };
 }

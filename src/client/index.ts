@@ -6,6 +6,7 @@ export { buildFederatedResult, plainRows, type FederatedResult, type PlainRow, t
 export type {
   Concept,
   HubEvent,
+  HubIteration,
   HubSite,
   ProgressSnapshot,
   QueryState,

@@ -105,6 +105,9 @@ class ProgressTracker {
       this.snapshot.sites[site] = { ...this.snapshot.sites[site], ...rest };
     } else if (event.type === 'pooled') {
       this.snapshot.pooledRows = event.rows;
+    } else if (event.type === 'iteration') {
+      const { type: _type, ...iteration } = event;
+      this.snapshot.iteration = iteration;
     } else {
       this.doneStatus = event.status;
       Object.assign(this.snapshot.sites, event.status.sites);

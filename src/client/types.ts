@@ -72,7 +72,17 @@ export interface Concept {
 export type HubEvent =
   | { type: 'site'; site: string; state: SiteState; elapsedMs?: number; rows?: number; error?: SiteError }
   | { type: 'pooled'; rows: number }
+  | ({ type: 'iteration' } & HubIteration)
   | { type: 'done'; status: QueryStatus };
+
+/** One round of the hub's own iteration (a GLM IRLS step, a quantile bisection round). */
+export interface HubIteration {
+  round: number;
+  /** what is iterating, e.g. "glm" or "quantile" */
+  kind: string;
+  /** GLM: the summed deviance after this round */
+  deviance?: number;
+}
 
 /** What results() yields: one site's released rows (or the pooled rows, site "pooled"). */
 export interface SiteBatch {
@@ -87,5 +97,7 @@ export interface ProgressSnapshot {
   sites: Record<string, SiteStatus>;
   /** Set once the pooled batch has arrived. */
   pooledRows?: number;
+  /** The hub's latest iteration round, for analyses it fits by iterating (GLM, quantiles). */
+  iteration?: HubIteration;
   done: boolean;
 }

@@ -14,7 +14,14 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FedomopError } from '../errors.js';
-import { decodeSignature, encodeSignature, symmetricDifference, type PersonSet } from './person-set.js';
+import {
+  decodeSignature,
+  encodeSignature,
+  mayDifferByAtMost,
+  occupancy,
+  symmetricDifference,
+  type PersonSet,
+} from './person-set.js';
 
 export const ANONYMOUS = 'anonymous';
 
@@ -43,6 +50,8 @@ export interface HistoryLine {
 interface IndexedSet {
   n: number;
   signature: Int32Array;
+  /** occupancy(signature), for the quick first test. */
+  occupied: Uint32Array;
   planHash: string;
   cell: string;
   time: number;
@@ -53,6 +62,8 @@ export interface Conflict {
   cell: string;
   difference: number;
 }
+
+const signed = (signature: Int32Array) => ({ signature, occupied: occupancy(signature) });
 
 class UserHistory {
   readonly bySize = new Map<number, IndexedSet[]>();
@@ -108,7 +119,7 @@ export class ReleaseHistory {
         for (const s of line.sets ?? [])
           h.add({
             n: s.n,
-            signature: decodeSignature(s.sig),
+            ...signed(decodeSignature(s.sig)),
             planHash: line.planHash,
             cell: s.cell,
             time: Date.parse(line.time),
@@ -121,9 +132,11 @@ export class ReleaseHistory {
   /** The earliest-found earlier release whose set differs from `set` by 1..k-1 persons. */
   conflict(user: string | null, set: PersonSet, k: number): Conflict | undefined {
     const h = this.load(user);
+    const occupied = occupancy(set.signature);
     for (let n = set.size - (k - 1); n <= set.size + (k - 1); n++) {
       for (const e of h.bySize.get(n) ?? []) {
         if (e.signature.length !== set.signature.length) continue; // written under another k
+        if (!mayDifferByAtMost(occupied, e.occupied, k - 1)) continue;
         const d = symmetricDifference(set.signature, e.signature, k - 1);
         if (d >= 1 && d <= k - 1) return { planHash: e.planHash, cell: e.cell, difference: d };
       }
@@ -148,7 +161,7 @@ export class ReleaseHistory {
     const time = Date.parse(line.time);
     // Only sets not stored yet are written: a repeated question adds a decision line, not its sets again.
     const fresh = sets.filter(({ cell, set }) =>
-      h.add({ n: set.size, signature: set.signature, planHash: line.planHash, cell, time }),
+      h.add({ n: set.size, ...signed(set.signature), planHash: line.planHash, cell, time }),
     );
     const cells = fresh.map(({ cell, set }) => ({ cell, n: set.size, sig: encodeSignature(set.signature) }));
     const full: HistoryLine = { ...line, user: user ?? ANONYMOUS, ...(cells.length ? { sets: cells } : {}) };

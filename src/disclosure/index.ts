@@ -21,3 +21,5 @@ export { CellAccumulator, symmetricDifference } from './person-set.js';
 export type { PersonSet } from './person-set.js';
 export { releaseAnswer, cellLabel } from './release.js';
 export type { AnswerRelease, CellDecision } from './release.js';
+export { protectMargins } from './margins.js';
+export type { MarginCell, MarginProtection } from './margins.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CellAccumulator, symmetricDifference } from './person-set.js';
+import { CellAccumulator, mayDifferByAtMost, occupancy, symmetricDifference } from './person-set.js';
 import { RecordKeys } from './record-keys.js';
 
 const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(7));
@@ -63,4 +63,26 @@ test('cell keys add up per person regardless of order, and events weigh each per
   assert.equal(x.eventKey, y.eventKey);
   assert.equal(x.events, 6);
   assert.equal(x.personKey, (w[0] + w[4] + w[8]) % 2 ** 32);
+});
+
+test('the occupancy test never turns away a pair that differs by 1..k-1 persons, and turns away most unrelated small sets', () => {
+  const r = rng(3);
+  let turnedAway = 0;
+  let unrelated = 0;
+  for (const size of [5, 12, 40, 500]) {
+    for (let t = 0; t < 300; t++) {
+      const base = Array.from({ length: size }, (_, i) => 1_000_000 * (t + 1) + i * 7);
+      const drop = 1 + Math.floor(r() * 4);
+      const near = base.slice(drop).concat(r() < 0.5 ? [] : [5]);
+      const a = setOf(base).signature;
+      const b = setOf(near).signature;
+      assert.ok(mayDifferByAtMost(occupancy(a), occupancy(b), 4 + 1), `size ${size}: a near pair was turned away`);
+      if (size <= 12) {
+        unrelated++;
+        const c = setOf(base.map((x) => x + 3)).signature;
+        if (!mayDifferByAtMost(occupancy(a), occupancy(c), 4)) turnedAway++;
+      }
+    }
+  }
+  assert.ok(turnedAway > unrelated / 2, `unrelated small sets turned away: ${turnedAway} of ${unrelated}`);
 });

@@ -43,24 +43,23 @@ function mix(a: number, b: number, seed: number): number {
 
 const check = (lo: number, hi: number) => mix(lo, hi, 0x9e3779b9) | 0;
 
-function positions(lo: number, hi: number, cells: number): [number, number, number] {
-  const third = cells / 3;
-  return [
-    mix(lo, hi, 0x1b873593) % third,
-    third + (mix(lo, hi, 0x27d4eb2f) % third),
-    2 * third + (mix(lo, hi, 0x165667b1) % third),
-  ];
+function flip(sig: Int32Array, o: number, lo: number, hi: number, c: number, sign: number): void {
+  sig[o] += sign;
+  sig[o + 1] ^= lo;
+  sig[o + 2] ^= hi;
+  sig[o + 3] ^= c;
 }
 
+/**
+ * Adds (sign 1) or removes (-1) one pseudonym in its three cells, one per third of the table
+ * (written out, without allocating: this runs once per person of every answer).
+ */
 function toggle(sig: Int32Array, lo: number, hi: number, sign: 1 | -1): void {
   const c = check(lo, hi);
-  for (const p of positions(lo, hi, sig.length / WORDS)) {
-    const o = p * WORDS;
-    sig[o] += sign;
-    sig[o + 1] ^= lo;
-    sig[o + 2] ^= hi;
-    sig[o + 3] ^= c;
-  }
+  const third = sig.length / WORDS / 3;
+  flip(sig, (mix(lo, hi, 0x1b873593) % third) * WORDS, lo, hi, c, sign);
+  flip(sig, (third + (mix(lo, hi, 0x27d4eb2f) % third)) * WORDS, lo, hi, c, sign);
+  flip(sig, (2 * third + (mix(lo, hi, 0x165667b1) % third)) * WORDS, lo, hi, c, sign);
 }
 
 /** Accumulates one cell: persons (with their key words) and events. */
@@ -125,6 +124,32 @@ export function symmetricDifference(a: Int32Array, b: Int32Array, limit: number)
   }
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) return Infinity;
   return found;
+}
+
+/**
+ * Which cells of a signature hold anybody, one bit per cell: a cheap first test before
+ * symmetricDifference. Two sets differing by at most `limit` persons differ in at most 3 × limit
+ * cells (each person sits in three), and a cell occupied in one and empty in the other is such a
+ * cell; so more than 3 × limit differing bits proves a large difference without reading the cells.
+ */
+export function occupancy(sig: Int32Array): Uint32Array {
+  const cells = sig.length / WORDS;
+  const bits = new Uint32Array(Math.ceil(cells / 32));
+  for (let p = 0; p < cells; p++) if (sig[p * WORDS] !== 0) bits[p >>> 5] |= 1 << (p & 31);
+  return bits;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** False when the occupancies alone prove |A Δ B| > limit; true means "compare the signatures". */
+export function mayDifferByAtMost(a: Uint32Array, b: Uint32Array, limit: number): boolean {
+  let differing = 0;
+  for (let i = 0; i < a.length; i++) differing += popcount(a[i] ^ b[i]);
+  return differing <= 3 * limit;
 }
 
 export function encodeSignature(sig: Int32Array): string {

@@ -7,6 +7,8 @@
  * 3. Differencing (policies with a history): a released person set that differs by 1..k-1 persons
  *    from one released earlier in this answer (attrition steps) is widened; from one released to
  *    the same user before, it is widened or the whole answer refused, by policy.
+ * 4. Margins (crosstabs): a row of cells whose margin, asked separately, would pin a withheld cell
+ *    of it is withheld whole (margins.ts).
  *
  * Policies without perturbation (`exact`) keep the min-cell rule with complementary suppression
  * (min-cell.ts) or nested differences (attrition.ts), with the row rule on top.
@@ -15,6 +17,7 @@ import { MEASURES, type Measure, type ResultRow } from '../arrow/result-schema.j
 import { applyAttritionControl } from './attrition.js';
 import type { Conflict } from './history.js';
 import { applyMinCellCount } from './min-cell.js';
+import { protectMargins } from './margins.js';
 import { symmetricDifference, type PersonSet } from './person-set.js';
 import { perturbCount, widen, withheldWithRow, type CellAction, type Released } from './perturb.js';
 import { perturbs, type DisclosurePolicy } from './policy.js';
@@ -67,6 +70,7 @@ export function releaseAnswer(
   const decisions: CellDecision[] = [];
   const releasedSets: AnswerRelease['releasedSets'] = [];
   let refusal: AnswerRelease['refusal'];
+  const released: Array<{ cell: string; persons: Released; events: Released; why?: string }> = [];
   for (const { dims, acc } of cells) {
     const cell = cellLabel(dims);
     let persons = perturbCount({ trueValue: acc.persons, cellKey: acc.personKey }, policy);
@@ -89,7 +93,30 @@ export function releaseAnswer(
         events = events.action === 'perturbed' ? widen(events, policy) : events;
       } else if (!earlier) releasedSets.push({ cell, set });
     }
-    rows.push({ site, dims, measures: { persons: strip(persons), events: strip(events) } });
+    released.push({ cell, persons, events, why });
+  }
+  // Margins asked separately (any phrasing, before or after this answer) must not pin a withheld cell.
+  if (kind === 'crosstab') {
+    const margins = protectMargins(
+      cells.map(({ dims, acc }, i) => ({
+        dims,
+        persons: acc.persons,
+        personKey: acc.personKey,
+        events: acc.events,
+        eventKey: acc.eventKey,
+        released: released[i].persons,
+      })),
+      policy,
+    );
+    for (const [i, p] of margins.cells) {
+      const r = released[i];
+      Object.assign(r, { persons: p.persons, events: p.events, why: `its margin row ${p.row} would pin a withheld cell` });
+      const at = releasedSets.findIndex((s) => s.cell === r.cell);
+      if (at >= 0) releasedSets.splice(at, 1);
+    }
+  }
+  released.forEach(({ cell, persons, events, why }, i) => {
+    rows.push({ site, dims: cells[i].dims, measures: { persons: strip(persons), events: strip(events) } });
     decisions.push({ cell, measure: 'persons', action: persons.action, reason: why ?? REASONS[persons.action] });
     decisions.push({
       cell,
@@ -98,7 +125,7 @@ export function releaseAnswer(
       reason:
         why ?? (persons.action === 'withheld' && events.action === 'withheld' ? 'its row is withheld' : REASONS[events.action]),
     });
-  }
+  });
   if (refusal) {
     for (const d of decisions) if (d.cell === refusal.newCell && d.measure === 'persons') d.action = 'refused';
     return { rows: [], decisions, releasedSets: [], refusal };

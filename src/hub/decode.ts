@@ -8,6 +8,7 @@ import { rowsFromBatch } from '../arrow/encode.js';
 import { META, resultSchema, type ResultRow } from '../arrow/result-schema.js';
 import { FedomopError } from '../errors.js';
 import type { Analysis } from '../plan/types.js';
+import { recordBatchMessages } from './ipc-messages.js';
 
 /** What a site says about where its numbers come from (schema metadata), kept in the query status. */
 export type { Provenance } from '../api/query-status.js';
@@ -24,6 +25,12 @@ const PROVENANCE_KEYS: Array<[keyof Provenance, string]> = [
 export interface SiteAnswer {
   rows: ResultRow[];
   provenance: Provenance;
+  /**
+   * The site's record-batch message as it arrived, when the hub can forward it unchanged: exactly one
+   * plain batch whose columns match the analysis's in name, type and nullability. The rows above were
+   * decoded from these very bytes and checked, so readers get what was checked.
+   */
+  batch?: Buffer;
 }
 
 /** The columns (name and type) an analysis's result must have, as a comparable string. */
@@ -35,11 +42,26 @@ export function expectedSignature(analysis: Analysis): string {
   return schemaSignature(resultSchema(analysis));
 }
 
+/** Which columns may hold nulls, as a comparable string ('?' nullable, '!' not). */
+export function nullability(schema: Schema): string {
+  return schema.fields.map((f) => (f.nullable ? '?' : '!')).join('');
+}
+
+export function expectedNullability(analysis: Analysis): string {
+  return nullability(resultSchema(analysis));
+}
+
 function bad(site: string, what: string): FedomopError {
   return new FedomopError('ERR_SITE_BAD_RESPONSE', `site ${site} sent a bad answer: ${what}`, { site });
 }
 
-export function decodeSiteAnswer(body: Uint8Array, expected: string, site: string, contentType?: string): SiteAnswer {
+export function decodeSiteAnswer(
+  body: Uint8Array,
+  expected: string,
+  site: string,
+  contentType?: string,
+  expectedNulls?: string,
+): SiteAnswer {
   let schema: Schema;
   let batches: RecordBatch[];
   try {
@@ -80,5 +102,10 @@ export function decodeSiteAnswer(body: Uint8Array, expected: string, site: strin
     const v = schema.metadata.get(metaKey);
     if (v !== undefined) provenance[key] = v;
   }
-  return { rows, provenance };
+  const answer: SiteAnswer = { rows, provenance };
+  if (batches.length === 1 && expectedNulls !== undefined && nullability(schema) === expectedNulls) {
+    const messages = recordBatchMessages(body);
+    if (messages?.length === 1) answer.batch = messages[0];
+  }
+  return answer;
 }

@@ -7,11 +7,12 @@
 import { ENVELOPE_HEADER } from '../auth/envelope.js';
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
-import { decodeSiteAnswer, expectedSignature, type SiteAnswer } from './decode.js';
+import { decodeSiteAnswer, expectedNullability, expectedSignature } from './decode.js';
+import type { FairWork } from './fair-work.js';
 import type { Query } from './query.js';
 import type { SiteScheduler } from './scheduler.js';
 import { asSiteError, relayedError } from './site-errors.js';
-import type { SiteHttp } from './site-http.js';
+import type { SiteHttp, SiteHttpResponse } from './site-http.js';
 
 export interface FanOutOptions {
   /** The caller's Authorization header, forwarded unchanged (sites verify it, not the hub). */
@@ -25,11 +26,17 @@ export interface FanOutOptions {
   scheduler?: SiteScheduler;
   /** The scheduler's round-robin key (src/hub/caller.ts). */
   caller?: string;
+  /**
+   * Where decoding and settling each answer runs, fairly across callers (src/hub/fair-work.ts);
+   * without one it runs as the answer arrives (specs of the fan-out alone).
+   */
+  work?: FairWork;
 }
 
 /** `body` is the plan's JSON, serialised once: every site gets the same bytes. */
 export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteConfig[], opts: FanOutOptions): void {
   const expected = expectedSignature(query.analysis);
+  const nulls = expectedNullability(query.analysis);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/vnd.apache.arrow.stream, application/json',
@@ -44,29 +51,41 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
       const sent = opts.envelope
         ? opts
             .envelope(site.id)
-            .then((e) => execute(http, site, body, { ...headers, [ENVELOPE_HEADER]: e }, expected, controller, timeoutMs))
-        : execute(http, site, body, headers, expected, controller, timeoutMs);
-      sent
-        .then(
-          (answer) => query.settleSite(site.id, answer),
-          (err) => query.settleSite(site.id, asSiteError(site.id, err)),
-        )
-        .finally(release);
+            .then((e) => execute(http, site, body, { ...headers, [ENVELOPE_HEADER]: e }, controller, timeoutMs))
+        : execute(http, site, body, headers, controller, timeoutMs);
+      // The site's slot is free as soon as its answer is in, before the hub has read it.
+      const settle = (outcome: () => SettleArg) => {
+        if (opts.work) opts.work.run(opts.caller ?? '', () => query.settleSite(site.id, outcome()));
+        else query.settleSite(site.id, outcome());
+      };
+      sent.finally(release).then(
+        (res) =>
+          settle(() => {
+            try {
+              return decodeSiteAnswer(res.body, expected, site.id, res.headers['content-type'], nulls);
+            } catch (err) {
+              return asSiteError(site.id, err);
+            }
+          }),
+        (err) => settle(() => asSiteError(site.id, err)),
+      );
     };
     if (!opts.scheduler) send(() => {});
     else if (!opts.scheduler.submit(site.id, opts.caller ?? '', query.siteSignal(site.id), send)) query.queueSite(site.id);
   }
 }
 
+type SettleArg = Parameters<Query['settleSite']>[1];
+
+/** The site's answer, read whole; an error status becomes the site's error. Decoding is the caller's. */
 async function execute(
   http: SiteHttp,
   site: SiteConfig,
   body: Buffer,
   headers: Record<string, string>,
-  expected: string,
   controller: AbortController,
   timeoutMs: number,
-): Promise<SiteAnswer> {
+): Promise<SiteHttpResponse> {
   const timer = setTimeout(
     () =>
       controller.abort(
@@ -82,7 +101,7 @@ async function execute(
         site: site.id,
       });
     }
-    return decodeSiteAnswer(res.body, expected, site.id, res.headers['content-type']);
+    return res;
   } finally {
     clearTimeout(timer);
   }

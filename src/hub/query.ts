@@ -15,7 +15,10 @@ import type { Analysis } from '../plan/types.js';
 import type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 import type { SiteAnswer } from './decode.js';
 import { poolRows } from './pool.js';
-import { ResultEncoder } from './result-encoder.js';
+import { owned, ResultEncoder } from './result-encoder.js';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { isRoundsKind, kindSchema } from '../analysis/kinds/registry.js';
+import { crosstabTest, hasTableTest, TEST_META } from '../analysis/kinds/crosstab/test.js';
 
 export type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 
@@ -46,7 +49,7 @@ function toSiteError(site: string, err: FedomopError): SiteError {
   if (typeof err.details.group === 'string') out.group = err.details.group;
   if (typeof err.details.incident === 'string') out.incident = err.details.incident;
   // A disclosure refusal names the earlier release; a rate limit says when to retry.
-  for (const key of ['earlierPlanHash', 'earlierCell', 'cell', 'retryAfterSeconds'] as const)
+  for (const key of ['earlierPlanHash', 'earlierCell', 'cell', 'retryAfterSeconds', 'rule'] as const)
     if (err.details[key] !== undefined) Object.assign(out, { [key]: err.details[key] });
   return out;
 }
@@ -73,6 +76,13 @@ export class Query {
   private readonly resultSinks = new Set<ResultSink>();
   private readonly finishedListeners: Array<() => void> = [];
   private readonly eventSinks = new Set<EventSink>();
+  /**
+   * Kinds the hub runs in rounds (summary, histogram, glm, km) hold the results stream back until
+   * the analysis is done: the schema message carries the fit, grid or test in its metadata, and
+   * Arrow writes the schema first. Readers attached before then get everything at the end.
+   */
+  readonly deferred: boolean;
+  private readonly pendingSinks = new Set<ResultSink>();
 
   constructor(
     readonly id: string,
@@ -81,7 +91,70 @@ export class Query {
     readonly siteIds: string[],
   ) {
     for (const site of siteIds) this.runs.set(site, { status: { state: 'queued' }, controller: new AbortController() });
+    // A two-way crosstab carries its chi-square test in the schema metadata, known only once pooled.
+    this.deferred = isRoundsKind(analysis.kind) || (analysis.kind === 'crosstab' && hasTableTest(analysis));
   }
+
+  /** The schema message readers get: the encoder's, or one with metadata known only at the end. */
+  private headerOverride?: Buffer;
+  private get header(): Buffer {
+    return this.headerOverride ?? this.encoder.header;
+  }
+
+  /** Rounds kinds: a site failed (or refused) in some round; it takes no part in what follows. */
+  failSite(site: string, err: FedomopError): void {
+    const run = this.run(site);
+    if (SETTLED.has(run.status.state) || this.finished) return;
+    this.finishRun(run, stateFor(err.code), { error: toSiteError(site, err) });
+    this.emit([this.siteFrame(site, run)], [], false);
+  }
+
+  /** Rounds kinds: progress of the hub's iteration (GLM steps, bisection rounds, grid rounds). */
+  iteration(data: Record<string, unknown>): void {
+    if (this.finished) return;
+    this.emit([this.frame('iteration', data)], [], false);
+  }
+
+  /**
+   * Rounds kinds: the analysis is done. `schema` carries its metadata; `perSite` are the per-site
+   * batches (in site order), `pooled` the pooled one (absent when nothing could be pooled); sites
+   * still running are marked done with their row counts. `error` fails the query's analysis as a
+   * whole (e.g. a GLM whose site refused), shown in the final status.
+   */
+  finishRounds(
+    schema: Schema,
+    perSite: Array<[string, RecordBatch]>,
+    pooled: RecordBatch | undefined,
+    error?: FedomopError,
+  ): void {
+    if (this.finished) return;
+    const frames: string[] = [];
+    for (const [site, run] of this.runs) {
+      if (SETTLED.has(run.status.state)) continue;
+      const rows = perSite.find(([s]) => s === site)?.[1].numRows ?? 0;
+      this.finishRun(run, 'done', { rows });
+      frames.push(this.siteFrame(site, run));
+    }
+    this.encoderInstance = new ResultEncoder(schema);
+    const chunks: Buffer[] = perSite.map(([, b]) => this.encoder.encodeBatch(b));
+    if (pooled) {
+      chunks.push(this.encoder.encodeBatch(pooled));
+      frames.push(this.frame('pooled', { rows: pooled.numRows }));
+    }
+    if (error) {
+      this.analysisError = {
+        code: error.code,
+        message: error.message,
+        ...(error.details.site !== undefined && { site: String(error.details.site) }),
+        ...(error.details.rule !== undefined && { rule: String(error.details.rule) }),
+      };
+      frames.push(this.frame('error', this.analysisError));
+    }
+    this.finish('done', chunks, frames);
+  }
+
+  /** Why a rounds analysis produced no pooled result, when it failed as a whole. */
+  analysisError?: { code: string; message: string; site?: string; rule?: string };
 
   get finished(): boolean {
     return this.state !== 'running';
@@ -124,7 +197,9 @@ export class Query {
     } else {
       run.rows = outcome.rows;
       this.finishRun(run, 'done', { rows: outcome.rows.length, provenance: outcome.provenance });
-      chunks.push(this.encoder.encode(outcome.rows));
+      // The site's own batch when it can go out as it came (src/hub/ipc-messages.ts); encoding it
+      // again cost the event loop as much as decoding it.
+      chunks.push(outcome.batch ? owned(outcome.batch) : this.encoder.encode(outcome.rows));
     }
     const frames = [this.siteFrame(site, run)];
     if ([...this.runs.values()].every((r) => SETTLED.has(r.status.state))) {
@@ -139,6 +214,13 @@ export class Query {
         // Encoded already; the finished query keeps bytes, not row objects.
         for (const r of answered) r.rows = undefined;
         chunks.push(this.encoder.encode(pooled));
+        if (this.analysis.kind === 'crosstab' && hasTableTest(this.analysis)) {
+          // Record batch messages do not depend on schema metadata: the same batches follow a
+          // schema message that also carries the test.
+          this.headerOverride = new ResultEncoder(
+            resultSchema(this.analysis, { ...this.baseMeta(), [TEST_META]: crosstabTest(this.analysis, pooled) }),
+          ).header;
+        }
         frames.push(this.frame('pooled', { rows: pooled.length }));
       }
       this.finish('done', chunks, frames);
@@ -166,24 +248,29 @@ export class Query {
     for (const [site, run] of this.runs) sites[site] = run.status;
     const out: QueryStatus = { id: this.id, planHash: this.planHash, state: this.state, createdAt: this.createdAt, sites };
     if (this.finishedAt) out.finishedAt = this.finishedAt;
+    if (this.analysisError) out.error = this.analysisError;
     return out;
   }
 
   /** SHA-256 (hex) of the results stream so far — at finish, of everything released to the caller. */
   releasedDigest(): string {
-    const h = createHash('sha256').update(this.encoder.header);
+    const h = createHash('sha256').update(this.header);
     for (const c of this.chunks) h.update(c);
     return h.digest('hex');
   }
 
   /** Builds the results writer now (see `encoder`); called once the site calls are on their way. */
   prepare(): void {
-    void this.encoder;
+    if (!isRoundsKind(this.analysis.kind)) void this.encoder;
   }
 
   /** Replays the results stream so far into `sink`, then feeds it live; returns the unsubscribe. */
   subscribeResults(sink: ResultSink): () => void {
-    sink([this.encoder.header, ...this.chunks], this.ended);
+    if (this.deferred && !this.ended) {
+      this.pendingSinks.add(sink);
+      return () => this.pendingSinks.delete(sink);
+    }
+    sink([this.header, ...this.chunks], this.ended);
     if (this.ended) return () => {};
     this.resultSinks.add(sink);
     return () => this.resultSinks.delete(sink);
@@ -203,13 +290,18 @@ export class Query {
    * site calls go out.
    */
   private get encoder(): ResultEncoder {
+    const meta = this.baseMeta();
     return (this.encoderInstance ??= new ResultEncoder(
-      resultSchema(this.analysis, {
-        [META.planHash]: this.planHash,
-        [META.analysis]: JSON.stringify(this.analysis),
-        [META.sites]: JSON.stringify(this.siteIds),
-      }),
+      isRoundsKind(this.analysis.kind) ? kindSchema(this.analysis, meta) : resultSchema(this.analysis, meta),
     ));
+  }
+
+  private baseMeta(): Record<string, string> {
+    return {
+      [META.planHash]: this.planHash,
+      [META.analysis]: JSON.stringify(this.analysis),
+      [META.sites]: JSON.stringify(this.siteIds),
+    };
   }
 
   private run(site: string): SiteRun {
@@ -257,6 +349,11 @@ export class Query {
     if (chunks.length > 0 || end) for (const sink of this.resultSinks) sink(chunks, end);
     const text = frames.join('');
     for (const sink of this.eventSinks) sink(text, end);
+    if (end && this.pendingSinks.size > 0) {
+      const all = [this.header, ...this.chunks];
+      for (const sink of this.pendingSinks) sink(all, true);
+      this.pendingSinks.clear();
+    }
     if (end) {
       this.resultSinks.clear();
       this.eventSinks.clear();

@@ -22,10 +22,27 @@ class CaptureQueue extends AsyncByteQueue {
   }
 
   take(): Buffer {
-    const out = Buffer.concat(this.chunks);
+    const out = Buffer.allocUnsafeSlow(this.chunks.reduce((n, c) => n + c.byteLength, 0));
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
     this.chunks = [];
     return out;
   }
+}
+
+/**
+ * A copy of `bytes` in memory of its own. The results a query keeps outlive the request that made
+ * them (up to the store's TTL); a small Buffer from Node's shared 8 KiB pool, or a slice of a site's
+ * whole answer, would keep its whole slab alive with it, so the store would hold far more than it
+ * counts (src/hub/query-store.ts bounds bytes).
+ */
+export function owned(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.byteLength);
+  out.set(bytes);
+  return out;
 }
 
 export class ResultEncoder {
@@ -44,6 +61,13 @@ export class ResultEncoder {
   encode(rows: ResultRow[]): Buffer {
     if (this.ended) throw new Error('results stream already ended');
     this.writer.write(batchFromRows(this.schema, rows));
+    return this.sink.take();
+  }
+
+  /** One record batch message for a batch built elsewhere (the rounds kinds' tables). */
+  encodeBatch(batch: import('apache-arrow').RecordBatch): Buffer {
+    if (this.ended) throw new Error('results stream already ended');
+    this.writer.write(batch);
     return this.sink.take();
   }
 

@@ -10,8 +10,11 @@ import { FedomopError, toErrorBody } from '../errors.js';
 import { frameworkError } from '../node/http-hardening.js';
 import { callerKey, RETRY_AFTER_S, type CallerQuota } from './caller.js';
 import type { SiteScheduler } from './scheduler.js';
+import type { FairWork } from './fair-work.js';
 import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
 import { fanOut } from './fan-out.js';
+import { runRounds } from './rounds-run.js';
+import { isRoundsKind } from '../analysis/kinds/registry.js';
 import { canonicalPlan } from '../node/plan-hash.js';
 import { Query } from './query.js';
 import type { QueryStore } from './query-store.js';
@@ -41,6 +44,8 @@ export interface HubContext {
   envelopes?: EnvelopeSigner;
   /** Per-site slots, fair across callers. */
   scheduler: SiteScheduler;
+  /** The hub's own work on site answers, fair across callers and in short slices (src/hub/fair-work.ts). */
+  work?: FairWork;
   /** Queries in flight per caller. */
   quota: CallerQuota;
   /** Set on SIGTERM: new queries are refused with 503 while running ones finish. */
@@ -179,15 +184,26 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
         released: query.releasedDigest(),
       }),
     );
-    const sign = envelopeFor(req, '/v1/execute', Buffer.from(json));
-    fanOut(ctx.http, query, Buffer.from(json), sites, {
-      authorization: req.headers.authorization,
-      timeoutMs: req.body.timeoutMs,
-      defaultTimeoutMs: ctx.siteTimeoutMs,
-      envelope: sign && ((site) => sign(site, query.id)),
-      scheduler: ctx.scheduler,
-      caller,
-    });
+    if (isRoundsKind(plan.analysis.kind)) {
+      // Summary, histogram, glm, km: the hub drives rounds with the sites (src/hub/rounds-run.ts).
+      runRounds(ctx.http, query, plan, sites, {
+        authorization: req.headers.authorization,
+        timeoutMs: req.body.timeoutMs,
+        defaultTimeoutMs: ctx.siteTimeoutMs,
+        envelope: ctx.envelopes ? (site, body) => envelopeFor(req, '/v1/rounds', body)!(site, query.id) : undefined,
+      });
+    } else {
+      const sign = envelopeFor(req, '/v1/execute', Buffer.from(json));
+      fanOut(ctx.http, query, Buffer.from(json), sites, {
+        authorization: req.headers.authorization,
+        timeoutMs: req.body.timeoutMs,
+        defaultTimeoutMs: ctx.siteTimeoutMs,
+        envelope: sign && ((site) => sign(site, query.id)),
+        scheduler: ctx.scheduler,
+        caller,
+        work: ctx.work,
+      });
+    }
     // After the site requests and this reply are written, while the hub would otherwise wait idle.
     setImmediate(() => query.prepare());
     reply.code(202);

@@ -80,3 +80,23 @@ test('the per-caller quota refuses one beyond the limit with ERR_RATE_LIMITED an
   q.acquire('a');
   assert.equal(q.count('a'), 2);
 });
+
+test('with a reserve, one caller never takes a site whole: a second caller starts at once, without waiting for a slot', () => {
+  const s = new SiteScheduler(4, { reserve: 1 });
+  const log: string[] = [];
+  const rel = new Map<string, () => void>();
+  for (let i = 1; i <= 6; i++) job(s, 'north', 'flood', log, rel, `f${i}`);
+  assert.deepEqual(log, ['f1', 'f2', 'f3'], 'the flood holds capacity less the reserve');
+  assert.deepEqual(s.stats('north'), { running: 3, waiting: 3, capacity: 4, callers: { flood: 3 } });
+  assert.equal(job(s, 'north', 'bob', log, rel, 'b1'), true, 'the second caller starts at once');
+  assert.equal(job(s, 'north', 'bob', log, rel, 'b2'), false, 'the site is full');
+  rel.get('f1')!();
+  rel.get('f2')!();
+  assert.deepEqual(log.slice(4), ['f4', 'b2'], 'freed slots go round-robin');
+  rel.get('b1')!();
+  rel.get('b2')!();
+  assert.deepEqual(log.slice(6), ['f5'], 'a freed slot goes back to the flood only up to its share');
+  assert.deepEqual(s.stats('north'), { running: 3, waiting: 1, capacity: 4, callers: { flood: 1 } });
+  const one = new SiteScheduler(1, { reserve: 1 });
+  assert.equal(job(one, 'south', 'a', log, rel, 'o1'), true, 'a site of one slot still serves a lone caller');
+});

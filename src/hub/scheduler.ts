@@ -16,6 +16,7 @@ export const DEFAULT_SITE_CAPACITY = 4;
 export type Release = () => void;
 
 interface Job {
+  started?: boolean;
   caller: string;
   start: (release: Release) => void;
   signal: AbortSignal;
@@ -24,6 +25,8 @@ interface Job {
 
 class Lane {
   running = 0;
+  /** Running jobs per caller (for the per-caller share). */
+  readonly runningBy = new Map<string, number>();
   /** Waiting jobs per caller; a Map keeps insertion order, which is the round-robin order. */
   readonly queues = new Map<string, Job[]>();
   waiting = 0;
@@ -39,11 +42,26 @@ export interface SchedulerStats {
   callers: Record<string, number>;
 }
 
+export interface SchedulerOptions {
+  /**
+   * Slots of each site no single caller may take (while the site has more than this many), so a
+   * caller arriving during another's flood starts at once instead of waiting for a flood call to end.
+   * 0 (the default here) lets one caller fill a site; the hub keeps 1.
+   */
+  reserve?: number;
+}
+
 export class SiteScheduler {
   private readonly lanes = new Map<string, Lane>();
   private readonly known = new Set<string>();
+  private readonly reserve: number;
 
-  constructor(private readonly defaultCapacity = DEFAULT_SITE_CAPACITY) {}
+  constructor(
+    private readonly defaultCapacity = DEFAULT_SITE_CAPACITY,
+    opts: SchedulerOptions = {},
+  ) {
+    this.reserve = opts.reserve ?? 0;
+  }
 
   /** What a site's /v1/info said; a larger capacity lets waiting jobs start at once. */
   setCapacity(site: string, capacity: number): void {
@@ -67,8 +85,8 @@ export class SiteScheduler {
    */
   submit(site: string, caller: string, signal: AbortSignal, start: (release: Release) => void): boolean {
     const lane = this.lane(site);
-    if (lane.running < lane.capacity && lane.waiting === 0) {
-      this.run(lane, start);
+    if (lane.running < lane.capacity && lane.waiting === 0 && this.mayStart(lane, caller)) {
+      this.run(lane, caller, start);
       return true;
     }
     const job: Job = { caller, start, signal, onAbort: () => this.drop(lane, job) };
@@ -78,7 +96,7 @@ export class SiteScheduler {
     lane.waiting++;
     signal.addEventListener('abort', job.onAbort, { once: true });
     this.pump(lane);
-    return false;
+    return job.started === true;
   }
 
   stats(site: string): SchedulerStats {
@@ -94,13 +112,23 @@ export class SiteScheduler {
     return lane;
   }
 
-  private run(lane: Lane, start: (release: Release) => void): void {
+  /** A caller may take a slot while it holds fewer than the site's capacity less the reserve. */
+  private mayStart(lane: Lane, caller: string): boolean {
+    const share = Math.max(1, lane.capacity - this.reserve);
+    return (lane.runningBy.get(caller) ?? 0) < share;
+  }
+
+  private run(lane: Lane, caller: string, start: (release: Release) => void): void {
     lane.running++;
+    lane.runningBy.set(caller, (lane.runningBy.get(caller) ?? 0) + 1);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       lane.running--;
+      const left = (lane.runningBy.get(caller) ?? 1) - 1;
+      if (left <= 0) lane.runningBy.delete(caller);
+      else lane.runningBy.set(caller, left);
       this.pump(lane);
     };
     try {
@@ -111,10 +139,18 @@ export class SiteScheduler {
     }
   }
 
-  /** Fills free slots, one job per caller in turn. */
+  /** Fills free slots, one job per caller in turn, passing over callers that hold their share. */
   private pump(lane: Lane): void {
     while (lane.running < lane.capacity && lane.waiting > 0) {
-      const [caller, queue] = lane.queues.entries().next().value as [string, Job[]];
+      let next: [string, Job[]] | undefined;
+      for (const entry of lane.queues) {
+        if (this.mayStart(lane, entry[0])) {
+          next = entry;
+          break;
+        }
+      }
+      if (!next) return;
+      const [caller, queue] = next;
       const job = queue.shift()!;
       lane.waiting--;
       // The caller goes to the back of the round: others are served before its next job.
@@ -122,7 +158,8 @@ export class SiteScheduler {
       if (queue.length > 0) lane.queues.set(caller, queue);
       job.signal.removeEventListener('abort', job.onAbort);
       if (job.signal.aborted) continue;
-      this.run(lane, job.start);
+      job.started = true;
+      this.run(lane, caller, job.start);
     }
   }
 

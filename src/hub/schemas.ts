@@ -47,6 +47,8 @@ const siteError = {
     cell: str,
     // ERR_RATE_LIMITED at the site
     retryAfterSeconds: { type: 'integer' },
+    // ERR_DISCLOSURE_REFUSED in a round: the rule the site applied
+    rule: str,
   },
 } as const;
 
@@ -79,6 +81,7 @@ export const queryStatus = {
     createdAt: str,
     finishedAt: str,
     sites: { type: 'object', additionalProperties: siteStatus },
+    error: { type: 'object', properties: { code: str, message: str, site: str, rule: str } },
   },
 } as const;
 

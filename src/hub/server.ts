@@ -6,6 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditLog } from '../node/audit-log.js';
+import { FairWork } from './fair-work.js';
+import { startMemoryProbe } from './memory-probe.js';
 import { HTTP_DEFAULTS, hardenedOptions } from '../node/http-hardening.js';
 import { CallerQuota } from './caller.js';
 import { HUB_LOAD_DEFAULTS, normalizeHubConfig, type HubConfig, type SiteConfig } from './config.js';
@@ -56,7 +58,8 @@ export function buildHub(options: StartHubOptions): {
     Date.now,
     config.maxStoreBytes ?? HUB_LOAD_DEFAULTS.maxStoreBytes,
   );
-  const scheduler = new SiteScheduler();
+  // One slot of each site is kept from any single caller: another caller's query starts at once.
+  const scheduler = new SiteScheduler(undefined, { reserve: 1 });
   const registry = new SiteRegistry(config.sites, http, {
     cacheMs: options.healthCacheMs,
     probeTimeoutMs: options.probeTimeoutMs,
@@ -65,6 +68,7 @@ export function buildHub(options: StartHubOptions): {
     },
   });
   const lifecycle = { draining: false };
+  const work = new FairWork();
   const app = Fastify({
     logger: false,
     // Room for the largest plan text the plan module accepts plus the request envelope, so an
@@ -85,13 +89,21 @@ export function buildHub(options: StartHubOptions): {
     verifier: config.auth?.issuer ? createVerifier(config.auth) : undefined,
     envelopes: options.envelopes,
     scheduler,
+    work,
     quota: new CallerQuota(config.maxQueriesPerCaller ?? HUB_LOAD_DEFAULTS.maxQueriesPerCaller),
     lifecycle,
   });
+  const stopProbe = startMemoryProbe(() => ({
+    queries: store.size,
+    running: store.running,
+    storeMiB: Math.round((store.bytes / 1048576) * 10) / 10,
+    work: work.stats().waiting,
+  }));
   let closing: Promise<void> | undefined;
   const shutdown = (opts: { drainMs?: number } = {}): Promise<void> =>
     (closing ??= (async () => {
       lifecycle.draining = true;
+      stopProbe?.();
       const deadline = Date.now() + (opts.drainMs ?? 0);
       while (store.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       // Ending every query first ends the open results/events streams, which fastify would wait for.

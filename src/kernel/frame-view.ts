@@ -40,8 +40,8 @@ export function showFrame(df: FrameLike): { [JUPYTER_DISPLAY](): MediaBundle } {
 
 /** Shows `value` now, as its own output, if it knows how to display itself; outside a kernel, prints it. */
 export async function display(value: unknown): Promise<void> {
-  const render = (value as { [JUPYTER_DISPLAY]?: () => MediaBundle } | null)?.[JUPYTER_DISPLAY];
-  const bundle: MediaBundle = typeof render === 'function' ? render.call(value) : { 'text/plain': String(value) };
+  const render = (value as { [JUPYTER_DISPLAY]?: () => MediaBundle | Promise<MediaBundle> } | null)?.[JUPYTER_DISPLAY];
+  const bundle: MediaBundle = typeof render === 'function' ? await render.call(value) : { 'text/plain': String(value) };
   const kernel = jupyterKernel();
   if (kernel) await kernel.broadcast('display_data', { data: bundle, metadata: {}, transient: {} });
   else console.log(bundle['text/plain']);

@@ -40,7 +40,8 @@ export class KernelResult implements FederatedResult {
     return toDanfo(this.table);
   }
 
-  [JUPYTER_DISPLAY](): MediaBundle {
+  // Declared as possibly async: StatsResult sends its table before it returns the chart.
+  [JUPYTER_DISPLAY](): MediaBundle | Promise<MediaBundle> {
     return renderResult(this.result);
   }
 

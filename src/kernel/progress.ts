@@ -2,7 +2,7 @@
  * Shows a running query's per-site progress: in a notebook one live block updated in place, elsewhere
  * one console line per site state change, so scripts and logs still say what is happening.
  */
-import type { ProgressSnapshot, SiteStatus } from '../client/index.js';
+import type { HubIteration, ProgressSnapshot, SiteStatus } from '../client/index.js';
 import { esc, textTable } from './html.js';
 import { LiveDisplay, jupyterKernel, type MediaBundle } from './jupyter.js';
 
@@ -66,6 +66,12 @@ class ConsoleProgress implements ProgressView {
       this.last.set(site, line);
       this.log(`[fedomop ${this.label}] ${site}: ${line}`);
     }
+    if (snapshot.iteration) {
+      const line = iterationLine(snapshot.iteration);
+      if (this.last.get('\0iteration') === line) return;
+      this.last.set('\0iteration', line);
+      this.log(`[fedomop ${this.label}] hub: ${line}`);
+    }
   }
 
   async close(): Promise<void> {}
@@ -80,12 +86,22 @@ export function renderProgress(label: string, snapshot: ProgressSnapshot, elapse
   const rows = entries
     .map(([site, s]) => `<tr><td>${STATE_MARK[s.state]}</td><td>${esc(site)}</td><td>${esc(siteSummary(s))}</td></tr>`)
     .join('');
-  const html = `<div class="fedomop-progress"><div><b>${esc(headline)}</b></div>` + `<table><tbody>${rows}</tbody></table></div>`;
-  const text = `${headline}\n${textTable(
+  const iteration = snapshot.iteration ? iterationLine(snapshot.iteration) : '';
+  const html =
+    `<div class="fedomop-progress"><div><b>${esc(headline)}</b></div>` +
+    (iteration ? `<div class="fedomop-iteration">${esc(iteration)}</div>` : '') +
+    `<table><tbody>${rows}</tbody></table></div>`;
+  const text = `${headline}${iteration ? `\n${iteration}` : ''}\n${textTable(
     ['', 'site', 'state'],
     entries.map(([site, s]) => [STATE_MARK[s.state], site, siteSummary(s)]),
   )}`;
   return { 'text/html': html, 'text/plain': text };
+}
+
+/** "glm iteration 3 · deviance 512.3": the hub's rounds, so a long fit shows it is moving. */
+export function iterationLine(it: HubIteration): string {
+  const deviance = it.deviance === undefined ? '' : ` · deviance ${Number(it.deviance.toPrecision(8))}`;
+  return `${it.kind || 'hub'} iteration ${it.round}${deviance}`;
 }
 
 function siteSummary(s: SiteStatus): string {

@@ -7,6 +7,12 @@ export enum CommandIDs {
   newFromTemplate = 'fedomop:new-from-template',
   signIn = 'fedomop:sign-in',
   signOut = 'fedomop:sign-out',
+  newCohort = 'fedomop:new-cohort',
+  cohortUndo = 'fedomop:cohort-undo',
+  cohortRedo = 'fedomop:cohort-redo',
+  cohortUseInNotebook = 'fedomop:cohort-use-in-notebook',
+  cohortSendToPanel = 'fedomop:cohort-send-to-query-panel',
+  openConceptBrowser = 'fedomop:open-concept-browser',
 }
 
 /** The palette and launcher category. */

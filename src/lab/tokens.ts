@@ -104,6 +104,8 @@ export interface IFedomopConnection {
   readonly queryTimeoutMs: number | undefined;
   /** Why there is no hub, in words for the researcher; null when all is well. */
   readonly problem: string | null;
+  /** JSON from the hub's API through the same relay and token as `hub` (rejects when there is no hub). */
+  hubJson<T>(path: string, opts?: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<T>;
   /** Emitted when settings or the server config change what the fields above say. */
   readonly changed: ISignal<IFedomopConnection, void>;
 }
@@ -132,4 +134,47 @@ export interface IQueryPanels {
 export const IQueryPanels = new Token<IQueryPanels>(
   'fedomop:IQueryPanels',
   'The open federated query panels and the query each one holds, for the notebook bridge.',
+);
+
+/** A concept as the concept browser hands it to a cohort document. */
+export interface ICohortConcept {
+  conceptId: number;
+  name: string;
+  domain: string;
+  vocabulary: string;
+  code: string;
+  conceptClass?: string;
+  standard?: boolean | string;
+  standardConcept?: string | null;
+  invalidReason?: string | null;
+}
+
+/** One open cohort document (a `.cohort.json` in the builder), as other plugins may edit it. */
+export interface ICohortDocument {
+  readonly path: string;
+  /** The concept sets it has now (id and name). */
+  conceptSets(): Array<{ id: number; name: string }>;
+  /**
+   * Adds a concept with ATLAS's toggles to set `setId`, or to a new set (named `newName`, else the
+   * concept's name); one undo step. Returns the set's id.
+   */
+  addConcept(
+    concept: ICohortConcept,
+    toggles: { includeDescendants?: boolean; isExcluded?: boolean; includeMapped?: boolean },
+    setId: number | 'new',
+    newName?: string,
+  ): number;
+}
+
+/** The open cohort documents, the one last focused first. */
+export interface ICohortDocuments {
+  readonly current: ICohortDocument | null;
+  readonly currentChanged: ISignal<ICohortDocuments, void>;
+  /** Creates an untitled `.cohort.json` in the file browser's folder and opens it in the builder. */
+  create(): Promise<ICohortDocument>;
+}
+
+export const ICohortDocuments = new Token<ICohortDocuments>(
+  'fedomop:ICohortDocuments',
+  'The open cohort documents (.cohort.json in the cohort builder), for the concept browser.',
 );

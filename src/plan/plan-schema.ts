@@ -9,7 +9,8 @@ import { DEMOGRAPHIC_ATTRIBUTES, DOMAINS, type Attribute } from '../circe/domain
 import { CRITERION_DOMAINS } from '../circe/types.js';
 import { COUNT_COLUMNS, CUSTOM_ERA_FIELDS, DATE_TYPES, GROUP_TYPES, TEXT_OPS } from './circe-fields.js';
 import { PLAN_LIMITS, VALUE_BOUNDS } from './limits.js';
-import { ANALYSIS_KINDS, CROSSTAB_DIMENSIONS } from './types.js';
+import { ANALYSIS_KINDS } from './types.js';
+import { variableKindDefs } from '../analysis/kinds/plan-schema-defs.js';
 import { RANGE_OPS } from './validate-ranges.js';
 
 type Schema = Record<string, unknown>;
@@ -88,22 +89,7 @@ export function planSchema(): Schema {
         description: 'Persons and entry events remaining after each inclusion rule, in order.',
         ...object({ kind: { const: 'attrition' } }, ['kind']),
       },
-      CrosstabAnalysis: {
-        description: 'Persons and entry events per cell of the chosen dimensions.',
-        ...object(
-          {
-            kind: { const: 'crosstab' },
-            by: {
-              type: 'array',
-              minItems: 1,
-              maxItems: CROSSTAB_DIMENSIONS.length,
-              uniqueItems: true,
-              items: { enum: [...CROSSTAB_DIMENSIONS] },
-            },
-          },
-          ['kind', 'by'],
-        ),
-      },
+      ...variableKindDefs(),
       CohortExpression: {
         description: 'An OHDSI Circe cohort expression; null members mean "not set", as in circe.',
         ...object(

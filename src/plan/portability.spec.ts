@@ -15,6 +15,15 @@ const modules = readdirSync(HERE).filter((f) => f.endsWith('.js') && !f.endsWith
 
 // The Circe types and the domain catalogue are shared with the compiler; they import nothing else.
 const SHARED = ['../errors.js', '../circe/types.js', '../circe/domains.js'];
+// The plan parts of the analysis kinds (src/analysis/kinds/*/plan.ts and the variables' types and
+// validator) are plan modules too; their own imports are checked below.
+const KIND_ENTRIES = [
+  '../analysis/kinds/plan-types.js',
+  '../analysis/kinds/validators.js',
+  '../analysis/kinds/plan-checks.js',
+  '../analysis/kinds/plan-schema-defs.js',
+  '../analysis/variables/types.js',
+];
 
 test('plan modules import only each other, ../errors.js and the Circe types and catalogue', () => {
   assert.ok(modules.includes('validate.js') && modules.includes('hash.js'));
@@ -35,7 +44,7 @@ test('plan modules import only each other, ../errors.js and the Circe types and 
       (m) => m[1],
     );
     for (const s of specifiers) {
-      assert.ok(/^\.\/[\w-]+\.js$/.test(s) || SHARED.includes(s), `${file} imports ${s}`);
+      assert.ok(/^\.\/[\w-]+\.js$/.test(s) || SHARED.includes(s) || KIND_ENTRIES.includes(s), `${file} imports ${s}`);
     }
     assert.doesNotMatch(
       source,
@@ -43,6 +52,34 @@ test('plan modules import only each other, ../errors.js and the Circe types and 
       `${file} uses a Node-only global or dynamic import`,
     );
   }
+});
+
+test("the kinds' plan parts reach only plan-safe modules (no Node, no site or hub code)", () => {
+  const allowed = [
+    /\/analysis\/kinds\/([\w-]+\/)?plan[\w-]*\.js$/,
+    /\/analysis\/kinds\/validators\.js$/,
+    /\/analysis\/variables\/(types|validate)\.js$/,
+    /\/circe\/types\.js$/,
+    /\/errors\.js$/,
+  ];
+  const seen = new Set<string>();
+  const queue = KIND_ENTRIES.map((s) => new URL(s, HERE));
+  while (queue.length) {
+    const url = queue.pop()!;
+    if (seen.has(url.href)) continue;
+    seen.add(url.href);
+    assert.ok(
+      allowed.some((r) => r.test(url.pathname)),
+      `${url.pathname} is reached from a plan part`,
+    );
+    const source = readFileSync(url, 'utf8');
+    assert.doesNotMatch(source, /\brequire\(|\bprocess\.|\bBuffer\b|import\(/, `${url.pathname} uses a Node-only global`);
+    for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]/g)) {
+      if (m[1].startsWith('.')) queue.push(new URL(m[1], url));
+      else assert.fail(`${url.pathname} imports the package ${m[1]}`);
+    }
+  }
+  assert.ok(seen.size >= 8);
 });
 
 const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));

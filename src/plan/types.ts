@@ -14,11 +14,20 @@ export interface Plan {
   analysis: Analysis;
 }
 
-export type Analysis = CountAnalysis | AttritionAnalysis | CrosstabAnalysis;
+export type Analysis =
+  CountAnalysis | AttritionAnalysis | CrosstabAnalysis | SummaryAnalysis | HistogramAnalysis | GlmAnalysis | KmAnalysis;
 export type AnalysisKind = Analysis['kind'];
 
 // A Record, so adding a kind to Analysis does not compile until it is listed here too.
-const KINDS: Record<AnalysisKind, true> = { count: true, attrition: true, crosstab: true };
+const KINDS: Record<AnalysisKind, true> = {
+  count: true,
+  attrition: true,
+  crosstab: true,
+  summary: true,
+  histogram: true,
+  glm: true,
+  km: true,
+};
 /** Every analysis kind, for validators and pickers. */
 export const ANALYSIS_KINDS = Object.freeze(Object.keys(KINDS)) as readonly AnalysisKind[];
 
@@ -35,14 +44,26 @@ export interface AttritionAnalysis {
   kind: 'attrition';
 }
 
-export const CROSSTAB_DIMENSIONS = ['gender', 'age_group', 'index_year'] as const;
-export type CrosstabDimension = (typeof CROSSTAB_DIMENSIONS)[number];
-
-/** Persons and entry events per cell of the chosen dimensions (1 to 3, each once). */
-export interface CrosstabAnalysis {
-  kind: 'crosstab';
-  by: CrosstabDimension[];
-}
+// The kinds that read variables (and crosstab, which may) keep their plan parts in src/analysis/kinds/.
+import type {
+  CrosstabAnalysis,
+  GlmAnalysis,
+  HistogramAnalysis,
+  KmAnalysis,
+  SummaryAnalysis,
+} from '../analysis/kinds/plan-types.js';
+export { CROSSTAB_DIMENSIONS } from '../analysis/kinds/plan-types.js';
+export type {
+  CrosstabAnalysis,
+  CrosstabDimension,
+  GlmAnalysis,
+  GlmFamilyName,
+  HistogramAnalysis,
+  KmAnalysis,
+  SummaryAnalysis,
+  VariableAnalysis,
+} from '../analysis/kinds/plan-types.js';
+export type { VariableSpec, Variables } from '../analysis/variables/types.js';
 
 // The cohort is the full Circe expression; its types live with the compiler in src/circe/.
 export { CRITERION_DOMAINS } from '../circe/types.js';

@@ -77,13 +77,16 @@ test('every problem is reported, each at its own path', () => {
 test('parsePlan throws ERR_PLAN_INVALID with the first problem, a count of the rest and all problems in details', () => {
   const p = basePlan();
   p.version = 3;
-  p.analysis = { kind: 'km' };
+  p.analysis = { kind: 'survival' };
   const err = thrown(() => parsePlan(p));
   assert.equal(err.code, 'ERR_PLAN_INVALID');
   assert.equal(err.status, 400);
   assert.match(err.message, /^version: version must be 1 .*\(and 1 more\)$/);
   assert.equal(err.details.problems?.length, 2);
-  assert.match(err.details.problems![1].message, /unknown analysis kind "km" .*allowed kinds: count, attrition, crosstab/);
+  assert.match(
+    err.details.problems![1].message,
+    /unknown analysis kind "survival" .*allowed kinds: count, attrition, crosstab, summary, histogram, glm, km/,
+  );
 });
 
 test('malformed JSON text is reported as not JSON, with the line and column where it broke', () => {

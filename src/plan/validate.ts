@@ -10,6 +10,9 @@ import { ProblemList, WarningList, at, describe, didYouMean, listOf, type PlanWa
 import { has, isPlainObject, own, presentKeys, readArray, readObject, rejectUnknownKeys } from './shape.js';
 import { ANALYSIS_KINDS, CROSSTAB_DIMENSIONS, PLAN_VERSION, type CirceExpression, type Plan } from './types.js';
 import { checkCohort } from './validate-cohort.js';
+import { VARIABLE_KIND_VALIDATORS } from '../analysis/kinds/validators.js';
+import { checkRef, checkedVariables, KindProblems } from '../analysis/kinds/plan-checks.js';
+import type { ConceptSet } from '../circe/types.js';
 
 export type PlanErrorCode = Extract<ErrorCode, 'ERR_PLAN_INVALID' | 'ERR_PLAN_UNSUPPORTED' | 'ERR_PLAN_TOO_LARGE'>;
 
@@ -219,10 +222,17 @@ function checkPlan(input: unknown, problems: ProblemList, limits: PlanLimits, wa
 
   if (!has(input, 'analysis'))
     problems.invalid('analysis', `analysis is required, e.g. {"kind": "count"} (kinds: ${ANALYSIS_KINDS.join(', ')})`);
-  else checkAnalysis(own(input, 'analysis'), 'analysis', problems);
+  else checkAnalysis(own(input, 'analysis'), 'analysis', problems, conceptSetsOf(own(input, 'cohort')));
 }
 
-function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
+/** The cohort's concept sets as far as they are well-formed (variables may refer to them by id). */
+function conceptSetsOf(cohort: unknown): ConceptSet[] {
+  if (!isPlainObject(cohort)) return [];
+  const sets = own(cohort, 'ConceptSets');
+  return Array.isArray(sets) ? (sets.filter((s) => isPlainObject(s) && Number.isSafeInteger(s.id)) as ConceptSet[]) : [];
+}
+
+function checkAnalysis(v: unknown, path: string, problems: ProblemList, sets: ConceptSet[]): void {
   const analysis = readObject(v, path, problems, `analysis (like {"kind": "count"})`);
   if (!analysis) return;
   const kind = own(analysis, 'kind');
@@ -235,13 +245,21 @@ function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
     rejectUnknownKeys(analysis, path, ['kind'], problems, `a ${kind} analysis`);
     return;
   }
+  if (typeof kind === 'string' && Object.prototype.hasOwnProperty.call(VARIABLE_KIND_VALIDATORS, kind)) {
+    const validator = VARIABLE_KIND_VALIDATORS[kind as keyof typeof VARIABLE_KIND_VALIDATORS];
+    for (const p of validator(analysis, path, sets)) problems.invalid(p.path, p.message);
+    return;
+  }
   if (kind !== 'crosstab') {
     const hint = typeof kind === 'string' ? didYouMean(kind, ANALYSIS_KINDS) : '';
     const shown = typeof kind === 'string' ? JSON.stringify(kind) : describe(kind);
     problems.invalid(kindPath, `unknown analysis kind ${shown}${hint} (allowed kinds: ${ANALYSIS_KINDS.join(', ')})`);
     return;
   }
-  rejectUnknownKeys(analysis, path, ['kind', 'by'], problems, 'a crosstab analysis');
+  rejectUnknownKeys(analysis, path, ['kind', 'by', 'variables'], problems, 'a crosstab analysis');
+  // Categorical variables may be crossed too; they are checked like the variable kinds' references.
+  const kp = new KindProblems();
+  const variables = has(analysis, 'variables') ? checkedVariables(analysis, path, sets, kp, false) : undefined;
   const byPath = at(path, 'by');
   const example = `e.g. ["gender", "age_group"] (dimensions: ${listOf(CROSSTAB_DIMENSIONS)})`;
   if (!has(analysis, 'by')) {
@@ -260,6 +278,12 @@ function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
   const seen = new Map<string, number>();
   by.forEach((d, i) => {
     const p = at(byPath, i);
+    if (typeof d === 'string' && has(analysis, 'variables') && !(CROSSTAB_DIMENSIONS as readonly string[]).includes(d)) {
+      checkRef(d, p, variables, ['categorical', 'binary'], kp, 'a crosstab variable');
+      if (seen.has(d)) problems.invalid(p, `"${d}" is already used at by[${seen.get(d)}]; each entry may appear once`);
+      else seen.set(d, i);
+      return;
+    }
     if (typeof d !== 'string' || !(CROSSTAB_DIMENSIONS as readonly string[]).includes(d)) {
       const hint = typeof d === 'string' ? didYouMean(d, CROSSTAB_DIMENSIONS) : '';
       const shown = typeof d === 'string' ? JSON.stringify(d) : describe(d);
@@ -271,4 +295,5 @@ function checkAnalysis(v: unknown, path: string, problems: ProblemList): void {
       problems.invalid(p, `dimension "${d}" is already used at by[${earlier}]; each dimension may appear once`);
     else seen.set(d, i);
   });
+  for (const q of kp.list) problems.invalid(q.path, q.message);
 }

@@ -14,7 +14,10 @@ export type AuditOutcome = 'released' | 'refused' | 'failed' | 'cancelled';
 export interface AuditEntry {
   time: string;
   site: string;
-  event: 'execute';
+  /** `round`: one of a hub's rounds for an analysis that reads variables (src/site/rounds.ts). */
+  event: 'execute' | 'round';
+  /** the round's type (moments, quantile, glm, ...) for `round` lines */
+  round?: string;
   outcome: AuditOutcome;
   status: number;
   code?: string;

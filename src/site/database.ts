@@ -8,10 +8,22 @@ import type { CompiledQuery, DialectName } from '../sql/index.js';
 
 export type SqlRow = Record<string, unknown>;
 
+/**
+ * A result column by column (one array per column name, all of `length`): what the person-level
+ * disclosure queries read, tens of thousands of rows on a large site, where building one object per
+ * row cost more than the query itself.
+ */
+export interface SqlColumns {
+  length: number;
+  columns: Record<string, unknown[]>;
+}
+
 export interface SiteDatabase {
   readonly dialect: DialectName;
   /** Runs one query; aborting the signal interrupts it and rejects with ERR_QUERY_CANCELLED. */
   query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]>;
+  /** The same, column by column (values as `query` gives them); engines without it use `query`. */
+  queryColumns?(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlColumns>;
   /** A file-backed database opens the file its path names now, if it was replaced; true when it did. */
   refresh?(): Promise<boolean>;
   close(): Promise<void>;

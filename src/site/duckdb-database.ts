@@ -10,12 +10,12 @@
  * on the old one, which is closed after them. A new file that cannot be opened leaves the old one
  * serving, and says so on stderr.
  */
-import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBMaterializedResult } from '@duckdb/node-api';
-import { stat } from 'node:fs/promises';
+import { DuckDBInstance, DuckDBTypeId, JSDuckDBValueConverter, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import { statSync } from 'node:fs';
 import { FedomopError } from '../errors.js';
 import { duckdbParameterTypes } from '../node/duckdb-parameter-types.js';
 import type { CompiledQuery } from '../sql/index.js';
-import { queryError, type SiteDatabase, type SqlRow } from './database.js';
+import { queryError, type SiteDatabase, type SqlColumns, type SqlRow } from './database.js';
 import { DuckDbSessions } from './duckdb-sessions.js';
 
 /** Connections kept open between queries unless the site says otherwise (its concurrency limit). */
@@ -26,9 +26,13 @@ interface OpenOptions {
   idleConnections?: number;
 }
 
-/** Which file a path names right now: a rename over it changes the inode. */
+/**
+ * Which file a path names right now: a rename over it changes the inode. Asked on every query, so
+ * synchronously: a stat of a local file takes microseconds, while the promise version's trip through
+ * libuv's thread pool cost a tiny query a visible share of its time (issue 11).
+ */
 async function fileIdentity(path: string): Promise<string> {
-  const s = await stat(path, { bigint: true });
+  const s = statSync(path, { bigint: true });
   return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
 }
 
@@ -100,7 +104,19 @@ export class DuckDbDatabase implements SiteDatabase {
     return true;
   }
 
-  async query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]> {
+  query(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlRow[]> {
+    return this.run(compiled, signal, rowObjects);
+  }
+
+  queryColumns(compiled: CompiledQuery, signal?: AbortSignal): Promise<SqlColumns> {
+    return this.run(compiled, signal, columnArrays);
+  }
+
+  private async run<T>(
+    compiled: CompiledQuery,
+    signal: AbortSignal | undefined,
+    read: (r: DuckDBMaterializedResult) => T,
+  ): Promise<T> {
     if (signal?.aborted) throw queryError(new Error('aborted before it started'), signal);
     // The pool this query draws from is the one it gives back to, even if the file is replaced meanwhile.
     const sessions = this.sessions;
@@ -113,9 +129,9 @@ export class DuckDbDatabase implements SiteDatabase {
       // An interrupt while nothing runs on the connection may be lost: look again before starting.
       if (signal?.aborted) throw new Error('aborted before it started');
       statement.bind(compiled.parameters as never, duckdbParameterTypes(compiled.parameterTypes));
-      const rows = rowObjects(await statement.run());
+      const out = read(await statement.run());
       clean = true;
-      return rows;
+      return out;
     } catch (err) {
       throw queryError(err, signal);
     } finally {
@@ -192,4 +208,38 @@ function rowObjects(result: DuckDBMaterializedResult): SqlRow[] {
     }
   }
   return rows;
+}
+
+/** Types whose raw values are what JSDuckDBValueConverter gives (bigint, number, string, boolean). */
+const PLAIN_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.VARCHAR,
+]);
+
+/**
+ * The result column by column, with the same values rowObjects gives: plain types are read as they
+ * are (no converter call, no object per row: ~5x cheaper on 40,000 rows), others converted.
+ */
+function columnArrays(result: DuckDBMaterializedResult): SqlColumns {
+  const names = result.deduplicatedColumnNames();
+  const columns: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
+  let length = 0;
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    length += chunk.rowCount;
+    chunk.visitColumns((values, i, type) => {
+      const target = columns[names[i]];
+      const plain = PLAIN_TYPES.has(type.typeId) ? values : chunk.convertColumnValues(i, JSDuckDBValueConverter);
+      for (const v of plain) target.push(v);
+    });
+  }
+  return { length, columns };
 }

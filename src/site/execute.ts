@@ -81,6 +81,10 @@ export async function answerPlan(
   options: AnswerOptions,
 ): Promise<SiteAnswer> {
   const started = performance.now();
+  const kind = plan.analysis.kind;
+  if (kind !== 'count' && kind !== 'crosstab' && kind !== 'attrition') {
+    throw new FedomopError('ERR_HUB_REQUIRED', `a ${kind} analysis runs in rounds driven by a hub: submit it to the hub`);
+  }
   const { user, disclosure: state } = options;
   const remembers = policy.differencing !== undefined;
   // Previews have their own limit, four times the plans': checking is cheaper than asking, but a
@@ -95,11 +99,12 @@ export async function answerPlan(
   // Exact values and no history need no person sets: the aggregate query is enough (and cheaper).
   const personLevel = perturbs(policy) || remembers;
   const compiled = compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect));
-  const raw = await db.query(compiled, signal);
-  const cells = personLevel ? aggregatePersonRows(plan, raw, state.keys, k) : aggregateCells(plan, raw, k);
+  const cells = personLevel
+    ? aggregatePersonRows(plan, await (db.queryColumns?.(compiled, signal) ?? db.query(compiled, signal)), state.keys, k)
+    : aggregateCells(plan, await db.query(compiled, signal), k);
   const release = releaseAnswer(
     cells,
-    plan.analysis.kind,
+    kind,
     site.id,
     policy,
     remembers ? (set) => state.history.conflict(user, set, k) : undefined,

@@ -24,6 +24,8 @@ export const errorSchema = {
         cell: { type: 'string' },
         // ERR_RATE_LIMITED: also sent as Retry-After
         retryAfterSeconds: { type: 'integer' },
+        // ERR_DISCLOSURE_REFUSED in a round: the rule (a GLM trap, km-grid, probe-budget)
+        rule: { type: 'string' },
       },
       required: ['code', 'message'],
     },

@@ -19,6 +19,7 @@ import { answerPlan, type DisclosureState, type SiteAnswer, type SiteIdentity } 
 import { openDisclosureState } from './disclosure-state.js';
 import type { Plan } from '../plan/types.js';
 import { QueryLimiter } from './limiter.js';
+import { RoundSessions } from './rounds.js';
 import { errorSchema, infoSchema, previewSchema } from './schemas.js';
 import { authenticate, tokenOf, withChallenge } from '../auth/http.js';
 import { ENVELOPE_HEADER, requestBinding } from '../auth/envelope.js';
@@ -86,12 +87,16 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   // Every request to /v1/execute leaves one audit line, whether the handler ran (it records) or
   // fastify refused the request before it (the error handler records).
   const audited = new WeakSet<object>();
-  const audit = (req: FastifyRequest, entry: Omit<AuditEntry, 'time' | 'site' | 'event' | 'caller' | 'remote'>) => {
+  const audit = (
+    req: FastifyRequest,
+    entry: Omit<AuditEntry, 'time' | 'site' | 'event' | 'caller' | 'remote'>,
+    event: AuditEntry['event'] = 'execute',
+  ) => {
     audited.add(req);
     ctx.audit?.record({
       time: new Date().toISOString(),
       site: ctx.identity.id,
-      event: 'execute',
+      event,
       caller: callerDigest(req.headers.authorization),
       ...callerFields(req),
       remote: req.ip,
@@ -139,8 +144,12 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     withChallenge(fe, reply);
     const retryAfter = fe.details.retryAfterSeconds;
     if (fe.status === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-    if (req.routeOptions.url === '/v1/execute' && !audited.has(req)) {
-      audit(req, { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 });
+    if ((req.routeOptions.url === '/v1/execute' || req.routeOptions.url === '/v1/rounds') && !audited.has(req)) {
+      audit(
+        req,
+        { outcome: outcomeOf(fe), status: fe.status, code: fe.code, elapsedMs: 0 },
+        req.routeOptions.url === '/v1/rounds' ? 'round' : 'execute',
+      );
     }
     void reply.status(fe.status).type('application/json').send(toErrorBody(fe));
   });
@@ -252,6 +261,71 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         elapsedMs: round(performance.now() - started),
       });
       throw err;
+    } finally {
+      if (lifecycle) lifecycle.running--;
+    }
+  });
+
+  // One round of a hub-driven analysis (summary, histogram, glm, km): aggregates for the hub, as
+  // JSON. Same checks as /v1/execute (token, envelope over this exact body, policy for the kind).
+  const rounds = new RoundSessions(ctx.db, disclosure);
+  app.post('/v1/rounds', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
+    const started = performance.now();
+    let known: Pick<AuditEntry, 'planHash' | 'analysis' | 'profile' | 'round'> = {};
+    const lifecycle = ctx.lifecycle;
+    if (lifecycle) lifecycle.running++;
+    try {
+      if (lifecycle?.draining) {
+        throw new FedomopError('ERR_SHUTTING_DOWN', 'the site is shutting down and takes no new plans; retry shortly');
+      }
+      if (typeof req.body !== 'string')
+        throw new FedomopError('ERR_BAD_REQUEST', 'send {plan, round} as a JSON body with Content-Type: application/json');
+      let body: { plan?: unknown; round?: unknown };
+      try {
+        body = JSON.parse(req.body) as { plan?: unknown; round?: unknown };
+      } catch {
+        throw new FedomopError('ERR_BAD_REQUEST', 'the body is not JSON: send {plan, round}');
+      }
+      if (typeof body !== 'object' || body === null || body.plan === undefined || body.round === undefined)
+        throw new FedomopError('ERR_BAD_REQUEST', 'send {plan, round}');
+      const plan = parsePlan(JSON.stringify(body.plan));
+      const hash = planHashSync(plan);
+      const roundType = (body.round as { type?: unknown }).type;
+      known = {
+        planHash: hash,
+        analysis: plan.analysis.kind,
+        ...(typeof roundType === 'string' && { round: roundType.slice(0, 20) }),
+      };
+      const profile = allow(req, { kind: 'analysis', analysis: plan.analysis.kind });
+      known.profile = profile;
+      await refreshDatabase();
+      assertPlanFitsCdm(plan.cohort, ctx.cdm?.(), ctx.identity.id);
+      const abort = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      };
+      reply.raw.on('close', onClose);
+      const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
+      try {
+        const policy = disclosureFor(profile);
+        const user = userOf(req);
+        // The first round of a plan counts against the user's plan rate limit, as one /v1/execute does.
+        if (!rounds.has(hash, user)) disclosure.plans.take(user, policy.rateLimit);
+        const answer = await limiter.run(() => rounds.answer(plan, hash, body.round, policy, user, abort.signal));
+        audit(req, { outcome: 'released', status: 200, ...known, elapsedMs: round(performance.now() - started) }, 'round');
+        return reply.type('application/json').send(JSON.stringify({ ...answer, k: policy.minCellCount }));
+      } finally {
+        clearTimeout(timer);
+        reply.raw.off('close', onClose);
+      }
+    } catch (err) {
+      const fe = toFedomopError(err as FastifyError | FedomopError);
+      audit(
+        req,
+        { outcome: outcomeOf(fe), status: fe.status, code: fe.code, ...known, elapsedMs: round(performance.now() - started) },
+        'round',
+      );
+      throw fe;
     } finally {
       if (lifecycle) lifecycle.running--;
     }

@@ -93,15 +93,22 @@ SELECT ${eventId(cap, 'j')} AS condition_occurrence_id, pid AS person_id, concep
 FROM coded`;
 }
 
-/** Drugs by kind: the two anti-androgens first, then the common ones with their shares. */
+/**
+ * Drugs by kind: the two anti-androgens first, then the common ones with their shares. perDay
+ * tablets or capsules of mgPerUnit each: the usual adult doses (abiraterone 4 × 250 mg,
+ * enzalutamide 4 × 40 mg, ...), which the dose eras (eras.ts) report as mg per day.
+ */
 const DRUGS = [
-  { concept: C.abiraterone, perDay: 4 },
-  { concept: C.enzalutamide, perDay: 4 },
-  { concept: C.acetaminophen, perDay: 3, share: 40 },
-  { concept: C.diclofenac, perDay: 3, share: 22 },
-  { concept: C.metformin, perDay: 2, share: 20 },
-  { concept: C.celecoxib, perDay: 2, share: 18 },
+  { concept: C.abiraterone, perDay: 4, mgPerUnit: 250 },
+  { concept: C.enzalutamide, perDay: 4, mgPerUnit: 40 },
+  { concept: C.acetaminophen, perDay: 3, mgPerUnit: 500, share: 40 },
+  { concept: C.diclofenac, perDay: 3, mgPerUnit: 50, share: 22 },
+  { concept: C.metformin, perDay: 2, mgPerUnit: 500, share: 20 },
+  { concept: C.celecoxib, perDay: 2, mgPerUnit: 200, share: 18 },
 ] as const;
+
+/** Strength of each synthetic drug (all are ingredients), for the dose eras. */
+export const DOSE_STRENGTHS = DRUGS.map((d) => ({ ingredient: d.concept, mgPerUnit: d.mgPerUnit }));
 const METFORMIN_KIND = DRUGS.findIndex((d) => d.concept === C.metformin) + 1;
 
 export function drugSql(cap: number): string {

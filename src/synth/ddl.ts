@@ -23,6 +23,14 @@ export const CDM_TABLES = [
   'procedure_occurrence',
   'measurement',
   'death',
+  'visit_detail',
+  'observation',
+  'device_exposure',
+  'specimen',
+  'payer_plan_period',
+  'condition_era',
+  'drug_era',
+  'dose_era',
   'concept',
   'concept_ancestor',
   'concept_relationship',
@@ -169,6 +177,126 @@ const SPEC: Record<CdmTableName, string> = {
     cause_concept_id integer
     cause_source_value varchar(50)
     cause_source_concept_id integer`,
+  visit_detail: `
+    visit_detail_id ID NOT NULL
+    person_id integer NOT NULL
+    visit_detail_concept_id integer NOT NULL
+    visit_detail_start_date date NOT NULL
+    visit_detail_start_datetime TIMESTAMP
+    visit_detail_end_date date NOT NULL
+    visit_detail_end_datetime TIMESTAMP
+    visit_detail_type_concept_id integer NOT NULL
+    provider_id integer
+    care_site_id integer
+    visit_detail_source_value varchar(50)
+    visit_detail_source_concept_id integer
+    admitted_from_concept_id integer
+    admitted_from_source_value varchar(50)
+    discharged_to_source_value varchar(50)
+    discharged_to_concept_id integer
+    preceding_visit_detail_id ID
+    parent_visit_detail_id ID
+    visit_occurrence_id ID NOT NULL`,
+  observation: `
+    observation_id ID NOT NULL
+    person_id integer NOT NULL
+    observation_concept_id integer NOT NULL
+    observation_date date NOT NULL
+    observation_datetime TIMESTAMP
+    observation_type_concept_id integer NOT NULL
+    value_as_number NUMERIC
+    value_as_string varchar(60)
+    value_as_concept_id integer
+    qualifier_concept_id integer
+    unit_concept_id integer
+    provider_id integer
+    visit_occurrence_id ID
+    visit_detail_id ID
+    observation_source_value varchar(50)
+    observation_source_concept_id integer
+    unit_source_value varchar(50)
+    qualifier_source_value varchar(50)
+    value_source_value varchar(50)
+    observation_event_id ID
+    obs_event_field_concept_id integer`,
+  device_exposure: `
+    device_exposure_id ID NOT NULL
+    person_id integer NOT NULL
+    device_concept_id integer NOT NULL
+    device_exposure_start_date date NOT NULL
+    device_exposure_start_datetime TIMESTAMP
+    device_exposure_end_date date
+    device_exposure_end_datetime TIMESTAMP
+    device_type_concept_id integer NOT NULL
+    unique_device_id varchar(255)
+    production_id varchar(255)
+    quantity integer
+    provider_id integer
+    visit_occurrence_id ID
+    visit_detail_id ID
+    device_source_value varchar(50)
+    device_source_concept_id integer
+    unit_concept_id integer
+    unit_source_value varchar(50)
+    unit_source_concept_id integer`,
+  specimen: `
+    specimen_id ID NOT NULL
+    person_id integer NOT NULL
+    specimen_concept_id integer NOT NULL
+    specimen_type_concept_id integer NOT NULL
+    specimen_date date NOT NULL
+    specimen_datetime TIMESTAMP
+    quantity NUMERIC
+    unit_concept_id integer
+    anatomic_site_concept_id integer
+    disease_status_concept_id integer
+    specimen_source_id varchar(50)
+    specimen_source_value varchar(50)
+    unit_source_value varchar(50)
+    anatomic_site_source_value varchar(50)
+    disease_status_source_value varchar(50)`,
+  payer_plan_period: `
+    payer_plan_period_id ID NOT NULL
+    person_id integer NOT NULL
+    payer_plan_period_start_date date NOT NULL
+    payer_plan_period_end_date date NOT NULL
+    payer_concept_id integer
+    payer_source_value varchar(50)
+    payer_source_concept_id integer
+    plan_concept_id integer
+    plan_source_value varchar(50)
+    plan_source_concept_id integer
+    sponsor_concept_id integer
+    sponsor_source_value varchar(50)
+    sponsor_source_concept_id integer
+    family_source_value varchar(50)
+    stop_reason_concept_id integer
+    stop_reason_source_value varchar(50)
+    stop_reason_source_concept_id integer`,
+  // Derived tables (OHDSI's era rules, see eras.ts).
+  condition_era: `
+    condition_era_id ID NOT NULL
+    person_id integer NOT NULL
+    condition_concept_id integer NOT NULL
+    condition_era_start_date date NOT NULL
+    condition_era_end_date date NOT NULL
+    condition_occurrence_count integer`,
+  drug_era: `
+    drug_era_id ID NOT NULL
+    person_id integer NOT NULL
+    drug_concept_id integer NOT NULL
+    drug_era_start_date date NOT NULL
+    drug_era_end_date date NOT NULL
+    drug_exposure_count integer
+    gap_days integer`,
+  dose_era: `
+    dose_era_id ID NOT NULL
+    person_id integer NOT NULL
+    drug_concept_id integer NOT NULL
+    unit_concept_id integer NOT NULL
+    dose_value NUMERIC NOT NULL
+    dose_era_start_date date NOT NULL
+    dose_era_end_date date NOT NULL`,
   concept: `
     concept_id integer NOT NULL
     concept_name varchar(255) NOT NULL

@@ -37,7 +37,16 @@ test('the same seed gives identical contents in every table', async () => {
 
 test('a different seed gives different clinical data', async () => {
   const [a, c] = [await fingerprints(paths.a), await fingerprints(paths.c)];
-  for (const table of ['person', 'observation_period', 'condition_occurrence', 'drug_exposure', 'measurement']) {
+  for (const table of [
+    'person',
+    'observation_period',
+    'condition_occurrence',
+    'drug_exposure',
+    'measurement',
+    'observation',
+    'condition_era',
+    'drug_era',
+  ]) {
     assert.notEqual(a[table], c[table], `table ${table} is the same for seeds 11 and 12`);
   }
 });

@@ -7,8 +7,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { FedomopError } from '../errors.js';
-import { conditionSql, drugSql, measurementSql, procedureSql, visitSql } from './clinical.js';
+import { DOSE_STRENGTHS, conditionSql, drugSql, measurementSql, procedureSql, visitSql } from './clinical.js';
+import { deviceExposureSql, observationSql, payerPlanPeriodSql, specimenSql, visitDetailSql } from './clinical-other.js';
 import { CDM_TABLES, cdmColumns, createTableSql, type CdmTableName, type IdType } from './ddl.js';
+import { conditionEraSql, doseEraSql, drugEraSql } from './eras.js';
 import { contextSql, deathSql, observationPeriodSql, personSql } from './person.js';
 import { isSynthProfileName, type SynthProfileName } from './profiles.js';
 import { macroStatements } from './sql-util.js';
@@ -44,6 +46,8 @@ export interface SynthReport {
   persons: number;
   profile: SynthProfileName;
   elapsedMs: number;
+  /** Time spent writing each generated table, in table order (the vocabulary and context are not in it). */
+  tableMs: Record<string, number>;
   rowCounts: Record<string, number>;
 }
 
@@ -94,9 +98,9 @@ export async function generateSite(options: SynthOptions): Promise<SynthReport> 
   const opts = validate(options);
   const started = performance.now();
   // Per-person event counts never exceed 2.1 × the mean (see contextSql), so blocks of `cap`
-  // ids never collide.
+  // ids never collide. Specimen ids double an event id (clinical-other.ts), hence the 2.
   const cap = Math.ceil(opts.eventsPerPerson * 2.1) + 1;
-  const idType: IdType = opts.persons * cap < INT32_MAX ? 'INTEGER' : 'BIGINT';
+  const idType: IdType = opts.persons * cap * 2 + 1 < INT32_MAX ? 'INTEGER' : 'BIGINT';
 
   await removeDatabase(opts.out);
   await mkdir(dirname(opts.out), { recursive: true });
@@ -118,6 +122,15 @@ export async function generateSite(options: SynthOptions): Promise<SynthReport> 
       ['drug_exposure', drugSql(cap)],
       ['procedure_occurrence', procedureSql(cap)],
       ['measurement', measurementSql(cap)],
+      ['observation', observationSql(cap)],
+      // Derived from the tables above.
+      ['visit_detail', visitDetailSql()],
+      ['device_exposure', deviceExposureSql()],
+      ['specimen', specimenSql()],
+      ['payer_plan_period', payerPlanPeriodSql()],
+      ['condition_era', conditionEraSql()],
+      ['drug_era', drugEraSql()],
+      ['dose_era', doseEraSql(DOSE_STRENGTHS)],
     ];
     for (const table of CDM_TABLES) {
       if (!steps.some(([t]) => t === table)) await conn.run(createTableSql(table, { idType }));
@@ -126,9 +139,12 @@ export async function generateSite(options: SynthOptions): Promise<SynthReport> 
     const generated = Math.max(0, (opts.vocabularySize ?? 0) - CONCEPTS.length);
     for (const sql of largeVocabularyStatements(generated)) await conn.run(sql);
     await conn.run(contextSql({ persons: opts.persons, profile: opts.profile, eventsPerPerson: opts.eventsPerPerson, cap }));
+    const tableMs: Record<string, number> = {};
     for (const [table, select] of steps) {
+      const t0 = performance.now();
       await createFor(conn, table, select, idType, opts.writable === true);
       await conn.run(`INSERT INTO ${table} BY NAME ${select}`);
+      tableMs[table] = Math.round(performance.now() - t0);
     }
     const source = cdmSourceStatement({
       siteName: opts.siteName ?? `fedomop synthetic site (${opts.profile})`,
@@ -155,6 +171,7 @@ export async function generateSite(options: SynthOptions): Promise<SynthReport> 
       persons: opts.persons,
       profile: opts.profile,
       elapsedMs: Math.round(performance.now() - started),
+      tableMs,
       rowCounts: Object.fromEntries(CDM_TABLES.map((t) => [t, rowCounts[t] ?? 0])),
     };
   } catch (error) {

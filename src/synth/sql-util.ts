@@ -48,6 +48,10 @@ export const SALT = {
   measurementVisit: 70,
   measurementKind: 71,
   measurementValue: 72,
+  countObservation: 25,
+  observationVisit: 80,
+  observationPick: 81,
+  payer: 90,
 } as const;
 
 /** A SQL literal for a trusted constant (profile numbers, vocabulary text); never for user input. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { analysisQuery } from '../../src/analysis/index.js';
 import { compile, duckdbDialect } from '../../src/sql/index.js';
 import { duckdbParameterTypes } from '../../src/node/duckdb-parameter-types.js';
@@ -68,22 +68,38 @@ export async function execute(siteUrl: string, p: Plan): Promise<Released> {
   return { status: 200, rows: plainRows(tableFromIPC(new Uint8Array(await res.arrayBuffer()))) };
 }
 
+const truthConnections = new Map<string, Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>>();
+
 /** The truth, for choosing targets and checking that every interval holds it: the aggregate SQL on the file. */
 export async function truth(file: string, p: Plan): Promise<PlainRow[]> {
-  const db = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
-  const conn = await db.connect();
-  try {
-    const c = compile(analysisQuery(p), duckdbDialect);
-    const prepared = await conn.prepare(c.sql);
-    prepared.bind(c.parameters as never, duckdbParameterTypes(c.parameterTypes));
-    const rows = (await prepared.runAndReadAll()).getRowObjectsJS();
-    return rows.map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as PlainRow[string])])),
-    );
-  } finally {
-    conn.closeSync();
-    db.closeSync();
+  // One read-only connection per file for the whole test: opening a DuckDB file per question cost
+  // most of the attack test's time.
+  let open = truthConnections.get(file);
+  if (!open) {
+    open = DuckDBInstance.create(file, { access_mode: 'READ_ONLY' }).then(async (instance) => ({
+      instance,
+      conn: await instance.connect(),
+    }));
+    truthConnections.set(file, open);
   }
+  const { conn } = await open;
+  const c = compile(analysisQuery(p), duckdbDialect);
+  const prepared = await conn.prepare(c.sql);
+  prepared.bind(c.parameters as never, duckdbParameterTypes(c.parameterTypes));
+  const rows = (await prepared.runAndReadAll()).getRowObjectsJS();
+  return rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as PlainRow[string])])),
+  );
+}
+
+/** Closes the connections truth() opened (call in the test's `after`). */
+export async function closeTruth(): Promise<void> {
+  for (const open of truthConnections.values()) {
+    const { instance, conn } = await open;
+    conn.closeSync();
+    instance.closeSync();
+  }
+  truthConnections.clear();
 }
 
 /** A released measure as the interval an analyst reads (a refused answer tells nothing). */

@@ -23,6 +23,8 @@ export interface FederationOptions {
   minCellCount?: number;
   /** Extra `--site id=url` entries for the hub, e.g. a site nobody answers on. */
   extraSites?: string[];
+  /** Extra flags for every site, e.g. ['--disclosure-profile', 'exact']. */
+  siteArgs?: string[];
 }
 
 export async function startFederation(specs: SiteSpec[], options: FederationOptions = {}): Promise<Federation> {
@@ -31,7 +33,20 @@ export async function startFederation(specs: SiteSpec[], options: FederationOpti
   const k = options.minCellCount === undefined ? [] : ['--min-cell-count', String(options.minCellCount)];
   const sites: Service[] = [];
   for (const spec of specs) {
-    sites.push(await startService(['site', '--db', files[spec.id], '--id', spec.id, '--port', '0', '--dev-insecure', ...k]));
+    sites.push(
+      await startService([
+        'site',
+        '--db',
+        files[spec.id],
+        '--id',
+        spec.id,
+        '--port',
+        '0',
+        '--dev-insecure',
+        ...k,
+        ...(options.siteArgs ?? []),
+      ]),
+    );
   }
   const hub = await startService([
     'hub',

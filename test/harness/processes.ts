@@ -18,9 +18,17 @@ export interface Service {
 }
 
 /** Runs `fedomop <args>` and resolves when it prints a URL (or rejects with its output when it exits). */
-export function startService(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Service> {
+export function startService(
+  args: string[],
+  opts: {
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    /** Flags for node itself (benchmarks: --cpu-prof, --expose-gc). */
+    nodeArgs?: string[];
+  } = {},
+): Promise<Service> {
   args = withTestProfile(args);
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });

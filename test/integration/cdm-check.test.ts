@@ -1,7 +1,8 @@
 /**
- * `fedomop check` and the site's start-up check, on real DuckDB files: a synthetic CDM (usable, with
- * the domains it has no table for listed) and a damaged copy (no concept_ancestor, a measurement
- * column dropped), which the check calls unusable and the site refuses to serve.
+ * `fedomop check` and the site's start-up check, on real DuckDB files: a synthetic CDM (usable, every
+ * criterion domain present), a copy without condition_era (usable, that domain listed as one it
+ * cannot serve) and a damaged copy (no concept_ancestor, a measurement column dropped), which the
+ * check calls unusable and the site refuses to serve.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,18 +16,28 @@ import type { CdmReport } from '../../src/site/cdm-check.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-check-'));
 let good: string;
+let noEras: string;
 let damaged: string;
+
+/** A copy of `from` with `statements` run on it. */
+async function alteredCopy(from: string, name: string, statements: string[]): Promise<string> {
+  const file = path.join(dir, name);
+  copyFileSync(from, file);
+  const db = await DuckDBInstance.create(file);
+  const conn = await db.connect();
+  for (const sql of statements) await conn.run(sql);
+  conn.closeSync();
+  db.closeSync();
+  return file;
+}
 
 before(async () => {
   good = await siteFile(THREE_SITES[2]);
-  damaged = path.join(dir, 'damaged.duckdb');
-  copyFileSync(good, damaged);
-  const db = await DuckDBInstance.create(damaged);
-  const conn = await db.connect();
-  await conn.run('DROP TABLE concept_ancestor');
-  await conn.run('ALTER TABLE measurement DROP COLUMN unit_concept_id');
-  conn.closeSync();
-  db.closeSync();
+  noEras = await alteredCopy(good, 'no-eras.duckdb', ['DROP TABLE condition_era']);
+  damaged = await alteredCopy(good, 'damaged.duckdb', [
+    'DROP TABLE concept_ancestor',
+    'ALTER TABLE measurement DROP COLUMN unit_concept_id',
+  ]);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,7 +54,7 @@ async function directCount(file: string, table: string): Promise<number> {
   }
 }
 
-test('a synthetic CDM is usable; the report counts its tables and names the domains it cannot serve', async () => {
+test('a synthetic CDM is usable with every criterion domain; the report counts its tables', async () => {
   const r = await runCli(['check', '--db', good, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as CdmReport;
@@ -53,17 +64,30 @@ test('a synthetic CDM is usable; the report counts its tables and names the doma
   assert.equal(domain('ConditionOccurrence').usable, true);
   assert.equal(domain('ConditionOccurrence').rows, await directCount(good, 'condition_occurrence'));
   assert.equal(report.core.find((t) => t.table === 'person')!.rows, await directCount(good, 'person'));
-  assert.equal(domain('ConditionEra').present, false);
-  assert.equal(domain('ConditionEra').usable, false);
+  // fedomop synth writes every table a criterion can target, each with rows.
+  assert.deepEqual(
+    report.domains.filter((d) => !d.usable || !d.rows).map((d) => d.domain),
+    [],
+  );
+  assert.equal(domain('DrugEra').rows, await directCount(good, 'drug_era'));
   // CDM 5.4 has no effective_drug_dose; circe's EffectiveDrugDose attribute still reads it.
   assert.ok(domain('DrugExposure').usable);
   assert.ok(domain('DrugExposure').unusableAttributes.includes('EffectiveDrugDose'));
+  assert.deepEqual(
+    report.problems.filter((p) => /criteria will fail/.test(p)),
+    [],
+  );
 
   const text = await runCli(['check', '--db', good]);
   assert.equal(text.code, 0);
   assert.match(text.stdout, /✓ ConditionOccurrence\s+condition_occurrence\s+[\d,]+ rows/);
-  assert.match(text.stdout, /✗ ConditionEra\s+condition_era\s+no table/);
+  assert.match(text.stdout, /✓ ConditionEra\s+condition_era\s+[\d,]+ rows/);
   assert.match(text.stdout, /usable: yes/);
+
+  const missing = await runCli(['check', '--db', noEras]);
+  assert.equal(missing.code, 0, 'a missing domain table is not fatal');
+  assert.match(missing.stdout, /✗ ConditionEra\s+condition_era\s+no table/);
+  assert.match(missing.stdout, /usable: yes/);
 });
 
 test('a CDM without concept_ancestor is unusable: the check exits 1 and the site will not start', async () => {
@@ -88,7 +112,7 @@ test('check: a missing --db is a usage error, a missing file a clear one', async
 });
 
 test('a plan that needs a table or column the site’s CDM lacks is refused up front, naming it; others run', async () => {
-  const site = await startService(['site', '--db', good, '--id', 'south', '--port', '0', '--dev-insecure']);
+  const site = await startService(['site', '--db', noEras, '--id', 'south', '--port', '0', '--dev-insecure']);
   const ask = async (criterion: Record<string, unknown>) => {
     const res = await fetch(`${site.url}/v1/execute`, {
       method: 'POST',

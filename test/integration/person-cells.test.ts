@@ -3,16 +3,19 @@
  * aggregated in the site process, exactly the cells of the aggregate queries the exact profile runs:
  * persons and events per cell, for count, crosstab and attrition, on a real synthetic DuckDB site.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { aggregatePersonRows, personCellQuery } from '../../src/analysis/person-cells.js';
 import { RecordKeys } from '../../src/disclosure/record-keys.js';
+import { DuckDbDatabase } from '../../src/site/duckdb-database.js';
 import { compile, duckdbDialect } from '../../src/sql/index.js';
 import { duckdbParameterTypes } from '../../src/node/duckdb-parameter-types.js';
 import type { Plan } from '../../src/plan/types.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
-import { RULES_EXAMPLE, cohort, plan, truth } from '../harness/attacks.js';
+import { RULES_EXAMPLE, closeTruth, cohort, plan, truth } from '../harness/attacks.js';
+
+after(closeTruth);
 
 const PLANS: Array<[string, Plan]> = [
   ['count', plan(cohort('breast'), { kind: 'count' })],
@@ -70,5 +73,31 @@ test('person-level cells aggregate to the aggregate query’s cells', async () =
   } finally {
     conn.closeSync();
     db.closeSync();
+  }
+});
+
+test('the site reads person-level results column by column: same cells, keys and signatures as row by row', async () => {
+  const file = await siteFile(THREE_SITES[1]);
+  const db = await DuckDbDatabase.open(file);
+  const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(5));
+  try {
+    for (const [name, p] of PLANS) {
+      const c = compile(personCellQuery(p), duckdbDialect);
+      const fingerprint = (cells: ReturnType<typeof aggregatePersonRows>) =>
+        cells.map(({ dims, acc }) => ({
+          dims,
+          persons: acc.persons,
+          events: acc.events,
+          pk: acc.personKey,
+          ek: acc.eventKey,
+          sig: [...acc.signature],
+        }));
+      const byRows = fingerprint(aggregatePersonRows(p, await db.query(c), keys, 5));
+      const byColumns = fingerprint(aggregatePersonRows(p, await db.queryColumns(c), keys, 5));
+      assert.deepEqual(byColumns, byRows, name);
+      assert.ok(byRows.length > 0, `${name} has cells`);
+    }
+  } finally {
+    await db.close();
   }
 });

@@ -3,7 +3,7 @@
  * "fedomop", against a STAND-IN hub (lib/kernel/testing/stand-in-hub.js, node:http under Deno). The
  * real hub is tested end to end elsewhere. Run with test/kernel/run.sh.
  */
-import { connect, FedomopError, type KernelResult } from 'fedomop';
+import { connect, FedomopError, type KernelResult, type StatsResult } from 'fedomop';
 import { startStandInHub } from '../../lib/kernel/testing/stand-in-hub.js';
 
 // Types come from the compiled JS (Deno infers them), so they are derived rather than imported.
@@ -57,7 +57,11 @@ function assertEquals(actual: unknown, expected: unknown, message: string) {
   if (a !== e) throw new Error(`${message}\n  actual:   ${a}\n  expected: ${e}`);
 }
 
-async function runAgainstStandIn(): Promise<{ result: KernelResult; lines: string[]; tokens: Array<string | undefined> }> {
+async function runAgainstStandIn(): Promise<{
+  result: KernelResult | StatsResult;
+  lines: string[];
+  tokens: Array<string | undefined>;
+}> {
   const hub = await startStandInHub(hubOptions);
   const lines: string[] = [];
   const log = console.log;
@@ -174,5 +178,61 @@ Deno.test('connect(): hub and token from FEDOMOP_CONFIG; a clear error naming al
     await hub.close();
     for (const [k, v] of Object.entries(saved)) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test('fed.glm in Deno: the plan as asked, a StatsResult whose display holds the table and the forest plot', async () => {
+  const { statsBatches } = await import('../../lib/kernel/testing/stats-tables.js');
+  const est = (term: string, e: number, se: number) => ({
+    site: 'pooled',
+    term,
+    estimate: e,
+    std_error: se,
+    statistic: e / se,
+    p_value: 0.05,
+    ci_lower: e - 1.96 * se,
+    ci_upper: e + 1.96 * se,
+  });
+  const plans: unknown[] = [];
+  const hub = await startStandInHub({
+    ...hubOptions,
+    sites: [{ id: 'north' }],
+    pooled: [],
+    plans,
+    iterations: [{ round: 1, kind: 'glm', deviance: 40.5 }],
+    table: statsBatches([est('(Intercept)', -1, 0.5), est('age', 0.03, 0.01)], {
+      'fedomop.glm': JSON.stringify({ family: 'binomial', n: 120, iterations: 4, converged: true }),
+    }),
+  });
+  const log = console.log;
+  console.log = () => {};
+  try {
+    const fed = await connect({ hub: hub.url, token: 'notebook-token' });
+    const variables = {
+      age: { type: 'age_at_index' as const },
+      dead: { type: 'death' as const, window: { start: 0, end: 365 } },
+    };
+    const result = await fed.glm(plan.cohort as never, { variables, family: 'binomial', outcome: 'dead', covariates: ['age'] });
+    assertEquals(
+      (plans[0] as { analysis: unknown }).analysis,
+      { kind: 'glm', variables, family: 'binomial', outcome: 'dead', covariates: ['age'] },
+      'plan',
+    );
+    const bundle = (await (result as unknown as Record<symbol, () => Promise<Record<string, unknown>>>)[
+      Symbol.for('Jupyter.display')
+    ]()) as Record<string, unknown>;
+    const spec = bundle['application/vnd.vegalite.v5+json'] as { data: { values: Array<{ term: string; estimate: number }> } };
+    assertEquals(
+      spec.data.values.map((v) => v.term),
+      ['age'],
+      'forest plot without the intercept',
+    );
+    assert(Math.abs(spec.data.values[0].estimate - Math.exp(0.03)) < 1e-15, 'odds ratio');
+    assert(String(bundle['text/html']).includes('<th>std_error</th>'), 'the table travels in the same bundle outside a kernel');
+    const df = await result.toDanfo();
+    assertEquals(df.columns.slice(0, 3), ['site', 'term', 'estimate'], 'danfojs frame');
+  } finally {
+    console.log = log;
+    await hub.close();
   }
 });

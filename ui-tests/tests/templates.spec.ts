@@ -12,7 +12,7 @@ test('a template from the launcher becomes a notebook that runs to its table and
   const section = page.locator('.jp-Launcher-section', { hasText: 'fedomop templates' });
   await expect(section).toBeVisible();
   const cards = section.locator('.jp-LauncherCard');
-  await expect(cards).toHaveCount(4);
+  await expect(cards).toHaveCount(8);
   await saveScreenshot(section, testInfo, 'launcher-templates');
 
   await cards.filter({ hasText: 'Cohort entries by index year' }).first().click();

@@ -30,6 +30,15 @@ export interface StandInHubOptions {
   token?: string;
   /** Name each batch's site in its Arrow metadata (the client must also cope without). */
   batchSiteMetadata?: boolean;
+  /**
+   * Statistics kinds have their own columns: batches given whole (per site id and "pooled"), in this
+   * schema, instead of count-shaped rows. Sites still come from `sites` (their rows are ignored).
+   */
+  table?: { schema: Schema; batches: Record<string, RecordBatch> };
+  /** `iteration` events sent before the pooled batch, as the hub sends them while it fits. */
+  iterations?: Array<{ round: number; kind: string; deviance?: number }>;
+  /** The plans POSTed, in order. */
+  plans?: unknown[];
   /** Answer POST /v1/queries with this error instead. */
   submitError?: { status: number; body: unknown };
 }
@@ -57,7 +66,8 @@ interface Query {
 }
 
 export async function startStandInHub(opts: StandInHubOptions): Promise<StandInHub> {
-  const schema = resultSchema(opts.analysis, { [META.planHash]: 'standin-hash', [META.analysis]: opts.analysis.kind });
+  const schema =
+    opts.table?.schema ?? resultSchema(opts.analysis, { [META.planHash]: 'standin-hash', [META.analysis]: opts.analysis.kind });
   const [header, eos] = streamFrame(schema);
   const queries = new Map<string, Query>();
   const requests: StandInHub['requests'] = [];
@@ -68,7 +78,7 @@ export async function startStandInHub(opts: StandInHubOptions): Promise<StandInH
   let nextId = 1;
 
   const batchBytes = (site: string, rows: ResultRow[]): Uint8Array => {
-    let batch = batchFromRows(schema, rows);
+    let batch = opts.table ? opts.table.batches[site] : batchFromRows(schema, rows);
     if (opts.batchSiteMetadata) batch = new RecordBatch(schema, batch.data, new Map([[META.site, site]]));
     const whole = streamBytes(schema, [batch]);
     return whole.subarray(header.length, whole.length - eos.length);
@@ -91,6 +101,7 @@ export async function startStandInHub(opts: StandInHubOptions): Promise<StandInH
       log.push(site.error ? `failed ${site.id}` : `batch ${site.id}`);
       publish(q, site.error ? undefined : batchBytes(site.id, rows), ['site', { site: site.id, ...q.states[site.id] }]);
     } else if (q.step === opts.sites.length) {
+      for (const it of opts.iterations ?? []) publish(q, undefined, ['iteration', it]);
       log.push('pooled');
       publish(q, batchBytes(POOLED_SITE, opts.pooled), ['pooled', { rows: opts.pooled.length }]);
     } else {
@@ -150,7 +161,8 @@ export async function startStandInHub(opts: StandInHubOptions): Promise<StandInH
       return sendJson(res, 200, { concepts: concepts.filter((c) => c.name.toLowerCase().includes(q.toLowerCase())) });
     }
     if (req.method === 'POST' && url.pathname === '/v1/queries') {
-      const body = JSON.parse(await readBody(req)) as { sites?: string[] };
+      const body = JSON.parse(await readBody(req)) as { sites?: string[]; plan?: unknown };
+      opts.plans?.push(body.plan);
       if (opts.submitError) return sendJson(res, opts.submitError.status, opts.submitError.body);
       const unknown = (body.sites ?? []).find((s) => !opts.sites.some((x) => x.id === s));
       if (unknown) return sendJson(res, 400, { error: { code: 'ERR_SITE_UNKNOWN', message: `no site "${unknown}"` } });

@@ -6,6 +6,8 @@ import type { ServerConnection } from '@jupyterlab/services';
 import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { HubClient } from '../../client/index.js';
+import { HubHttp } from '../../client/http.js';
+import { FedomopError } from '../../errors.js';
 import { relayFetch, relayUrl, requestServer } from '../request.js';
 import type { IFedomopConnection, IServerConfig } from '../tokens.js';
 
@@ -33,6 +35,7 @@ const NO_HUB =
 export class FedomopConnection implements IFedomopConnection {
   readonly ready: Promise<void>;
   private _hub: HubClient | null = null;
+  private _http: HubHttp | null = null;
   private _browserHubUrl = '';
   private _problem: string | null = null;
   private _server: IServerConfig | null = null;
@@ -63,6 +66,12 @@ export class FedomopConnection implements IFedomopConnection {
   }
   get changed(): ISignal<this, void> {
     return this._changed;
+  }
+
+  /** JSON from the hub's API (e.g. the vocabulary endpoints), through the same relay and token as `hub`. */
+  hubJson<T>(path: string, opts: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+    if (!this._http) return Promise.reject(new FedomopError('ERR_SITE_UNREACHABLE', this._problem ?? NO_HUB));
+    return this._http.json<T>(path, opts);
   }
 
   /** Follows the user's settings from now on (the plugin calls this once they are loaded). */
@@ -97,22 +106,23 @@ export class FedomopConnection implements IFedomopConnection {
     if (direct) {
       this._browserHubUrl = direct;
       this._hub = new HubClient({ baseUrl: direct, token: this.options.token });
+      this._http = new HubHttp(direct, this.options.token, undefined);
       this._problem = null;
     } else if (this._server?.relay && this._server.browserHubUrl) {
       this._browserHubUrl = relayUrl(this.options.serverSettings);
-      this._hub = new HubClient({
-        baseUrl: this._browserHubUrl,
-        fetch: relayFetch(this.options.serverSettings),
-        token: this.options.token,
-      });
+      const fetch = relayFetch(this.options.serverSettings);
+      this._hub = new HubClient({ baseUrl: this._browserHubUrl, fetch, token: this.options.token });
+      this._http = new HubHttp(this._browserHubUrl, this.options.token, fetch);
       this._problem = null;
     } else if (this._server?.browserHubUrl) {
       this._browserHubUrl = this._server.browserHubUrl;
       this._hub = new HubClient({ baseUrl: this._browserHubUrl, token: this.options.token });
+      this._http = new HubHttp(this._browserHubUrl, this.options.token, undefined);
       this._problem = null;
     } else {
       this._browserHubUrl = '';
       this._hub = null;
+      this._http = null;
       this._problem = this._server ? NO_HUB : NO_SERVER_EXTENSION;
     }
     this._changed.emit();

@@ -7,11 +7,16 @@ import type { QueryPanelModel } from './model.js';
 import type { Gender, IAnalysisForm } from './plan-builder.js';
 import { ResultsView } from './ResultsView.js';
 import { DisclosurePreview } from './DisclosurePreview.js';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { isStatsKind, type StatsKind } from './stats-form.js';
+import { StatsForm } from './StatsForm.js';
 
 export interface IQueryPanelProps {
   model: QueryPanelModel;
   /** The notebook bridge, when it is installed. */
   onOpenInNotebook?: () => void;
+  /** JupyterLab's renderers, for the statistics charts. */
+  rendermime?: IRenderMimeRegistry | null;
 }
 
 /** The analysis radio buttons, in order; crosstab's label leads into its dimension checkboxes. */
@@ -21,6 +26,14 @@ const ANALYSIS_CHOICES: ReadonlyArray<readonly [IAnalysisForm['kind'], string]> 
   ['crosstab', 'Crosstab by'],
 ];
 
+/** The statistics kinds, on a row of their own: each opens its form below. */
+const STATS_CHOICES: ReadonlyArray<readonly [StatsKind, string]> = [
+  ['summary', 'Summary'],
+  ['histogram', 'Histogram'],
+  ['glm', 'Regression (GLM)'],
+  ['km', 'Survival (Kaplan–Meier)'],
+];
+
 const DIMENSION_LABELS: Record<CrosstabDimension, string> = {
   gender: 'gender',
   age_group: 'age group',
@@ -28,7 +41,7 @@ const DIMENSION_LABELS: Record<CrosstabDimension, string> = {
 };
 
 /** The federated query panel: sites, cohort, analysis, Run / Cancel, results. Renders the model only. */
-export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React.ReactElement {
+export function QueryPanel({ model, onOpenInNotebook, rendermime }: IQueryPanelProps): React.ReactElement {
   useSignal(model.changed);
   const run = model.run;
   useTicker(!!run?.active);
@@ -159,6 +172,32 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
             </label>
           ))}
         </div>
+        <div className="jp-fedomop-row" role="radiogroup" aria-label="Statistics">
+          {STATS_CHOICES.map(([kind, label]) => (
+            <label key={kind} className="jp-fedomop-inline">
+              <input
+                type="radio"
+                name={`${uid}-kind`}
+                value={kind}
+                checked={model.analysis.kind === kind}
+                onChange={() => model.setAnalysisKind(kind)}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
+        {isStatsKind(model.analysis.kind) && <StatsForm model={model} kind={model.analysis.kind} />}
+        {isStatsKind(model.analysis.kind) && !model.planResult.ok && (
+          <ul className="jp-fedomop-problems jp-fedomop-stats-problems" aria-label="What the analysis still needs">
+            {model.planResult.problems
+              .filter((p) => p.path.startsWith('analysis'))
+              .map((p, i) => (
+                <li key={i}>
+                  <code>{p.path}</code> {p.message}
+                </li>
+              ))}
+          </ul>
+        )}
         {model.attritionHint && <p className="jp-fedomop-muted jp-fedomop-hint">{model.attritionHint}</p>}
       </section>
 
@@ -212,7 +251,7 @@ export function QueryPanel({ model, onOpenInNotebook }: IQueryPanelProps): React
         </details>
       )}
 
-      {run && <ResultsView view={run.view} analysis={run.request.plan.analysis} siteNames={siteNames} />}
+      {run && <ResultsView view={run.view} analysis={run.request.plan.analysis} siteNames={siteNames} rendermime={rendermime} />}
     </div>
   );
 }

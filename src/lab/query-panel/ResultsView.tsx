@@ -2,7 +2,10 @@ import * as React from 'react';
 import { useState } from 'react';
 import { MEASURES, POOLED_SITE, type Measure, type ResultRow } from '../../arrow/result-schema.js';
 import type { Analysis, CrosstabDimension } from '../../plan/index.js';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { attritionTable } from './attrition-table.js';
+import { isStatsKind } from './stats-form.js';
+import { StatsResults } from './StatsResults.js';
 import { STATE_LABELS, describeSiteError, formatMs, formatValue } from './format.js';
 import type { IRunView, ISiteRow } from './query-run.js';
 
@@ -16,13 +19,15 @@ const FINISHED = new Set(['done', 'failed', 'timeout', 'cancelled']);
 
 export interface IResultsViewProps {
   view: IRunView;
-  /** The analysis that ran: count, crosstab (its dimensions) or attrition. */
+  /** The analysis that ran: count, crosstab (its dimensions), attrition, or a statistics kind. */
   analysis: Analysis;
   siteNames: Record<string, string>;
+  /** Draws the statistics kinds' Vega-Lite charts as notebooks do (absent: no chart). */
+  rendermime?: IRenderMimeRegistry | null;
 }
 
 /** The run: a row per site as it progresses, the values as each site answers, the pooled row last. */
-export function ResultsView({ view, analysis, siteNames }: IResultsViewProps): React.ReactElement {
+export function ResultsView({ view, analysis, siteNames, rendermime }: IResultsViewProps): React.ReactElement {
   const finished = view.sites.filter((s) => FINISHED.has(s.state)).length;
   const running = view.phase === 'submitting' || view.phase === 'running';
   const elapsed = view.finishedAfterMs ?? Date.now() - view.startedAt;
@@ -56,7 +61,13 @@ export function ResultsView({ view, analysis, siteNames }: IResultsViewProps): R
       {analysis.kind === 'crosstab' && (
         <>
           <SiteStatusTable view={view} siteNames={siteNames} unit="cells" />
-          <CrosstabTable view={view} dims={analysis.by} siteNames={siteNames} />
+          <CrosstabTable view={view} dims={analysis.by as CrosstabDimension[]} siteNames={siteNames} />
+        </>
+      )}
+      {isStatsKind(analysis.kind) && (
+        <>
+          <SiteStatusTable view={view} siteNames={siteNames} unit="rows" />
+          <StatsResults view={view} kind={analysis.kind} rendermime={rendermime} />
         </>
       )}
       {analysis.kind === 'attrition' && (
@@ -222,12 +233,19 @@ function SiteStatusTable({
         {view.sites.map((row) => (
           <tr key={row.site} className="jp-fedomop-site-row" data-site={row.site} data-state={row.state}>
             <SiteCells row={row} siteNames={siteNames} />
-            <td className={FINISHED.has(row.state) && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'}>
+            <td
+              className={
+                FINISHED.has(row.state) && row.state !== 'done' && !row.rows ? 'jp-fedomop-site-error' : 'jp-fedomop-muted'
+              }
+            >
               {row.rows
                 ? `${row.rows.length} ${unit}`
-                : FINISHED.has(row.state)
-                  ? describeSiteError(row.site, row.state, row.error)
-                  : 'waiting…'}
+                : row.state === 'done'
+                  ? // GLM and KM: the site answered the hub's rounds; only the pooled result has rows.
+                    'answered (pooled result only)'
+                  : FINISHED.has(row.state)
+                    ? describeSiteError(row.site, row.state, row.error)
+                    : 'waiting…'}
             </td>
           </tr>
         ))}

@@ -21,6 +21,7 @@ import {
   type PlanResult,
 } from './plan-builder.js';
 import { QueryRun } from './query-run.js';
+import { defaultStatsForm, variableForm, type IStatsForm, type IVariableForm } from './stats-form.js';
 import { DisclosureCheck } from './disclosure-check.js';
 
 export interface IQueryPanelModelOptions {
@@ -75,7 +76,7 @@ export class QueryPanelModel {
   private touchedSites = new Set<string>();
 
   private _cohort: ICohortForm = { concepts: [], ageMin: null, ageMax: null, gender: 'any' };
-  private _analysis: IAnalysisForm = { kind: 'count', by: ['gender'] };
+  private _analysis: IAnalysisForm = { kind: 'count', by: ['gender'], stats: defaultStatsForm() };
   private _cohortMode: CohortMode = 'build';
   private _pasteText = '';
   private _pasted: PastedCohort = readPastedCohort('');
@@ -377,6 +378,57 @@ export class QueryPanelModel {
     const by = this._analysis.by.filter((d) => d !== dim);
     if (on) by.push(dim);
     this.setAnalysis({ by });
+  }
+
+  /** The statistics kinds' form: variables and each kind's parameters. */
+  get statsForm(): Readonly<IStatsForm> {
+    return this._analysis.stats ?? defaultStatsForm();
+  }
+
+  setStats(change: Partial<IStatsForm>): void {
+    this.setAnalysis({ stats: { ...this.statsForm, ...change } });
+  }
+
+  /** Adds or removes a name in a multi-pick (summary's `of`, GLM covariates), keeping pick order. */
+  toggleStatsName(field: 'of' | 'covariates', name: string, on: boolean): void {
+    const names = this.statsForm[field].filter((n) => n !== name);
+    if (on) names.push(name);
+    this.setStats({ [field]: names });
+  }
+
+  updateVariable(index: number, change: Partial<IVariableForm>): void {
+    const variables = this.statsForm.variables.map((v, i) => (i === index ? { ...v, ...change } : v));
+    const old = this.statsForm.variables[index]?.name;
+    const renamed = change.name !== undefined && old !== undefined && change.name !== old;
+    // A renamed variable stays picked wherever it was picked.
+    const rename = (n: string | null) => (renamed && n === old ? change.name! : n);
+    const f = this.statsForm;
+    this.setStats({
+      variables,
+      ...(renamed
+        ? {
+            of: f.of.map((n) => rename(n)!),
+            covariates: f.covariates.map((n) => rename(n)!),
+            by: rename(f.by),
+            histogramOf: rename(f.histogramOf),
+            outcome: rename(f.outcome),
+            offset: rename(f.offset),
+            time: rename(f.time),
+            strata: rename(f.strata),
+          }
+        : {}),
+    });
+  }
+
+  addVariable(): void {
+    const taken = new Set(this.statsForm.variables.map((v) => v.name));
+    let n = this.statsForm.variables.length + 1;
+    while (taken.has(`var${n}`)) n++;
+    this.setStats({ variables: [...this.statsForm.variables, variableForm(`var${n}`, 'measurement')] });
+  }
+
+  removeVariable(index: number): void {
+    this.setStats({ variables: this.statsForm.variables.filter((_, i) => i !== index) });
   }
 
   /** Starts the query; resolves when it has finished (done, failed or cancelled). */

@@ -18,6 +18,7 @@ import {
 } from '../../plan/index.js';
 import type { PlanProblem } from '../../errors.js';
 import type { PastedCohort } from './pasted-cohort.js';
+import { defaultStatsForm, isStatsKind, statsAnalysis, type IStatsForm, type StatsKind } from './stats-form.js';
 
 export type Gender = 'any' | 'female' | 'male';
 
@@ -51,9 +52,11 @@ export interface ICohortForm {
 }
 
 export interface IAnalysisForm {
-  kind: Analysis['kind'];
+  kind: 'count' | 'attrition' | 'crosstab' | StatsKind;
   /** Crosstab dimensions, in the order the user picked them. */
   by: CrosstabDimension[];
+  /** The statistics kinds' form (variables and each kind's parameters); defaultStatsForm() when absent. */
+  stats?: IStatsForm;
 }
 
 /**
@@ -118,10 +121,19 @@ function checkPlan(plan: unknown): PlanResult {
 
 function analysisOf(analysis: IAnalysisForm): Analysis {
   if (analysis.kind === 'crosstab') return { kind: 'crosstab', by: [...analysis.by] };
+  if (isStatsKind(analysis.kind)) {
+    const built = statsAnalysis(analysis.kind, analysis.stats ?? defaultStatsForm());
+    // analysisProblems() has already refused a form that does not build.
+    return built.ok ? built.analysis : { kind: 'count' };
+  }
   return { kind: analysis.kind };
 }
 
 function analysisProblems(analysis: IAnalysisForm): PlanProblem[] {
+  if (isStatsKind(analysis.kind)) {
+    const built = statsAnalysis(analysis.kind, analysis.stats ?? defaultStatsForm());
+    return built.ok ? [] : built.problems;
+  }
   if (analysis.kind === 'crosstab' && analysis.by.length === 0) {
     return [{ path: 'analysis', message: 'Pick at least one crosstab dimension.' }];
   }

@@ -1,6 +1,7 @@
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Signal, type ISignal } from '@lumino/signaling';
 import { CATEGORY, CommandIDs } from '../commands.js';
 import { federatedIcon } from '../icons.js';
@@ -14,10 +15,10 @@ type PanelWidget = MainAreaWidget<QueryPanelWidget>;
 export const queryPanelPlugin: JupyterFrontEndPlugin<IQueryPanels> = {
   id: 'fedomop:query-panel',
   description:
-    'The federated query panel: choose sites, build a cohort or paste one from ATLAS, run a count, attrition or crosstab.',
+    'The federated query panel: choose sites, build a cohort or paste one from ATLAS, run a count, attrition, crosstab or a statistics analysis (summary, histogram, GLM, Kaplan–Meier) with its chart.',
   autoStart: true,
   requires: [IFedomopConnection],
-  optional: [ICommandPalette, ILauncher, ILayoutRestorer, IFedomopAuth],
+  optional: [ICommandPalette, ILauncher, ILayoutRestorer, IFedomopAuth, IRenderMimeRegistry],
   provides: IQueryPanels,
   activate: (
     app: JupyterFrontEnd,
@@ -26,6 +27,7 @@ export const queryPanelPlugin: JupyterFrontEndPlugin<IQueryPanels> = {
     launcher: ILauncher | null,
     restorer: ILayoutRestorer | null,
     auth: IFedomopAuth | null,
+    rendermime: IRenderMimeRegistry | null,
   ): IQueryPanels => {
     const tracker = new WidgetTracker<PanelWidget>({ namespace: 'fedomop-query-panel' });
     const current = () => tracker.currentWidget?.content.model ?? null;
@@ -37,7 +39,7 @@ export const queryPanelPlugin: JupyterFrontEndPlugin<IQueryPanels> = {
       icon: (args) => (args.isPalette ? undefined : federatedIcon),
       execute: async () => {
         const model = new QueryPanelModel({ connection, auth });
-        const content = new QueryPanelWidget(model, () => void app.commands.execute(CommandIDs.openInNotebook));
+        const content = new QueryPanelWidget(model, () => void app.commands.execute(CommandIDs.openInNotebook), rendermime);
         const widget: PanelWidget = new MainAreaWidget({ content });
         opened += 1;
         widget.id = `fedomop-query-panel-${opened}-${Date.now()}`;

@@ -6,7 +6,18 @@
  */
 import { Signal, type ISignal } from '@lumino/signaling';
 import { POOLED_SITE, type ResultRow } from '../../arrow/result-schema.js';
-import type { HubClient, HubEvent, QueryStatus, SiteError, SiteState, SiteStatus } from '../../client/index.js';
+import { Table } from 'apache-arrow';
+import {
+  plainRows,
+  type HubClient,
+  type HubEvent,
+  type HubIteration,
+  type PlainRow,
+  type QueryStatus,
+  type SiteError,
+  type SiteState,
+  type SiteStatus,
+} from '../../client/index.js';
 import type { Plan } from '../../plan/index.js';
 import { describeError } from './format.js';
 
@@ -19,6 +30,8 @@ export interface ISiteRow {
   elapsedMs?: number;
   /** Released rows, once the site's batch arrived. */
   rows: ResultRow[] | null;
+  /** The same rows with every column as it came (statistics kinds have their own columns). */
+  plain?: PlainRow[];
   error?: SiteError;
 }
 
@@ -29,6 +42,11 @@ export interface IRunView {
   /** In the order they were asked. */
   sites: ISiteRow[];
   pooled: ResultRow[] | null;
+  pooledPlain?: PlainRow[];
+  /** The stream's schema metadata and any a batch adds (fedomop.glm, fedomop.km: JSON strings). */
+  metadata: Record<string, string>;
+  /** The hub's latest round of its own iteration (GLM fit, quantile bisection). */
+  iteration?: HubIteration;
   /** What went wrong with the query as a whole, in words. */
   error: string | null;
   /** The HTTP status of that failure, when the hub gave one (401: sign in again). */
@@ -66,6 +84,7 @@ export class QueryRun {
       phase: 'submitting',
       sites: request.sites.map((site) => ({ site, state: 'queued', rows: null })),
       pooled: null,
+      metadata: {},
       error: null,
       startedAt: this.now(),
     };
@@ -109,15 +128,22 @@ export class QueryRun {
       });
       const eventsDone = this.followEvents(submitted.id, stopEvents.signal);
       signal.addEventListener('abort', () => stopEvents.abort(), { once: true });
-      const { batches } = await this.hub.openResults(submitted.id, { signal });
+      const { schema, batches } = await this.hub.openResults(submitted.id, { signal });
+      this.update((v) => {
+        v.metadata = Object.fromEntries(schema.metadata);
+      });
       for await (const batch of batches) {
         this.update((v) => {
+          for (const [k, value] of batch.batch.metadata ?? new Map<string, string>()) v.metadata[k] ??= value;
+          const plain = plainRows(new Table(batch.batch));
           if (batch.site === POOLED_SITE) {
             v.pooled = batch.rows;
+            v.pooledPlain = plain;
             v.pooledAfterMs = this.now() - v.startedAt;
           } else {
             const row = this.row(v, batch.site);
             row.rows = batch.rows;
+            row.plain = plain;
             if (!TERMINAL.has(row.state)) row.state = 'done';
           }
         });
@@ -128,7 +154,10 @@ export class QueryRun {
         this.applyStatus(v, status.sites);
         v.phase = 'done';
         v.finishedAfterMs = this.now() - v.startedAt;
-        if (v.pooled === null && v.sites.every((r) => r.state !== 'done')) {
+        if (status.error) {
+          // A rounds analysis (GLM, KM, quantiles) that failed as a whole: the hub says why.
+          v.error = `The analysis failed: ${status.error.message} (${status.error.code})`;
+        } else if (v.pooled === null && v.sites.every((r) => r.state !== 'done')) {
           v.error = 'No site answered, so there is no pooled result. See each site for why.';
         }
       });
@@ -156,6 +185,9 @@ export class QueryRun {
         if (!(row.state === 'done' && !TERMINAL.has(event.state))) row.state = event.state;
         if (event.elapsedMs !== undefined) row.elapsedMs = event.elapsedMs;
         if (event.error) row.error = event.error;
+      } else if (event.type === 'iteration') {
+        const { type: _type, ...iteration } = event;
+        v.iteration = iteration;
       } else if (event.type === 'done') {
         this.doneStatus = event.status;
         this.applyStatus(v, event.status.sites);
@@ -217,4 +249,9 @@ async function settleWithin(p: Promise<void>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** Rows of every site that answered, then the pooled rows, as plain objects with all their columns. */
+export function statsRows(view: IRunView): PlainRow[] {
+  return [...view.sites.flatMap((s) => s.plain ?? []), ...(view.pooledPlain ?? [])];
 }

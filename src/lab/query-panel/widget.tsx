@@ -1,5 +1,6 @@
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/apputils';
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { QueryPanelModel } from './model.js';
 import { QueryPanel } from './QueryPanel.js';
 
@@ -8,13 +9,14 @@ export class QueryPanelWidget extends ReactWidget {
   constructor(
     readonly model: QueryPanelModel,
     private readonly openInNotebook?: () => void,
+    private readonly rendermime?: IRenderMimeRegistry | null,
   ) {
     super();
     this.addClass('jp-fedomop-QueryPanelWidget');
   }
 
   protected render(): React.ReactElement {
-    return <QueryPanel model={this.model} onOpenInNotebook={this.openInNotebook} />;
+    return <QueryPanel model={this.model} onOpenInNotebook={this.openInNotebook} rendermime={this.rendermime} />;
   }
 
   dispose(): void {

@@ -1,0 +1,252 @@
+/**
+ * Flood benchmark (not a test): the abuse test's scenario with figures. One caller ("alice") floods
+ * the hub with crosstab queries to three sites; meanwhile a second caller ("bob") runs one small count
+ * after another. Prints bob's quiet latency (alone, before the flood), each of his latencies during
+ * the flood, and their ratio to the quiet median (issue 11's target: under 2×), plus how long the hub
+ * took to accept his submission (the event loop's share) and what the flood did.
+ *
+ * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR] [--bob-client fetch|own]
+ *   --cpu-prof DIR: the hub runs with `node --cpu-prof` and writes its profile into DIR on exit.
+ */
+import { parseArgs } from 'node:util';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import http from 'node:http';
+import os from 'node:os';
+import { startService, type Service } from '../test/harness/processes.js';
+import { siteFile, THREE_SITES } from '../test/harness/sites.js';
+
+const { values } = parseArgs({
+  options: {
+    flood: { type: 'string', default: '200' },
+    quiet: { type: 'string', default: '15' },
+    samples: { type: 'string', default: '6' },
+    'cpu-prof': { type: 'string' },
+    /** `own`: the second caller talks over node:http with its own connections, apart from the flood's fetch pool. */
+    'bob-client': { type: 'string', default: 'fetch' },
+  },
+});
+const FLOOD = Number(values.flood);
+const QUIET = Number(values.quiet);
+const SAMPLES = Number(values.samples);
+
+const COUNT = {
+  version: 1,
+  cohort: {
+    ConceptSets: [
+      { id: 0, name: 'prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
+    ],
+    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
+  },
+  analysis: { kind: 'count' },
+};
+const CROSSTAB = { ...COUNT, analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] } };
+const SITE_IDS = THREE_SITES.map((s) => s.id);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f1 = (x: number) => x.toFixed(1);
+
+const bobAgent = new http.Agent({ keepAlive: true });
+
+/** One exchange over the second caller's own keep-alive connections. */
+function own(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent: bobAgent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function bobSubmit(base: string): Promise<{ id: string; acceptMs: number }> {
+  if (values['bob-client'] !== 'own') return submit(base, 'bob', COUNT);
+  const t = performance.now();
+  const r = await own(
+    `${base}/v1/queries`,
+    'POST',
+    { 'content-type': 'application/json', authorization: 'Bearer bob' },
+    JSON.stringify({ plan: COUNT, sites: SITE_IDS }),
+  );
+  if (r.status !== 202) throw new Error(`bob: ${r.status} ${r.text}`);
+  return { id: JSON.parse(r.text).id, acceptMs: performance.now() - t };
+}
+
+async function bobFinish(base: string, id: string): Promise<any> {
+  if (values['bob-client'] !== 'own') return finish(base, 'bob', id);
+  const headers = { authorization: 'Bearer bob' };
+  await own(`${base}/v1/queries/${id}/results`, 'GET', headers);
+  return JSON.parse((await own(`${base}/v1/queries/${id}`, 'GET', headers)).text);
+}
+
+async function submit(base: string, who: string, plan: unknown): Promise<{ id: string; acceptMs: number }> {
+  const t = performance.now();
+  const res = await fetch(`${base}/v1/queries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${who}` },
+    body: JSON.stringify({ plan, sites: SITE_IDS }),
+  });
+  const body = (await res.json()) as any;
+  if (res.status !== 202) throw new Error(`${who}: ${res.status} ${JSON.stringify(body)}`);
+  return { id: body.id, acceptMs: performance.now() - t };
+}
+
+/** Reads the whole results stream (it ends with the query), then the status, as a client does. */
+async function finish(base: string, who: string, id: string): Promise<any> {
+  const headers = { authorization: `Bearer ${who}` };
+  await (await fetch(`${base}/v1/queries/${id}/results`, { headers })).arrayBuffer();
+  return (await fetch(`${base}/v1/queries/${id}`, { headers })).json();
+}
+
+interface BobRun {
+  ms: number;
+  acceptMs: number;
+  /** ms from sending the submission to the hub's handler creating the query. */
+  handledAfter: number;
+  state: string;
+  /** Per site: ms waiting for a slot (queued), ms the site call took, as the hub's status says. */
+  sites: string;
+  /** What is not the slowest site's wait + call: submission, the hub's own work, reading results and status. */
+  hubMs: number;
+}
+
+async function bobOnce(base: string): Promise<BobRun> {
+  const t = performance.now();
+  const sentAt = Date.now();
+  const { id, acceptMs } = await bobSubmit(base);
+  const s = await bobFinish(base, id);
+  const created = Date.parse(s.createdAt);
+  // When the hub's handler made the query, against when this client sent it (same clock, ms).
+  const handledAfter = created - sentAt;
+  const entries = Object.entries(s.sites as Record<string, any>);
+  const sites = entries.map(([site, x]) => `${site} wait ${Date.parse(x.startedAt) - created} + run ${x.elapsedMs}`).join(', ');
+  const slowest = Math.max(...entries.map(([, x]) => Date.parse(x.startedAt) - created + x.elapsedMs));
+  const ms = performance.now() - t;
+  return { ms, acceptMs, handledAfter, state: s.state, sites, hubMs: ms - slowest };
+}
+
+async function main(): Promise<void> {
+  const sites: Service[] = [];
+  for (const spec of THREE_SITES) {
+    sites.push(await startService(['site', '--db', await siteFile(spec), '--id', spec.id, '--port', '0', '--dev-insecure']));
+  }
+  const nodeArgs: string[] = [];
+  // The hub logs how late its event loop ran, every second (src/hub/memory-probe.ts; no forced GC here).
+  const probe = path.join(mkdtempSync(path.join(os.tmpdir(), 'fedomop-flood-')), 'hub-memory.jsonl');
+  if (values['cpu-prof']) {
+    mkdirSync(values['cpu-prof'], { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`);
+  }
+  // A hub that does not start must not leave the sites running.
+  const hub = await startService(
+    [
+      'hub',
+      '--port',
+      '0',
+      '--dev-insecure',
+      '--max-queries-per-caller',
+      String(FLOOD + 10),
+      ...SITE_IDS.flatMap((id, i) => ['--site', `${id}=${sites[i].url}`]),
+    ],
+    { nodeArgs, env: { FEDOMOP_HUB_MEMORY_LOG: probe, FEDOMOP_HUB_MEMORY_EVERY_MS: '1000' } },
+  ).catch(async (err: unknown) => {
+    await Promise.all(sites.map((s) => s.stop()));
+    throw err;
+  });
+  try {
+    console.log(
+      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores`,
+    );
+    // Warm-up: connections, DuckDB caches, JIT on both paths.
+    for (let i = 0; i < 5; i++) await bobOnce(hub.url);
+    for (const id of (await Promise.all(Array.from({ length: 6 }, () => submit(hub.url, 'alice', CROSSTAB)))).map((s) => s.id))
+      await finish(hub.url, 'alice', id);
+    const quiet: number[] = [];
+    const quietAccept: number[] = [];
+    const quietHub: number[] = [];
+    for (let i = 0; i < QUIET; i++) {
+      const r = await bobOnce(hub.url);
+      quiet.push(r.ms);
+      quietAccept.push(r.acceptMs);
+      quietHub.push(r.hubMs);
+    }
+    const quietP50 = median(quiet);
+    console.log(`bob alone, last run: ${(await bobOnce(hub.url)).sites}`);
+
+    const floodStart = performance.now();
+    const floodStartWall = Date.now();
+    const flood = await Promise.all(Array.from({ length: FLOOD }, () => submit(hub.url, 'alice', CROSSTAB)));
+    const floodAccepted = performance.now() - floodStart;
+    let floodLeft = flood.length;
+    const floodDone = Promise.all(
+      flood.map((f) =>
+        finish(hub.url, 'alice', f.id).then((s) => {
+          floodLeft--;
+          return s;
+        }),
+      ),
+    );
+    const during: Array<BobRun & { pending: number }> = [];
+    for (let i = 0; i < SAMPLES && floodLeft > 0; i++) {
+      const pending = floodLeft;
+      during.push({ ...(await bobOnce(hub.url)), pending });
+    }
+    const floodStatuses = await floodDone;
+    const floodMs = performance.now() - floodStart;
+    const floodEndWall = Date.now();
+    const floodFailures = floodStatuses.filter((s) => s.state !== 'done').length;
+
+    console.log(
+      `bob alone (${QUIET} runs): p50 ${f1(quietP50)} ms (min ${f1(Math.min(...quiet))}, max ${f1(Math.max(...quiet))}); ` +
+        `submission accepted in p50 ${f1(median(quietAccept))} ms; beyond the slowest site p50 ${f1(median(quietHub))} ms`,
+    );
+    console.log(
+      `flood: ${FLOOD} crosstabs from alice accepted in ${f1(floodAccepted)} ms, all finished after ${f1(floodMs)} ms; ` +
+        `${floodFailures} not done`,
+    );
+    for (const [i, d] of during.entries()) {
+      console.log(
+        `  bob during the flood #${i + 1}: ${f1(d.ms)} ms (×${(d.ms / quietP50).toFixed(2)}), accepted in ${f1(d.acceptMs)} ms (handled after ${d.handledAfter}), ` +
+          `${d.state}, ${d.pending} flood queries unfinished when sent; ${d.sites}; beyond the slowest site ${f1(d.hubMs)} ms`,
+      );
+    }
+    const dur = during.map((d) => d.ms);
+    console.log(
+      `bob during the flood (${during.length} samples): p50 ${f1(median(dur))} ms, max ${f1(Math.max(...dur))} ms; ` +
+        `ratio p50 ×${(median(dur) / quietP50).toFixed(2)}, max ×${(Math.max(...dur) / quietP50).toFixed(2)} (target < 2); ` +
+        `beyond the slowest site p50 ${f1(median(during.map((d) => d.hubMs)))} ms ` +
+        `(×${(median(during.map((d) => d.hubMs)) / median(quietHub)).toFixed(2)} of quiet); load now ${os.loadavg().map(f1).join(' ')}`,
+    );
+    // How late the hub's event loop ran while the flood lasted (1 s windows).
+    const windows = readFileSync(probe, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { at: number; loopP99Ms: number; loopMaxMs: number })
+      .filter((w) => w.at >= floodStartWall && w.at <= floodEndWall + 1000);
+    console.log(
+      `hub event loop during the flood (${windows.length} 1-s windows): worst delay ${Math.max(...windows.map((w) => w.loopMaxMs))} ms, ` +
+        `median of the windows' p99 ${median(windows.map((w) => w.loopP99Ms))} ms; first 15 s, max per second: ` +
+        windows
+          .slice(0, 15)
+          .map((w) => w.loopMaxMs)
+          .join(' '),
+    );
+  } finally {
+    bobAgent.destroy();
+    await hub.stop();
+    await Promise.all(sites.map((s) => s.stop()));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
