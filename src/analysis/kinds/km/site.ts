@@ -12,6 +12,7 @@ import { completeCases, levelOf, type PersonTable } from '../person-table.js';
 import { KM_DEFAULT_BIN_DAYS, type KmAnalysis } from '../plan-types.js';
 import { STRATUM_ALL, type KmCountsRow, type RoundAnswer } from '../rounds.js';
 import { caseCounts, releaseCount } from '../site-release.js';
+import type { ReleasedValue } from '../../../arrow/result-schema.js';
 
 interface Placed {
   complete: Int32Array;
@@ -76,6 +77,17 @@ export function kmGrid(t: PersonTable, a: KmAnalysis, ends: readonly number[], k
   return { type: 'km-grid', ok };
 }
 
+/**
+ * Events of a bin of the agreed grid. The grid round already established, and the reported merge
+ * tells the researcher, that every site's bin holds 0 or at least k events in every stratum, so a
+ * count below k is known to be 0: released as an exact 0 rather than withheld as [0, k−1] (which
+ * would stop the curve at its first event-free bin — e.g. day 0 — without protecting anyone).
+ */
+function eventsOnAgreedGrid(count: number, key: number, policy: DisclosurePolicy): ReleasedValue {
+  if (count === 0) return { value: 0, lower: 0, upper: 0, suppressed: false };
+  return releaseCount(count, key, policy);
+}
+
 export function kmCounts(t: PersonTable, a: KmAnalysis, ends: readonly number[], policy: DisclosurePolicy): RoundAnswer {
   const p = place(t, a, ends);
   const B = ends.length;
@@ -113,7 +125,7 @@ export function kmCounts(t: PersonTable, a: KmAnalysis, ends: readonly number[],
         stratum: s,
         time: ends[b],
         n_at_risk: releaseCount(atRisk[b], atRiskKey[b], policy),
-        n_events: releaseCount(ev[b], evKey[b], policy),
+        n_events: eventsOnAgreedGrid(ev[b], evKey[b], policy),
         n_censored: releaseCount(ce[b], ceKey[b], policy),
       });
     }
