@@ -1,6 +1,7 @@
 /**
  * The tokens fedomop's plugins provide to each other (and to other extensions), with their interfaces.
  */
+import type { IConceptLike } from './cohort-document/cohort-edits.js';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { HubClient } from '../client/index.js';
@@ -136,18 +137,8 @@ export const IQueryPanels = new Token<IQueryPanels>(
   'The open federated query panels and the query each one holds, for the notebook bridge.',
 );
 
-/** A concept as the concept browser hands it to a cohort document. */
-export interface ICohortConcept {
-  conceptId: number;
-  name: string;
-  domain: string;
-  vocabulary: string;
-  code: string;
-  conceptClass?: string;
-  standard?: boolean | string;
-  standardConcept?: string | null;
-  invalidReason?: string | null;
-}
+/** A concept as the concept browser hands it to a cohort document (the shape the concept API gives). */
+export type ICohortConcept = IConceptLike;
 
 /** One open cohort document (a `.cohort.json` in the builder), as other plugins may edit it. */
 export interface ICohortDocument {

@@ -3,6 +3,7 @@
  * one concept with its hierarchy and relationships, concept-set resolution. Answers from an older
  * hub (no filters, no tree, no counts) are read as far as they go, so the browser still searches.
  */
+import type { IConceptLike } from '../cohort-document/cohort-edits.js';
 import type { IFedomopConnection } from '../tokens.js';
 
 /**
@@ -16,16 +17,7 @@ export interface IConceptCounts {
   persons?: CountValue;
 }
 
-export interface IConceptHit {
-  conceptId: number;
-  name: string;
-  domain: string;
-  vocabulary: string;
-  code: string;
-  conceptClass?: string;
-  standard?: boolean | string;
-  standardConcept?: string | null;
-  invalidReason?: string | null;
+export interface IConceptHit extends IConceptLike {
   synonyms?: string[];
   matched?: string;
   mapsTo?: Array<{ conceptId: number; name: string; vocabulary?: string }>;
