@@ -31,6 +31,8 @@ export interface FanOutOptions {
    * without one it runs as the answer arrives (specs of the fan-out alone).
    */
   work?: FairWork;
+  /** Told when a site could not be reached, so cached health that still says "up" is dropped. */
+  onUnreachable?: (site: string) => void;
 }
 
 /** `body` is the plan's JSON, serialised once: every site gets the same bytes. */
@@ -67,7 +69,11 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
               return asSiteError(site.id, err);
             }
           }),
-        (err) => settle(() => asSiteError(site.id, err)),
+        (err) => {
+          const error = asSiteError(site.id, err);
+          if (error.code === 'ERR_SITE_UNREACHABLE') opts.onUnreachable?.(site.id);
+          settle(() => error);
+        },
       );
     };
     if (!opts.scheduler) send(() => {});

@@ -353,3 +353,21 @@ test('a pooled keep-alive connection the site dropped is retried once on a fresh
     'one first try, then a reused try and a fresh retry per later query',
   );
 });
+
+test('a site a query could not reach is shown down at once, not after the health cache expires', LIMIT, async (t) => {
+  const north = await startStandInSite('north', answers([cell({}, exact(42))]));
+  const south = await startStandInSite('south', answers([cell({}, exact(7))]));
+  const hub = await hubFor(t, [north, south]);
+  const statusOf = async (id: string) => {
+    const { json } = await getJson<{ sites: Array<{ id: string; status: string }> }>(`${hub.url}/v1/sites`);
+    return json.sites.find((s) => s.id === id)?.status;
+  };
+  assert.equal(await statusOf('south'), 'up');
+  await south.close();
+  const { json } = await postQuery(hub, { plan: COUNT_PLAN });
+  const status = await finalStatus(hub, json.id);
+  assert.equal(status.sites.south.error?.code, 'ERR_SITE_UNREACHABLE');
+  // well inside the 5 s health cache: without the query's news the hub would still say "up"
+  assert.equal(await statusOf('south'), 'down');
+  assert.equal(await statusOf('north'), 'up');
+});

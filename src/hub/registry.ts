@@ -101,6 +101,14 @@ export class SiteRegistry {
     return health;
   }
 
+  /**
+   * Drops every caller's cached health of one site: a query just failed to reach it, and a cached
+   * "up" would keep telling /v1/sites (and the panel) otherwise for up to cacheMs.
+   */
+  forget(siteId: string): void {
+    for (const key of this.cache.keys()) if (key.startsWith(`${siteId}\n`)) this.cache.delete(key);
+  }
+
   /** Many callers mean many keys: entries past their time are dropped whenever a new one is made. */
   private forgetExpired(now: number): void {
     for (const [key, entry] of this.cache) if (now - entry.at >= this.cacheMs) this.cache.delete(key);

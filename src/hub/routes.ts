@@ -202,6 +202,7 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
         scheduler: ctx.scheduler,
         caller,
         work: ctx.work,
+        onUnreachable: (site) => ctx.registry.forget(site),
       });
     }
     // After the site requests and this reply are written, while the hub would otherwise wait idle.
