@@ -14,6 +14,7 @@ import { COHORT } from '../../src/analysis/variables/fixtures.spec-util.js';
 import { compileVariables, variableValuesQuery } from '../../src/analysis/variables/index.js';
 import type { Variables } from '../../src/analysis/variables/index.js';
 import { compile, duckdbDialect } from '../../src/sql/index.js';
+import { STANDARD_POLICY } from '../../src/disclosure/index.js';
 
 const VARIABLES: Variables = {
   sex: { type: 'gender' },
@@ -122,4 +123,33 @@ test('crosstab of sex × died over all three sites: a site cell under k is withh
   assert.ok((pooledCell.persons_lower as number) <= truth && truth <= (pooledCell.persons_upper as number));
   const t = JSON.parse(table.schema.metadata.get('fedomop.test')!);
   assert.equal(t.test, null);
+});
+
+test('crosstab of sex × died with the standard (perturbing) profile: every cell within D per site of the truth, inside its interval', async () => {
+  const D = STANDARD_POLICY.maxNoise ?? 0;
+  assert.ok(D > 0, 'the standard profile perturbs');
+  const perturbed = await startFederation(THREE_SITES, { siteArgs: ['--disclosure-profile', 'standard'] });
+  try {
+    const used = ['central', 'north'];
+    const { table, status } = await runThroughHub(perturbed.hub.url, plan, used);
+    assert.equal(status.state, 'done', JSON.stringify(status));
+    const rows = plainRows(table);
+    let worst = 0;
+    for (const r of rows) {
+      const from = r.site === 'pooled' ? used : [r.site as string];
+      const truth = people.filter((p) => from.includes(p.site) && p.sex === r.sex && p.died === r.died).length;
+      assert.ok((r.persons_lower as number) <= truth && truth <= (r.persons_upper as number), `${r.site} ${r.sex} × ${r.died}`);
+      assert.ok(r.persons !== null, `${r.site} ${r.sex} × ${r.died} released`);
+      worst = Math.max(worst, Math.abs((r.persons as number) - truth));
+      assert.ok(Math.abs((r.persons as number) - truth) <= from.length * D);
+      assert.equal(r.events, null);
+    }
+    const t = JSON.parse(table.schema.metadata.get('fedomop.test')!);
+    assert.equal(t.chiSquare.df, 1);
+    console.log(
+      `# perturbed crosstab sex × died: worst cell error ${worst} (D = ${D} per site); chi-square ${t.chiSquare.statistic}`,
+    );
+  } finally {
+    await perturbed.stop();
+  }
 });
