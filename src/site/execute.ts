@@ -140,7 +140,12 @@ export async function answerPlan(
       { earlierPlanHash: r.planHash, earlierCell: r.cell, cell: r.newCell },
     );
   }
-  if (ofVariables) withoutEvents(release.rows);
+  if (ofVariables) {
+    withoutEvents(release.rows);
+    for (const d of release.decisions)
+      if (d.measure === 'events')
+        Object.assign(d, { action: 'exact', reason: 'not counted (a crosstab of variables counts persons)' });
+  }
   if (!options.preview && remembers)
     state.history.record({ ...base, decision: 'released', ...summary }, user, release.releasedSets);
   const schema = resultSchema(plan.analysis, {
