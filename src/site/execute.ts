@@ -21,9 +21,10 @@ import type { ReleaseHistory } from '../disclosure/history.js';
 import type { UserRateLimit } from '../disclosure/rate-limit.js';
 import type { RecordKeys } from '../disclosure/record-keys.js';
 import { FedomopError } from '../errors.js';
-import type { Plan } from '../plan/types.js';
+import type { CrosstabAnalysis, Plan } from '../plan/types.js';
 import { compile, dialectByName } from '../sql/index.js';
 import { toNumber, type SiteDatabase, type SqlRow } from './database.js';
+import { crossesVariables, variableCrosstabCells, withoutEvents } from '../analysis/kinds/crosstab/site.js';
 
 /** Aggregate rows (analysisQuery) as cells without person sets, for policies that need none. */
 function aggregateCells(plan: Plan, rows: SqlRow[], k: number) {
@@ -98,10 +99,16 @@ export async function answerPlan(
   const k = policy.minCellCount;
   // Exact values and no history need no person sets: the aggregate query is enough (and cheaper).
   const personLevel = perturbs(policy) || remembers;
-  const compiled = compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect));
-  const cells = personLevel
-    ? aggregatePersonRows(plan, await (db.queryColumns?.(compiled, signal) ?? db.query(compiled, signal)), state.keys, k)
-    : aggregateCells(plan, await db.query(compiled, signal), k);
+  // A crosstab of declared variables reads the per-person table (src/analysis/kinds/crosstab/site.ts).
+  const ofVariables = plan.analysis.kind === 'crosstab' && crossesVariables(plan.analysis);
+  const compiled = ofVariables
+    ? undefined
+    : compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect));
+  const cells = !compiled
+    ? await variableCrosstabCells(db, plan as Plan & { analysis: CrosstabAnalysis }, state.keys, k, signal)
+    : personLevel
+      ? aggregatePersonRows(plan, await (db.queryColumns?.(compiled, signal) ?? db.query(compiled, signal)), state.keys, k)
+      : aggregateCells(plan, await db.query(compiled, signal), k);
   const release = releaseAnswer(
     cells,
     kind,
@@ -132,6 +139,12 @@ export async function answerPlan(
       `cell ${r.newCell} would differ from cell ${r.cell} of your earlier query ${r.planHash} by fewer than ${k} persons; this site refuses such releases`,
       { earlierPlanHash: r.planHash, earlierCell: r.cell, cell: r.newCell },
     );
+  }
+  if (ofVariables) {
+    withoutEvents(release.rows);
+    for (const d of release.decisions)
+      if (d.measure === 'events')
+        Object.assign(d, { action: 'exact', reason: 'not counted (a crosstab of variables counts persons)' });
   }
   if (!options.preview && remembers)
     state.history.record({ ...base, decision: 'released', ...summary }, user, release.releasedSets);

@@ -400,8 +400,25 @@ test('a two-way crosstab carries the chi-square test of its pooled table in the 
   console.log(`# crosstab test: chi-square ${x2.toFixed(4)} on ${t.chiSquare.df} df`);
 });
 
-test("a 2×2 crosstab over binary variables carries Fisher's exact test too (not wired at the site yet: refused as unsupported)", async () => {
-  const res = await runThroughHub(fed.hub.url, plan({ kind: 'crosstab', by: ['sex', 'died'] }));
-  for (const s of Object.values(res.status.sites as Record<string, { error?: { code: string } }>))
-    assert.equal(s.error?.code, 'ERR_PLAN_UNSUPPORTED');
+test("a 2×2 crosstab over binary variables carries Fisher's exact test too (or none when a pooled cell is withheld)", async () => {
+  const { table, status } = await runThroughHub(fed.hub.url, plan({ kind: 'crosstab', by: ['sex', 'died'] }));
+  assert.equal(status.state, 'done', JSON.stringify(status));
+  const pooled = pooledRows(plainRows(table));
+  const t = JSON.parse(table.schema.metadata.get('fedomop.test')!);
+  // Pooled persons per cell: the union's rows, as released (crosstab-variables.test.ts checks every cell).
+  for (const r of pooled) {
+    const truth = people.filter((p) => p.sex === r.sex && String(p.died) === r.died).length;
+    assert.ok((r.persons_lower as number) <= truth && truth <= (r.persons_upper as number), `${r.sex} × ${r.died}`);
+    if (r.persons !== null) assert.equal(r.persons, truth);
+  }
+  if (pooled.some((r) => r.persons === null)) {
+    assert.equal(t.test, null);
+    console.log('# crosstab sex × died: a pooled cell is withheld, no test (as designed)');
+    return;
+  }
+  assert.equal(t.chiSquare.df, 1);
+  assert.ok(t.fisher.p_value > 0 && t.fisher.p_value <= 1);
+  console.log(
+    `# crosstab sex × died: chi-square ${t.chiSquare.statistic.toFixed(4)}, Fisher p ${t.fisher.p_value.toPrecision(4)}`,
+  );
 });

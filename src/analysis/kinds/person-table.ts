@@ -18,6 +18,8 @@ export interface PersonTable {
   size: number;
   /** each person's record key for person counts (cell key = Σ mod 2³², as src/disclosure does) */
   keys: Uint32Array;
+  /** all KEY_WORDS record-key words per person (person sets for differencing, as src/disclosure does) */
+  words?: Uint32Array;
   /** numeric, binary, count and time_to (days) values; NaN = missing */
   numeric: Map<string, Float64Array>;
   /** time_to event indicators (1 event, 0 censored); NaN where days are missing */
@@ -49,7 +51,7 @@ export async function loadPersonTable(
   const words = keys.derive(ids);
   const personKeys = new Uint32Array(size);
   for (let i = 0; i < size; i++) personKeys[i] = words[i * KEY_WORDS];
-  const table: PersonTable = { size, keys: personKeys, numeric: new Map(), events: new Map(), levels: new Map() };
+  const table: PersonTable = { size, keys: personKeys, words, numeric: new Map(), events: new Map(), levels: new Map() };
   for (const c of compiled.columns) {
     if (c.role === 'event') {
       const a = new Float64Array(size);
