@@ -27,23 +27,29 @@ CHECK = {
         ' "prior": _j.loads(prior.to_json(orient="records"))}))'
     ),
     ("characterisation", "typescript"): (
-        'console.log("FEDOMOP-CHECK " + JSON.stringify({ size: size.toRows(), demographics: demographics.toRows(), prior }));'
+        'Deno.writeTextFileSync("fedomop-check.json", JSON.stringify({ size: size.toRows(), demographics: demographics.toRows(), prior }));'
     ),
     ("entries-by-year", "python"): (
         'import json as _j\nprint("FEDOMOP-CHECK " + _j.dumps({"by_year": _j.loads(by_year.frame.to_json(orient="records"))}))'
     ),
-    ("entries-by-year", "typescript"): 'console.log("FEDOMOP-CHECK " + JSON.stringify({ by_year: byYear.toRows() }));',
+    (
+        "entries-by-year",
+        "typescript",
+    ): 'Deno.writeTextFileSync("fedomop-check.json", JSON.stringify({ by_year: byYear.toRows() }));',
     ("km-by-gender", "python"): (
         'import json as _j\nprint("FEDOMOP-CHECK " + _j.dumps({"rows": _j.loads(km.to_json(orient="records")),'
         ' "variables": variables}))'
     ),
-    ("km-by-gender", "typescript"): 'console.log("FEDOMOP-CHECK " + JSON.stringify({ rows: km.toRows(), variables }));',
+    (
+        "km-by-gender",
+        "typescript",
+    ): 'Deno.writeTextFileSync("fedomop-check.json", JSON.stringify({ rows: km.toRows(), variables }));',
     ("logistic-regression", "python"): (
         'import json as _j\nprint("FEDOMOP-CHECK " + _j.dumps({"rows": _j.loads(fit.to_json(orient="records")),'
         ' "variables": variables}))'
     ),
     ("logistic-regression", "typescript"): (
-        'console.log("FEDOMOP-CHECK " + JSON.stringify({ rows: fit.toRows(), variables }));'
+        'Deno.writeTextFileSync("fedomop-check.json", JSON.stringify({ rows: fit.toRows(), variables }));'
     ),
 }
 # The statistics templates' analyses (their variables come back in the check), for the direct comparison.
@@ -154,8 +160,14 @@ def test_each_template_runs_to_the_end_with_the_clients_numbers(template, runnin
         notebook, timeout=600, kernel_name=info["kernel"], resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
 
-    printed = [o["text"] for o in notebook.cells[-1].outputs if o.get("output_type") == "stream"]
-    check = json.loads("".join(printed).split("FEDOMOP-CHECK ", 1)[1])
+    # Deno sends console output to the notebook asynchronously and may do so after the cell's idle
+    # status, so TypeScript checks write a file; Python prints.
+    written = tmp_path / "fedomop-check.json"
+    if written.exists():
+        check = json.loads(written.read_text())
+    else:
+        printed = [o["text"] for o in notebook.cells[-1].outputs if o.get("output_type") == "stream"]
+        check = json.loads("".join(printed).split("FEDOMOP-CHECK ", 1)[1])
     hub = fedomop.connect(running["hub"])
     cohort = fedomop.cohort_from_file(tmp_path / "prostate.cohort.json")
     measures = ("persons", "persons_lower", "persons_upper", "events", "events_lower", "events_upper")
