@@ -9,7 +9,7 @@
  */
 import type { PackedText } from './grow.js';
 import { allowedEdits, boundedLevenshtein, hashString, tokenize } from './tokens.js';
-import { trigrams } from './build.js';
+import { trigrams, type ConceptRecord } from './build.js';
 
 export interface IndexParts {
   ids: Float64Array;
@@ -72,16 +72,8 @@ export interface SearchResult {
   totalExact: boolean;
 }
 
-export interface IndexedConcept {
-  conceptId: number;
-  name: string;
-  domain: string;
-  vocabulary: string;
-  conceptClass: string;
-  standardConcept: 'S' | 'C' | null;
-  code: string;
-  invalidReason: string | null;
-}
+/** A concept as the index hands it out: the same fields it was built from. */
+export type IndexedConcept = ConceptRecord;
 
 /** A word's acceptable tokens: a range of token ids (exact: one id; prefix: many) or a set (fuzzy). */
 interface Matcher {
