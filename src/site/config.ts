@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import type { DisclosurePolicy } from '../disclosure/index.js';
 import { disclosureFrom } from './disclosure-config.js';
+import { defaultConcurrency } from './limiter.js';
 import { FedomopError } from '../errors.js';
 import { mergeAuth, parseAuthTable, type AuthSettings } from '../auth/config.js';
 import { HTTP_DEFAULTS, type HttpLimits } from '../node/http-hardening.js';
@@ -42,7 +43,7 @@ export interface SiteConfig {
 export const SITE_USAGE = `usage: fedomop site --db <site.duckdb | postgres://...> --id <site-id> [--port 8101] [--host 127.0.0.1]
                     [--config site.toml] [--name "North Hospital"] [--min-cell-count 5]
                     [--disclosure-profile standard|strict|exact] [--history-dir DIR] [--secret-file FILE]
-                    [--max-concurrent 4] [--query-timeout-ms 300000] [--audit-log - | file.jsonl]
+                    [--max-concurrent N] [--query-timeout-ms 300000] [--audit-log - | file.jsonl]
                     [--request-timeout-ms 30000] [--drain-ms 10000]
                     [--issuer URL --policy FILE (--hub-keys URL|FILE | --allow-direct)]
                     [--audience A]... [--client-id C]... | [--dev-insecure]`;
@@ -148,7 +149,11 @@ export async function loadSiteConfig(argv: string[]): Promise<SiteConfig> {
     disclosure: policy,
     historyDir,
     secretFile: f['secret-file'] ?? (disclosure.secret_file as string | undefined) ?? `${historyDir}/site.secret`,
-    maxConcurrentQueries: int(f['max-concurrent'] ?? site.max_concurrent_queries ?? 4, 'max concurrent queries', 1),
+    maxConcurrentQueries: int(
+      f['max-concurrent'] ?? site.max_concurrent_queries ?? defaultConcurrency(),
+      'max concurrent queries',
+      1,
+    ),
     queryTimeoutMs: int(f['query-timeout-ms'] ?? site.query_timeout_ms ?? 300_000, 'query timeout', 1),
     auditLog: auditTarget(f['audit-log'] ?? site.audit_log),
     auth: mergeAuth(

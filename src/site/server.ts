@@ -311,7 +311,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
         const user = userOf(req);
         // The first round of a plan counts against the user's plan rate limit, as one /v1/execute does.
         if (!rounds.has(hash, user)) disclosure.plans.take(user, policy.rateLimit);
-        const answer = await limiter.run(() => rounds.answer(plan, hash, body.round, policy, user, abort.signal));
+        const answer = await limiter.run(() => rounds.answer(plan, hash, body.round, policy, user, abort.signal), user);
         audit(req, { outcome: 'released', status: 200, ...known, elapsedMs: round(performance.now() - started) }, 'round');
         return reply.type('application/json').send(JSON.stringify({ ...answer, k: policy.minCellCount }));
       } finally {
@@ -348,8 +348,9 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     reply.raw.on('close', onClose);
     const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
     try {
-      return await limiter.run(() =>
-        answerPlan(ctx.db, plan, hash, ctx.identity, policy, abort.signal, { user, disclosure, preview }),
+      return await limiter.run(
+        () => answerPlan(ctx.db, plan, hash, ctx.identity, policy, abort.signal, { user, disclosure, preview }),
+        user,
       );
     } catch (err) {
       if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
