@@ -23,6 +23,7 @@ import type { RecordKeys } from '../disclosure/record-keys.js';
 import { FedomopError } from '../errors.js';
 import type { CrosstabAnalysis, Plan } from '../plan/types.js';
 import { compile, dialectByName } from '../sql/index.js';
+import { compiledPlan } from './compiled-plans.js';
 import { toNumber, type SiteDatabase, type SqlRow } from './database.js';
 import { crossesVariables, variableCrosstabCells, withoutEvents } from '../analysis/kinds/crosstab/site.js';
 
@@ -103,7 +104,9 @@ export async function answerPlan(
   const ofVariables = plan.analysis.kind === 'crosstab' && crossesVariables(plan.analysis);
   const compiled = ofVariables
     ? undefined
-    : compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect));
+    : compiledPlan(`${db.dialect}:${personLevel ? 'persons' : 'aggregate'}`, planHash, () =>
+        compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect)),
+      );
   const cells = !compiled
     ? await variableCrosstabCells(db, plan as Plan & { analysis: CrosstabAnalysis }, state.keys, k, signal)
     : personLevel
