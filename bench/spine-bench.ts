@@ -10,7 +10,8 @@
  *   `--only tiny` skips parts 1 and 2 (minutes of synth) when only the round trip is being worked on.
  */
 import { parseArgs } from 'node:util';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { analysisQuery } from 'fedomop/lib/analysis/index.js';
@@ -243,12 +244,36 @@ async function tinyQuery() {
         `exchange with the site: ${median(siteFloorTimes).toFixed(2)} ms; sum of floors (client's two exchanges + the ` +
         `hub's one + planned execution): ${floorSum.toFixed(2)} ms`,
     );
+    // CPU per call from each process's own clock (/proc/<pid>/stat): unlike wall time it hardly moves
+    // with the machine's load, so it says where the round trip's cost is when wall times are noisy.
+    const cpu = async (f: () => Promise<unknown>, n = 100) => {
+      const [h0, s0, c0, e0] = [cpuMs(tinyHub), cpuMs(tiny), process.cpuUsage(), performance.now()];
+      for (let i = 0; i < n; i++) await f();
+      const c1 = process.cpuUsage(c0);
+      const per = (x: number) => (x / n).toFixed(2);
+      return `hub ${per(cpuMs(tinyHub) - h0)}, site ${per(cpuMs(tiny) - s0)}, this process ${per((c1.user + c1.system) / 1000)} ms (wall ${per(performance.now() - e0)})`;
+    };
+    console.log(
+      `tiny query CPU per call (100 calls each, load ${os.loadavg()[0].toFixed(1)}): round trip — ${await cpu(roundTrip)}; ` +
+        `site asked directly — ${await cpu(siteOnly)}; two empty requests to the hub — ${await cpu(floor)}; ` +
+        `one to the site — ${await cpu(siteFloor)}; DuckDB prepared (re-planned) — ${await cpu(engine.prepared)}; ` +
+        `planned — ${await cpu(engine.planned)}`,
+    );
     engine.close();
   } finally {
     await tinyHub.stop();
     await tiny.stop();
   }
 }
+
+/** CPU time (user + system, ms) a service process has used so far; Linux only (the bench machine). */
+function cpuMs(service: Service): number {
+  const stat = readFileSync(`/proc/${service.child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's utime and stime. */
+const CLOCK_TICKS = 100;
 
 /**
  * DuckDB alone on the tiny file, in this process, one thread (as a site runs a CDM this small):
