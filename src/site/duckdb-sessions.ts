@@ -1,12 +1,14 @@
 /**
  * Long-lived DuckDB connections, each with its own cache of prepared statements keyed by SQL text.
  *
- * Why: on a small CDM, binding the cohort SQL costs more than running it (DuckDB's binder takes
- * ~3 ms on the prostate count against 200 persons, execution ~1.5 ms), and node-api's
- * `runAndReadAll(sql, values)` prepares afresh on every call. Plans with the same shape compile to
- * the same SQL text (every value is a bound parameter), so a statement prepared once serves every
- * later query of that shape. The query plan is the same one as before: DuckDB prepares with
- * placeholders either way, and the values are bound at execution.
+ * Why: node-api's `runAndReadAll(sql, values)` parses and prepares afresh on every call. Plans with
+ * the same shape compile to the same SQL text (every value is a bound parameter), so a statement
+ * prepared once serves every later query of that shape. What this saves is parsing and preparing
+ * (~0.7 ms of CPU on the prostate count), not planning: DuckDB (1.5) keeps no plan for a statement that has parameters and scans a
+ * table (`PreparedStatement::CanCachePlan` refuses any table scan, so the statement is marked
+ * `always_require_rebind`) and binds, optimises and plans it again on every execution, with the
+ * values then known. On the 200-person prostate count that is ~2 ms of CPU beside ~2 ms of
+ * execution (issue 11); only SQL without parameters keeps its plan, and values never go into SQL text.
  *
  * A session is checked out by one query at a time, so interrupting it (cancel, timeout) touches no
  * other query; a session that was interrupted or failed is closed rather than reused, so nothing a
