@@ -252,6 +252,11 @@ async function main(): Promise<void> {
         .filter((_, i) => i % 12 === 0)
         .map((r) => `${r.s}s ${r.mib.toFixed(0)}`)
         .join(', ')} MiB)`,
+      // Per-minute means: one sample at the second minute's peak or trough moves the ratio above by
+      // ±10 % on its own; the series says whether RSS settles or grows.
+      `hub RSS after a forced GC, mean per minute (MiB, with heapTotal and queries held): ${perMinute(memory)
+        .map((m) => `${m.minute}: ${m.rss} / ${m.heapTotal} / ${m.queries}`)
+        .join(', ')}`,
       `hub memory after a forced GC (MiB; queries held; second minute → last): ${Object.entries(afterGc)
         .map(([k, v]) => `${k} ${v.secondMinute} → ${v.lastMinute} (${v.ratio})`)
         .join(', ')}`,
@@ -268,6 +273,22 @@ async function main(): Promise<void> {
     ].join('\n') + '\n',
   );
   if (values.out) writeFileSync(values.out, JSON.stringify(report, null, 2));
+}
+
+/** Mean RSS, heapTotal and queries held per whole minute of the memory log. */
+function perMinute(memory: Array<Record<string, number>>) {
+  const minutes = new Map<number, Array<Record<string, number>>>();
+  for (const m of memory) {
+    const minute = Math.floor(m.s / 60);
+    minutes.set(minute, [...(minutes.get(minute) ?? []), m]);
+  }
+  const mean = (xs: number[]) => +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1);
+  return [...minutes].map(([minute, ms]) => ({
+    minute: minute + 1,
+    rss: mean(ms.map((m) => m.rss)),
+    heapTotal: mean(ms.map((m) => m.heapTotal)),
+    queries: Math.round(mean(ms.map((m) => m.queries))),
+  }));
 }
 
 await main();
