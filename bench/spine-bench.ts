@@ -244,8 +244,9 @@ async function tinyQuery() {
         `exchange with the site: ${median(siteFloorTimes).toFixed(2)} ms; sum of floors (client's two exchanges + the ` +
         `hub's one + planned execution): ${floorSum.toFixed(2)} ms`,
     );
-    // CPU per call from each process's own clock (/proc/<pid>/stat): unlike wall time it hardly moves
-    // with the machine's load, so it says where the round trip's cost is when wall times are noisy.
+    // CPU per call from each process's own clock (/proc/<pid>/stat): it moves less with the machine's
+    // load than wall time (still up to ~2x between runs on a shared machine), and says which process
+    // the round trip's cost is in.
     const cpu = async (f: () => Promise<unknown>, n = 100) => {
       const [h0, s0, c0, e0] = [cpuMs(tinyHub), cpuMs(tiny), process.cpuUsage(), performance.now()];
       for (let i = 0; i < n; i++) await f();
