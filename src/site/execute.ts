@@ -17,7 +17,8 @@ import {
 } from '../disclosure/index.js';
 import { analysisQuery } from '../analysis/index.js';
 import { dimensionsOf } from '../arrow/result-schema.js';
-import type { ReleaseHistory } from '../disclosure/history.js';
+import type { Conflict, ReleaseHistory } from '../disclosure/history.js';
+import type { PersonSet } from '../disclosure/person-set.js';
 import type { UserRateLimit } from '../disclosure/rate-limit.js';
 import type { RecordKeys } from '../disclosure/record-keys.js';
 import { FedomopError } from '../errors.js';
@@ -70,6 +71,11 @@ export interface AnswerOptions {
   disclosure: DisclosureState;
   /** Say what would be released without releasing, recording or counting anything against plans. */
   preview?: boolean;
+  /**
+   * The site's published concept sets for a k (src/site/concept-releases.ts): every user is taken
+   * to have seen every concept count, so a cell differing from one by 1..k-1 persons is a conflict.
+   */
+  published?: (k: number) => Promise<{ conflict(set: PersonSet): Conflict | undefined }>;
 }
 
 export async function answerPlan(
@@ -109,12 +115,13 @@ export async function answerPlan(
     : personLevel
       ? aggregatePersonRows(plan, await (db.queryColumns?.(compiled, signal) ?? db.query(compiled, signal)), state.keys, k)
       : aggregateCells(plan, await db.query(compiled, signal), k);
+  const published = remembers ? await options.published?.(k) : undefined;
   const release = releaseAnswer(
     cells,
     kind,
     site.id,
     policy,
-    remembers ? (set) => state.history.conflict(user, set, k) : undefined,
+    remembers ? (set) => state.history.conflict(user, set, k) ?? published?.conflict(set) : undefined,
   );
   const summary = {
     perturbed: release.decisions.filter((d) => d.action === 'perturbed').length,

@@ -14,6 +14,7 @@ import { assertPlanFitsCdm } from './cdm-fit.js';
 import type { SiteConfig } from './config.js';
 import { registerConceptRoutes } from './concept-routes.js';
 import { ConceptService } from './concept-service.js';
+import { siteConceptReleases, type ConceptReleases } from './concept-releases.js';
 import type { SiteDatabase } from './database.js';
 import { answerPlan, type DisclosureState, type SiteAnswer, type SiteIdentity } from './execute.js';
 import { openDisclosureState } from './disclosure-state.js';
@@ -52,6 +53,8 @@ export interface SiteContext {
   disclosure?: DisclosureState;
   /** The concept index (built on first use when not given; start.ts builds it at start-up). */
   concepts?: ConceptService;
+  /** Concept counts keyed by persons, the published sets every release is checked against (concept-releases.ts). */
+  conceptReleases?: ConceptReleases;
 }
 
 /**
@@ -77,6 +80,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
   const disclosure = ctx.disclosure ?? openDisclosureState(ctx.config);
   const concepts = ctx.concepts ?? new ConceptService(ctx.db);
+  const conceptReleases = ctx.conceptReleases ?? siteConceptReleases(ctx.db, () => disclosure.keys);
 
   // JSON only: fastify also parses text/plain by default, and a text/plain POST is a CORS "simple
   // request" any web page can make from a browser that holds a site's token. Everything else is 415.
@@ -172,6 +176,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     if (await ctx.db.refresh?.()) {
       await ctx.reload?.();
       concepts.invalidate();
+      conceptReleases.invalidate();
     }
   };
 
@@ -349,7 +354,12 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
     try {
       return await limiter.run(() =>
-        answerPlan(ctx.db, plan, hash, ctx.identity, policy, abort.signal, { user, disclosure, preview }),
+        answerPlan(ctx.db, plan, hash, ctx.identity, policy, abort.signal, {
+          user,
+          disclosure,
+          preview,
+          published: (k) => conceptReleases.forK(k),
+        }),
       );
     } catch (err) {
       if (err instanceof FedomopError && err.code === 'ERR_QUERY_CANCELLED' && !reply.raw.destroyed && abort.signal.aborted) {
@@ -402,7 +412,10 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     site: ctx.identity.id,
     concepts,
     policyFor: (req) => disclosureFor(allow(req, { kind: 'concepts' })),
-    keys: () => disclosure.keys,
+    disclosure,
+    userOf,
+    published: (k) => conceptReleases.forK(k),
+    countedColumns: () => conceptReleases.countedColumns(),
     refresh: refreshDatabase,
   });
 
