@@ -24,7 +24,11 @@ const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(3));
 const db = await DuckDbDatabase.open(values.db);
 const columns = await countedColumnsOf(db);
 const mb = (b: number) => `${Math.round(b / 2 ** 20)} MB`;
-console.log(`${values.db}: ${columns.length} counted columns; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `${values.db}: ${columns.length} counted columns; load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 
 async function timed<T>(what: string, f: () => Promise<T>): Promise<T> {
   const c0 = process.cpuUsage();

@@ -23,6 +23,8 @@ import { personId, type RecordKeys } from '../disclosure/record-keys.js';
 import { SetIndex, signed, type Conflict } from '../disclosure/set-index.js';
 import { and, bin, col, countStar, fn, gte, inList, lit, param, sel, select, setOp, subquery, table } from '../sql/build.js';
 import { COUNTED_COLUMNS } from './concept-index/load.js';
+import { cacheKeyOf } from './concept-index/cache.js';
+import { cachePath, readPublishedCache, secretFingerprint, writePublishedCache } from './concept-releases-cache.js';
 import type { Expr, QueryNode } from '../sql/nodes.js';
 import { compile, dialectByName } from '../sql/index.js';
 import { toNumber, type SiteDatabase, type SqlColumns, type SqlRow } from './database.js';
@@ -57,6 +59,10 @@ export class PublishedConcepts {
 
   get size(): number {
     return this.truths.size;
+  }
+
+  entries(): IterableIterator<[number, ConceptTruth]> {
+    return this.truths.entries();
   }
 
   /** A released concept set whose persons differ from `set` by 1 … k−1, if any. */
@@ -168,7 +174,26 @@ export class ConceptReleases {
     private readonly columns: () => Promise<readonly (readonly [string, string])[]>,
     private readonly keys: () => RecordKeys,
     private readonly log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+    /** Where a pass is cached (the history directory) and the database file's identity; none: no cache. */
+    private readonly cache?: { dir: () => string; fileKey: () => Promise<string | undefined> },
   ) {}
+
+  /** From the cache when it matches the file and the secret, else one pass (then cached). */
+  private async load(k: number, stop: () => boolean): Promise<{ published: PublishedConcepts; cached: boolean }> {
+    const fileKey = await this.cache?.fileKey().catch(() => undefined);
+    const key = fileKey && `${fileKey}|${secretFingerprint(this.keys())}`;
+    const file = this.cache && cachePath(this.cache.dir(), k);
+    if (key && file) {
+      const hit = await readPublishedCache(file, key, k);
+      if (hit) return { published: hit, cached: true };
+    }
+    const published = await buildPublishedConcepts(this.db, await this.countedColumns(), this.keys(), k, stop);
+    if (key && file && !stop())
+      await writePublishedCache(file, key, published).catch((err: unknown) =>
+        this.log(`fedomop site: concept count pass not cached (${(err as Error).message})`),
+      );
+    return { published, cached: false };
+  }
 
   /** The counted clinical columns of the database (asked once per file). */
   countedColumns(): Promise<readonly (readonly [string, string])[]> {
@@ -184,17 +209,13 @@ export class ConceptReleases {
     if (!p) {
       const generation = this.generation;
       const started = performance.now();
-      p = this.countedColumns()
-        .then((columns) =>
-          buildPublishedConcepts(this.db, columns, this.keys(), k, () => this.closed || generation !== this.generation),
-        )
-        .then((published) => {
-          this.log(
-            `fedomop site: concept counts keyed by persons for k = ${k} in ${Math.round(performance.now() - started)} ms ` +
-              `(${published.size} concepts, ${published.sets.count} published sets)`,
-          );
-          return published;
-        });
+      p = this.load(k, () => this.closed || generation !== this.generation).then(({ published, cached }) => {
+        this.log(
+          `fedomop site: concept counts keyed by persons for k = ${k} ${cached ? 'read from the cache' : 'built'} in ` +
+            `${Math.round(performance.now() - started)} ms (${published.size} concepts, ${published.sets.count} published sets)`,
+        );
+        return published;
+      });
       p.catch(() => {
         if (this.byK.get(k) === p) this.byK.delete(k); // a failed pass is retried by the next request
       });
@@ -242,7 +263,18 @@ export async function countedColumnsOf(db: SiteDatabase): Promise<[string, strin
   return wanted.filter((w) => present.has(w)).map((w) => w.split('.') as [string, string]);
 }
 
-/** A site's ConceptReleases over the columns its database has. */
-export function siteConceptReleases(db: SiteDatabase, keys: () => RecordKeys): ConceptReleases {
-  return new ConceptReleases(db, () => countedColumnsOf(db), keys);
+/** A site's ConceptReleases over the columns its database has; a DuckDB file's pass is cached in `cacheDir`. */
+export function siteConceptReleases(
+  db: SiteDatabase,
+  keys: () => RecordKeys,
+  cache?: { dir: () => string; dbPath?: string },
+): ConceptReleases {
+  const dbPath = cache?.dbPath;
+  return new ConceptReleases(
+    db,
+    () => countedColumnsOf(db),
+    keys,
+    undefined,
+    cache && dbPath ? { dir: cache.dir, fileKey: () => cacheKeyOf(dbPath) } : undefined,
+  );
 }

@@ -103,9 +103,7 @@ export function registerConceptRoutes(app: FastifyInstance, deps: ConceptRouteDe
   type Keyed = PublishedConcepts | undefined;
   const counted = (index: ConceptIndex, row: number, policy: DisclosurePolicy, pub: Keyed): ReleasedCounts =>
     releaseConceptCounts(
-      pub
-        ? (pub.truth(index.concept(row).conceptId) ?? unkeyed({ records: 0, persons: 0 }))
-        : unkeyed(index.trueCounts(row)),
+      pub ? (pub.truth(index.concept(row).conceptId) ?? unkeyed({ records: 0, persons: 0 })) : unkeyed(index.trueCounts(row)),
       policy,
     );
   const full = (index: ConceptIndex, row: number, policy: DisclosurePolicy, pub: Keyed, matched?: MatchKind) => {

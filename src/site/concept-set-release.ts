@@ -28,7 +28,11 @@ export function setHash(conceptIds: readonly number[]): string {
   return `concept-set:${createHash('sha256').update(ids).digest('hex').slice(0, 32)}`;
 }
 
-export function releaseSetCounts(rows: SqlRow[] | SqlColumns, conceptIds: readonly number[], ctx: SetReleaseContext): ReleasedCounts {
+export function releaseSetCounts(
+  rows: SqlRow[] | SqlColumns,
+  conceptIds: readonly number[],
+  ctx: SetReleaseContext,
+): ReleasedCounts {
   const { policy, user, state } = ctx;
   const k = policy.minCellCount;
   const remembers = policy.differencing !== undefined;
@@ -52,7 +56,12 @@ export function releaseSetCounts(rows: SqlRow[] | SqlColumns, conceptIds: readon
   if (release.refusal) {
     const r = release.refusal;
     state.history.record(
-      { ...base, decision: 'refused', reason: 'differencing', earlier: { planHash: r.planHash, cell: r.cell, difference: r.difference } },
+      {
+        ...base,
+        decision: 'refused',
+        reason: 'differencing',
+        earlier: { planHash: r.planHash, cell: r.cell, difference: r.difference },
+      },
       user,
     );
     throw new FedomopError(

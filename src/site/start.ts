@@ -81,7 +81,10 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
   const concepts = new ConceptService(db, undefined, config.database.kind === 'duckdb' ? config.database.path : undefined);
   // Concept counts keyed by persons (and the published sets every release is checked against) for
   // the site's own k, also in the background; a policy file's other k is built on first use.
-  const conceptReleases = siteConceptReleases(db, () => disclosure.keys);
+  const conceptReleases = siteConceptReleases(db, () => disclosure.keys, {
+    dir: () => disclosure.history.dir,
+    dbPath: config.database.kind === 'duckdb' ? config.database.path : undefined,
+  });
   const app = buildSiteServer({
     config,
     db,

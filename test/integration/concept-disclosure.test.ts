@@ -75,7 +75,9 @@ function conceptCohort(id: number, age?: number, op: 'gte' | 'lt' = 'gte'): Plan
       {
         id: 0,
         name: `concept ${id}`,
-        expression: { items: [{ concept: { CONCEPT_ID: id }, isExcluded: false, includeDescendants: false, includeMapped: false }] },
+        expression: {
+          items: [{ concept: { CONCEPT_ID: id }, isExcluded: false, includeDescendants: false, includeMapped: false }],
+        },
       },
     ],
     PrimaryCriteria: {
@@ -197,7 +199,11 @@ test('concept count vs a cohort count differing by 1…k−1 persons: nothing pi
       widened++;
     }
     // The analyst's arithmetic: X's persons minus the cohort's, meeting 1 … k−1.
-    board.target('concept vs cohort', t, meet(minus(asInterval(concept), [row.persons_lower as number, row.persons_upper as number]), [1, K - 1]));
+    board.target(
+      'concept vs cohort',
+      t,
+      meet(minus(asInterval(concept), [row.persons_lower as number, row.persons_upper as number]), [1, K - 1]),
+    );
     // Strict: refused, naming the published concept counts.
     const strictConcept = (await getJson(`${strict.url}/v1/concepts/${id}`)).body.counts.persons;
     const refused = await execute(strict.url, count(conceptCohort(id, age, op)));
