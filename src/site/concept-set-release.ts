@@ -3,7 +3,7 @@
  * (src/disclosure/release.ts): cell keys from its persons' record keys, checked against the user's
  * release history and the site's published concept sets, and recorded in the user's history — a
  * set resolve is an explicit request (the cohort builder sends one per edit of a set), so it is a
- * release like a count, not a browsing page.
+ * release like a count, not a browsing page (and counts against the plans' rate limit).
  */
 import { createHash } from 'node:crypto';
 import { CellAccumulator, perturbs, releaseAnswer, type DisclosurePolicy } from '../disclosure/index.js';
@@ -36,6 +36,9 @@ export function releaseSetCounts(
   const { policy, user, state } = ctx;
   const k = policy.minCellCount;
   const remembers = policy.differencing !== undefined;
+  // A release like a count: counted against the plans' rate limit, refused when the history is full.
+  state.plans.take(user, policy.rateLimit);
+  if (remembers) state.history.assertRoom(user, policy.historyMaxSets);
   const column = (name: string) => (Array.isArray(rows) ? rows.map((r) => r[name]) : (rows.columns[name] ?? []));
   const persons = column('person_id');
   const records = column('records');
