@@ -220,3 +220,14 @@ test('concept count vs a cohort count differing by 1…k−1 persons: nothing pi
   assert.equal(tally.pinned, 0);
   assert.equal(tally.dishonest, 0);
 });
+
+test('a restarted site reads its published concept sets from the cache and releases the same counts', async () => {
+  const ids = concepts.slice(0, 5).map((c) => c.id);
+  const before = (await postJson(`${standard.url}/v1/concepts/counts`, { ids })).body.counts;
+  assert.match(standard.output(), /concept counts keyed by persons for k = 5 built/);
+  await standard.stop();
+  standard = await startSite('standard');
+  const after = (await postJson(`${standard.url}/v1/concepts/counts`, { ids })).body.counts;
+  assert.deepEqual(after, before);
+  assert.match(standard.output(), /concept counts keyed by persons for k = 5 read from the cache/);
+});
