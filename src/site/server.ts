@@ -273,7 +273,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 
   // One round of a hub-driven analysis (summary, histogram, glm, km): aggregates for the hub, as
   // JSON. Same checks as /v1/execute (token, envelope over this exact body, policy for the kind).
-  const rounds = new RoundSessions(ctx.db, disclosure);
+  const rounds = new RoundSessions(ctx.db, disclosure, Date.now, (k) => conceptReleases.forK(k));
   app.post('/v1/rounds', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
     const started = performance.now();
     let known: Pick<AuditEntry, 'planHash' | 'analysis' | 'profile' | 'round'> = {};

@@ -231,3 +231,46 @@ test('a restarted site reads its published concept sets from the cache and relea
   assert.deepEqual(after, before);
   assert.match(standard.output(), /concept counts keyed by persons for k = 5 read from the cache/);
 });
+
+test('statistics rounds are releases too: checked against earlier sets (widened / refused) and recorded in the history', async () => {
+  const [target] = await targets();
+  assert.ok(target, 'a concept cut by age with 1…k−1 persons fewer');
+  const summary = (site: Service) =>
+    postJson(`${site.url}/v1/rounds`, {
+      plan: {
+        version: 1,
+        cohort: conceptCohort(target.id, target.age, target.op),
+        analysis: { kind: 'summary', variables: { age: { type: 'age_at_index' } }, of: ['age'] },
+      },
+      round: { type: 'moments' },
+    });
+  // The round's persons differ from the published concept's by t: widened under standard …
+  const widened = await summary(standard);
+  assert.equal(widened.status, 200, JSON.stringify(widened.body));
+  assert.equal(widened.body.cases.persons.value, null, 'the round’s person count is widened');
+  assert.ok(widened.body.cases.persons.upper - widened.body.cases.persons.lower > 4 * 2);
+  // … refused under strict.
+  const refused = await summary(strict);
+  assert.equal(refused.status, 422, JSON.stringify(refused.body));
+  assert.equal(refused.body.error.code, 'ERR_DISCLOSURE_DIFFERENCE');
+  // A round of the whole concept's persons is a repeat of the published set: released and recorded.
+  const plain = await postJson(`${standard.url}/v1/rounds`, {
+    plan: {
+      version: 1,
+      cohort: conceptCohort(concepts[concepts.length - 1].id),
+      analysis: { kind: 'summary', variables: { age: { type: 'age_at_index' } }, of: ['age'] },
+    },
+    round: { type: 'moments' },
+  });
+  assert.equal(plain.status, 200);
+  assert.notEqual(plain.body.cases.persons.value, null);
+  const lines = readdirSync(path.join(dir, 'standard'))
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) =>
+      readFileSync(path.join(dir, 'standard', f), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    )
+    .map((l) => JSON.parse(l) as { analysis: string; decision: string; sets?: unknown[] });
+  assert.ok(lines.some((l) => l.analysis === 'summary moments' && l.decision === 'released'));
+});
