@@ -81,10 +81,16 @@ export function MenuButton(props: {
           aria-label={props.menuLabel}
           className="jp-fedomop-cb-menu-list"
           onKeyDown={(ev) => {
-            const moves: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, Home: 0, End: n - 1 };
+            // From the latest index (keys can repeat faster than React renders).
+            const moves: Record<string, (a: number) => number> = {
+              ArrowDown: (a) => a + 1,
+              ArrowUp: (a) => a - 1,
+              Home: () => 0,
+              End: () => n - 1,
+            };
             if (ev.key in moves) {
               ev.preventDefault();
-              setActive((moves[ev.key] + n) % n);
+              setActive((a) => (moves[ev.key](a) + n) % n);
             } else if (ev.key === 'Enter' || ev.key === ' ') {
               ev.preventDefault();
               pick(active);
