@@ -49,6 +49,8 @@ interface IEditCase {
   /** The only paths the saved file may differ in, and what the first now holds. */
   paths: string[];
   value?: unknown;
+  /** For a removal (the diff then names the whole list): what the list must hold now. */
+  rest?: (original: any) => unknown;
 }
 
 const ALL = 'cohortgeneration/allCriteria/allCriteriaExpression.json';
@@ -70,6 +72,7 @@ const CASES: IEditCase[] = [
       await b.getByRole('button', { name: 'Remove rule 4', exact: true }).click();
     },
     paths: ['InclusionRules'],
+    rest: (o) => o.InclusionRules.filter((_: unknown, i: number) => i !== 3),
   },
   {
     kind: 'change an attribute (observation period length)',
@@ -142,6 +145,7 @@ const CASES: IEditCase[] = [
       await b.getByRole('button', { name: 'Remove censoring event' }).click();
     },
     paths: ['CensoringCriteria'],
+    rest: () => [],
   },
   {
     kind: 'change the observation window',
@@ -213,6 +217,7 @@ test.describe('cohort builder edits through the UI', () => {
       const expected = CONTROL && i === 0 ? [c.paths[0].replace('Extent', 'Value')] : c.paths;
       expect(diff(original, saved), `${c.kind} (${c.file})`).toEqual(expected);
       if (c.value !== undefined) expect(get(saved, c.paths[0]), c.kind).toEqual(c.value);
+      if (c.rest) expect(get(saved, c.paths[0]), c.kind).toEqual(c.rest(original));
       kinds.add(c.kind);
       console.log(`fedomop UI edit: ${c.kind} → ${diff(original, saved).join(', ')} (${c.file})`);
       await page.activity.closeAll();
