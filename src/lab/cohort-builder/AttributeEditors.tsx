@@ -37,11 +37,11 @@ interface IAttrProps {
 }
 
 /** Every attribute the criterion holds (but its concept set), each as phrase + editor + remove. */
-export function AttributeList(props: IAttrProps & { domain: string }): React.ReactElement | null {
+export function AttributeList(props: IAttrProps & { domain: string; skip?: string[] }): React.ReactElement | null {
   const { editor, path, attrs, domain } = props;
-  const choices = attributeChoices(domain);
+  const choices = attributeChoices(domain).filter((c) => !props.skip?.includes(c.name));
   const present = choices.filter((c) => attrs[c.name] !== undefined && attrs[c.name] !== null);
-  const unknown = unknownAttributes(domain, attrs);
+  const unknown = unknownAttributes(domain, attrs).filter((k) => !props.skip?.includes(k));
   if (!present.length && !unknown.length) return null;
   return (
     <ul className="jp-fedomop-cb-attrs" aria-label="Attributes">
@@ -76,9 +76,11 @@ export function AttributeList(props: IAttrProps & { domain: string }): React.Rea
 }
 
 /** "+ attribute": a menu of the attributes this domain has and the criterion lacks. */
-export function AddAttributeMenu(props: IAttrProps & { domain: string }): React.ReactElement | null {
+export function AddAttributeMenu(props: IAttrProps & { domain: string; skip?: string[] }): React.ReactElement | null {
   const { editor, sets, path, attrs, domain } = props;
-  const absent = attributeChoices(domain).filter((c) => attrs[c.name] === undefined || attrs[c.name] === null);
+  const absent = attributeChoices(domain).filter(
+    (c) => (attrs[c.name] === undefined || attrs[c.name] === null) && !props.skip?.includes(c.name),
+  );
   if (!absent.length) return null;
   return (
     <MenuButton

@@ -4,7 +4,7 @@
  * offers exactly the attributes that run and cannot drift from them. Each gets an editor kind, the
  * words the sentence shows, and the value a fresh one starts with. Pure: the spec pins it.
  */
-import { DOMAINS, type Attribute, type AttributeKind } from '../../circe/domains.js';
+import { DEMOGRAPHIC_ATTRIBUTES, DOMAINS, type Attribute, type AttributeKind } from '../../circe/domains.js';
 import type { ConceptSet, CriterionDomain } from '../../circe/types.js';
 
 /** Edited elsewhere in the criterion's sentence (domain phrase, concept set). */
@@ -28,6 +28,10 @@ const PHRASES: Record<string, string> = {
   AgeAtEnd: 'aged at end',
   Gender: 'of gender',
   GenderCS: 'of a gender in',
+  Race: 'of race',
+  RaceCS: 'of a race in',
+  Ethnicity: 'of ethnicity',
+  EthnicityCS: 'of an ethnicity in',
   CorrelatedCriteria: 'where the event itself meets these criteria',
   DateAdjustment: 'with its dates moved',
   UserDefinedPeriod: 'with the period replaced by the dates',
@@ -80,17 +84,24 @@ export function attributePhrase(name: string, attribute?: Attribute): string {
   }
 }
 
+/** A demographic criterion's attributes are catalogued beside the domains'; the builder treats it as one more. */
+export const DEMOGRAPHIC = 'Demographic';
+
+function catalogue(domain: string): Readonly<Record<string, Attribute>> | undefined {
+  return domain === DEMOGRAPHIC ? DEMOGRAPHIC_ATTRIBUTES : DOMAINS[domain as CriterionDomain]?.attributes;
+}
+
 /** The attributes a domain's criterion can carry, in the catalogue's order (flags of lists folded in). */
 export function attributeChoices(domain: string): IAttributeChoice[] {
-  const table = DOMAINS[domain as CriterionDomain];
-  if (!table) return [];
+  const attributes = catalogue(domain);
+  if (!attributes) return [];
   const flags = new Set(
-    Object.values(table.attributes)
+    Object.values(attributes)
       .map((a) => a.excludeFlag)
       .filter((f): f is string => !!f),
   );
   const out: IAttributeChoice[] = [];
-  for (const [name, attribute] of Object.entries(table.attributes)) {
+  for (const [name, attribute] of Object.entries(attributes)) {
     if (NOT_IN_MENU.has(name) || flags.has(name)) continue;
     out.push({ name, kind: attribute.kind, phrase: attributePhrase(name, attribute), excludeFlag: attribute.excludeFlag });
   }
@@ -104,8 +115,8 @@ export function attributeChoice(domain: string, name: string): IAttributeChoice 
 
 /** Attribute keys a criterion holds that the domain's catalogue knows nothing of: kept, read out, never edited. */
 export function unknownAttributes(domain: string, attrs: Record<string, unknown>): string[] {
-  const table = DOMAINS[domain as CriterionDomain];
-  return Object.keys(attrs).filter((k) => !table || !(k in table.attributes));
+  const attributes = catalogue(domain);
+  return Object.keys(attrs).filter((k) => !attributes || !(k in attributes));
 }
 
 /**
