@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+import { saveScreenshot } from './helpers';
 
 test.use({ autoGoto: true, viewport: { width: 1400, height: 1100 } });
 
@@ -271,7 +272,7 @@ const PROSTATE = {
 test('an attribute added from the menu changes the live count; keyboard through browser and builder', async ({
   page,
   tmpPath,
-}) => {
+}, testInfo) => {
   test.setTimeout(240_000);
   const file = `${tmpPath}/attribute.cohort.json`;
   await page.contents.uploadContent(JSON.stringify(PROSTATE, null, 2), 'text', file);
@@ -301,6 +302,15 @@ test('an attribute added from the menu changes the live count; keyboard through 
   const after = await pooledEntry(builder);
   console.log(`fedomop UI attribute: prostate entry pooled ${before} → with age ≥ 75 at the event ${after}`);
   expect(after).not.toBe(before);
+  // The menu open over the sentence, in both themes (figures for docs/cohort-builder.md).
+  await add.click();
+  await expect(entry.getByRole('menu')).toBeVisible();
+  await saveScreenshot(builder, testInfo, 'attribute-menu-light');
+  await page.theme.setDarkTheme();
+  await saveScreenshot(builder, testInfo, 'attribute-menu-dark');
+  await page.theme.setLightTheme();
+  await add.click(); // the button toggles its menu
+  await expect(entry.getByRole('menu')).toHaveCount(0);
   await save(page);
   const saved = (await savedJson(page, file)) as typeof PROSTATE;
   expect(saved.PrimaryCriteria.CriteriaList[0]).toEqual({ ConditionOccurrence: { CodesetId: 0, Age: { Value: 75, Op: 'gte' } } });
