@@ -49,21 +49,25 @@ export function AttributeList(props: IAttrProps & { domain: string; skip?: strin
         <li key={c.name} className="jp-fedomop-cb-attr" data-attribute={c.name}>
           {c.kind === 'flag' ? null : <span className="jp-fedomop-cb-phrase">{c.phrase} </span>}
           <AttributeEditor {...props} choice={c} />
-          <button
-            type="button"
-            className="jp-fedomop-cb-remove"
-            aria-label={`Remove ${labelOf(c.name)}`}
-            title={`Remove ${labelOf(c.name)}`}
-            onClick={() =>
-              editor.apply((x) => {
-                let out = setValue(x, [...path, c.name], undefined);
-                if (c.excludeFlag && attrs[c.excludeFlag] !== undefined) out = setValue(out, [...path, c.excludeFlag], undefined);
-                return out;
-              })
-            }
-          >
-            ×
-          </button>
+          {/* A range has its own × (RangeField); every other kind gets one here. */}
+          {c.kind !== 'numericRange' && (
+            <button
+              type="button"
+              className="jp-fedomop-cb-remove"
+              aria-label={`Remove ${labelOf(c.name)}`}
+              title={`Remove ${labelOf(c.name)}`}
+              onClick={() =>
+                editor.apply((x) => {
+                  let out = setValue(x, [...path, c.name], undefined);
+                  if (c.excludeFlag && attrs[c.excludeFlag] !== undefined)
+                    out = setValue(out, [...path, c.excludeFlag], undefined);
+                  return out;
+                })
+              }
+            >
+              ×
+            </button>
+          )}
         </li>
       ))}
       {unknown.map((name) => (

@@ -18,6 +18,8 @@ export function CriterionView(props: {
   e: CirceExpression;
   path: JsonPath;
   criterion: Criterion;
+  /** Controls for the criterion as a whole (its remove button), kept on its first line. */
+  actions?: React.ReactNode;
 }): React.ReactElement {
   const { editor, e, path, criterion } = props;
   const { domain, attrs } = criterionParts(criterion);
@@ -43,6 +45,7 @@ export function CriterionView(props: {
         </>
       )}{' '}
       <AddAttributeMenu editor={editor} sets={sets} path={attrPath} attrs={attrs} domain={domain} />
+      {props.actions}
       <AttributeList editor={editor} sets={sets} path={attrPath} attrs={attrs} domain={domain} />
       <Problems editor={editor} path={pathString(attrPath)} exact={false} />
     </span>

@@ -29,8 +29,13 @@ export function EntrySection({ editor, e }: { editor: CohortEditor; e: CirceExpr
         {list.map((c, i) => (
           <li key={i} className="jp-fedomop-cb-entry">
             <span>a </span>
-            <CriterionView editor={editor} e={e} path={['PrimaryCriteria', 'CriteriaList', i]} criterion={c} />
-            <RemoveButton label="Remove entry event" onClick={() => editor.apply((x) => removeEntryEvent(x, i))} />
+            <CriterionView
+              editor={editor}
+              e={e}
+              path={['PrimaryCriteria', 'CriteriaList', i]}
+              criterion={c}
+              actions={<RemoveButton label="Remove entry event" onClick={() => editor.apply((x) => removeEntryEvent(x, i))} />}
+            />
           </li>
         ))}
       </ul>

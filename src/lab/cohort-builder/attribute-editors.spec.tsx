@@ -52,7 +52,7 @@ describe('attribute editors', () => {
     expect(b.changed()).toEqual([`${A}.DrugExposure.DaysSupply.Value`]);
     type(await b.byLabel<HTMLSelectElement>('days supply operator'), 'bt');
     expect(b.changed().sort()).toEqual([`${A}.DrugExposure.DaysSupply.Extent`, `${A}.DrugExposure.DaysSupply.Op`]);
-    click(await b.byLabel('Remove days supply'));
+    click(await b.byLabel('Remove days supply range'));
     expect(b.changed()).toEqual([`${A}.DrugExposure.DaysSupply`]);
     expect(b.json.cdmVersionRange).toBe('>=5.0.0');
   });
