@@ -89,7 +89,11 @@ const CASES: IEditCase[] = [
     kind: 'toggle "include descendants"',
     file: 'cohortgeneration/mixedConceptsets/mixedConceptsetsExpression.json',
     edit: async (b) => {
-      await b.getByLabel('Descendants: Child 1 [Parent: 1]').first().click();
+      const box = b.getByLabel('Descendants: Child 1 [Parent: 1]').first();
+      await expect(box).toBeChecked();
+      await box.click();
+      // The checkbox shows the new state (a controlled input re-rendered from the file, not left as the click set it).
+      await expect(box).not.toBeChecked();
     },
     paths: ['ConceptSets[0].expression.items[0].includeDescendants'],
   },

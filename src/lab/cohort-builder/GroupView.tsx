@@ -151,6 +151,20 @@ function CorrelatedView(props: {
         checked={occ.IsDistinct === true}
         onChange={(on) => editor.apply((x) => setValue(x, [...path, 'Occurrence', 'IsDistinct'], on))}
       />{' '}
+      {occ.IsDistinct === true && (
+        <>
+          <select
+            className="jp-mod-styled"
+            aria-label="Distinct by"
+            value={String(occ.CountColumn ?? 'DOMAIN_CONCEPT')}
+            onChange={(ev) => editor.apply((x) => setValue(x, [...path, 'Occurrence', 'CountColumn'], ev.target.value))}
+          >
+            <option value="DOMAIN_CONCEPT">concepts</option>
+            <option value="START_DATE">start dates</option>
+            <option value="VISIT_ID">visits</option>
+          </select>{' '}
+        </>
+      )}
       <CriterionView editor={editor} e={e} path={[...path, 'Criteria']} criterion={item.Criteria} />
       {item.StartWindow ? (
         <>

@@ -181,6 +181,7 @@ describe('attribute editors', () => {
 
   it('the menu offers only attributes the criterion lacks, and concept-set ones wait for a concept set', async () => {
     b = new Builder(cohortWith({ Death: { CodesetId: 0, Age: { Value: 50, Op: 'gte' } } }));
+    await b.ready;
     const button = await rendered(
       () => [...b.widget.node.querySelectorAll('button')].find((x) => x.textContent === '+ attribute'),
       '+ attribute',
@@ -203,6 +204,7 @@ describe('keyboard: the "+ attribute" menu', () => {
 
   it('↓ opens with focus on the first item, ↓ moves, Escape closes and gives focus back, Enter picks', async () => {
     b = new Builder(cohortWith({ ProcedureOccurrence: { CodesetId: 0 } }));
+    await b.ready;
     const button = await rendered(
       () => [...b.widget.node.querySelectorAll('button')].find((x) => x.textContent === '+ attribute'),
       '+ attribute',

@@ -27,8 +27,11 @@ export function textDocument(text: string): { doc: ITextDocument; file: YFile } 
   return { doc: { sharedModel: file, contentChanged }, file };
 }
 
-function Host({ editor }: { editor: CohortEditor }): React.ReactElement {
+function Host({ editor, onReady }: { editor: CohortEditor; onReady: () => void }): React.ReactElement {
   useSignal(editor.changed);
+  // Effects run in order: once this one has, useSignal is listening, so the spec may start clicking
+  // (a click before that changes the file but the view would not follow).
+  React.useEffect(onReady, []);
   // No JSX here: a .ts file, so the lab build's and tsconfig's `*.spec-util.ts` exclusions apply.
   const e = editor.expression!;
   return React.createElement(
@@ -92,12 +95,16 @@ export class Builder {
   readonly editor: CohortEditor;
   readonly file: YFile;
   private last: unknown;
+  /** Resolves once the view listens to the editor (see Host). */
+  readonly ready: Promise<void>;
 
   constructor(text: string) {
     const { doc, file } = textDocument(text);
     this.file = file;
     this.editor = new CohortEditor(doc);
-    this.widget = ReactWidget.create(React.createElement(Host, { editor: this.editor }));
+    let ready = () => {};
+    this.ready = new Promise<void>((resolve) => (ready = resolve));
+    this.widget = ReactWidget.create(React.createElement(Host, { editor: this.editor, onReady: () => ready() }));
     Widget.attach(this.widget, document.body);
     this.last = JSON.parse(text);
   }
@@ -115,6 +122,7 @@ export class Builder {
   }
 
   async find<T extends Element>(selector: string): Promise<T> {
+    await this.ready;
     return rendered(() => this.widget.node.querySelector<T>(selector), selector);
   }
 
@@ -124,6 +132,7 @@ export class Builder {
 
   /** "+ attribute" → the item for `name`. */
   async add(name: string): Promise<void> {
+    await this.ready;
     const button = await rendered(
       () => [...this.widget.node.querySelectorAll('button')].find((b) => b.textContent === '+ attribute'),
       '+ attribute',

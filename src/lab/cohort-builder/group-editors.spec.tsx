@@ -1,6 +1,6 @@
 /**
  * Inclusion-rule parts through the DOM: a correlated criterion's windows (both bounds, sides, the
- * index date, an end window added), its flags (distinct, same visit, outside the observation
+ * index date, an end window added), its flags (distinct and by what, same visit, outside the observation
  * period), and a demographic criterion's attributes from the "+ attribute" menu (gender, race,
  * dates). Each action changes exactly its JSON path.
  */
@@ -25,8 +25,10 @@ const RULE = {
 const C = 'InclusionRules[0].expression.CriteriaList[0]';
 const D = 'InclusionRules[0].expression.DemographicCriteriaList[0]';
 
-const button = (b: Builder, text: string) =>
-  rendered(() => [...b.widget.node.querySelectorAll('button')].find((x) => x.textContent === text), text);
+async function button(b: Builder, text: string): Promise<HTMLButtonElement> {
+  await b.ready;
+  return rendered(() => [...b.widget.node.querySelectorAll('button')].find((x) => x.textContent === text), text);
+}
 
 describe('correlated criterion windows and flags', () => {
   let b: Builder;
@@ -56,6 +58,7 @@ describe('correlated criterion windows and flags', () => {
 
   it('distinct, same visit and outside the observation period are checkboxes', async () => {
     b = new Builder(cohortWith({ ConditionOccurrence: { CodesetId: 0 } }, [RULE]));
+    await b.ready;
     const box = async (label: string) =>
       rendered(
         () => [...b.widget.node.querySelectorAll('label')].find((l) => l.textContent?.trim() === label)?.querySelector('input'),
@@ -63,6 +66,8 @@ describe('correlated criterion windows and flags', () => {
       );
     click(await box('distinct'));
     expect(b.changed()).toEqual([`${C}.Occurrence.IsDistinct`]);
+    type(await b.byLabel<HTMLSelectElement>('Distinct by'), 'START_DATE');
+    expect(b.changed()).toEqual([`${C}.Occurrence.CountColumn`]);
     click(await box('at the same visit'));
     expect(b.changed()).toEqual([`${C}.RestrictVisit`]);
     click(await box('even outside the observation period'));
