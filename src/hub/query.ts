@@ -180,6 +180,22 @@ export class Query {
     this.emit([this.siteFrame(site, run)], [], false);
   }
 
+  /**
+   * Rounds kinds: this site's next round waits for a free slot at the site (`queued`), or has one
+   * (`running`; the site's start time and elapsed time count from its first round).
+   */
+  roundSlot(site: string, waiting: boolean): void {
+    const run = this.run(site);
+    if (SETTLED.has(run.status.state) || this.finished) return;
+    const state = waiting ? 'queued' : 'running';
+    if (run.status.state === state && run.t0 !== undefined) return;
+    if (!waiting && run.t0 === undefined) {
+      run.t0 = performance.now();
+      run.status = { state, startedAt: new Date().toISOString() };
+    } else run.status = { ...run.status, state };
+    this.emit([this.siteFrame(site, run)], [], false);
+  }
+
   /** Marks a site running and hands out the signal that cancel() will abort. */
   startSite(site: string): AbortController {
     const run = this.run(site);
