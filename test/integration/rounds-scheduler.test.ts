@@ -9,6 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { tableFromIPC } from 'apache-arrow';
 import type { AddressInfo } from 'node:net';
 import { COHORT } from '../../src/analysis/variables/fixtures.spec-util.js';
 import { getJson, postJson } from '../harness/hub-api.js';
@@ -180,4 +181,39 @@ test("a count waits for the slot a GLM's round holds; the site never has more ca
   assert.equal(g.sites[SITE.id].state, 'done', JSON.stringify(g));
   assert.equal((await status(count)).sites[SITE.id].state, 'done');
   assert.equal(gate.maxOpen, 1, `calls open at the site at once: ${gate.maxOpen} (capacity 1)`);
+});
+
+test("a GLM's progress counts the model's and the null model's iterations apart, and the metadata says both", async () => {
+  const id = await submit(GLM);
+  const text = await (await fetch(`${hub.url}/v1/queries/${id}/events`)).text();
+  const events = text
+    .split('\n\n')
+    .filter((f) => f.includes('event: iteration'))
+    .map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]) as Record<string, unknown>);
+  const full = events.filter((e) => e.model === 'full');
+  const nul = events.filter((e) => e.model === 'null');
+  assert.ok(full.length >= 2 && nul.length >= 1, JSON.stringify(events));
+  assert.deepEqual(
+    full.map((e) => e.iteration),
+    full.map((_, i) => i + 1),
+  );
+  assert.deepEqual(
+    nul.map((e) => e.iteration),
+    nul.map((_, i) => i + 1),
+  );
+  assert.ok(nul.every((e) => e.modelIterations === full.length));
+  assert.deepEqual(
+    events.map((e) => e.round),
+    events.map((_, i) => i + 1),
+    'rounds still count every round',
+  );
+  const res = await fetch(`${hub.url}/v1/queries/${id}/results`);
+  const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+  const glm = JSON.parse(table.schema.metadata.get('fedomop.glm')!) as Record<string, unknown>;
+  assert.deepEqual(glm.rounds, { full: full.length, null: nul.length });
+  assert.equal(typeof glm.iterations, 'number');
+  assert.equal(typeof glm.null_iterations, 'number');
+  console.log(
+    `# glm: ${full.length} model rounds, ${nul.length} null-model rounds; iterations ${String(glm.iterations)}, null_iterations ${String(glm.null_iterations)}`,
+  );
 });
