@@ -169,7 +169,11 @@ if (mode === 'record') {
       console.log(`DIFFERS: ${name} (${before.length} bytes before, ${now ? now.length : 'absent'} now)`);
     }
   }
-  for (const name of got.keys()) if (!recorded.includes(name)) (differ++, console.log(`NEW: ${name}`));
+  for (const name of got.keys()) {
+    if (recorded.includes(name)) continue;
+    differ++;
+    console.log(`NEW: ${name}`);
+  }
   console.log(`${recorded.length} recorded answers, ${got.size} now, ${differ} differ`);
   process.exit(differ === 0 ? 0 : 1);
 }
