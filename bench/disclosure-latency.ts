@@ -2,7 +2,7 @@
  * Added latency of disclosure control as the site answers (not a test): the site's own answerPlan on
  * a real DuckDB file, `exact` profile (aggregate SQL + min-cell rule: the baseline) against
  * `standard` (cell keys, ptable, margins, history check against 10,000 earlier releases of the same
- * user), same plans, interleaved in one run, p50 / p95. Also the SQL's share of each.
+ * user and against the site's published concept sets), same plans, interleaved in one run, p50 / p95. Also the SQL's share of each.
  * Usage: node lib-test/bench/disclosure-latency.js [--db FILE ...] [--runs 31]
  *   default: the `fedomop demo` sites (central 60,000, north 25,000, south 10,000 persons), made
  *   under .data/bench/ when absent.
@@ -18,6 +18,7 @@ import { CellAccumulator, EXACT_POLICY, STANDARD_POLICY, type DisclosurePolicy }
 import { ReleaseHistory } from '../src/disclosure/history.js';
 import { UserRateLimit } from '../src/disclosure/rate-limit.js';
 import { RecordKeys } from '../src/disclosure/record-keys.js';
+import { buildPublishedConcepts, countedColumnsOf } from '../src/site/concept-releases.js';
 import { planHash } from '../src/plan/hash.js';
 import type { Plan } from '../src/plan/types.js';
 import { DEMO_SITES } from '../src/cli/demo-command.js';
@@ -127,6 +128,12 @@ async function main() {
   for (const file of files) {
     const raw = await DuckDbDatabase.open(file);
     console.log(`\n${path.basename(file)}`);
+    // The site's published concept sets (concept-releases.ts): every standard answer is checked against them too.
+    const passStarted = performance.now();
+    const published = await buildPublishedConcepts(raw, await countedColumnsOf(raw), keys, standard.minCellCount);
+    console.log(
+      `  published concept sets: ${published.sets.count} of ${published.size} concepts (pass ${(performance.now() - passStarted).toFixed(0)} ms, once per site start)`,
+    );
     for (const [name, p] of PLANS) {
       const hash = await planHash(p);
       const times = {
@@ -149,6 +156,7 @@ async function main() {
           const answer = await answerPlan(timed(raw, sql), p, hash, site, policy, undefined, {
             user: 'bench',
             disclosure: state,
+            published: async () => published,
           });
           const elapsed = performance.now() - t;
           const used = process.cpuUsage(cpu);

@@ -14,14 +14,10 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FedomopError } from '../errors.js';
-import {
-  decodeSignature,
-  encodeSignature,
-  mayDifferByAtMost,
-  occupancy,
-  symmetricDifference,
-  type PersonSet,
-} from './person-set.js';
+import { decodeSignature, encodeSignature, type PersonSet } from './person-set.js';
+import { SetIndex, signed, type Conflict } from './set-index.js';
+
+export type { Conflict } from './set-index.js';
 
 export const ANONYMOUS = 'anonymous';
 
@@ -47,41 +43,6 @@ export interface HistoryLine {
   sets?: HistoryCell[];
 }
 
-interface IndexedSet {
-  n: number;
-  signature: Int32Array;
-  /** occupancy(signature), for the quick first test. */
-  occupied: Uint32Array;
-  planHash: string;
-  cell: string;
-  time: number;
-}
-
-export interface Conflict {
-  planHash: string;
-  cell: string;
-  difference: number;
-}
-
-const signed = (signature: Int32Array) => ({ signature, occupied: occupancy(signature) });
-
-class UserHistory {
-  readonly bySize = new Map<number, IndexedSet[]>();
-  count = 0;
-  oldest = Infinity;
-
-  /** False when the same set is stored already (a repeat adds nothing). */
-  add(s: IndexedSet): boolean {
-    let list = this.bySize.get(s.n);
-    if (!list) this.bySize.set(s.n, (list = []));
-    if (list.some((e) => symmetricDifference(e.signature, s.signature, 0) === 0)) return false;
-    list.push(s);
-    this.count++;
-    this.oldest = Math.min(this.oldest, s.time);
-    return true;
-  }
-}
-
 /** File name for a user key: readable for digests and "anonymous", hashed for anything else. */
 export function historyFileName(user: string | null): string {
   const key = user ?? ANONYMOUS;
@@ -90,7 +51,7 @@ export function historyFileName(user: string | null): string {
 }
 
 export class ReleaseHistory {
-  private readonly users = new Map<string, UserHistory>();
+  private readonly users = new Map<string, SetIndex>();
 
   constructor(
     readonly dir: string,
@@ -104,11 +65,11 @@ export class ReleaseHistory {
     return path.join(this.dir, historyFileName(user));
   }
 
-  private load(user: string | null): UserHistory {
+  private load(user: string | null): SetIndex {
     const key = user ?? ANONYMOUS;
     let h = this.users.get(key);
     if (h) return h;
-    h = new UserHistory();
+    h = new SetIndex();
     const file = this.file(user);
     if (existsSync(file)) {
       const cutoff = Date.now() - this.retentionDays * 86_400_000;
@@ -131,17 +92,7 @@ export class ReleaseHistory {
 
   /** The earliest-found earlier release whose set differs from `set` by 1..k-1 persons. */
   conflict(user: string | null, set: PersonSet, k: number): Conflict | undefined {
-    const h = this.load(user);
-    const occupied = occupancy(set.signature);
-    for (let n = set.size - (k - 1); n <= set.size + (k - 1); n++) {
-      for (const e of h.bySize.get(n) ?? []) {
-        if (e.signature.length !== set.signature.length) continue; // written under another k
-        if (!mayDifferByAtMost(occupied, e.occupied, k - 1)) continue;
-        const d = symmetricDifference(set.signature, e.signature, k - 1);
-        if (d >= 1 && d <= k - 1) return { planHash: e.planHash, cell: e.cell, difference: d };
-      }
-    }
-    return undefined;
+    return this.load(user).conflict(set, k);
   }
 
   /** Refuses (429) when the user's history is full, naming when the oldest entry expires. */

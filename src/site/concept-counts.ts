@@ -1,17 +1,16 @@
 /**
  * Per-concept record and person counts as a site releases them in concept search, concept details
  * and concept-set resolution. They are site data under the same rule as every other count
- * (src/disclosure/perturb.ts): the caller's profile (standard, or strict from the policy file)
- * decides; below k a count is withheld as an interval, at or above k it is perturbed when the
- * profile perturbs, exact under the `exact` profile. Records follow their persons
- * (withheldWithRow), so a withheld person count is never undone by its record count.
+ * (src/disclosure/perturb.ts): the caller's profile decides; below k a count is withheld as an
+ * interval, at or above k it is perturbed when the profile perturbs, exact under `exact`. Records
+ * follow their persons (withheldWithRow), so a withheld person count is never undone by its records.
  *
- * Cell keys: the counts are fixed for a given database, so each concept (or resolved set) gets a
- * key derived from the site secret and its identity; asking again returns the same value. They are
- * not recorded in the release history (no person set is kept for them): see docs/concept-search.md.
+ * Cell keys come from the persons (concept-releases.ts): a concept's counts are released exactly as
+ * a cohort cell of the same persons is. A concept whose persons differ from a concept of lower id by
+ * 1 … k−1 is widened when the policy keeps a history (see docs/concept-search.md).
  */
-import { perturbCount, perturbs, withheldWithRow, type DisclosurePolicy } from '../disclosure/index.js';
-import type { RecordKeys } from '../disclosure/record-keys.js';
+import { perturbCount, widen, withheldWithRow, type DisclosurePolicy, type Released } from '../disclosure/index.js';
+import type { ConceptTruth } from './concept-releases.js';
 
 /** One released count: the value (null when withheld or widened) and an interval that holds the truth. */
 export interface ReleasedCount {
@@ -25,44 +24,29 @@ export interface ReleasedCounts {
   persons: ReleasedCount;
 }
 
-/** Tag mixed into the key id so concept-count keys never coincide with person record keys. */
-const CONCEPT_TAG = 0x636f6e63n << 32n; // "conc"
+export const releasedCount = (r: { value: number | null; lower: number; upper: number }): ReleasedCount => ({
+  value: r.value,
+  lower: r.lower,
+  upper: r.upper,
+});
 
-export function releaseCounts(
-  truth: { records: number; persons: number },
-  identity: number,
-  policy: DisclosurePolicy,
-  keys: () => RecordKeys,
-): ReleasedCounts {
-  let personKey = 0;
-  let recordKey = 0;
-  if (perturbs(policy)) {
-    const words = keys().derive(
-      BigInt64Array.of(CONCEPT_TAG ^ BigInt(identity >>> 0) ^ (BigInt(Math.floor(identity / 2 ** 32)) << 40n)),
-    );
-    personKey = words[0];
-    recordKey = words[1];
-  }
-  const persons = perturbCount({ trueValue: truth.persons, cellKey: personKey }, policy);
-  const records =
+export function releaseConceptCounts(truth: ConceptTruth, policy: DisclosurePolicy): ReleasedCounts {
+  let persons: Released = perturbCount({ trueValue: truth.persons, cellKey: truth.personKey }, policy);
+  let records: Released =
     persons.action === 'withheld'
       ? withheldWithRow(persons, truth.records, policy)
-      : perturbCount({ trueValue: truth.records, cellKey: recordKey }, policy);
-  const out = (r: { value: number | null; lower: number; upper: number }): ReleasedCount => ({
-    value: r.value,
-    lower: r.lower,
-    upper: r.upper,
-  });
-  return { records: out(records), persons: out(persons) };
+      : perturbCount({ trueValue: truth.records, cellKey: truth.recordKey }, policy);
+  if (truth.widened && policy.differencing && persons.action === 'perturbed') {
+    persons = widen(persons, policy);
+    if (records.action === 'perturbed') records = widen(records, policy);
+  }
+  return { records: releasedCount(records), persons: releasedCount(persons) };
 }
 
-/** A stable 53-bit identity for a set of concept ids (order-free), for the set's cell key. */
-export function setIdentity(ids: readonly number[]): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (const id of [...ids].sort((a, b) => a - b)) {
-    h1 = Math.imul(h1 ^ (id >>> 0), 0x01000193);
-    h2 = Math.imul(h2 ^ Math.floor(id / 2 ** 32) ^ (id & 0xffff), 0x5bd1e995);
-  }
-  return (h1 >>> 0) + (h2 >>> 11) * 2 ** 32;
-}
+/** The index's aggregate counts as a truth without keys: for policies that neither perturb nor remember. */
+export const unkeyed = (counts: { records: number; persons: number }): ConceptTruth => ({
+  ...counts,
+  personKey: 0,
+  recordKey: 0,
+  widened: false,
+});

@@ -6,14 +6,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FedomopError } from '../errors.js';
-import type { DisclosurePolicy } from '../disclosure/index.js';
-import type { RecordKeys } from '../disclosure/record-keys.js';
+import { perturbs, type DisclosurePolicy } from '../disclosure/index.js';
 import type { ConceptIndex, MatchKind, StandardFilter } from './concept-index/concept-index.js';
-import { releaseCounts, setIdentity, type ReleasedCounts } from './concept-counts.js';
+import { releaseConceptCounts, unkeyed, type ReleasedCounts } from './concept-counts.js';
+import type { PublishedConcepts } from './concept-releases.js';
+import { releaseSetCounts } from './concept-set-release.js';
+import type { DisclosureState } from './execute.js';
 import { conceptTree } from './concept-detail.js';
 import { countsRouteSchema, detailSchema, facetsSchema, resolveSchema, searchSchema } from './concept-schemas.js';
 import type { ConceptService } from './concept-service.js';
-import { parseConceptSetExpression, personsWithAny, resolveConceptSet } from './concept-set-resolve.js';
+import { parseConceptSetExpression, resolveConceptSet, setPersonRows } from './concept-set-resolve.js';
 import type { SiteDatabase } from './database.js';
 
 export const SEARCH_LIMIT_MAX = 100;
@@ -27,7 +29,14 @@ export interface ConceptRouteDeps {
   concepts: ConceptService;
   /** Checks the policy for `kind: 'concepts'` and returns the disclosure policy that applies to the caller. */
   policyFor: (req: FastifyRequest) => DisclosurePolicy;
-  keys: () => RecordKeys;
+  /** Record keys, the user's history: a resolved set is released and recorded like a count. */
+  disclosure: DisclosureState;
+  /** The caller's history key (server.ts userOf). */
+  userOf: (req: FastifyRequest) => string | null;
+  /** The site's concept counts keyed by persons, for a k (concept-releases.ts). */
+  published: (k: number) => Promise<PublishedConcepts>;
+  /** The counted clinical columns of this database. */
+  countedColumns: () => Promise<readonly (readonly [string, string])[]>;
   /** Picks up a replaced database file (and invalidates the index) before answering. */
   refresh: () => Promise<void>;
 }
@@ -88,9 +97,16 @@ export function registerConceptRoutes(app: FastifyInstance, deps: ConceptRouteDe
     const c = index.concept(row);
     return { conceptId: id, name: c.name, vocabulary: c.vocabulary, domain: c.domain, standardConcept: c.standardConcept };
   };
-  const counted = (index: ConceptIndex, row: number, policy: DisclosurePolicy): ReleasedCounts =>
-    releaseCounts(index.trueCounts(row), index.concept(row).conceptId, policy, deps.keys);
-  const full = (index: ConceptIndex, row: number, policy: DisclosurePolicy, matched?: MatchKind) => {
+  /** Keyed by persons when the policy perturbs or remembers; the index's aggregate counts otherwise. */
+  const keyed = async (policy: DisclosurePolicy) =>
+    perturbs(policy) || policy.differencing !== undefined ? deps.published(policy.minCellCount) : undefined;
+  type Keyed = PublishedConcepts | undefined;
+  const counted = (index: ConceptIndex, row: number, policy: DisclosurePolicy, pub: Keyed): ReleasedCounts =>
+    releaseConceptCounts(
+      pub ? (pub.truth(index.concept(row).conceptId) ?? unkeyed({ records: 0, persons: 0 })) : unkeyed(index.trueCounts(row)),
+      policy,
+    );
+  const full = (index: ConceptIndex, row: number, policy: DisclosurePolicy, pub: Keyed, matched?: MatchKind) => {
     const c = index.concept(row);
     const synonyms = index.synonyms(row);
     const mapsTo = c.standardConcept === 'S' ? [] : index.mapsTo(row).map((id) => brief(index, id));
@@ -100,7 +116,7 @@ export function registerConceptRoutes(app: FastifyInstance, deps: ConceptRouteDe
       ...(synonyms.length ? { synonyms } : {}),
       ...(matched ? { matched } : {}),
       ...(mapsTo.length ? { mapsTo } : {}),
-      counts: counted(index, row, policy),
+      counts: counted(index, row, policy, pub),
     };
   };
 
@@ -123,8 +139,9 @@ export function registerConceptRoutes(app: FastifyInstance, deps: ConceptRouteDe
     await deps.refresh();
     const index = await deps.concepts.index();
     const result = index.search(query.q ?? '', opts);
+    const pub = await keyed(policy);
     return {
-      concepts: result.hits.map((h) => full(index, h.row, policy, h.matched)),
+      concepts: result.hits.map((h) => full(index, h.row, policy, pub, h.matched)),
       total: result.total,
       totalExact: result.totalExact,
       tookMs: Math.round((performance.now() - started) * 100) / 100,
@@ -152,7 +169,7 @@ export function registerConceptRoutes(app: FastifyInstance, deps: ConceptRouteDe
       return { ...brief(index, n.conceptId), conceptClass: r >= 0 ? index.concept(r).conceptClass : '', ...n };
     };
     return {
-      ...full(index, row, policy),
+      ...full(index, row, policy, await keyed(policy)),
       ancestors: tree.ancestors.map(node),
       descendants: tree.descendants.map(node),
       ancestorCount: tree.ancestorCount,
@@ -174,9 +191,10 @@ export function registerConceptRoutes(app: FastifyInstance, deps: ConceptRouteDe
     await deps.refresh();
     const index = await deps.concepts.index();
     const counts: Record<string, ReleasedCounts> = {};
+    const pub = await keyed(policy);
     for (const id of ids as number[]) {
       const row = index.rowOf(id);
-      if (row >= 0) counts[String(id)] = counted(index, row, policy);
+      if (row >= 0) counts[String(id)] = counted(index, row, policy, pub);
     }
     return { site: deps.site, counts };
   });
@@ -187,21 +205,24 @@ export function registerConceptRoutes(app: FastifyInstance, deps: ConceptRouteDe
     await deps.refresh();
     const index = await deps.concepts.index();
     const conceptIds = await resolveConceptSet(deps.db, set);
-    let records = 0;
-    for (const id of conceptIds) {
-      const row = index.rowOf(id);
-      if (row >= 0) records += index.trueCounts(row).records;
-    }
-    const persons = conceptIds.length ? await personsWithAny(deps.db, set, await deps.concepts.countedColumns()) : 0;
-    const rows = conceptIds
+    const pub = await keyed(policy);
+    const rows = conceptIds.length ? await setPersonRows(deps.db, set, await deps.countedColumns()) : [];
+    const counts = releaseSetCounts(rows, conceptIds, {
+      site: deps.site,
+      policy,
+      user: deps.userOf(req),
+      state: deps.disclosure,
+      published: pub,
+    });
+    const shown = conceptIds
       .slice(0, RESOLVE_CONCEPTS)
       .map((id) => index.rowOf(id))
       .filter((r) => r >= 0);
     return {
       conceptIds,
-      concepts: rows.map((r) => full(index, r, policy)),
+      concepts: shown.map((r) => full(index, r, policy, pub)),
       count: conceptIds.length,
-      counts: releaseCounts({ records, persons }, setIdentity(conceptIds), policy, deps.keys),
+      counts,
     };
   });
 }

@@ -1,17 +1,17 @@
 /**
  * POST /v1/concept-sets/resolve: an ATLAS concept-set expression → the concept ids it stands for,
  * by the very query the Circe compiler runs (src/circe/codesets.ts conceptSetQuery), so a set seen
- * in the browser is the set a cohort uses. Counts: records summed from the index's per-concept
- * counts; persons counted distinct across the clinical tables in one query (a person with two of
- * the set's concepts counts once). Both released through concept-counts.ts by the caller.
+ * in the browser is the set a cohort uses. Counts: one row per person with a record of the set
+ * (a person with two of the set's concepts counts once), released by the caller as one cell through
+ * the shared cell-key seam and the user's release history (concept-routes.ts).
  */
 import { FedomopError } from '../errors.js';
 import { conceptSetQuery } from '../circe/codesets.js';
 import type { ConceptSet, ConceptSetItem } from '../circe/types.js';
-import { col, fn, inQuery, select, sel, setOp, subquery, table, asc } from '../sql/build.js';
+import { col, countStar, inQuery, select, sel, setOp, subquery, table, asc } from '../sql/build.js';
 import { compile, dialectByName } from '../sql/index.js';
 import type { QueryNode } from '../sql/nodes.js';
-import type { SiteDatabase } from './database.js';
+import type { SiteDatabase, SqlColumns, SqlRow } from './database.js';
 import { toNumber } from './database.js';
 
 export const MAX_SET_ITEMS = 5000;
@@ -58,13 +58,17 @@ export async function resolveConceptSet(db: SiteDatabase, set: ConceptSet): Prom
   return rows.map((r) => toNumber(r.concept_id));
 }
 
-/** Distinct persons with any record of the set's concepts, over the counted columns present. */
-export async function personsWithAny(
+/**
+ * One row per person with any record of the set's concepts over the counted columns present:
+ * person_id and records (summed over the columns). Stays in the site process: the caller derives
+ * the persons' record keys and releases the set's counts as one cohort-like cell.
+ */
+export async function setPersonRows(
   db: SiteDatabase,
   set: ConceptSet,
   columns: readonly (readonly [string, string])[],
-): Promise<number> {
-  if (columns.length === 0) return 0;
+): Promise<SqlRow[] | SqlColumns> {
+  if (columns.length === 0) return [];
   const parts: QueryNode[] = columns.map(([tbl, column], i) =>
     select({
       select: [sel(col(`t${i}.person_id`), 'person_id')],
@@ -72,8 +76,12 @@ export async function personsWithAny(
       where: inQuery(col(`t${i}.${column}`), conceptSetQuery(set)),
     }),
   );
-  const union = parts.length === 1 ? parts[0] : setOp('union', parts);
-  const query = select({ select: [sel(fn('count', [col('u.person_id')], { distinct: true }), 'n')], from: subquery(union, 'u') });
-  const rows = await db.query(compile(query, dialectByName(db.dialect)));
-  return toNumber(rows[0]?.n);
+  const union = parts.length === 1 ? parts[0] : setOp('union all', parts);
+  const query = select({
+    select: [sel(col('u.person_id'), 'person_id'), sel(countStar(), 'records')],
+    from: subquery(union, 'u'),
+    groupBy: [col('u.person_id')],
+  });
+  const compiled = compile(query, dialectByName(db.dialect));
+  return db.queryColumns ? db.queryColumns(compiled) : db.query(compiled);
 }

@@ -26,6 +26,9 @@ import {
 import type { SiteDatabase } from './database.js';
 import type { DisclosureState } from './execute.js';
 import { caseCounts } from '../analysis/kinds/site-release.js';
+import { ReleaseLedger } from '../analysis/kinds/release-ledger.js';
+import type { PersonSet } from '../disclosure/person-set.js';
+import type { Conflict } from '../disclosure/set-index.js';
 
 /** How long a plan's person table stays in memory after its last round. */
 export const SESSION_TTL_MS = 5 * 60_000;
@@ -136,6 +139,8 @@ export class RoundSessions {
     private readonly db: SiteDatabase,
     private readonly state: DisclosureState,
     private readonly now: () => number = Date.now,
+    /** The site's published concept sets (src/site/concept-releases.ts), checked like the history. */
+    private readonly published?: (k: number) => Promise<{ conflict(set: PersonSet): Conflict | undefined }>,
   ) {}
 
   /** Whether this plan already has a live session for this user (its first round counts as a plan). */
@@ -189,6 +194,33 @@ export class RoundSessions {
     const round = checkRound(rawRound, a);
     const s = this.session(plan as Plan & { analysis: VariableAnalysis }, planHash, user, signal);
     const t = await s.table;
+    const k = policy.minCellCount;
+    // The release history seam: the round's counts are checked and recorded like any release.
+    if (policy.differencing === undefined) return this.answerRound(a, round, s, t, policy);
+    this.state.history.assertRoom(user, policy.historyMaxSets);
+    const published = await this.published?.(k);
+    const ledger = new ReleaseLedger(
+      k,
+      (set) => this.state.history.conflict(user, set, k) ?? published?.conflict(set),
+      `${round.type}`,
+    );
+    const base = { time: new Date().toISOString(), planHash, analysis: `${a.kind} ${round.type}` };
+    // The kinds' site code is synchronous: nothing else sees the table while the ledger is on it.
+    t.ledger = ledger;
+    try {
+      const answer = this.answerRound(a, round, s, t, policy);
+      this.state.history.record({ ...base, decision: 'released' }, user, ledger.sets);
+      return answer;
+    } catch (err) {
+      if (err instanceof FedomopError && err.code === 'ERR_DISCLOSURE_DIFFERENCE')
+        this.state.history.record({ ...base, decision: 'refused', reason: 'differencing' }, user);
+      throw err;
+    } finally {
+      t.ledger = undefined;
+    }
+  }
+
+  private answerRound(a: VariableAnalysis, round: Round, s: Session, t: PersonTable, policy: DisclosurePolicy): RoundAnswer {
     const k = policy.minCellCount;
     switch (round.type) {
       case 'moments':

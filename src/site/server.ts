@@ -14,6 +14,7 @@ import { assertPlanFitsCdm } from './cdm-fit.js';
 import type { SiteConfig } from './config.js';
 import { registerConceptRoutes } from './concept-routes.js';
 import { ConceptService } from './concept-service.js';
+import { siteConceptReleases, type ConceptReleases } from './concept-releases.js';
 import type { SiteDatabase } from './database.js';
 import { answerPlan, type DisclosureState, type SiteAnswer, type SiteIdentity } from './execute.js';
 import { openDisclosureState } from './disclosure-state.js';
@@ -52,6 +53,8 @@ export interface SiteContext {
   disclosure?: DisclosureState;
   /** The concept index (built on first use when not given; start.ts builds it at start-up). */
   concepts?: ConceptService;
+  /** Concept counts keyed by persons, the published sets every release is checked against (concept-releases.ts). */
+  conceptReleases?: ConceptReleases;
 }
 
 /**
@@ -77,6 +80,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
   const limiter = new QueryLimiter(ctx.config.maxConcurrentQueries, ctx.config.maxConcurrentQueries * 4);
   const disclosure = ctx.disclosure ?? openDisclosureState(ctx.config);
   const concepts = ctx.concepts ?? new ConceptService(ctx.db);
+  const conceptReleases = ctx.conceptReleases ?? siteConceptReleases(ctx.db, () => disclosure.keys);
 
   // JSON only: fastify also parses text/plain by default, and a text/plain POST is a CORS "simple
   // request" any web page can make from a browser that holds a site's token. Everything else is 415.
@@ -172,6 +176,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     if (await ctx.db.refresh?.()) {
       await ctx.reload?.();
       concepts.invalidate();
+      conceptReleases.invalidate();
     }
   };
 
@@ -268,7 +273,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
 
   // One round of a hub-driven analysis (summary, histogram, glm, km): aggregates for the hub, as
   // JSON. Same checks as /v1/execute (token, envelope over this exact body, policy for the kind).
-  const rounds = new RoundSessions(ctx.db, disclosure);
+  const rounds = new RoundSessions(ctx.db, disclosure, Date.now, (k) => conceptReleases.forK(k));
   app.post('/v1/rounds', { schema: { response: { '4xx': errorSchema, '5xx': errorSchema } } }, async (req, reply) => {
     const started = performance.now();
     let known: Pick<AuditEntry, 'planHash' | 'analysis' | 'profile' | 'round'> = {};
@@ -349,7 +354,13 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
     try {
       return await limiter.run(
-        () => answerPlan(ctx.db, plan, hash, ctx.identity, policy, abort.signal, { user, disclosure, preview }),
+        () =>
+          answerPlan(ctx.db, plan, hash, ctx.identity, policy, abort.signal, {
+            user,
+            disclosure,
+            preview,
+            published: (k) => conceptReleases.forK(k),
+          }),
         user,
       );
     } catch (err) {
@@ -403,7 +414,10 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     site: ctx.identity.id,
     concepts,
     policyFor: (req) => disclosureFor(allow(req, { kind: 'concepts' })),
-    keys: () => disclosure.keys,
+    disclosure,
+    userOf,
+    published: (k) => conceptReleases.forK(k),
+    countedColumns: () => conceptReleases.countedColumns(),
     refresh: refreshDatabase,
   });
 

@@ -9,6 +9,8 @@ import { checkCdm, type CdmReport } from './cdm-check.js';
 import { openDisclosureState } from './disclosure-state.js';
 import { buildSiteServer, type SiteLifecycle } from './server.js';
 import { ConceptService } from './concept-service.js';
+import { siteConceptReleases } from './concept-releases.js';
+import { perturbs } from '../disclosure/index.js';
 import { siteAuthOf } from './site-auth.js';
 import type { SiteIdentity } from './execute.js';
 
@@ -77,7 +79,25 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
   // The concept index is built now, in the background: on a full Athena vocabulary it takes a while
   // (logged), and concept requests that come before it is ready wait for it.
   const concepts = new ConceptService(db, undefined, config.database.kind === 'duckdb' ? config.database.path : undefined);
-  const app = buildSiteServer({ config, db, identity, audit, reload, cdm: () => cdm, auth, lifecycle, disclosure, concepts });
+  // Concept counts keyed by persons (and the published sets every release is checked against) for
+  // the site's own k, also in the background; a policy file's other k is built on first use.
+  const conceptReleases = siteConceptReleases(db, () => disclosure.keys, {
+    dir: () => disclosure.history.dir,
+    dbPath: config.database.kind === 'duckdb' ? config.database.path : undefined,
+  });
+  const app = buildSiteServer({
+    config,
+    db,
+    identity,
+    audit,
+    reload,
+    cdm: () => cdm,
+    auth,
+    lifecycle,
+    disclosure,
+    concepts,
+    conceptReleases,
+  });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (err) {
@@ -89,6 +109,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
     );
   }
   concepts.warm();
+  if (perturbs(config.disclosure) || config.disclosure.differencing) conceptReleases.warm(config.disclosure.minCellCount);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : listen.port;
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
@@ -105,6 +126,7 @@ export async function startSite(config: SiteConfig): Promise<RunningSite> {
       const deadline = Date.now() + 5000;
       while (lifecycle.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await concepts.close();
+      await conceptReleases.close();
       await db.close();
       await audit.close();
     },

@@ -12,6 +12,7 @@ import { compile, dialectByName } from '../../sql/index.js';
 import type { SiteDatabase } from '../../site/database.js';
 import { compileVariables, variableValuesQuery } from '../variables/compile.js';
 import { VARIABLE_KINDS, type Variables } from '../variables/types.js';
+import type { ReleaseLedger } from './release-ledger.js';
 
 export interface PersonTable {
   /** cohort persons (one row each) */
@@ -26,6 +27,11 @@ export interface PersonTable {
   events: Map<string, Float64Array>;
   /** categorical levels (concept names); null = missing */
   levels: Map<string, (string | null)[]>;
+  /**
+   * Set by the site for the duration of one round when the caller's policy keeps a release history
+   * (src/site/rounds.ts): counts released through site-release.ts are checked and recorded in it.
+   */
+  ledger?: ReleaseLedger;
 }
 
 function asNumber(v: unknown): number {

@@ -3,7 +3,9 @@
  * every count (src/disclosure/perturb.ts), with the cell key summed from the persons' record keys.
  */
 import type { ReleasedValue } from '../../arrow/result-schema.js';
-import { perturbCount, type DisclosurePolicy } from '../../disclosure/index.js';
+import { perturbCount, widen, type DisclosurePolicy } from '../../disclosure/index.js';
+import { FedomopError } from '../../errors.js';
+import { THIS_ROUND } from './release-ledger.js';
 import { cellKey, type PersonTable } from './person-table.js';
 import type { CaseCounts } from './rounds.js';
 
@@ -12,20 +14,38 @@ export function releaseCount(count: number, key: number, policy: DisclosurePolic
   return { value: r.value, lower: r.lower, upper: r.upper, suppressed: r.suppressed };
 }
 
+/**
+ * The count of the persons at `indices`. In a round with a ledger (a policy with a history), a set
+ * differing from an earlier release by 1 … k−1 persons is widened, or the round refused (422).
+ */
 export function releaseSet(t: PersonTable, indices: ArrayLike<number>, policy: DisclosurePolicy): ReleasedValue {
-  return releaseCount(indices.length, cellKey(t, Array.from(indices)), policy);
+  const value = releaseCount(indices.length, cellKey(t, Array.from(indices)), policy);
+  const ledger = t.ledger;
+  if (!ledger || !policy.differencing || !t.words || value.value === null) return value;
+  const conflict = ledger.check(ledger.setOf(t.words, indices));
+  if (!conflict) return value;
+  if (policy.differencing === 'refuse' && conflict.planHash !== THIS_ROUND)
+    throw new FedomopError(
+      'ERR_DISCLOSURE_DIFFERENCE',
+      `a count of this round would differ from cell ${conflict.cell} of your earlier query ${conflict.planHash} by fewer than ${policy.minCellCount} persons; this site refuses such releases`,
+      { earlierPlanHash: conflict.planHash, earlierCell: conflict.cell, cell: 'round' },
+    );
+  const w = widen({ ...value, action: 'perturbed' }, policy);
+  return { value: w.value, lower: w.lower, upper: w.upper, suppressed: w.suppressed };
 }
 
 /** Persons, complete cases and rows dropped for a missing value, each released as a count. */
 export function caseCounts(t: PersonTable, complete: Int32Array, policy: DisclosurePolicy): CaseCounts {
-  const all = cellKey(
-    t,
-    Array.from({ length: t.size }, (_, i) => i),
-  );
-  const kept = cellKey(t, complete);
+  const all = Array.from({ length: t.size }, (_, i) => i);
+  const kept = new Uint8Array(t.size);
+  for (const i of complete) kept[i] = 1;
   return {
-    persons: releaseCount(t.size, all, policy),
-    complete: releaseCount(complete.length, kept, policy),
-    dropped: releaseCount(t.size - complete.length, (all - kept) >>> 0, policy),
+    persons: releaseSet(t, all, policy),
+    complete: releaseSet(t, complete, policy),
+    dropped: releaseSet(
+      t,
+      all.filter((i) => kept[i] === 0),
+      policy,
+    ),
   };
 }
