@@ -6,7 +6,7 @@
  * persons per level instead, when there is no numeric variable to show. A quantile withheld (too few
  * persons on one side) is null, and its mark is simply not drawn.
  */
-import { VEGA_LITE_SCHEMA, base, isNumber, type ChartRow, type VegaLiteSpec } from './common.js';
+import { USERMETA, VEGA_LITE_SCHEMA, base, isNumber, type ChartRow, type VegaLiteSpec } from './common.js';
 
 const QUANTILES = ['p05', 'p25', 'median', 'p75', 'p95'] as const;
 
@@ -24,6 +24,7 @@ export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: 'Summary: p05 · p25 · median · p75 · p95',
+    usermeta: USERMETA,
     data: { values },
     facet: { row: { field: 'variable', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } } },
     resolve: { scale: { x: 'independent' } },
