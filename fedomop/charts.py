@@ -202,7 +202,12 @@ def km_chart(rows: list[Row], metadata: dict[str, str] | None = None) -> dict[st
         for s, m in (meta.get("median") or {}).items()
         if _is_number(m.get("median"))
     ]
-    color = {"field": "stratum", "type": "nominal", "title": "stratum"}
+    color = {
+        "field": "stratum",
+        "type": "nominal",
+        "title": "stratum",
+        "legend": {"symbolType": "stroke", "symbolOpacity": 1, "symbolStrokeWidth": 2},
+    }
     x = {"field": "time", "type": "quantitative", "title": "days since index"}
     layer: list[dict[str, Any]] = [
         {
@@ -282,6 +287,8 @@ def glm_chart(rows: list[Row], metadata: dict[str, str] | None = None) -> dict[s
         "data": {"values": values},
         "layer": [
             {
+                # Its own one-row data: on the terms' rows the reference would be drawn once per term.
+                "data": {"values": [{}]},
                 "mark": {"type": "rule", "strokeDash": [4, 3], "color": "gray"},
                 "encoding": {"x": {"datum": 1 if ratio else 0}},
             },
