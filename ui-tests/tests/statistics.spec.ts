@@ -17,7 +17,8 @@ import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator, TestInfo } from '@playwright/test';
 import { DEAD_SITE, LIVE_SITES, addConcept, openPanel, panelPlan, saveScreenshot } from './helpers';
 
-test.use({ autoGoto: true, viewport: { width: 1280, height: 1400 } });
+// Tall enough for a notebook's KM table (20 rows) and its chart in one screenshot.
+test.use({ autoGoto: true, viewport: { width: 1280, height: 1800 } });
 // Two panel runs, two kernels with two analyses each (the first Deno start compiles the library),
 // three theme switches.
 test.setTimeout(300_000);

@@ -36,6 +36,8 @@ export function useThemeLight(): string | undefined {
     if (typeof MutationObserver === 'undefined' || typeof document === 'undefined') return undefined;
     const observer = new MutationObserver(() => setLight(read()));
     observer.observe(document.body, { attributes: true, attributeFilter: ['data-jp-theme-light'] });
+    // A switch between the first render and this effect would otherwise go unseen.
+    setLight(read());
     return () => observer.disconnect();
   }, []);
   return light;
