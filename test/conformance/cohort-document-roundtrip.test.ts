@@ -12,6 +12,8 @@ import { readCohortText, writeCohortText, type ICohortFile } from '../../src/lab
 import * as edits from '../../src/lab/cohort-document/cohort-edits.js';
 import { diffPaths } from '../../src/lab/cohort-document/json-path.js';
 import type { CirceExpression } from '../../src/circe/types.js';
+import { attributeChoices, defaultAttributeValue, needsConceptSet } from '../../src/lab/cohort-builder/attribute-catalogue.js';
+import { validateCohortExpression } from '../../src/plan/validate.js';
 import { applyPatch } from './json-patch.js';
 import { CONFORMANCE_ROOT, conformanceAvailable, readJson, readManifest } from './manifest.js';
 
@@ -78,6 +80,22 @@ function editsFor(e: CirceExpression): Array<{ what: string; apply: (e: CirceExp
       paths: rules[0].expression.Type === 'ANY' ? [] : ['InclusionRules[0].expression.Type'],
     });
   }
+  // The "+ attribute" menu on each entry event: every attribute it offers, added with its starting
+  // value, changes exactly that attribute's path (and the cohort still validates, checked below).
+  (e.PrimaryCriteria.CriteriaList ?? []).forEach((criterion, i) => {
+    const [domain, attrs] = Object.entries(criterion)[0] as [string, Record<string, unknown>];
+    for (const choice of attributeChoices(domain)) {
+      if (attrs[choice.name] !== undefined && attrs[choice.name] !== null) continue;
+      // The menu disables these until a concept set exists (there is nothing to point them at).
+      if (needsConceptSet(choice) && !(e.ConceptSets ?? []).length) continue;
+      const path = ['PrimaryCriteria', 'CriteriaList', i, domain, choice.name];
+      out.push({
+        what: `add attribute ${domain}.${choice.name}`,
+        apply: (x) => edits.setValue(x, path, defaultAttributeValue(choice, x.ConceptSets ?? [])),
+        paths: [`PrimaryCriteria.CriteriaList[${i}].${domain}.${choice.name}`],
+      });
+    }
+  });
   return out;
 }
 
@@ -108,6 +126,10 @@ for (const { name, text } of cases) {
       assert.equal(JSON.stringify(input), before, `${edit.what}: the edit must not touch its input`);
       const saved = JSON.parse(writeCohortText({ expression: edited, wrapper: { kind: 'bare' } }));
       assert.deepEqual(diffPaths(input, saved), edit.paths, `${edit.what}: changes exactly that part`);
+      if (edit.what.startsWith('add attribute') && validateCohortExpression(input).ok) {
+        const v = validateCohortExpression(saved);
+        assert.ok(v.ok, `${edit.what}: still a valid cohort${v.ok ? '' : `: ${JSON.stringify(v.problems)}`}`);
+      }
       // And inside a cohort definition, the wrapper's own fields stay as they were.
       const wrapped = open(JSON.stringify(definition));
       const out = JSON.parse(writeCohortText({ ...wrapped, expression: edit.apply(wrapped.expression) }));

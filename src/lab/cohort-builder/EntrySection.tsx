@@ -3,7 +3,10 @@ import * as React from 'react';
 import type { CirceExpression } from '../../circe/types.js';
 import {
   addEntryEvent,
+  emptyGroup,
+  removeAt,
   removeEntryEvent,
+  setValue,
   setLimit,
   setObservationWindow,
   type LimitField,
@@ -11,7 +14,7 @@ import {
 import type { CohortEditor } from '../cohort-document/editor-model.js';
 import { NumberField, Problems } from './controls.js';
 import { CriterionView } from './CriterionView.js';
-import { RemoveButton } from './GroupView.js';
+import { GroupView, RemoveButton } from './GroupView.js';
 
 export function EntrySection({ editor, e }: { editor: CohortEditor; e: CirceExpression }): React.ReactElement {
   const list = e.PrimaryCriteria?.CriteriaList ?? [];
@@ -26,8 +29,13 @@ export function EntrySection({ editor, e }: { editor: CohortEditor; e: CirceExpr
         {list.map((c, i) => (
           <li key={i} className="jp-fedomop-cb-entry">
             <span>a </span>
-            <CriterionView editor={editor} e={e} path={['PrimaryCriteria', 'CriteriaList', i]} criterion={c} />
-            <RemoveButton label="Remove entry event" onClick={() => editor.apply((x) => removeEntryEvent(x, i))} />
+            <CriterionView
+              editor={editor}
+              e={e}
+              path={['PrimaryCriteria', 'CriteriaList', i]}
+              criterion={c}
+              actions={<RemoveButton label="Remove entry event" onClick={() => editor.apply((x) => removeEntryEvent(x, i))} />}
+            />
           </li>
         ))}
       </ul>
@@ -70,6 +78,27 @@ export function EntrySection({ editor, e }: { editor: CohortEditor; e: CirceExpr
         days after the event date.
       </div>
       <Problems editor={editor} path="PrimaryCriteria.ObservationWindow" exact={false} />
+      {/* Circe's AdditionalCriteria: a group every initial event must satisfy, before the limits. */}
+      {e.AdditionalCriteria ? (
+        <div className="jp-fedomop-cb-restrict" aria-label="Restrict initial events" data-path="AdditionalCriteria">
+          <div className="jp-fedomop-cb-sentence">
+            Restrict initial events to those{' '}
+            <RemoveButton
+              label="Remove the restriction of initial events"
+              onClick={() => editor.apply((x) => removeAt(x, ['AdditionalCriteria']))}
+            />
+          </div>
+          <GroupView editor={editor} e={e} path={['AdditionalCriteria']} group={e.AdditionalCriteria} />
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="jp-fedomop-cb-link"
+          onClick={() => editor.apply((x) => setValue(x, ['AdditionalCriteria'], emptyGroup()))}
+        >
+          + restrict initial events
+        </button>
+      )}
       <LimitSentence
         editor={editor}
         field="PrimaryCriteriaLimit"

@@ -100,10 +100,17 @@ export function ExitSection({ editor, e }: { editor: CohortEditor; e: CirceExpre
       <ul className="jp-fedomop-cb-items">
         {censoring.map((c, i) => (
           <li key={i}>
-            <CriterionView editor={editor} e={e} path={['CensoringCriteria', i]} criterion={c} />
-            <RemoveButton
-              label="Remove censoring event"
-              onClick={() => editor.apply((x) => removeAt(x, ['CensoringCriteria', i]))}
+            <CriterionView
+              editor={editor}
+              e={e}
+              path={['CensoringCriteria', i]}
+              criterion={c}
+              actions={
+                <RemoveButton
+                  label="Remove censoring event"
+                  onClick={() => editor.apply((x) => removeAt(x, ['CensoringCriteria', i]))}
+                />
+              }
             />
           </li>
         ))}

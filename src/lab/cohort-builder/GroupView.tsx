@@ -23,8 +23,11 @@ import {
 import type { CohortEditor } from '../cohort-document/editor-model.js';
 import { pathString, type JsonPath } from '../cohort-document/json-path.js';
 import { NumberField, Problems, RangeField } from './controls.js';
+import { DEMOGRAPHIC } from './attribute-catalogue.js';
+import { AddAttributeMenu, AttributeList } from './AttributeEditors.js';
 import { CriterionView } from './CriterionView.js';
-import { demographicText, groupHead } from './sentences.js';
+import { newWindow, WindowView } from './WindowView.js';
+import { groupHead } from './sentences.js';
 
 interface IProps {
   editor: CohortEditor;
@@ -72,7 +75,7 @@ export function GroupView({ editor, e, path, group, depth = 0 }: IProps): React.
         ))}
         {(group.DemographicCriteriaList ?? []).map((d, i) => (
           <li key={`d${i}`}>
-            <DemographicView editor={editor} path={[...path, 'DemographicCriteriaList', i]} item={d} />
+            <DemographicView editor={editor} e={e} path={[...path, 'DemographicCriteriaList', i]} item={d} />
           </li>
         ))}
         {(group.Groups ?? []).map((g, i) => (
@@ -123,7 +126,6 @@ function CorrelatedView(props: {
 }): React.ReactElement {
   const { editor, e, path, item } = props;
   const occ = item.Occurrence ?? { Type: 2, Count: 1 };
-  const start = item.StartWindow?.Start;
   return (
     <div className="jp-fedomop-cb-sentence jp-fedomop-cb-correlated" data-path={pathString(path)}>
       having{' '}
@@ -144,30 +146,71 @@ function CorrelatedView(props: {
         width="4em"
         onCommit={(v) => editor.apply((x) => setValue(x, [...path, 'Occurrence'], { ...occ, Count: v ?? 0 }))}
       />{' '}
-      <CriterionView editor={editor} e={e} path={[...path, 'Criteria']} criterion={item.Criteria} />
-      {item.StartWindow && start ? (
+      <Flag
+        label="distinct"
+        checked={occ.IsDistinct === true}
+        onChange={(on) => editor.apply((x) => setValue(x, [...path, 'Occurrence', 'IsDistinct'], on))}
+      />{' '}
+      {occ.IsDistinct === true && (
         <>
-          {', starting between '}
-          <NumberField
-            label="Days before index"
-            allowEmpty
-            width="5em"
-            value={start.Days ?? null}
-            onCommit={(v) =>
-              editor.apply((x) =>
-                setValue(
-                  x,
-                  [...path, 'StartWindow', 'Start'],
-                  v === null ? { ...start, Days: undefined } : { ...start, Days: v },
-                ),
-              )
-            }
-          />
-          {` days ${start.Coeff < 0 ? 'before' : 'after'} and ${item.StartWindow.End.Days ?? 'all'} days ${item.StartWindow.End.Coeff < 0 ? 'before' : 'after'} the index start date`}
+          <select
+            className="jp-mod-styled"
+            aria-label="Distinct by"
+            value={String(occ.CountColumn ?? 'DOMAIN_CONCEPT')}
+            onChange={(ev) => editor.apply((x) => setValue(x, [...path, 'Occurrence', 'CountColumn'], ev.target.value))}
+          >
+            <option value="DOMAIN_CONCEPT">concepts</option>
+            <option value="START_DATE">start dates</option>
+            <option value="VISIT_ID">visits</option>
+          </select>{' '}
+        </>
+      )}
+      <CriterionView editor={editor} e={e} path={[...path, 'Criteria']} criterion={item.Criteria} />
+      {item.StartWindow ? (
+        <>
+          {', '}
+          <WindowView editor={editor} path={[...path, 'StartWindow']} window={item.StartWindow} which="start" />
+          <RemoveButton label="Remove start window" onClick={() => editor.apply((x) => removeAt(x, [...path, 'StartWindow']))} />
         </>
       ) : (
-        ', at any time'
+        <>
+          {', at any time '}
+          <button
+            type="button"
+            className="jp-fedomop-cb-link"
+            onClick={() => editor.apply((x) => setValue(x, [...path, 'StartWindow'], newWindow('start')))}
+          >
+            + start window
+          </button>
+        </>
       )}
+      {item.EndWindow ? (
+        <>
+          {' and '}
+          <WindowView editor={editor} path={[...path, 'EndWindow']} window={item.EndWindow} which="end" />
+          <RemoveButton label="Remove end window" onClick={() => editor.apply((x) => removeAt(x, [...path, 'EndWindow']))} />
+        </>
+      ) : (
+        <button
+          type="button"
+          className="jp-fedomop-cb-link"
+          onClick={() => editor.apply((x) => setValue(x, [...path, 'EndWindow'], newWindow('end')))}
+        >
+          + end window
+        </button>
+      )}
+      <span className="jp-fedomop-cb-flags">
+        <Flag
+          label="at the same visit"
+          checked={item.RestrictVisit === true}
+          onChange={(on) => editor.apply((x) => setValue(x, [...path, 'RestrictVisit'], on))}
+        />
+        <Flag
+          label="even outside the observation period"
+          checked={item.IgnoreObservationPeriod === true}
+          onChange={(on) => editor.apply((x) => setValue(x, [...path, 'IgnoreObservationPeriod'], on))}
+        />
+      </span>
       <RemoveButton label="Remove criterion" onClick={() => editor.apply((x) => removeAt(x, path))} />
       <Problems editor={editor} path={pathString(path)} />
       <Problems editor={editor} path={pathString([...path, 'Occurrence'])} exact={false} />
@@ -176,10 +219,14 @@ function CorrelatedView(props: {
   );
 }
 
-function DemographicView(props: { editor: CohortEditor; path: JsonPath; item: DemographicCriteria }): React.ReactElement {
-  const { editor, path, item } = props;
-  const others = { ...item, Age: undefined };
-  const otherText = demographicText(others);
+function DemographicView(props: {
+  editor: CohortEditor;
+  e: CirceExpression;
+  path: JsonPath;
+  item: DemographicCriteria;
+}): React.ReactElement {
+  const { editor, e, path, item } = props;
+  const attrs = item as Record<string, unknown>;
   return (
     <div className="jp-fedomop-cb-sentence jp-fedomop-cb-demographic" data-path={pathString(path)}>
       with age{' '}
@@ -187,9 +234,17 @@ function DemographicView(props: { editor: CohortEditor; path: JsonPath; item: De
         label="age"
         value={item.Age as NumericRange | undefined}
         onCommit={(r) => editor.apply((x) => setValue(x, [...path, 'Age'], r))}
+      />{' '}
+      <AddAttributeMenu
+        editor={editor}
+        sets={e.ConceptSets ?? []}
+        path={path}
+        attrs={attrs}
+        domain={DEMOGRAPHIC}
+        skip={['Age']}
       />
-      {otherText !== 'with any demographics' && <span className="jp-fedomop-muted">, {otherText.replace(/^with /, '')}</span>}
       <RemoveButton label="Remove demographic criterion" onClick={() => editor.apply((x) => removeAt(x, path))} />
+      <AttributeList editor={editor} sets={e.ConceptSets ?? []} path={path} attrs={attrs} domain={DEMOGRAPHIC} skip={['Age']} />
       <Problems editor={editor} path={pathString(path)} exact={false} />
     </div>
   );
@@ -200,5 +255,14 @@ export function RemoveButton(props: { label: string; onClick: () => void }): Rea
     <button type="button" className="jp-fedomop-cb-remove" aria-label={props.label} title={props.label} onClick={props.onClick}>
       ×
     </button>
+  );
+}
+
+/** A checkbox inside a sentence ("distinct", "at the same visit"). */
+function Flag(props: { label: string; checked: boolean; onChange: (on: boolean) => void }): React.ReactElement {
+  return (
+    <label className="jp-fedomop-cb-flag">
+      <input type="checkbox" checked={props.checked} onChange={(ev) => props.onChange(ev.target.checked)} /> {props.label}
+    </label>
   );
 }

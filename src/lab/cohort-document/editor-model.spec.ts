@@ -45,7 +45,9 @@ describe('CohortEditor', () => {
     expect(editor.valid).toBe(true);
     expect(file.getSource()).toBe(ATLAS_TEXT);
     const before = JSON.parse(ATLAS_TEXT);
+    expect(file.dirty).toBe(false);
     editor.apply((e) => setObservationWindow(e, 365, 0));
+    expect(file.dirty).toBe(true); // the tab's unsaved mark and "save before closing?" follow this flag
     expect(diffPaths(before, JSON.parse(file.getSource()))).toEqual(['PrimaryCriteria.ObservationWindow.PriorDays']);
     const after = file.getSource();
     editor.apply((e) => e); // an edit that changes nothing writes nothing

@@ -22,6 +22,8 @@ export interface ITextDocument {
     redo(): void;
     canUndo(): boolean;
     canRedo(): boolean;
+    /** The document's dirty flag (DocumentModel.dirty reads it here); setSource alone does not set it. */
+    dirty: boolean;
   };
   readonly contentChanged: ISignal<unknown, void>;
 }
@@ -87,6 +89,9 @@ export class CohortEditor {
     const next = edit(this._file.expression);
     if (next === this._file.expression) return;
     this.document.sharedModel.setSource(writeCohortText({ ...this._file, expression: next }));
+    // @jupyter/ydoc marks a document dirty on undo / redo / updateSource, not on setSource: without
+    // this, an edited cohort showed no unsaved-changes mark and closing it did not ask to save.
+    this.document.sharedModel.dirty = true;
   }
 
   /** Adds a concept to set `setId` (or to a new set named `newName`); returns the set's id. */

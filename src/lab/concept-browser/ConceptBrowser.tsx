@@ -10,18 +10,60 @@ import type { ICohortDocuments } from '../tokens.js';
 import { countTitle, formatCount, siteCounts, type IConceptHit, type IRelatedConcept } from './concept-api.js';
 import type { ConceptBrowserModel } from './model.js';
 
+/**
+ * Arrow keys move focus among the buttons matching `selector` inside the list (↑ from the first goes
+ * to `before`, e.g. the search box); Enter on a focused button opens it (a button's own behaviour).
+ */
+export function moveFocus(ev: React.KeyboardEvent, selector: string, before?: HTMLElement | null): void {
+  const keys: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+  if (!(ev.key in keys)) return;
+  const items = [...ev.currentTarget.querySelectorAll<HTMLElement>(selector)];
+  if (!items.length) return;
+  ev.preventDefault();
+  const at = items.indexOf(document.activeElement as HTMLElement);
+  const step = keys[ev.key];
+  if (step === -1 && at <= 0 && before) {
+    before.focus();
+    return;
+  }
+  const next = step === -Infinity ? 0 : step === Infinity ? items.length - 1 : Math.min(items.length - 1, Math.max(0, at + step));
+  items[next].focus();
+}
+
 const DOMAINS = ['', 'Condition', 'Drug', 'Measurement', 'Procedure', 'Observation', 'Device', 'Visit', 'Specimen'];
 
 export function ConceptBrowser(props: { model: ConceptBrowserModel; cohorts: ICohortDocuments | null }): React.ReactElement {
   const { model } = props;
   useSignal(model.changed);
+  const search = React.useRef<HTMLInputElement>(null);
+  const hits = React.useRef<HTMLUListElement>(null);
   return (
-    <div className="jp-fedomop-cbr">
+    <div
+      className="jp-fedomop-cbr"
+      onKeyDown={(ev) => {
+        // Escape from an opened concept: back to the results, focus on the search box.
+        if (ev.key === 'Escape' && (model.detail || model.detailError) && !ev.defaultPrevented) {
+          ev.preventDefault();
+          model.close();
+          search.current?.focus();
+        }
+      }}
+    >
       <div className="jp-fedomop-cbr-search">
         <input
+          ref={search}
           type="search"
           className="jp-mod-styled"
           aria-label="Search the vocabulary"
+          onKeyDown={(ev) => {
+            if (ev.key === 'ArrowDown') {
+              const first = hits.current?.querySelector<HTMLElement>('.jp-fedomop-cbr-hit');
+              if (first) {
+                ev.preventDefault();
+                first.focus();
+              }
+            }
+          }}
           placeholder="Name, code or concept id, e.g. prostate"
           value={model.query}
           onChange={(e) => model.setQuery(e.target.value)}
@@ -87,7 +129,12 @@ export function ConceptBrowser(props: { model: ConceptBrowserModel; cohorts: ICo
       {model.detail || model.detailLoading || model.detailError ? (
         <ConceptDetail model={model} cohorts={props.cohorts} />
       ) : (
-        <ul className="jp-fedomop-cbr-hits" aria-label="Concepts found">
+        <ul
+          ref={hits}
+          className="jp-fedomop-cbr-hits"
+          aria-label="Concepts found"
+          onKeyDown={(ev) => moveFocus(ev, '.jp-fedomop-cbr-hit', search.current)}
+        >
           {model.hits.map((c) => (
             <li key={c.conceptId}>
               <button
@@ -140,6 +187,9 @@ function ConceptDetail(props: { model: ConceptBrowserModel; cohorts: ICohortDocu
   const { model, cohorts } = props;
   useSignal(cohorts?.currentChanged);
   const d = model.detail;
+  const title = React.useRef<HTMLHeadingElement>(null);
+  // A concept opened from the keyboard (Enter on a hit or tree node): focus follows to what opened.
+  React.useEffect(() => title.current?.focus(), [d?.conceptId]);
   const doc = cohorts?.current ?? null;
   const choice = model.addChoice;
   const sets = doc?.conceptSets() ?? [];
@@ -159,7 +209,9 @@ function ConceptDetail(props: { model: ConceptBrowserModel; cohorts: ICohortDocu
       {model.detailError && <div className="jp-fedomop-error">{model.detailError}</div>}
       {d && (
         <>
-          <h3 className="jp-fedomop-cbr-title">{d.name}</h3>
+          <h3 className="jp-fedomop-cbr-title" ref={title} tabIndex={-1}>
+            {d.name}
+          </h3>
           <div className="jp-fedomop-muted">
             {d.domain} · {d.vocabulary} {d.code} · concept {d.conceptId}
             {d.conceptClass ? ` · ${d.conceptClass}` : ''}
@@ -257,7 +309,7 @@ function Tree(props: {
       <h4>
         {props.title} <span className="jp-fedomop-muted">({props.total ?? props.concepts.length})</span>
       </h4>
-      <ul role="tree" aria-label={props.title}>
+      <ul role="tree" aria-label={props.title} onKeyDown={(ev) => moveFocus(ev, '[role="treeitem"] > button')}>
         {sorted.slice(0, 200).map((c) => {
           const level = c.minLevelsOfSeparation ?? 1;
           const indent = up ? maxLevel - level : level - 1;
