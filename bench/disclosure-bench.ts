@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { aggregatePersonRows, personCellQuery } from '../src/analysis/person-cells.js';
+import { cellsInfo } from '../src/analysis/kinds/registry.js';
+import type { CellsAnalysis } from '../src/analysis/kinds/cells-info.js';
 import { analysisQuery } from '../src/analysis/index.js';
 import { compile, duckdbDialect } from '../src/sql/index.js';
 import { duckdbParameterTypes } from '../src/node/duckdb-parameter-types.js';
@@ -101,7 +103,7 @@ async function main() {
         acc.events = Number(r.events);
         return { dims: {}, acc };
       });
-      const exact = releaseAnswer(cellsExact, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', EXACT_POLICY);
+      const exact = releaseAnswer(cellsExact, cellsInfo(p.analysis as CellsAnalysis).release, 's', EXACT_POLICY);
       base.push(performance.now() - t);
       withheldBefore = exact.decisions.filter((d) => d.measure === 'persons' && d.action === 'withheld').length;
 
@@ -110,7 +112,7 @@ async function main() {
       personRows = raw.length;
       const afterSql = performance.now();
       const cells = aggregatePersonRows(p, raw, keys, k);
-      const released = releaseAnswer(cells, p.analysis.kind as 'count' | 'crosstab' | 'attrition', 's', STANDARD_POLICY, (s) =>
+      const released = releaseAnswer(cells, cellsInfo(p.analysis as CellsAnalysis).release, 's', STANDARD_POLICY, (s) =>
         history.conflict('bench', s, k),
       );
       cellKey.push(performance.now() - t);

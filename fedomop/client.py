@@ -326,10 +326,16 @@ def _progress_text(
 
 
 def _iteration_text(it: dict[str, Any]) -> str:
-    """As the TypeScript progress view says it: "glm iteration 3 · deviance 512.3"."""
+    """As the TypeScript progress view says it (src/client/iteration.ts): "glm iteration 3 · deviance 512.3",
+    and for a GLM's intercept-only fit "glm null model iteration 2 (model: 5 iterations)"."""
     deviance = it.get("deviance")
     tail = f" · deviance {_js_number(float(f'{deviance:.8g}'))}" if isinstance(deviance, (int, float)) else ""
-    return f"{it.get('kind') or 'hub'} iteration {it.get('round')}{tail}"
+    kind = it.get("kind") or "hub"
+    if it.get("model") == "null" and it.get("iteration") is not None:
+        model = it.get("modelIterations")
+        return f"{kind} null model iteration {it['iteration']} (model: {model if model is not None else '?'} iterations){tail}"
+    step = it.get("iteration") if it.get("iteration") is not None else it.get("round")
+    return f"{kind} iteration {step}{tail}"
 
 
 def _js_number(v: float) -> str:

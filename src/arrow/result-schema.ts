@@ -4,8 +4,9 @@
  *
  * One row per cell. Columns, in order:
  *   site                      Utf8   site id, or "pooled"
- *   <dimensions>              crosstab: gender Utf8, age_group Utf8, index_year Int32 (in `by` order);
- *                             attrition: rule_index Int32, rule_name Utf8
+ *   <dimensions>              the kind's (src/analysis/kinds/<kind>/result.ts): crosstab gender Utf8,
+ *                             age_group Utf8, index_year Int32 (in `by` order); attrition rule_index
+ *                             Int32, rule_name Utf8; count none
  *   for each measure m in MEASURES:
  *     m                       Int64  exact released value; null when suppressed
  *     m_lower, m_upper        Int64  interval that holds the true value (equal to m when exact)
@@ -14,8 +15,10 @@
  * Schema metadata (keys in META) carries provenance: plan hash, analysis, site, CDM and vocabulary
  * versions, and the disclosure rule applied.
  */
-import { Bool, Field, Int32, Int64, Schema, Utf8, type DataType } from 'apache-arrow';
+import { Bool, Field, Int32, Int64, Schema, Utf8 } from 'apache-arrow';
 import type { Analysis, CrosstabDimension } from '../plan/types.js';
+import type { CellsAnalysis } from '../analysis/kinds/cells-info.js';
+import { cellsInfo, isRoundsKind } from '../analysis/kinds/registry.js';
 
 export const MEASURES = ['persons', 'events'] as const;
 export type Measure = (typeof MEASURES)[number];
@@ -33,21 +36,15 @@ export const META = {
 } as const;
 
 /** Attrition rows: the step (0 = qualifying events, k = after rule k) and the rule's name. */
-export const ATTRITION_DIMENSIONS = ['rule_index', 'rule_name'] as const;
-export type ResultDimension = CrosstabDimension | (typeof ATTRITION_DIMENSIONS)[number];
+export { ATTRITION_DIMENSIONS } from '../analysis/kinds/attrition/result.js';
+export type ResultDimension = CrosstabDimension | 'rule_index' | 'rule_name';
 
-const DIMENSION_TYPES: Record<ResultDimension, () => DataType> = {
-  gender: () => new Utf8(),
-  age_group: () => new Utf8(),
-  index_year: () => new Int32(),
-  rule_index: () => new Int32(),
-  rule_name: () => new Utf8(),
-};
+const ARROW_TYPES = { utf8: () => new Utf8(), int32: () => new Int32() } as const;
 
+/** A counting kind's dimension columns, in order (none for the rounds kinds, whose tables differ). */
 export function dimensionsOf(analysis: Analysis): ResultDimension[] {
-  if (analysis.kind === 'crosstab') return [...analysis.by] as ResultDimension[];
-  if (analysis.kind === 'attrition') return [...ATTRITION_DIMENSIONS];
-  return [];
+  if (isRoundsKind(analysis.kind)) return [];
+  return cellsInfo(analysis as CellsAnalysis).dimensions(analysis as never) as ResultDimension[];
 }
 
 export function measureColumns(m: Measure): { value: string; lower: string; upper: string; suppressed: string } {
@@ -56,8 +53,9 @@ export function measureColumns(m: Measure): { value: string; lower: string; uppe
 
 export function resultSchema(analysis: Analysis, metadata: Record<string, string> = {}): Schema {
   const fields: Field[] = [new Field('site', new Utf8(), false)];
-  // A crossed variable (not a built-in dimension) is a level label.
-  for (const d of dimensionsOf(analysis)) fields.push(new Field(d, (DIMENSION_TYPES[d] ?? (() => new Utf8()))(), true));
+  // A crossed variable (not one of the kind's own dimensions) is a level label.
+  const types = isRoundsKind(analysis.kind) ? {} : cellsInfo(analysis as CellsAnalysis).dimensionTypes;
+  for (const d of dimensionsOf(analysis)) fields.push(new Field(d, ARROW_TYPES[types[d] ?? 'utf8'](), true));
   for (const m of MEASURES) {
     const c = measureColumns(m);
     fields.push(new Field(c.value, new Int64(), true));

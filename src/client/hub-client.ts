@@ -113,12 +113,17 @@ function toHubEvent(name: string, data: string): HubEvent | undefined {
   if (name === 'done') return { type: 'done', status: payload as unknown as QueryStatus };
   if (name === 'pooled') return { type: 'pooled', rows: Number(payload.rows ?? 0) };
   if (name === 'iteration') {
-    const { round, kind, deviance } = payload;
+    const { round, kind, deviance, model, iteration, modelIterations, nullIterations } = payload;
     return {
       type: 'iteration',
       round: Number(round),
       kind: String(kind ?? ''),
       ...(typeof deviance === 'number' ? { deviance } : {}),
+      // A GLM's rounds say which model they fit and its own iteration.
+      ...(model === 'full' || model === 'null' ? { model } : {}),
+      ...(typeof iteration === 'number' ? { iteration } : {}),
+      ...(typeof modelIterations === 'number' ? { modelIterations } : {}),
+      ...(typeof nullIterations === 'number' ? { nullIterations } : {}),
     };
   }
   return { ...(payload as Omit<Extract<HubEvent, { type: 'site' }>, 'type'>), type: 'site' };

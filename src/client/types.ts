@@ -82,6 +82,13 @@ export interface HubIteration {
   kind: string;
   /** GLM: the summed deviance after this round */
   deviance?: number;
+  /** GLM: which model this round fits: the model asked for, or the intercept-only one (null deviance) */
+  model?: 'full' | 'null';
+  /** GLM: this model's round (1 = its first) */
+  iteration?: number;
+  /** GLM: rounds so far of the model asked for, and of the null model */
+  modelIterations?: number;
+  nullIterations?: number;
 }
 
 /** What results() yields: one site's released rows (or the pooled rows, site "pooled"). */

@@ -11,6 +11,14 @@ import { CellAccumulator } from './person-set.js';
 import { perturbCount } from './perturb.js';
 import { STANDARD_POLICY, STRICT_POLICY, type DisclosurePolicy } from './policy.js';
 import { releaseAnswer } from './release.js';
+import { KINDS } from '../analysis/kinds/registry.js';
+
+// Each counting kind's rule beyond the per-cell ones, as its registry entry gives it.
+const RULES = {
+  count: KINDS.count.cells!.release,
+  attrition: KINDS.attrition.cells!.release,
+  crosstab: KINDS.crosstab.cells!.release,
+};
 
 type Dims = Record<string, string | number>;
 
@@ -26,7 +34,7 @@ function cell(dims: Dims, persons: number, personKey: number, k: number) {
 /** The smallest feasible set the attacker derives for each withheld cell of 1..k-1 persons. */
 function attack(cells: ReturnType<typeof cell>[], policy: DisclosurePolicy) {
   const k = policy.minCellCount;
-  const { rows } = releaseAnswer(cells, 'crosstab', 's', policy);
+  const { rows } = releaseAnswer(cells, RULES.crosstab, 's', policy);
   const dims = Object.keys(cells[0].dims);
   const pinned: string[] = [];
   let targets = 0;

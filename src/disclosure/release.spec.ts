@@ -9,6 +9,14 @@ import { EXACT_POLICY, STANDARD_POLICY, STRICT_POLICY } from './policy.js';
 import { RecordKeys } from './record-keys.js';
 import { releaseAnswer } from './release.js';
 import { applyMinCellCount } from './min-cell.js';
+import { KINDS } from '../analysis/kinds/registry.js';
+
+// Each counting kind's rule beyond the per-cell ones, as its registry entry gives it.
+const RULES = {
+  count: KINDS.count.cells!.release,
+  attrition: KINDS.attrition.cells!.release,
+  crosstab: KINDS.crosstab.cells!.release,
+};
 
 const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(3));
 function cell(dims: Record<string, string | number>, ids: number[], eventsEach = 1, k = 5) {
@@ -23,7 +31,7 @@ test('a withheld person count withholds its row: events are not released exactly
   for (const policy of [STANDARD_POLICY, EXACT_POLICY]) {
     const { rows } = releaseAnswer(
       [cell({ age_group: '90+' }, [1, 2, 3], 5), cell({ age_group: '80-89' }, range(10, 40))],
-      'crosstab',
+      RULES.crosstab,
       's',
       policy,
     );
@@ -47,7 +55,7 @@ test('exact profile: complementary suppression never releases a width-0 interval
 
 test('attrition steps differing by fewer than k persons are widened within one answer', () => {
   const steps = [range(1, 100), range(1, 97), range(1, 60)].map((ids, i) => cell({ rule_index: i }, ids));
-  const { rows, decisions } = releaseAnswer(steps, 'attrition', 's', STANDARD_POLICY, () => undefined);
+  const { rows, decisions } = releaseAnswer(steps, RULES.attrition, 's', STANDARD_POLICY, () => undefined);
   assert.equal(rows[0].measures.persons.suppressed, false);
   assert.equal(rows[1].measures.persons.suppressed, true, 'a loss of 3 is not released as two values');
   assert.ok(rows[1].measures.persons.lower <= 97 && 97 <= rows[1].measures.persons.upper);
@@ -58,31 +66,33 @@ test('attrition steps differing by fewer than k persons are widened within one a
 test('a set differing from an earlier release by 1..k-1 persons: widened (standard) or refused naming the earlier plan (strict); history survives a restart', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-history-'));
   const h1 = new ReleaseHistory(dir);
-  const first = releaseAnswer([cell({}, range(1, 42))], 'count', 's', STANDARD_POLICY, (s) => h1.conflict('u1', s, 5));
+  const first = releaseAnswer([cell({}, range(1, 42))], RULES.count, 's', STANDARD_POLICY, (s) => h1.conflict('u1', s, 5));
   h1.record(
     { time: new Date().toISOString(), planHash: 'aaaa1111', analysis: 'count', decision: 'released' },
     'u1',
     first.releasedSets,
   );
   const h2 = new ReleaseHistory(dir); // a restarted site reads the file
-  const second = releaseAnswer([cell({}, range(1, 39))], 'count', 's', STANDARD_POLICY, (s) => h2.conflict('u1', s, 5));
+  const second = releaseAnswer([cell({}, range(1, 39))], RULES.count, 's', STANDARD_POLICY, (s) => h2.conflict('u1', s, 5));
   assert.equal(second.rows[0].measures.persons.suppressed, true);
   assert.match(second.decisions[0].reason, /aaaa1111/);
-  const strict = releaseAnswer([cell({}, range(1, 39), 1, 10)], 'count', 's', STRICT_POLICY, (s) => h2.conflict('u1', s, 10));
+  const strict = releaseAnswer([cell({}, range(1, 39), 1, 10)], RULES.count, 's', STRICT_POLICY, (s) => h2.conflict('u1', s, 10));
   // signatures of k = 5 and k = 10 have different sizes: strict sees no k = 5 history, so nothing to refuse here
   assert.equal(strict.refusal, undefined);
   const h3 = new ReleaseHistory(dir);
-  const s1 = releaseAnswer([cell({}, range(1, 42), 1, 10)], 'count', 's', STRICT_POLICY, (s) => h3.conflict('u2', s, 10));
+  const s1 = releaseAnswer([cell({}, range(1, 42), 1, 10)], RULES.count, 's', STRICT_POLICY, (s) => h3.conflict('u2', s, 10));
   h3.record(
     { time: new Date().toISOString(), planHash: 'bbbb2222', analysis: 'count', decision: 'released' },
     'u2',
     s1.releasedSets,
   );
-  const refused = releaseAnswer([cell({}, range(1, 39), 1, 10)], 'count', 's', STRICT_POLICY, (s) => h3.conflict('u2', s, 10));
+  const refused = releaseAnswer([cell({}, range(1, 39), 1, 10)], RULES.count, 's', STRICT_POLICY, (s) =>
+    h3.conflict('u2', s, 10),
+  );
   assert.equal(refused.refusal?.planHash, 'bbbb2222');
   assert.equal(refused.rows.length, 0, 'nothing is released with a refusal');
   assert.equal(
-    releaseAnswer([cell({}, range(1, 39))], 'count', 's', STANDARD_POLICY, (s) => h2.conflict('other-user', s, 5)).rows[0]
+    releaseAnswer([cell({}, range(1, 39))], RULES.count, 's', STANDARD_POLICY, (s) => h2.conflict('other-user', s, 5)).rows[0]
       .measures.persons.suppressed,
     false,
     'another user has their own history',

@@ -35,6 +35,16 @@ export interface CellDecision {
   reason: string;
 }
 
+/**
+ * What an answer's kind needs beyond the per-cell rules (its registry entry says:
+ * src/analysis/kinds/<kind>/result.ts): nested differences between its rows (attrition steps),
+ * margins (crosstabs).
+ */
+export interface ReleaseRule {
+  nestedDifferences: boolean;
+  margins: boolean;
+}
+
 export interface AnswerRelease {
   rows: ResultRow[];
   decisions: CellDecision[];
@@ -59,12 +69,12 @@ const REASONS: Record<CellAction, string> = {
 
 export function releaseAnswer(
   cells: CellInput[],
-  kind: 'count' | 'crosstab' | 'attrition',
+  rule: ReleaseRule,
   site: string,
   policy: DisclosurePolicy,
   priorConflict?: (set: PersonSet) => Conflict | undefined,
 ): AnswerRelease {
-  if (!perturbs(policy)) return releaseExact(cells, kind, site, policy);
+  if (!perturbs(policy)) return releaseExact(cells, rule, site, policy);
   const k = policy.minCellCount;
   const rows: ResultRow[] = [];
   const decisions: CellDecision[] = [];
@@ -96,7 +106,7 @@ export function releaseAnswer(
     released.push({ cell, persons, events, why });
   }
   // Margins asked separately (any phrasing, before or after this answer) must not pin a withheld cell.
-  if (kind === 'crosstab') {
+  if (rule.margins) {
     const margins = protectMargins(
       cells.map(({ dims, acc }, i) => ({
         dims,
@@ -135,14 +145,9 @@ export function releaseAnswer(
 
 const strip = ({ value, lower, upper, suppressed }: Released) => ({ value, lower, upper, suppressed });
 
-function releaseExact(
-  cells: CellInput[],
-  kind: 'count' | 'crosstab' | 'attrition',
-  site: string,
-  policy: DisclosurePolicy,
-): AnswerRelease {
+function releaseExact(cells: CellInput[], rule: ReleaseRule, site: string, policy: DisclosurePolicy): AnswerRelease {
   const raw = cells.map(({ dims, acc }) => ({ dims, counts: { persons: acc.persons, events: acc.events } }));
-  const rows = kind === 'attrition' ? applyAttritionControl(raw, site, policy) : applyMinCellCount(raw, site, policy);
+  const rows = rule.nestedDifferences ? applyAttritionControl(raw, site, policy) : applyMinCellCount(raw, site, policy);
   const decisions: CellDecision[] = [];
   rows.forEach((row, i) => {
     const p = row.measures.persons;

@@ -17,8 +17,8 @@ import type { SiteAnswer } from './decode.js';
 import { poolRows } from './pool.js';
 import { owned, ResultEncoder } from './result-encoder.js';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { isRoundsKind, kindSchema } from '../analysis/kinds/registry.js';
-import { crosstabTest, hasTableTest, TEST_META } from '../analysis/kinds/crosstab/test.js';
+import { KINDS, isRoundsKind, kindSchema } from '../analysis/kinds/registry.js';
+import type { CellsKindInfo } from '../analysis/kinds/cells-info.js';
 
 export type { QueryState, QueryStatus, SiteError, SiteState, SiteStatus } from '../api/query-status.js';
 
@@ -83,6 +83,7 @@ export class Query {
    */
   readonly deferred: boolean;
   private readonly pendingSinks = new Set<ResultSink>();
+  private readonly pooledMetadata: CellsKindInfo<never>['pooledMetadata'];
 
   constructor(
     readonly id: string,
@@ -91,8 +92,9 @@ export class Query {
     readonly siteIds: string[],
   ) {
     for (const site of siteIds) this.runs.set(site, { status: { state: 'queued' }, controller: new AbortController() });
-    // A two-way crosstab carries its chi-square test in the schema metadata, known only once pooled.
-    this.deferred = isRoundsKind(analysis.kind) || (analysis.kind === 'crosstab' && hasTableTest(analysis));
+    // Metadata known only once pooled (a two-way crosstab's chi-square test) holds the stream back too.
+    this.pooledMetadata = KINDS[analysis.kind].cells?.pooledMetadata;
+    this.deferred = isRoundsKind(analysis.kind) || this.pooledMetadata?.applies(analysis as never) === true;
   }
 
   /** The schema message readers get: the encoder's, or one with metadata known only at the end. */
@@ -178,6 +180,22 @@ export class Query {
     this.emit([this.siteFrame(site, run)], [], false);
   }
 
+  /**
+   * Rounds kinds: this site's next round waits for a free slot at the site (`queued`), or has one
+   * (`running`; the site's start time and elapsed time count from its first round).
+   */
+  roundSlot(site: string, waiting: boolean): void {
+    const run = this.run(site);
+    if (SETTLED.has(run.status.state) || this.finished) return;
+    const state = waiting ? 'queued' : 'running';
+    if (run.status.state === state && run.t0 !== undefined) return;
+    if (!waiting && run.t0 === undefined) {
+      run.t0 = performance.now();
+      run.status = { state, startedAt: new Date().toISOString() };
+    } else run.status = { ...run.status, state };
+    this.emit([this.siteFrame(site, run)], [], false);
+  }
+
   /** Marks a site running and hands out the signal that cancel() will abort. */
   startSite(site: string): AbortController {
     const run = this.run(site);
@@ -214,11 +232,11 @@ export class Query {
         // Encoded already; the finished query keeps bytes, not row objects.
         for (const r of answered) r.rows = undefined;
         chunks.push(this.encoder.encode(pooled));
-        if (this.analysis.kind === 'crosstab' && hasTableTest(this.analysis)) {
+        if (this.pooledMetadata?.applies(this.analysis as never)) {
           // Record batch messages do not depend on schema metadata: the same batches follow a
           // schema message that also carries the test.
           this.headerOverride = new ResultEncoder(
-            resultSchema(this.analysis, { ...this.baseMeta(), [TEST_META]: crosstabTest(this.analysis, pooled) }),
+            resultSchema(this.analysis, { ...this.baseMeta(), ...this.pooledMetadata.of(this.analysis as never, pooled) }),
           ).header;
         }
         frames.push(this.frame('pooled', { rows: pooled.length }));

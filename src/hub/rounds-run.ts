@@ -3,8 +3,10 @@
  * (src/analysis/kinds/<kind>/hub.ts) asks rounds, this sends each round to every site still taking
  * part (POST /v1/rounds with {plan, round}, the caller's token and a fresh envelope for that body),
  * turns failures into per-site errors, and at the end writes the kind's result table with its
- * metadata. Rounds do not go through the per-site slot scheduler: an iteration holds no slot
- * between rounds, and each round is a short in-memory pass at the site.
+ * metadata. Every round's call to a site takes a slot of the hub's per-site scheduler
+ * (src/hub/scheduler.ts) as a count's call does — the site's advertised concurrency, the reserve,
+ * per-caller round-robin — and gives it back when the site has answered: an iteration holds no slot
+ * between rounds. While a round waits for a slot the site shows `queued`.
  */
 import { ENVELOPE_HEADER } from '../auth/envelope.js';
 import { batchFromRecords } from '../arrow/records.js';
@@ -15,14 +17,12 @@ import type { VariableAnalysis } from '../analysis/kinds/plan-types.js';
 import { kindSchema } from '../analysis/kinds/registry.js';
 import type { KindOutcome, RoundsContext, SiteAnswers } from '../analysis/kinds/hub-context.js';
 import type { Round } from '../analysis/kinds/rounds.js';
-import { driveSummary } from '../analysis/kinds/summary/hub.js';
-import { driveHistogram } from '../analysis/kinds/histogram/hub.js';
-import { driveKm } from '../analysis/kinds/km/hub.js';
-import { driveGlm } from '../analysis/kinds/glm/hub.js';
+import { driveRounds } from '../analysis/kinds/hub-kinds.js';
 import type { SiteConfig } from './config.js';
 import type { Query } from './query.js';
 import { asSiteError, relayedError } from './site-errors.js';
 import type { SiteHttp } from './site-http.js';
+import type { Release, SiteScheduler } from './scheduler.js';
 
 export interface RoundsOptions {
   authorization?: string;
@@ -30,15 +30,52 @@ export interface RoundsOptions {
   defaultTimeoutMs: number;
   /** An envelope for one site's copy of one round's body; none without auth. */
   envelope?: (site: string, body: Buffer) => Promise<string>;
+  /** Per-site slots; without one every round's calls go out at once (specs of the rounds alone). */
+  scheduler?: SiteScheduler;
+  /** The scheduler's round-robin key (src/hub/caller.ts). */
+  caller?: string;
 }
 
 export function runRounds(http: SiteHttp, query: Query, plan: Plan, sites: SiteConfig[], opts: RoundsOptions): void {
   const analysis = plan.analysis as VariableAnalysis;
   const active = new Map(sites.map((s) => [s.id, s]));
   const failures = new Map<string, FedomopError>();
-  for (const s of sites) query.startSite(s.id);
+  if (!opts.scheduler) for (const s of sites) query.startSite(s.id);
+
+  /** A slot at the site for one round's call (at once without a scheduler); rejects if the query is cancelled meanwhile. */
+  const slot = (site: SiteConfig): Promise<Release> => {
+    const scheduler = opts.scheduler;
+    if (!scheduler) return Promise.resolve(() => {});
+    const signal = query.siteSignal(site.id);
+    return new Promise<Release>((resolve, reject) => {
+      const cancelled = () =>
+        reject(
+          signal.reason instanceof FedomopError
+            ? signal.reason
+            : new FedomopError('ERR_QUERY_CANCELLED', 'the query was cancelled', { site: site.id }),
+        );
+      if (signal.aborted) return cancelled();
+      signal.addEventListener('abort', cancelled, { once: true });
+      const started = scheduler.submit(site.id, opts.caller ?? '', signal, (release) => {
+        signal.removeEventListener('abort', cancelled);
+        query.roundSlot(site.id, false);
+        resolve(release);
+      });
+      if (!started) query.roundSlot(site.id, true);
+    });
+  };
 
   const askOne = async (site: SiteConfig, body: Buffer): Promise<unknown> => {
+    const release = await slot(site);
+    try {
+      return await sendRound(site, body);
+    } finally {
+      // The slot is free as soon as the site has answered, before the hub reads the answer.
+      release();
+    }
+  };
+
+  const sendRound = async (site: SiteConfig, body: Buffer): Promise<unknown> => {
     const timeoutMs = opts.timeoutMs ?? site.timeoutMs ?? opts.defaultTimeoutMs;
     const controller = new AbortController();
     const outer = query.siteSignal(site.id);
@@ -110,18 +147,7 @@ export function runRounds(http: SiteHttp, query: Query, plan: Plan, sites: SiteC
     },
   };
 
-  const drive = (): Promise<KindOutcome> => {
-    switch (analysis.kind) {
-      case 'summary':
-        return driveSummary(ctx as RoundsContext<typeof analysis>);
-      case 'histogram':
-        return driveHistogram(ctx as RoundsContext<typeof analysis>);
-      case 'km':
-        return driveKm(ctx as RoundsContext<typeof analysis>);
-      case 'glm':
-        return driveGlm(ctx as RoundsContext<typeof analysis>, () => failures);
-    }
-  };
+  const drive = (): Promise<KindOutcome> => driveRounds(ctx, () => failures);
 
   const base = {
     [META.planHash]: query.planHash,

@@ -191,6 +191,8 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
         timeoutMs: req.body.timeoutMs,
         defaultTimeoutMs: ctx.siteTimeoutMs,
         envelope: ctx.envelopes ? (site, body) => envelopeFor(req, '/v1/rounds', body)!(site, query.id) : undefined,
+        scheduler: ctx.scheduler,
+        caller,
       });
     } else {
       const sign = envelopeFor(req, '/v1/execute', Buffer.from(json));

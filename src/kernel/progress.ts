@@ -3,6 +3,7 @@
  * one console line per site state change, so scripts and logs still say what is happening.
  */
 import type { HubIteration, ProgressSnapshot, SiteStatus } from '../client/index.js';
+import { iterationLabel } from '../client/iteration.js';
 import { esc, textTable } from './html.js';
 import { LiveDisplay, jupyterKernel, type MediaBundle } from './jupyter.js';
 
@@ -98,10 +99,13 @@ export function renderProgress(label: string, snapshot: ProgressSnapshot, elapse
   return { 'text/html': html, 'text/plain': text };
 }
 
-/** "glm iteration 3 · deviance 512.3": the hub's rounds, so a long fit shows it is moving. */
+/**
+ * "glm iteration 3 · deviance 512.3": the hub's rounds, so a long fit shows it is moving. A GLM
+ * says which model: its own iterations, then "null model iteration 2 (model: 5 iterations)".
+ */
 export function iterationLine(it: HubIteration): string {
   const deviance = it.deviance === undefined ? '' : ` · deviance ${Number(it.deviance.toPrecision(8))}`;
-  return `${it.kind || 'hub'} iteration ${it.round}${deviance}`;
+  return `${iterationLabel(it)}${deviance}`;
 }
 
 function siteSummary(s: SiteStatus): string {

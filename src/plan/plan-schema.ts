@@ -10,7 +10,7 @@ import { CRITERION_DOMAINS } from '../circe/types.js';
 import { COUNT_COLUMNS, CUSTOM_ERA_FIELDS, DATE_TYPES, GROUP_TYPES, TEXT_OPS } from './circe-fields.js';
 import { PLAN_LIMITS, VALUE_BOUNDS } from './limits.js';
 import { ANALYSIS_KINDS } from './types.js';
-import { variableKindDefs } from '../analysis/kinds/plan-schema-defs.js';
+import { kindSchemaDefs } from '../analysis/kinds/plan-schema-defs.js';
 import { RANGE_OPS } from './validate-ranges.js';
 
 type Schema = Record<string, unknown>;
@@ -81,15 +81,7 @@ export function planSchema(): Schema {
     properties: { version: { const: 1 }, cohort: ref('CohortExpression'), analysis: ref('Analysis') },
     $defs: {
       Analysis: { oneOf: ANALYSIS_KINDS.map((k) => ref(`${k[0].toUpperCase()}${k.slice(1)}Analysis`)) },
-      CountAnalysis: {
-        description: 'Persons in the cohort and their entry events.',
-        ...object({ kind: { const: 'count' } }, ['kind']),
-      },
-      AttritionAnalysis: {
-        description: 'Persons and entry events remaining after each inclusion rule, in order.',
-        ...object({ kind: { const: 'attrition' } }, ['kind']),
-      },
-      ...variableKindDefs(),
+      ...kindSchemaDefs(),
       CohortExpression: {
         description: 'An OHDSI Circe cohort expression; null members mean "not set", as in circe.',
         ...object(

@@ -19,6 +19,7 @@ const SHARED = ['../errors.js', '../circe/types.js', '../circe/domains.js'];
 // validator) are plan modules too; their own imports are checked below.
 const KIND_ENTRIES = [
   '../analysis/kinds/plan-types.js',
+  '../analysis/kinds/plan-kinds.js',
   '../analysis/kinds/validators.js',
   '../analysis/kinds/plan-checks.js',
   '../analysis/kinds/plan-schema-defs.js',
@@ -58,6 +59,8 @@ test("the kinds' plan parts reach only plan-safe modules (no Node, no site or hu
   const allowed = [
     /\/analysis\/kinds\/([\w-]+\/)?plan[\w-]*\.js$/,
     /\/analysis\/kinds\/validators\.js$/,
+    // the plan's own problem list and shape readers (plan modules: they import only ../errors.js)
+    /\/plan\/(problems|shape)\.js$/,
     /\/analysis\/variables\/(types|validate)\.js$/,
     /\/circe\/types\.js$/,
     /\/errors\.js$/,

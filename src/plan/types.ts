@@ -18,33 +18,14 @@ export type Analysis =
   CountAnalysis | AttritionAnalysis | CrosstabAnalysis | SummaryAnalysis | HistogramAnalysis | GlmAnalysis | KmAnalysis;
 export type AnalysisKind = Analysis['kind'];
 
-// A Record, so adding a kind to Analysis does not compile until it is listed here too.
-const KINDS: Record<AnalysisKind, true> = {
-  count: true,
-  attrition: true,
-  crosstab: true,
-  summary: true,
-  histogram: true,
-  glm: true,
-  km: true,
-};
-/** Every analysis kind, for validators and pickers. */
-export const ANALYSIS_KINDS = Object.freeze(Object.keys(KINDS)) as readonly AnalysisKind[];
+/** Every analysis kind, for validators and pickers (src/analysis/kinds/plan-kinds.ts). */
+export { ANALYSIS_KINDS } from '../analysis/kinds/plan-kinds.js';
 
-/** Persons in the cohort and the entry events that put them there. */
-export interface CountAnalysis {
-  kind: 'count';
-}
+// Each kind's plan part lives in its folder under src/analysis/kinds/.
+import type { AttritionAnalysis } from '../analysis/kinds/attrition/plan.js';
+import type { CountAnalysis } from '../analysis/kinds/count/plan.js';
+export type { AttritionAnalysis, CountAnalysis };
 
-/**
- * Persons and entry events remaining after each inclusion rule, in order, as ATLAS shows them:
- * the qualified events first, then after rule 0, after rules 0 and 1, ... (circe's attrition).
- */
-export interface AttritionAnalysis {
-  kind: 'attrition';
-}
-
-// The kinds that read variables (and crosstab, which may) keep their plan parts in src/analysis/kinds/.
 import type {
   CrosstabAnalysis,
   GlmAnalysis,

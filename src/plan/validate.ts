@@ -6,12 +6,11 @@
 import { FedomopError, type ErrorCode, type PlanProblem } from '../errors.js';
 import { scanJson, utf8Bytes } from './json-scan.js';
 import { resolveLimits, type PlanLimits } from './limits.js';
-import { ProblemList, WarningList, at, describe, didYouMean, listOf, type PlanWarning } from './problems.js';
-import { has, isPlainObject, own, presentKeys, readArray, readObject, rejectUnknownKeys } from './shape.js';
-import { ANALYSIS_KINDS, CROSSTAB_DIMENSIONS, PLAN_VERSION, type CirceExpression, type Plan } from './types.js';
+import { ProblemList, WarningList, at, describe, didYouMean, type PlanWarning } from './problems.js';
+import { has, isPlainObject, own, presentKeys, readObject } from './shape.js';
+import { ANALYSIS_KINDS, PLAN_VERSION, type CirceExpression, type Plan } from './types.js';
 import { checkCohort } from './validate-cohort.js';
-import { VARIABLE_KIND_VALIDATORS } from '../analysis/kinds/validators.js';
-import { checkRef, checkedVariables, KindProblems } from '../analysis/kinds/plan-checks.js';
+import { kindValidator } from '../analysis/kinds/plan-kinds.js';
 import type { ConceptSet } from '../circe/types.js';
 
 export type PlanErrorCode = Extract<ErrorCode, 'ERR_PLAN_INVALID' | 'ERR_PLAN_UNSUPPORTED' | 'ERR_PLAN_TOO_LARGE'>;
@@ -241,59 +240,13 @@ function checkAnalysis(v: unknown, path: string, problems: ProblemList, sets: Co
     problems.invalid(kindPath, `kind is required (one of ${ANALYSIS_KINDS.join(', ')})`);
     return;
   }
-  if (kind === 'count' || kind === 'attrition') {
-    rejectUnknownKeys(analysis, path, ['kind'], problems, `a ${kind} analysis`);
-    return;
-  }
-  if (typeof kind === 'string' && Object.prototype.hasOwnProperty.call(VARIABLE_KIND_VALIDATORS, kind)) {
-    const validator = VARIABLE_KIND_VALIDATORS[kind as keyof typeof VARIABLE_KIND_VALIDATORS];
-    for (const p of validator(analysis, path, sets)) problems.invalid(p.path, p.message);
-    return;
-  }
-  if (kind !== 'crosstab') {
+  // Each kind validates its own part (src/analysis/kinds/<kind>/plan.ts), through the registry.
+  const validate = kindValidator(kind);
+  if (!validate) {
     const hint = typeof kind === 'string' ? didYouMean(kind, ANALYSIS_KINDS) : '';
     const shown = typeof kind === 'string' ? JSON.stringify(kind) : describe(kind);
     problems.invalid(kindPath, `unknown analysis kind ${shown}${hint} (allowed kinds: ${ANALYSIS_KINDS.join(', ')})`);
     return;
   }
-  rejectUnknownKeys(analysis, path, ['kind', 'by', 'variables'], problems, 'a crosstab analysis');
-  // Categorical variables may be crossed too; they are checked like the variable kinds' references.
-  const kp = new KindProblems();
-  const variables = has(analysis, 'variables') ? checkedVariables(analysis, path, sets, kp, false) : undefined;
-  const byPath = at(path, 'by');
-  const example = `e.g. ["gender", "age_group"] (dimensions: ${listOf(CROSSTAB_DIMENSIONS)})`;
-  if (!has(analysis, 'by')) {
-    problems.invalid(byPath, `by is required: the dimensions to cross, ${example}`);
-    return;
-  }
-  const by = readArray(own(analysis, 'by'), byPath, problems, 'by');
-  if (!by) return;
-  if (by.length === 0) problems.invalid(byPath, `by is empty: name at least one dimension, ${example}`);
-  if (by.length > CROSSTAB_DIMENSIONS.length) {
-    problems.invalid(
-      byPath,
-      `by has ${by.length} entries; there are only ${CROSSTAB_DIMENSIONS.length} dimensions, each usable once`,
-    );
-  }
-  const seen = new Map<string, number>();
-  by.forEach((d, i) => {
-    const p = at(byPath, i);
-    if (typeof d === 'string' && has(analysis, 'variables') && !(CROSSTAB_DIMENSIONS as readonly string[]).includes(d)) {
-      checkRef(d, p, variables, ['categorical', 'binary'], kp, 'a crosstab variable');
-      if (seen.has(d)) problems.invalid(p, `"${d}" is already used at by[${seen.get(d)}]; each entry may appear once`);
-      else seen.set(d, i);
-      return;
-    }
-    if (typeof d !== 'string' || !(CROSSTAB_DIMENSIONS as readonly string[]).includes(d)) {
-      const hint = typeof d === 'string' ? didYouMean(d, CROSSTAB_DIMENSIONS) : '';
-      const shown = typeof d === 'string' ? JSON.stringify(d) : describe(d);
-      problems.invalid(p, `unknown dimension ${shown}${hint} (dimensions: ${listOf(CROSSTAB_DIMENSIONS)})`);
-      return;
-    }
-    const earlier = seen.get(d);
-    if (earlier !== undefined)
-      problems.invalid(p, `dimension "${d}" is already used at by[${earlier}]; each dimension may appear once`);
-    else seen.set(d, i);
-  });
-  for (const q of kp.list) problems.invalid(q.path, q.message);
+  validate(analysis, path, problems, sets);
 }

@@ -15,16 +15,16 @@ import {
   type CellDecision,
   type DisclosurePolicy,
 } from '../disclosure/index.js';
-import { analysisQuery } from '../analysis/index.js';
 import { dimensionsOf } from '../arrow/result-schema.js';
 import type { ReleaseHistory } from '../disclosure/history.js';
 import type { UserRateLimit } from '../disclosure/rate-limit.js';
 import type { RecordKeys } from '../disclosure/record-keys.js';
 import { FedomopError } from '../errors.js';
-import type { CrosstabAnalysis, Plan } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
 import { compile, dialectByName } from '../sql/index.js';
 import { toNumber, type SiteDatabase, type SqlRow } from './database.js';
-import { crossesVariables, variableCrosstabCells, withoutEvents } from '../analysis/kinds/crosstab/site.js';
+import { cellsInfo } from '../analysis/kinds/registry.js';
+import { cellsSite } from '../analysis/kinds/site-kinds.js';
 
 /** Aggregate rows (analysisQuery) as cells without person sets, for policies that need none. */
 function aggregateCells(plan: Plan, rows: SqlRow[], k: number) {
@@ -82,10 +82,9 @@ export async function answerPlan(
   options: AnswerOptions,
 ): Promise<SiteAnswer> {
   const started = performance.now();
-  const kind = plan.analysis.kind;
-  if (kind !== 'count' && kind !== 'crosstab' && kind !== 'attrition') {
-    throw new FedomopError('ERR_HUB_REQUIRED', `a ${kind} analysis runs in rounds driven by a hub: submit it to the hub`);
-  }
+  // The kind's own parts: its SQL and cells (site-kinds.ts), its result and disclosure rule (registry.ts).
+  const part = cellsSite(plan, ': submit it to the hub');
+  const info = cellsInfo(plan.analysis);
   const { user, disclosure: state } = options;
   const remembers = policy.differencing !== undefined;
   // Previews have their own limit, four times the plans': checking is cheaper than asking, but a
@@ -99,19 +98,20 @@ export async function answerPlan(
   const k = policy.minCellCount;
   // Exact values and no history need no person sets: the aggregate query is enough (and cheaper).
   const personLevel = perturbs(policy) || remembers;
-  // A crosstab of declared variables reads the per-person table (src/analysis/kinds/crosstab/site.ts).
-  const ofVariables = plan.analysis.kind === 'crosstab' && crossesVariables(plan.analysis);
-  const compiled = ofVariables
+  // A kind may read its cells another way for some plans (a crosstab of declared variables reads
+  // the per-person table: src/analysis/kinds/crosstab/site.ts).
+  const own = part.readCells?.(db, plan, state.keys, k, signal);
+  const compiled = own
     ? undefined
-    : compile(personLevel ? personCellQuery(plan) : analysisQuery(plan), dialectByName(db.dialect));
+    : compile(personLevel ? personCellQuery(plan) : part.aggregateQuery(plan), dialectByName(db.dialect));
   const cells = !compiled
-    ? await variableCrosstabCells(db, plan as Plan & { analysis: CrosstabAnalysis }, state.keys, k, signal)
+    ? await own!
     : personLevel
       ? aggregatePersonRows(plan, await (db.queryColumns?.(compiled, signal) ?? db.query(compiled, signal)), state.keys, k)
       : aggregateCells(plan, await db.query(compiled, signal), k);
   const release = releaseAnswer(
     cells,
-    kind,
+    info.release,
     site.id,
     policy,
     remembers ? (set) => state.history.conflict(user, set, k) : undefined,
@@ -140,12 +140,7 @@ export async function answerPlan(
       { earlierPlanHash: r.planHash, earlierCell: r.cell, cell: r.newCell },
     );
   }
-  if (ofVariables) {
-    withoutEvents(release.rows);
-    for (const d of release.decisions)
-      if (d.measure === 'events')
-        Object.assign(d, { action: 'exact', reason: 'not counted (a crosstab of variables counts persons)' });
-  }
+  part.afterRelease?.(plan, release);
   if (!options.preview && remembers)
     state.history.record({ ...base, decision: 'released', ...summary }, user, release.releasedSets);
   const schema = resultSchema(plan.analysis, {
@@ -154,7 +149,7 @@ export async function answerPlan(
     [META.site]: site.id,
     [META.cdmVersion]: site.cdmVersion,
     [META.vocabularyVersion]: site.vocabularyVersion,
-    [META.disclosure]: describePolicy(policy, plan.analysis.kind === 'attrition' ? 'nested_difference' : 'complementary'),
+    [META.disclosure]: describePolicy(policy, info.release.nestedDifferences ? 'nested_difference' : 'complementary'),
   });
   const bytes = options.preview ? new Uint8Array() : streamBytes(schema, [batchFromRows(schema, release.rows)]);
   return {

@@ -4,7 +4,10 @@
  * validator where a schema cannot see across fields (declared names, kinds of variables).
  */
 import { MAX_INLINE_ITEMS, MAX_VARIABLES, MAX_WINDOW_DAYS, PICKS, DOMAINS } from '../variables/validate.js';
-import { CROSSTAB_DIMENSIONS, GLM_FAMILIES, GLM_MAX_COVARIATES, HISTOGRAM_MAX_BINS, KM_MAX_BIN_DAYS } from './plan-types.js';
+import { ATTRITION_SCHEMA_DEFS } from './attrition/plan.js';
+import { COUNT_SCHEMA_DEFS } from './count/plan.js';
+import { crosstabSchemaDefs } from './crosstab/plan.js';
+import { GLM_FAMILIES, GLM_MAX_COVARIATES, HISTOGRAM_MAX_BINS, KM_MAX_BIN_DAYS } from './plan-types.js';
 
 type Schema = Record<string, unknown>;
 
@@ -37,6 +40,11 @@ const conceptSet: Schema = {
   ],
 };
 const domain = { enum: [...DOMAINS] };
+
+/** Every kind's fragment (and the variables'), in the order spec/plan.schema.json lists them. */
+export function kindSchemaDefs(): Record<string, Schema> {
+  return { ...COUNT_SCHEMA_DEFS, ...ATTRITION_SCHEMA_DEFS, ...variableKindDefs() };
+}
 
 export function variableKindDefs(): Record<string, Schema> {
   return {
@@ -81,23 +89,7 @@ export function variableKindDefs(): Record<string, Schema> {
         ),
       ],
     },
-    CrosstabAnalysis: {
-      description: 'Persons and entry events per cell of the chosen dimensions or categorical variables.',
-      ...object(
-        {
-          kind: { const: 'crosstab' },
-          by: {
-            type: 'array',
-            minItems: 1,
-            maxItems: CROSSTAB_DIMENSIONS.length,
-            uniqueItems: true,
-            items: { anyOf: [{ enum: [...CROSSTAB_DIMENSIONS] }, name] },
-          },
-          variables: ref('Variables'),
-        },
-        ['kind', 'by'],
-      ),
-    },
+    ...crosstabSchemaDefs(name, ref),
     SummaryAnalysis: {
       description: 'n, missing, mean, sd and exact pooled quantiles (categorical: level counts) per variable.',
       ...object({ kind: { const: 'summary' }, variables: ref('Variables'), of: names(1, MAX_VARIABLES), by: name }, [

@@ -1,20 +1,12 @@
 /**
- * Plan types of the analysis kinds that read variables (summary, histogram, glm, km) and the
- * variable-aware crosstab. Browser-safe: types and constants only. The meanings are the plan
+ * Plan types of the analysis kinds that read variables (summary, histogram, glm, km); the
+ * crosstab's are in crosstab/plan.ts. Browser-safe: types and constants only. The meanings are the plan
  * contract (docs/plan.md, docs/statistics.md); the validators sit beside each kind.
  */
 import type { Variables } from '../variables/types.js';
 
-export const CROSSTAB_DIMENSIONS = ['gender', 'age_group', 'index_year'] as const;
-export type CrosstabDimension = (typeof CROSSTAB_DIMENSIONS)[number];
-
-/** Persons and entry events per cell: by the built-in dimensions and/or categorical variables. */
-export interface CrosstabAnalysis {
-  kind: 'crosstab';
-  /** built-in dimensions (gender, age_group, index_year) or names of categorical/binary variables */
-  by: string[];
-  variables?: Variables;
-}
+// The crosstab's plan part lives in its folder; re-exported here for the existing imports.
+export { CROSSTAB_DIMENSIONS, type CrosstabAnalysis, type CrosstabDimension } from './crosstab/plan.js';
 
 /** n, missing, mean, sd and exact pooled quantiles per numeric variable; level counts per categorical one. */
 export interface SummaryAnalysis {

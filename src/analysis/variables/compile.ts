@@ -46,7 +46,7 @@ import {
   yearOf,
 } from '../../sql/build.js';
 import type { CteNode, Expr, QueryNode, SelectionNode } from '../../sql/nodes.js';
-import { COHORT_EVENTS, cohortEventStages } from '../cohort-stages.js';
+import { COHORT_EVENTS, cohortEventStages } from '../kinds/cohort-stages.js';
 import type { ConceptSetRef, DayWindow, OccurrenceDomain, VariableKind, VariableSpec, Variables } from './types.js';
 import { VARIABLE_KINDS } from './types.js';
 

@@ -2,6 +2,7 @@ import * as React from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { MimeModel, type IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { cellText, chartFor, shownColumns, type VegaLiteSpec } from '../../charts/index.js';
+import { iterationLabel } from '../../client/iteration.js';
 import { useThemeLight } from './hooks.js';
 import { statsRows, type IRunView } from './query-run.js';
 
@@ -36,7 +37,7 @@ export function StatsResults({
     <div className="jp-fedomop-stats-results">
       <p className="jp-fedomop-iteration" aria-live="polite">
         {view.iteration
-          ? `Hub ${view.iteration.kind || ''} iteration ${view.iteration.round}` +
+          ? `Hub ${iterationLabel(view.iteration)}` +
             (view.iteration.deviance !== undefined ? ` · deviance ${Number(view.iteration.deviance.toPrecision(8))}` : '')
           : ' '}
       </p>

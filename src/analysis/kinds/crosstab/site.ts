@@ -13,7 +13,9 @@ import { FedomopError } from '../../../errors.js';
 import type { Plan } from '../../../plan/types.js';
 import type { SiteDatabase } from '../../../site/database.js';
 import { completeCases, levelOf, loadPersonTable } from '../person-table.js';
-import { CROSSTAB_DIMENSIONS, type CrosstabAnalysis } from '../plan-types.js';
+import { CROSSTAB_DIMENSIONS, type CrosstabAnalysis } from './plan.js';
+import type { CellsKindSite } from '../cells-site.js';
+import { dimensionCrosstab } from './cells.js';
 
 /** Whether a crosstab crosses declared variables (else it is the SQL crosstab of the built-in dimensions). */
 export function crossesVariables(a: CrosstabAnalysis): boolean {
@@ -61,3 +63,20 @@ export function withoutEvents(rows: ResultRow[]): ResultRow[] {
   for (const r of rows) r.measures.events = { value: null, lower: 0, upper: 0, suppressed: false };
   return rows;
 }
+
+/**
+ * The crosstab's site part: the SQL crosstab of the built-in dimensions (cells.ts), or, when it
+ * crosses declared variables, cells from the per-person table with events left out.
+ */
+export const crosstabSite: CellsKindSite<CrosstabAnalysis> = {
+  ...dimensionCrosstab,
+  readCells: (db, plan, keys, k, signal) =>
+    crossesVariables(plan.analysis) ? variableCrosstabCells(db, plan, keys, k, signal) : undefined,
+  afterRelease(plan, release) {
+    if (!crossesVariables(plan.analysis)) return;
+    withoutEvents(release.rows);
+    for (const d of release.decisions)
+      if (d.measure === 'events')
+        Object.assign(d, { action: 'exact', reason: 'not counted (a crosstab of variables counts persons)' });
+  },
+};

@@ -7,7 +7,7 @@
  */
 import type { ResultRow } from '../../../arrow/result-schema.js';
 import { chiSquareTest, fisherExact2x2 } from '../../../stats/tables.js';
-import type { CrosstabAnalysis } from '../plan-types.js';
+import type { CrosstabAnalysis } from './plan.js';
 
 export const TEST_META = 'fedomop.test';
 

@@ -74,11 +74,14 @@ export async function driveGlm(ctx: RoundsContext<GlmAnalysis>, failures: () => 
   }
   const terms = designTerms(a, levels);
   let round = 0;
+  // Rounds per model (the last fit's, after a restart): the progress says which model it is on.
+  const rounds = { full: 0, null: 0 };
   const fit = async (model: 'full' | 'null', modelTerms: GlmTerm[]): Promise<GlmStep> => {
     for (let restart = 0; ; restart++) {
       const taking = ctx.sites().join(',');
       let state = initialGlmState();
       let restarted = false;
+      rounds[model] = 0;
       for (;;) {
         const answers = await ctx.ask({ type: 'glm', model, terms: modelTerms, beta: state.beta });
         check();
@@ -87,11 +90,22 @@ export async function driveGlm(ctx: RoundsContext<GlmAnalysis>, failures: () => 
           break;
         }
         round++;
+        rounds[model]++;
         const step = hubUpdate(
           [...answers.values()].map((x) => x.contribution),
           state,
         );
-        ctx.iteration({ round, kind: 'glm', model, iteration: state.iteration, deviance: step.deviance });
+        // `round` counts every round of the query; `iteration` is this model's own (1 = its first
+        // round), so the null model's rounds are not shown as more iterations of the model.
+        ctx.iteration({
+          round,
+          kind: 'glm',
+          model,
+          iteration: rounds[model],
+          modelIterations: rounds.full,
+          nullIterations: rounds.null,
+          deviance: step.deviance,
+        });
         if (step.done) return step;
         state = step.state;
       }
@@ -118,6 +132,8 @@ export async function driveGlm(ctx: RoundsContext<GlmAnalysis>, failures: () => 
         df_residual: result.dfResidual,
         dispersion: result.dispersion,
         iterations: result.iterations,
+        null_iterations: nullModel.state.iteration,
+        rounds: { full: rounds.full, null: rounds.null },
         converged: result.converged,
         sites: ctx.sites(),
         refused: refused(),

@@ -4,13 +4,13 @@
  * A CensorWindow can drop whole persons from the cohort table; then only the events of persons
  * still in it count, so a count agrees with what `cohort generate` writes.
  */
-import { cohortProgram } from '../circe/program.js';
-import { FINAL_COHORT, hasCensorWindow } from '../circe/final-cohort.js';
-import { INCLUDED_EVENTS } from '../circe/entry-events.js';
-import { INDEX_COLUMNS } from '../circe/index-events.js';
-import type { CirceExpression } from '../circe/types.js';
-import { col, cte, inQuery, select, sel, table } from '../sql/build.js';
-import type { CteNode } from '../sql/nodes.js';
+import { cohortProgram } from '../../circe/program.js';
+import { FINAL_COHORT, hasCensorWindow } from '../../circe/final-cohort.js';
+import { INCLUDED_EVENTS } from '../../circe/entry-events.js';
+import { INDEX_COLUMNS } from '../../circe/index-events.js';
+import type { CirceExpression } from '../../circe/types.js';
+import { col, cte, inQuery, select, sel, table } from '../../sql/build.js';
+import type { CteNode } from '../../sql/nodes.js';
 
 export const COHORT_EVENTS = 'cohort_events';
 

@@ -1,0 +1,71 @@
+/**
+ * The site part of a counting kind (count, crosstab, attrition): one /v1/execute answers it with
+ * cells of persons and events that go through disclosure control (src/site/execute.ts). A kind
+ * gives two queries over the same cells — the aggregate one (one row per cell: persons, events),
+ * enough when the policy needs no person sets, and the person-level one (one row per cell and
+ * person) from which the site process derives the persons' record keys — and turns the latter's
+ * rows into cells. The person rows never leave the site process; only cells go on.
+ */
+import { CellAccumulator } from '../../disclosure/person-set.js';
+import type { AnswerRelease, CellInput } from '../../disclosure/release.js';
+import { personId, type RecordKeys } from '../../disclosure/record-keys.js';
+import type { ResultRow } from '../../arrow/result-schema.js';
+import type { Analysis, Plan } from '../../plan/types.js';
+import type { SiteDatabase } from '../../site/database.js';
+import type { QueryNode } from '../../sql/nodes.js';
+
+export interface PersonCell {
+  dims: ResultRow['dims'];
+  acc: CellAccumulator;
+}
+
+/** A person-level result: row objects, or column arrays (the cheaper read on a large site). */
+export type PersonRows = Array<Record<string, unknown>> | { length: number; columns: Record<string, unknown[]> };
+
+/** The person rows as columns, with each row's record-key words already derived. */
+export interface PersonColumns {
+  n: number;
+  column(name: string): unknown[];
+  /** keys.derive of the rows' person ids, for CellAccumulator.add(words, i, ...) */
+  words: ReturnType<RecordKeys['derive']>;
+}
+
+export interface CellsKindSite<A extends Analysis = Analysis> {
+  /** One row per cell: the kind's dimensions, `persons`, `events`. */
+  aggregateQuery(plan: Plan & { analysis: A }): QueryNode;
+  /** One row per (cell, person): `person_id`, `events` and what the kind needs to place the row. */
+  personQuery(plan: Plan & { analysis: A }): QueryNode;
+  /** Rows of personQuery → cells, in the order the kind releases them. */
+  personCells(plan: Plan & { analysis: A }, rows: PersonColumns, k: number): PersonCell[];
+  /** Cells read another way for this plan (a crosstab of declared variables); undefined: the queries above. */
+  readCells?(
+    db: SiteDatabase,
+    plan: Plan & { analysis: A },
+    keys: RecordKeys,
+    k: number,
+    signal?: AbortSignal,
+  ): Promise<CellInput[]> | undefined;
+  /** After release (not refused): what the kind changes in the released rows and decisions. */
+  afterRelease?(plan: Plan & { analysis: A }, release: AnswerRelease): void;
+}
+
+const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : (v as number));
+export { num as personNumber };
+
+export function normaliseDim(v: unknown): string | number | null {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  return null;
+}
+
+/** Column access over either shape of person rows, and the rows' record-key words. */
+export function personColumns(rows: PersonRows, keys: RecordKeys): PersonColumns {
+  const n = rows.length;
+  const column = !Array.isArray(rows)
+    ? (name: string) => rows.columns[name] ?? new Array<unknown>(rows.length).fill(null)
+    : (name: string) => rows.map((r) => r[name]);
+  const personIds = column('person_id');
+  const ids = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) ids[i] = personId(personIds[i]);
+  return { n, column, words: keys.derive(ids) };
+}

@@ -1,0 +1,189 @@
+/**
+ * `crosstab` of the built-in dimensions at the site: persons and entry events per cell of gender ×
+ * age group × index year (any subset). An event falls in the cell of its own index date; a person
+ * is counted once, in the cell of their earliest entry event, so persons summed over cells equal the
+ * cohort's persons.
+ *
+ * Person level: <dims>, person_id, counted (1 when this is the cell of the person's first event), events.
+ */
+import { COHORT_EVENTS, cohortEventStages } from '../cohort-stages.js';
+import { CellAccumulator } from '../../../disclosure/person-set.js';
+import type { Plan } from '../../../plan/types.js';
+import {
+  asc,
+  bin,
+  caseWhen,
+  cast,
+  col,
+  countStar,
+  cte,
+  eq,
+  fn,
+  gte,
+  join,
+  lit,
+  over,
+  sel,
+  select,
+  table,
+  yearOf,
+} from '../../../sql/build.js';
+import type { CteNode, Expr, QueryNode, SelectionNode } from '../../../sql/nodes.js';
+import { FedomopError } from '../../../errors.js';
+import type { CellsKindSite, PersonCell, PersonColumns } from '../cells-site.js';
+import { normaliseDim, personNumber as num } from '../cells-site.js';
+import type { CrosstabAnalysis, CrosstabDimension } from './plan.js';
+import { CROSSTAB_CELLS } from './result.js';
+
+export const GENDER_LABELS: ReadonlyArray<readonly [number, string]> = [
+  [8507, 'MALE'],
+  [8532, 'FEMALE'],
+];
+export const UNKNOWN_GENDER = 'UNKNOWN';
+/** Ages at or above this share one open band, so the oldest (and rarest) people are not singled out. */
+export const TOP_AGE_BAND = 90;
+
+function genderLabel(): Expr {
+  return caseWhen(
+    GENDER_LABELS.map(([id, label]) => [eq(col('i.gender_concept_id'), lit(id)), lit(label)]),
+    lit(UNKNOWN_GENDER),
+  );
+}
+
+function ageGroupLabel(): Expr {
+  const age = col('i.age');
+  const bandStart = cast(bin('*', fn('floor', [bin('/', cast(age, 'double'), lit(10))]), lit(10)), 'integer');
+  const label = bin('||', bin('||', cast(bandStart, 'text'), lit('-')), cast(bin('+', bandStart, lit(9)), 'text'));
+  return caseWhen(
+    [
+      [bin('<', age, lit(0)), lit('unknown')],
+      [gte(age, lit(TOP_AGE_BAND)), lit(`${TOP_AGE_BAND}+`)],
+    ],
+    label,
+  );
+}
+
+const DIMENSION_EXPRESSIONS: Record<CrosstabDimension, () => Expr> = {
+  gender: genderLabel,
+  age_group: ageGroupLabel,
+  index_year: () => col('i.index_year'),
+};
+
+/** The cohort's events with their cell (one column per dimension), person and first-of-person flag, as CTEs ending in `cells`. */
+export function crosstabCellStages(plan: Plan & { analysis: CrosstabAnalysis }): CteNode[] {
+  const start = col('e.start_date');
+  const indexed = select({
+    select: [
+      sel(col('e.person_id'), 'person_id'),
+      sel(col('p.gender_concept_id'), 'gender_concept_id'),
+      sel(bin('-', yearOf(start), col('p.year_of_birth')), 'age'),
+      sel(yearOf(start), 'index_year'),
+      sel(over(fn('row_number'), [col('e.person_id')], [asc(start), asc(col('e.event_id'))]), 'person_seq'),
+    ],
+    from: table(COHORT_EVENTS, 'e'),
+    joins: [join(table('person', 'p'), eq(col('p.person_id'), col('e.person_id')))],
+  });
+  const dims = plan.analysis.by;
+  for (const d of dims) {
+    if (!(d in DIMENSION_EXPRESSIONS)) {
+      throw new FedomopError(
+        'ERR_PLAN_UNSUPPORTED',
+        `crossing the variable "${d}" is not supported yet: cross gender, age_group or index_year`,
+      );
+    }
+  }
+  const cells = select({
+    select: [
+      ...dims.map((d): SelectionNode => sel(DIMENSION_EXPRESSIONS[d as CrosstabDimension](), d)),
+      sel(col('i.person_id'), 'person_id'),
+      sel(eq(col('i.person_seq'), lit(1)), 'first_of_person'),
+    ],
+    from: table('indexed', 'i'),
+  });
+  return [...cohortEventStages(plan.cohort), cte('indexed', indexed), cte('cells', cells)];
+}
+
+function aggregateQuery(plan: Plan & { analysis: CrosstabAnalysis }): QueryNode {
+  const dims = plan.analysis.by;
+  return select({
+    with: crosstabCellStages(plan),
+    select: [
+      ...dims.map((d) => sel(col(`c.${d}`), d)),
+      sel(fn('sum', [caseWhen([[col('c.first_of_person'), lit(1)]], lit(0))]), 'persons'),
+      sel(countStar(), 'events'),
+    ],
+    from: table('cells', 'c'),
+    groupBy: dims.map((d) => col(`c.${d}`)),
+    orderBy: dims.map((d) => asc(col(`c.${d}`))),
+  });
+}
+
+function personQuery(plan: Plan & { analysis: CrosstabAnalysis }): QueryNode {
+  const a = plan.analysis;
+  const dims = a.by;
+  return select({
+    with: crosstabCellStages({ ...plan, analysis: a }),
+    select: [
+      ...dims.map((d) => sel(col(`c.${d}`), d)),
+      sel(col('c.person_id'), 'person_id'),
+      sel(fn('max', [caseWhen([[col('c.first_of_person'), lit(1)]], lit(0))]), 'counted'),
+      sel(countStar(), 'events'),
+    ],
+    from: table('cells', 'c'),
+    groupBy: [...dims.map((d) => col(`c.${d}`)), col('c.person_id')],
+  });
+}
+
+function personCells(plan: Plan & { analysis: CrosstabAnalysis }, { n, column, words }: PersonColumns, k: number): PersonCell[] {
+  const a = plan.analysis;
+  const events = column('events');
+  const dims = CROSSTAB_CELLS.dimensions(a);
+  const dimColumns = dims.map(column);
+  const counted = column('counted');
+  const cells: PersonCell[] = [];
+  // One map per dimension, keyed by the column's own values (a column holds one type): no key
+  // string per row, which on a large site cost more than the cell updates.
+  const root = new Map<unknown, unknown>();
+  const last = dimColumns.length - 1;
+  for (let i = 0; i < n; i++) {
+    let node = root;
+    for (let j = 0; j < last; j++) {
+      const v = dimColumns[j][i] ?? null;
+      let next = node.get(v) as Map<unknown, unknown> | undefined;
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+    const v = last >= 0 ? (dimColumns[last][i] ?? null) : null;
+    let cell = node.get(v) as PersonCell | undefined;
+    if (!cell) {
+      cell = { dims: Object.fromEntries(dims.map((d, j) => [d, normaliseDim(dimColumns[j][i])])), acc: new CellAccumulator(k) };
+      node.set(v, cell);
+      cells.push(cell);
+    }
+    cell.acc.add(words, i, num(counted[i]) === 1, num(events[i]));
+  }
+  return cells.sort((x, y) =>
+    compareDims(
+      dims.map((d) => x.dims[d as CrosstabDimension] ?? null),
+      dims.map((d) => y.dims[d as CrosstabDimension] ?? null),
+    ),
+  );
+}
+
+type DimValue = string | number | null;
+/** Numbers numerically, strings by code unit (the same on every engine), nulls last. */
+function compareDims(a: DimValue[], b: DimValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The SQL crosstab (the built-in dimensions); crosstabs of variables read the person table (site.ts). */
+export const dimensionCrosstab: CellsKindSite<CrosstabAnalysis> = { aggregateQuery, personQuery, personCells };
