@@ -397,6 +397,12 @@ test('statistics: KM by gender and a logistic GLM in the panel, and the same in 
   const pyFigures = await figuresOf(py[3]);
   // Both kernels decode the same float64 columns from the hub: the same numbers, bit for bit.
   expect(pyFigures).toEqual(tsFigures);
+  // The figures in the test log, for the report (docs/statistics-clients.md).
+  const last = (stratum: string) => tsFigures.km.filter((r) => r[0] === stratum).pop()!;
+  console.log(
+    `fedomop UI statistics: KM ${strata.map((st) => `${st} ${tsFigures.km.filter((r) => r[0] === st).length} bins, S(${last(st)[1]}) = ${last(st)[2]}`).join('; ')}; ` +
+      `log-rank statistic ${tsFigures.logrank?.statistic} p ${tsFigures.logrank?.p_value}; GLM ${tsFigures.glm.map(([t, e, se]) => `${t} ${e} (se ${se})`).join(', ')}`,
+  );
 
   const pyKm = pooled(await tableRows(py[1].locator('.fedomop-result table.dataframe')));
   expect(pyKm.map(kmKey).sort()).toEqual(panelKm.map(kmKey).sort());
