@@ -21,6 +21,8 @@ ALL_STRATUM = "all"
 KM_META = "fedomop.km"
 GLM_META = "fedomop.glm"
 QUANTILES = ("p05", "p25", "median", "p75", "p95")
+# The summary's median tick: Vega's second category colour, readable on the blue bars, white and dark.
+MEDIAN_COLOR = "#f58518"
 RATIO_LABEL = {"binomial": "odds ratio", "poisson": "rate ratio"}
 
 Row = dict[str, Any]
@@ -352,7 +354,7 @@ def summary_chart(rows: list[Row]) -> dict[str, Any]:
                     "encoding": {"y": y, "x": {"field": "p25", "type": "quantitative"}, "x2": {"field": "p75"}},
                 },
                 {
-                    "mark": {"type": "tick", "color": "black", "thickness": 2, "size": 14},
+                    "mark": {"type": "tick", "color": MEDIAN_COLOR, "thickness": 2, "size": 14},
                     "encoding": {"y": y, "x": {"field": "median", "type": "quantitative"}},
                 },
             ],

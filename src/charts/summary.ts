@@ -9,6 +9,8 @@
 import { USERMETA, VEGA_LITE_SCHEMA, base, isNumber, type ChartRow, type VegaLiteSpec } from './common.js';
 
 const QUANTILES = ['p05', 'p25', 'median', 'p75', 'p95'] as const;
+/** Vega's second category colour: readable on the first (the bars) and on light and dark themes. */
+export const MEDIAN_COLOR = '#f58518';
 
 export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
   const numeric = rows.filter((r) => isNumber(r.mean) || isNumber(r.median));
@@ -37,7 +39,8 @@ export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
           encoding: { y, x: { field: 'p25', type: 'quantitative' }, x2: { field: 'p75' } },
         },
         {
-          mark: { type: 'tick', color: 'black', thickness: 2, size: 14 },
+          // Orange, not black: it must stand out on the blue bar and on a white or a dark (#333) background.
+          mark: { type: 'tick', color: MEDIAN_COLOR, thickness: 2, size: 14 },
           encoding: { y, x: { field: 'median', type: 'quantitative' } },
         },
       ],
