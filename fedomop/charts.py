@@ -9,15 +9,20 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 POOLED = "pooled"
+# vega-embed reads usermeta.embedOptions: SVG, so marks and labels are page elements (src/charts/common.ts).
+USERMETA = {"embedOptions": {"renderer": "svg"}}
 ALL_STRATUM = "all"
 KM_META = "fedomop.km"
 GLM_META = "fedomop.glm"
 QUANTILES = ("p05", "p25", "median", "p75", "p95")
+# The summary's median tick: Vega's second category colour, readable on the blue bars, white and dark.
+MEDIAN_COLOR = "#f58518"
 RATIO_LABEL = {"binomial": "odds ratio", "poisson": "rate ratio"}
 
 Row = dict[str, Any]
@@ -51,7 +56,7 @@ def _meta_json(metadata: dict[str, str] | None, key: str) -> dict[str, Any]:
 
 
 def _base(title: Any, width: int = 420) -> dict[str, Any]:
-    return {"$schema": VEGA_LITE_SCHEMA, "title": title, "width": width}
+    return {"$schema": VEGA_LITE_SCHEMA, "title": title, "usermeta": USERMETA, "width": width}
 
 
 def format_p(p: float) -> str:
@@ -62,32 +67,89 @@ def format_p(p: float) -> str:
     return text.removesuffix(".0")
 
 
+OPEN_OPACITY = 0.45
+
+
+def _js_number(v: float) -> str:
+    """A number as JavaScript's String(v) writes it (50 not 50.0, 0.00005 not 5e-05) for labels."""
+    if float(v).is_integer() and abs(v) < 1e21:
+        return str(int(v))
+    text = repr(float(v))
+    if "e" not in text:
+        return text
+    if 1e-6 <= abs(v) < 1e21:
+        return format(Decimal(text), "f")
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}e{'-' if exponent.startswith('-') else '+'}{int(exponent.lstrip('+-'))}"
+
+
+def _label(v: float) -> str:
+    """An edge in a label: 6 significant digits, as Number(v.toPrecision(6)) in TypeScript."""
+    return _js_number(float(f"{v:.6g}"))
+
+
+def drawn_bin(row: Row, rows: list[Row]) -> Row:
+    """Where a bin is drawn: an open bin (-inf, e0) or (em, inf) borrows its closed neighbour's width."""
+    lo, hi = row.get("bin_lower"), row.get("bin_upper")
+    if _is_number(lo) and _is_number(hi):
+        return {"x_lower": lo, "x_upper": hi, "open": None, "open_label": None}
+    closed = [r for r in rows if _is_number(r.get("bin_lower")) and _is_number(r.get("bin_upper"))]
+
+    def width(r: Row | None) -> float:
+        return r["bin_upper"] - r["bin_lower"] if r is not None and r["bin_upper"] > r["bin_lower"] else 1
+
+    if _is_number(hi):
+        first = min(closed, key=lambda r: r["bin_lower"], default=None)
+        return {"x_lower": hi - width(first), "x_upper": hi, "open": "below", "open_label": f"< {_label(hi)}"}
+    if _is_number(lo):
+        last = max(closed, key=lambda r: r["bin_upper"], default=None)
+        return {"x_lower": lo, "x_upper": lo + width(last), "open": "above", "open_label": f"> {_label(lo)}"}
+    return {"x_lower": None, "x_upper": None, "open": None, "open_label": None}
+
+
 def histogram_chart(rows: list[Row], show: str | None = None) -> dict[str, Any]:
     if show == "sites":
         chosen, pooled = [r for r in rows if r.get("site") != POOLED], False
     else:
         chosen, pooled = _pooled_or_sites(rows)
     fields = ("site", "variable", "bin_lower", "bin_upper", "persons", "persons_lower", "persons_upper")
-    values = [{**{f: r.get(f) for f in fields}, "withheld": _withheld(r, "persons")} for r in chosen]
+    values = [
+        {**{f: r.get(f) for f in fields}, "withheld": _withheld(r, "persons"), **drawn_bin(r, chosen)} for r in chosen
+    ]
     variable = str(chosen[0].get("variable") or "") if chosen else ""
-    x = {"field": "bin_lower", "type": "quantitative", "title": variable, "bin": {"binned": True}}
+    x = {"field": "x_lower", "type": "quantitative", "title": variable, "bin": {"binned": True}}
+    mid = {"calculate": "(datum.x_lower + datum.x_upper) / 2", "as": "x_mid"}
     layers = [
         {
             "mark": {"type": "bar", "tooltip": True},
             "transform": [{"filter": "datum.withheld === false"}],
             "encoding": {
                 "x": x,
-                "x2": {"field": "bin_upper"},
+                "x2": {"field": "x_upper"},
                 "y": {"field": "persons", "type": "quantitative", "title": "persons"},
+                "opacity": {"condition": {"test": "datum.open !== null", "value": OPEN_OPACITY}, "value": 1},
             },
         },
         {
             "mark": {"type": "rule", "strokeDash": [3, 2], "tooltip": True},
-            "transform": [{"filter": "datum.withheld === true"}],
+            "transform": [{"filter": "datum.withheld === true"}, mid],
             "encoding": {
-                "x": {"field": "bin_lower", "type": "quantitative"},
+                "x": {"field": "x_mid", "type": "quantitative"},
                 "y": {"field": "persons_lower", "type": "quantitative"},
                 "y2": {"field": "persons_upper"},
+            },
+        },
+        {
+            "mark": {"type": "text", "dy": -6, "baseline": "bottom", "style": "guide-label"},
+            "transform": [
+                {"filter": "datum.open !== null"},
+                mid,
+                {"calculate": "datum.withheld ? datum.persons_upper : datum.persons", "as": "top"},
+            ],
+            "encoding": {
+                "x": {"field": "x_mid", "type": "quantitative"},
+                "y": {"field": "top", "type": "quantitative"},
+                "text": {"field": "open_label"},
             },
         },
     ]
@@ -97,6 +159,7 @@ def histogram_chart(rows: list[Row], show: str | None = None) -> dict[str, Any]:
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "title": title,
+        "usermeta": USERMETA,
         "data": {"values": values},
         "facet": {"row": {"field": "site", "type": "nominal", "title": "site"}},
         "spec": {"width": 420, "height": 120, "layer": layers},
@@ -141,7 +204,12 @@ def km_chart(rows: list[Row], metadata: dict[str, str] | None = None) -> dict[st
         for s, m in (meta.get("median") or {}).items()
         if _is_number(m.get("median"))
     ]
-    color = {"field": "stratum", "type": "nominal", "title": "stratum"}
+    color = {
+        "field": "stratum",
+        "type": "nominal",
+        "title": "stratum",
+        "legend": {"symbolType": "stroke", "symbolOpacity": 1, "symbolStrokeWidth": 2},
+    }
     x = {"field": "time", "type": "quantitative", "title": "days since index"}
     layer: list[dict[str, Any]] = [
         {
@@ -221,6 +289,8 @@ def glm_chart(rows: list[Row], metadata: dict[str, str] | None = None) -> dict[s
         "data": {"values": values},
         "layer": [
             {
+                # Its own one-row data: on the terms' rows the reference would be drawn once per term.
+                "data": {"values": [{}]},
                 "mark": {"type": "rule", "strokeDash": [4, 3], "color": "gray"},
                 "encoding": {"x": {"datum": 1 if ratio else 0}},
             },
@@ -257,6 +327,7 @@ def summary_chart(rows: list[Row]) -> dict[str, Any]:
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "title": "Summary: p05 · p25 · median · p75 · p95",
+        "usermeta": USERMETA,
         "data": {"values": values},
         "facet": {
             "row": {
@@ -283,7 +354,7 @@ def summary_chart(rows: list[Row]) -> dict[str, Any]:
                     "encoding": {"y": y, "x": {"field": "p25", "type": "quantitative"}, "x2": {"field": "p75"}},
                 },
                 {
-                    "mark": {"type": "tick", "color": "black", "thickness": 2, "size": 14},
+                    "mark": {"type": "tick", "color": MEDIAN_COLOR, "thickness": 2, "size": 14},
                     "encoding": {"y": y, "x": {"field": "median", "type": "quantitative"}},
                 },
             ],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fedomop.charts import chart_for, format_p
+from fedomop.charts import _js_number, _label, chart_for, format_p, histogram_chart
 
 FIXTURES = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "charts"
 
@@ -50,3 +50,37 @@ def test_p_values_read_as_javascript_prints_them():
 
 def test_kinds_without_a_chart():
     assert chart_for("count", []) is None
+
+
+def test_open_histogram_bins_are_drawn_as_wide_as_their_neighbour():
+    rows = json.loads((FIXTURES / "histogram-open.json").read_text())["rows"]
+    values = histogram_chart(rows)["data"]["values"]
+    assert all(isinstance(v["x_lower"], (int, float)) and isinstance(v["x_upper"], (int, float)) for v in values)
+    below = next(v for v in values if v["bin_lower"] is None)
+    assert (below["x_lower"], below["x_upper"], below["open"], below["open_label"]) == (40, 50, "below", "< 50")
+    above = next(v for v in values if v["bin_upper"] is None)
+    assert (above["x_lower"], above["open"], above["open_label"], above["withheld"]) == (
+        90.00000000000001,
+        "above",
+        "> 90",
+        True,
+    )
+    lone = [
+        {"site": "pooled", "variable": "x", "bin_lower": None, "bin_upper": 2.5, "persons": 7},
+        {"site": "pooled", "variable": "x", "bin_lower": 2.5, "bin_upper": None, "persons": 9},
+    ]
+    drawn = [(v["x_lower"], v["x_upper"], v["open_label"]) for v in histogram_chart(lone)["data"]["values"]]
+    assert drawn == [(1.5, 2.5, "< 2.5"), (2.5, 3.5, "> 2.5")]
+
+
+def test_edge_labels_read_as_javascript_prints_them():
+    assert [_label(v) for v in (50.0, 90.00000000000001, 63.60000000000001, 0.00005, 1234567.0, -2.5)] == [
+        "50",
+        "90",
+        "63.6",
+        "0.00005",
+        "1234570",
+        "-2.5",
+    ]
+    # String(v) in JavaScript: exponent form below 1e-6 and from 1e21.
+    assert [_js_number(v) for v in (1e21, 1.5e-7, 2.5e-6, 1e22)] == ["1e+21", "1.5e-7", "0.0000025", "1e+22"]

@@ -39,14 +39,15 @@ type Layer = { mark: { type: string }; encoding: Record<string, Record<string, u
 const layers = (spec: VegaLiteSpec) => (spec.layer ?? (spec.spec as VegaLiteSpec).layer) as Layer[];
 const values = (spec: VegaLiteSpec) => (spec.data as { values: ChartRow[] }).values;
 
-test('histogram: the pooled bins as bars from bin_lower to bin_upper, height persons', () => {
+test('histogram: the pooled bins as bars from bin_lower to bin_upper (drawn as x_lower to x_upper), height persons', () => {
   const spec = histogramChart(fixture('histogram.json').rows);
   assert.ok(values(spec).every((v) => v.site === 'pooled'));
   assert.equal(values(spec).length, 8);
   const [bars] = layers(spec);
   assert.equal(bars.mark.type, 'bar');
-  assert.equal(bars.encoding.x.field, 'bin_lower');
-  assert.equal(bars.encoding.x2.field, 'bin_upper');
+  assert.equal(bars.encoding.x.field, 'x_lower');
+  assert.equal(bars.encoding.x2.field, 'x_upper');
+  assert.ok(values(spec).every((v) => v.x_lower === v.bin_lower && v.x_upper === v.bin_upper && v.open === null));
   assert.equal(bars.encoding.y.field, 'persons');
 });
 
@@ -61,6 +62,54 @@ test('histogram per site: one panel per site; a withheld bin is an interval rule
   assert.equal(rule.mark.type, 'rule');
   assert.equal(rule.encoding.y.field, 'persons_lower');
   assert.equal(rule.encoding.y2.field, 'persons_upper');
+});
+
+test('histogram with open bins: (−∞, e₀) and (e_m, ∞) drawn as wide as their closed neighbour, faded, labelled', () => {
+  const spec = histogramChart(fixture('histogram-open.json').rows);
+  const v = values(spec);
+  assert.equal(v.length, 6);
+  // Every bin has a drawn extent, the open ones included (a null bound is never drawn by Vega-Lite).
+  assert.ok(v.every((r) => typeof r.x_lower === 'number' && typeof r.x_upper === 'number'));
+  const below = v.find((r) => r.bin_lower === null)!;
+  assert.deepEqual([below.x_lower, below.x_upper, below.open, below.open_label, below.persons], [40, 50, 'below', '< 50', 13]);
+  const above = v.find((r) => r.bin_upper === null)!;
+  // The edge carries float dust (90.00000000000001): the label does not.
+  assert.deepEqual([above.x_lower, above.open, above.open_label, above.withheld], [90.00000000000001, 'above', '> 90', true]);
+  assert.equal(above.x_upper, 90.00000000000001 + (90.00000000000001 - 80));
+  assert.ok(v.filter((r) => r.bin_lower !== null && r.bin_upper !== null).every((r) => r.open === null && r.open_label === null));
+  const [bars, rule, marker] = layers(spec);
+  assert.deepEqual([bars.encoding.x.field, bars.encoding.x2.field], ['x_lower', 'x_upper']);
+  assert.deepEqual(bars.encoding.opacity, { condition: { test: 'datum.open !== null', value: 0.45 }, value: 1 });
+  // A withheld open bin: its interval rule sits mid-bin, on the drawn extent, not on a null bound.
+  assert.equal(rule.encoding.x.field, 'x_mid');
+  assert.equal(marker.mark.type, 'text');
+  assert.equal(marker.encoding.text.field, 'open_label');
+  assert.deepEqual((marker as unknown as { transform: unknown[] }).transform[0], { filter: 'datum.open !== null' });
+});
+
+test('histogram open bins per site: every site’s open bins drawn; without a closed bin the width is 1', () => {
+  const spec = histogramChart(fixture('histogram-open.json').rows, { show: 'sites' });
+  const open = values(spec).filter((r) => r.open !== null);
+  assert.deepEqual(
+    open.map((r) => [r.site, r.open_label, r.x_lower]),
+    [
+      ['north', '< 50', 40],
+      ['north', '> 90', 90.00000000000001],
+      ['south', '< 50', 40],
+      ['south', '> 90', 90.00000000000001],
+    ],
+  );
+  const lone: ChartRow[] = [
+    { site: 'pooled', variable: 'x', bin_lower: null, bin_upper: 2.5, persons: 7 },
+    { site: 'pooled', variable: 'x', bin_lower: 2.5, bin_upper: null, persons: 9 },
+  ];
+  assert.deepEqual(
+    values(histogramChart(lone)).map((r) => [r.x_lower, r.x_upper, r.open_label]),
+    [
+      [1.5, 2.5, '< 2.5'],
+      [2.5, 3.5, '> 2.5'],
+    ],
+  );
 });
 
 test('km: a step line per stratum starting at (0, 1), a CI band, the median marked, log-rank p shown', () => {

@@ -46,6 +46,14 @@ export function metaJson<T>(metadata: Record<string, string> | undefined, key: s
   }
 }
 
+/**
+ * Options for vega-embed carried in the spec (it reads `usermeta.embedOptions`), so JupyterLab's own
+ * renderer draws SVG rather than a canvas: the marks and labels are elements in the page (crisp in
+ * screenshots, readable by assistive tools and by the UI tests), and text takes the theme's colours.
+ * The theme itself (JupyterLab passes `theme: 'dark'` under a dark theme) is left to the renderer.
+ */
+export const USERMETA = { embedOptions: { renderer: 'svg' } } as const;
+
 export function base(title: string | Record<string, unknown>, width = 420): VegaLiteSpec {
-  return { $schema: VEGA_LITE_SCHEMA, title, width };
+  return { $schema: VEGA_LITE_SCHEMA, title, usermeta: USERMETA, width };
 }

@@ -53,7 +53,12 @@ export function glmChart(rows: readonly ChartRow[], metadata?: Record<string, st
     height: { step: 28 },
     data: { values },
     layer: [
-      { mark: { type: 'rule', strokeDash: [4, 3], color: 'gray' }, encoding: { x: { datum: ratio ? 1 : 0 } } },
+      // Its own one-row data: on the terms' rows the reference would be drawn once per term.
+      {
+        data: { values: [{}] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: 'gray' },
+        encoding: { x: { datum: ratio ? 1 : 0 } },
+      },
       {
         mark: { type: 'rule' },
         encoding: { y, x: { field: 'ci_lower', type: 'quantitative', scale: xScale }, x2: { field: 'ci_upper' } },

@@ -49,7 +49,14 @@ export function kmChart(rows: readonly ChartRow[], metadata?: Record<string, str
   const medians = Object.entries(meta.median ?? {})
     .filter(([, m]) => isNumber(m.median))
     .map(([stratum, m]) => ({ stratum: stratum === '' ? ALL_STRATUM : stratum, median: m.median as number, half: 0.5 }));
-  const color = { field: 'stratum', type: 'nominal', title: 'stratum' };
+  // The legend shows a line per stratum at full strength (merged from the band's layer it would take
+  // the band's 0.2 opacity and nearly vanish, in dark most of all).
+  const color = {
+    field: 'stratum',
+    type: 'nominal',
+    title: 'stratum',
+    legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+  };
   const x = { field: 'time', type: 'quantitative', title: 'days since index' };
   const layer: Record<string, unknown>[] = [
     {

@@ -6,9 +6,11 @@
  * persons per level instead, when there is no numeric variable to show. A quantile withheld (too few
  * persons on one side) is null, and its mark is simply not drawn.
  */
-import { VEGA_LITE_SCHEMA, base, isNumber, type ChartRow, type VegaLiteSpec } from './common.js';
+import { USERMETA, VEGA_LITE_SCHEMA, base, isNumber, type ChartRow, type VegaLiteSpec } from './common.js';
 
 const QUANTILES = ['p05', 'p25', 'median', 'p75', 'p95'] as const;
+/** Vega's second category colour: readable on the first (the bars) and on light and dark themes. */
+export const MEDIAN_COLOR = '#f58518';
 
 export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
   const numeric = rows.filter((r) => isNumber(r.mean) || isNumber(r.median));
@@ -24,6 +26,7 @@ export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: 'Summary: p05 · p25 · median · p75 · p95',
+    usermeta: USERMETA,
     data: { values },
     facet: { row: { field: 'variable', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left' } } },
     resolve: { scale: { x: 'independent' } },
@@ -36,7 +39,8 @@ export function summaryChart(rows: readonly ChartRow[]): VegaLiteSpec {
           encoding: { y, x: { field: 'p25', type: 'quantitative' }, x2: { field: 'p75' } },
         },
         {
-          mark: { type: 'tick', color: 'black', thickness: 2, size: 14 },
+          // Orange, not black: it must stand out on the blue bar and on a white or a dark (#333) background.
+          mark: { type: 'tick', color: MEDIAN_COLOR, thickness: 2, size: 14 },
           encoding: { y, x: { field: 'median', type: 'quantitative' } },
         },
       ],

@@ -7,12 +7,16 @@
  */
 import { createHash } from 'node:crypto';
 import { CellAccumulator, perturbs, releaseAnswer, type DisclosurePolicy } from '../disclosure/index.js';
+import type { ReleaseRule } from '../disclosure/release.js';
 import { KEY_WORDS, personId } from '../disclosure/record-keys.js';
 import { FedomopError } from '../errors.js';
 import { releasedCount, type ReleasedCounts } from './concept-counts.js';
 import type { PublishedConcepts } from './concept-releases.js';
 import { toNumber, type SqlColumns, type SqlRow } from './database.js';
 import type { DisclosureState } from './execute.js';
+
+/** A resolved set is one cell: no margins to protect, no nested steps. */
+const ONE_CELL: ReleaseRule = { nestedDifferences: false, margins: false };
 
 export interface SetReleaseContext {
   site: string;
@@ -50,7 +54,7 @@ export function releaseSetCounts(
   for (let i = 0; i < ids.length; i++) acc.add(words, i, true, toNumber(records[i]));
   const release = releaseAnswer(
     [{ dims: {}, acc }],
-    'count',
+    ONE_CELL,
     ctx.site,
     policy,
     remembers ? (set) => state.history.conflict(user, set, k) ?? ctx.published?.conflict(set) : undefined,

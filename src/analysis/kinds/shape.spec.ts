@@ -25,7 +25,6 @@ const EXCEPTIONS: Record<string, { names: string[]; why: string }> = {
   'circe/group.ts': { names: ['count'], why: "SQL's count() aggregate" },
   'circe/generation.ts': { names: ['count'], why: "SQL's count() aggregate" },
   'site/concept-index/load.ts': { names: ['count'], why: "SQL's count() aggregate" },
-  'site/concept-set-resolve.ts': { names: ['count'], why: "SQL's count() aggregate" },
   'analysis/variables/compile.ts': { names: ['count'], why: "SQL's count() aggregate" },
   'analysis/kinds/attrition/site.ts': { names: ['count'], why: "SQL's count() aggregate" },
   'analysis/variables/types.ts': { names: ['count'], why: 'the variable kind "count" (count_occurrences)' },

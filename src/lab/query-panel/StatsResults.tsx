@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { MimeModel, type IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { cellText, chartFor, shownColumns, type VegaLiteSpec } from '../../charts/index.js';
 import { iterationLabel } from '../../client/iteration.js';
+import { useThemeLight } from './hooks.js';
 import { statsRows, type IRunView } from './query-run.js';
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
@@ -79,6 +80,8 @@ export function StatsResults({
 function VegaChart({ spec, rendermime }: { spec: VegaLiteSpec; rendermime?: IRenderMimeRegistry | null }): React.ReactElement {
   const host = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // Drawn again when JupyterLab switches between light and dark: the renderer picks its theme as it draws.
+  const themeLight = useThemeLight();
   useEffect(() => {
     const node = host.current;
     if (!node) return;
@@ -89,6 +92,7 @@ function VegaChart({ spec, rendermime }: { spec: VegaLiteSpec; rendermime?: IRen
     }
     setProblem(null);
     const renderer = rendermime.createRenderer(VEGA_LITE_MIME);
+    renderer.node.dataset.themeLight = themeLight ?? '';
     let disposed = false;
     // The renderer's node goes into React's host by hand, not Widget.attach: React may remove the
     // host before this effect's cleanup runs, and Lumino refuses to detach a widget no longer in the
@@ -103,7 +107,7 @@ function VegaChart({ spec, rendermime }: { spec: VegaLiteSpec; rendermime?: IRen
       renderer.node.remove();
       renderer.dispose();
     };
-  }, [spec, rendermime]);
+  }, [spec, rendermime, themeLight]);
   return (
     <>
       {problem && <p className="jp-fedomop-muted">{problem}</p>}
