@@ -9,7 +9,7 @@ import { FedomopError } from '../../../errors.js';
 import { glmFamily } from '../../../stats/glm-family.js';
 import type { GlmTrapRule } from '../../../stats/glm-traps.js';
 import { completeCases, levelOf, type PersonTable } from '../person-table.js';
-import type { GlmAnalysis } from '../plan-types.js';
+import type { GlmAnalysis } from './plan.js';
 import type { GlmContributionAnswer, GlmTerm } from '../rounds.js';
 
 export interface GlmDesign {

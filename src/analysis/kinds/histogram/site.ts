@@ -6,7 +6,7 @@
 import type { ReleasedValue } from '../../../arrow/result-schema.js';
 import type { DisclosurePolicy } from '../../../disclosure/index.js';
 import { completeCases, type PersonTable } from '../person-table.js';
-import type { HistogramAnalysis } from '../plan-types.js';
+import type { HistogramAnalysis } from './plan.js';
 import type { RoundAnswer } from '../rounds.js';
 import { caseCounts, releaseSet } from '../site-release.js';
 

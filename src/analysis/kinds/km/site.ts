@@ -9,7 +9,7 @@ import { FedomopError } from '../../../errors.js';
 import type { DisclosurePolicy } from '../../../disclosure/index.js';
 import { binEnd } from '../../../stats/km-bins.js';
 import { completeCases, levelOf, type PersonTable } from '../person-table.js';
-import { KM_DEFAULT_BIN_DAYS, type KmAnalysis } from '../plan-types.js';
+import { KM_DEFAULT_BIN_DAYS, type KmAnalysis } from './plan.js';
 import { STRATUM_ALL, type KmCountsRow, type RoundAnswer } from '../rounds.js';
 import { caseCounts, releaseCount } from '../site-release.js';
 import type { ReleasedValue } from '../../../arrow/result-schema.js';

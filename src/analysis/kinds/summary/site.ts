@@ -6,7 +6,7 @@
 import { FedomopError } from '../../../errors.js';
 import type { DisclosurePolicy } from '../../../disclosure/index.js';
 import { levelOf, type PersonTable } from '../person-table.js';
-import type { SummaryAnalysis } from '../plan-types.js';
+import type { SummaryAnalysis } from './plan.js';
 import type { MomentsCell, ProbeAnswer, RoundAnswer } from '../rounds.js';
 import { caseCounts, releaseSet } from '../site-release.js';
 import { completeCases } from '../person-table.js';
