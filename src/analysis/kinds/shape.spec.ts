@@ -49,10 +49,6 @@ const EXCEPTIONS: Record<string, { names: string[]; why: string }> = {
   'analysis/kinds/views.ts': { names: ['histogram'], why: 'the histogram view type' },
   // Not moved yet (next steps; each a switch or table the registry could replace).
   'site/rounds.ts': { names: ['glm'], why: 'the GLM round type, whose shape the generic round check reads' },
-  'charts/chart-for.ts': {
-    names: ['summary', 'histogram', 'glm', 'km'],
-    why: 'the chart per rounds kind (clients); not in the registry row, which is a plan-safe module the validators import, while the chart builders are client code',
-  },
   'lab/query-panel/QueryPanel.tsx': {
     names: [...ANALYSIS_KINDS],
     why: "the panel's kind picker and per-kind form switches (React); the labels could come from the registry",
