@@ -1,11 +1,16 @@
-/** The default chart of a result, by analysis kind; kinds without one (count, attrition) get none. */
+/**
+ * The default chart of a result, by analysis kind; kinds without one (the counting kinds) get none.
+ * Keyed by the rounds kinds as identifiers (a Record over VariableAnalysis['kind'], so a new rounds
+ * kind does not compile until it has a chart here).
+ */
+import type { VariableAnalysis } from '../analysis/kinds/plan-types.js';
 import type { ChartRow, VegaLiteSpec } from './common.js';
 import { glmChart } from './glm.js';
 import { histogramChart } from './histogram.js';
 import { kmChart } from './km.js';
 import { summaryChart } from './summary.js';
 
-export type ChartKind = 'summary' | 'histogram' | 'glm' | 'km';
+export type ChartKind = VariableAnalysis['kind'];
 
 const CHARTS: Record<ChartKind, (rows: readonly ChartRow[], metadata?: Record<string, string>) => VegaLiteSpec> = {
   summary: (rows) => summaryChart(rows),

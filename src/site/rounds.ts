@@ -10,22 +10,11 @@ import type { DisclosurePolicy } from '../disclosure/index.js';
 import type { Plan } from '../plan/types.js';
 import type { VariableAnalysis } from '../analysis/kinds/plan-types.js';
 import { loadPersonTable, type PersonTable } from '../analysis/kinds/person-table.js';
-import { MAX_PROBES_PER_ROUND, PROBE_BUDGET, type Round, type RoundAnswer } from '../analysis/kinds/rounds.js';
-import { answerProbes, sortedValues, summaryMoments } from '../analysis/kinds/summary/site.js';
-import { histogramBins } from '../analysis/kinds/histogram/site.js';
-import { kmCounts, kmGrid } from '../analysis/kinds/km/site.js';
-import {
-  buildDesign,
-  checkTerms,
-  designContribution,
-  designTraps,
-  glmLevels,
-  glmVariables,
-  type GlmDesign,
-} from '../analysis/kinds/glm/site.js';
+import { MAX_PROBES_PER_ROUND, type Round, type RoundAnswer } from '../analysis/kinds/rounds.js';
+import { isRoundsPlan, roundsSite } from '../analysis/kinds/site-kinds.js';
+import type { RoundMemo } from '../analysis/kinds/rounds-site.js';
 import type { SiteDatabase } from './database.js';
 import type { DisclosureState } from './execute.js';
-import { caseCounts } from '../analysis/kinds/site-release.js';
 import { ReleaseLedger } from '../analysis/kinds/release-ledger.js';
 import type { PersonSet } from '../disclosure/person-set.js';
 import type { Conflict } from '../disclosure/set-index.js';
@@ -37,35 +26,14 @@ const MAX_SESSIONS = 8;
 interface Session {
   table: Promise<PersonTable>;
   lastUsed: number;
-  sorted: Map<string, Float64Array>;
-  probes: Map<string, number>;
-  designs: Map<string, { design: GlmDesign; trap: ReturnType<typeof designTraps> }>;
+  /** the kind's own memory between rounds (sorted values, probe budgets, GLM designs) */
+  memo: RoundMemo;
 }
 
-function isVariableAnalysis(a: Plan['analysis']): a is VariableAnalysis {
-  return a.kind === 'summary' || a.kind === 'histogram' || a.kind === 'glm' || a.kind === 'km';
-}
-
-/** The variables an analysis reads (their complete cases are what it sees). */
+/** The variables an analysis reads (their complete cases are what it sees): the kind's own list. */
 export function usedVariables(a: VariableAnalysis): string[] {
-  switch (a.kind) {
-    case 'summary':
-      return [...a.of, ...(a.by ? [a.by] : [])];
-    case 'histogram':
-      return [a.of];
-    case 'glm':
-      return glmVariables(a);
-    case 'km':
-      return [a.time, ...(a.strata ? [a.strata] : [])];
-  }
+  return roundsSite(a).variables(a);
 }
-
-const ROUNDS_OF: Record<VariableAnalysis['kind'], Round['type'][]> = {
-  summary: ['moments', 'quantile'],
-  histogram: ['quantile', 'bins'],
-  glm: ['levels', 'glm'],
-  km: ['km-grid', 'km-counts'],
-};
 
 function bad(message: string): FedomopError {
   return new FedomopError('ERR_BAD_REQUEST', `round: ${message}`);
@@ -83,20 +51,25 @@ export function checkRound(raw: unknown, a: VariableAnalysis): Round {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('round must be an object with a type');
   const r = raw as Record<string, unknown>;
   const type = r.type as Round['type'];
-  if (!ROUNDS_OF[a.kind].includes(type))
-    throw bad(`a ${a.kind} analysis has no round "${String(r.type)}" (rounds: ${ROUNDS_OF[a.kind].join(', ')})`);
+  const site = roundsSite(a);
+  if (!site.rounds.includes(type))
+    throw bad(`a ${a.kind} analysis has no round "${String(r.type)}" (rounds: ${site.rounds.join(', ')})`);
   switch (type) {
     case 'moments':
     case 'levels':
       return { type };
     case 'quantile': {
-      const of = a.kind === 'summary' ? a.of : a.kind === 'histogram' ? [a.of] : [];
-      if (typeof r.variable !== 'string' || !of.includes(r.variable))
-        throw bad('quantile variable must be one the analysis summarises');
       const level = r.level === undefined ? null : r.level;
-      if (level !== null && (typeof level !== 'string' || a.kind !== 'summary' || !a.by))
-        throw bad('a level needs a summary with by');
-      return { type, variable: r.variable, level, probes: numbers(r.probes, 'probes', MAX_PROBES_PER_ROUND) };
+      const problem = site.quantileProblem
+        ? site.quantileProblem(a, r.variable, level)
+        : 'quantile variable must be one the analysis summarises';
+      if (problem) throw bad(problem);
+      return {
+        type,
+        variable: r.variable as string,
+        level: level as string | null,
+        probes: numbers(r.probes, 'probes', MAX_PROBES_PER_ROUND),
+      };
     }
     case 'bins': {
       const edges = numbers(r.edges, 'edges', 101);
@@ -172,7 +145,7 @@ export class RoundSessions {
         this.state.keys,
         signal,
       );
-      s = { table, lastUsed: t, sorted: new Map(), probes: new Map(), designs: new Map() };
+      s = { table, lastUsed: t, memo: new Map() };
       this.sessions.set(key, s);
       // A failed load is not kept: the next round tries again.
       table.catch(() => this.sessions.delete(key));
@@ -189,10 +162,10 @@ export class RoundSessions {
     user: string | null,
     signal?: AbortSignal,
   ): Promise<RoundAnswer> {
+    if (!isRoundsPlan(plan)) throw bad(`a ${plan.analysis.kind} analysis has no rounds: send it to /v1/execute`);
     const a = plan.analysis;
-    if (!isVariableAnalysis(a)) throw bad(`a ${a.kind} analysis has no rounds: send it to /v1/execute`);
     const round = checkRound(rawRound, a);
-    const s = this.session(plan as Plan & { analysis: VariableAnalysis }, planHash, user, signal);
+    const s = this.session(plan, planHash, user, signal);
     const t = await s.table;
     const k = policy.minCellCount;
     // The release history seam: the round's counts are checked and recorded like any release.
@@ -221,58 +194,6 @@ export class RoundSessions {
   }
 
   private answerRound(a: VariableAnalysis, round: Round, s: Session, t: PersonTable, policy: DisclosurePolicy): RoundAnswer {
-    const k = policy.minCellCount;
-    switch (round.type) {
-      case 'moments':
-        return summaryMoments(t, a as Extract<VariableAnalysis, { kind: 'summary' }>, policy);
-      case 'quantile': {
-        const budgetKey = `${round.variable}\u0000${round.level ?? ''}`;
-        const used = (s.probes.get(budgetKey) ?? 0) + round.probes.length;
-        if (used > PROBE_BUDGET) {
-          throw new FedomopError(
-            'ERR_DISCLOSURE_REFUSED',
-            `this site answers at most ${PROBE_BUDGET} quantile probes per variable and plan`,
-            { rule: 'probe-budget' },
-          );
-        }
-        s.probes.set(budgetKey, used);
-        let sorted = s.sorted.get(budgetKey);
-        if (!sorted) {
-          const source = a.kind === 'summary' ? a : { of: round.variable };
-          sorted = sortedValues(t, source as never, round.variable, round.level);
-          s.sorted.set(budgetKey, sorted);
-        }
-        return { type: 'quantile', ...answerProbes(sorted, round.probes, k) };
-      }
-      case 'bins':
-        return histogramBins(t, a as Extract<VariableAnalysis, { kind: 'histogram' }>, round.edges, policy);
-      case 'km-grid':
-        return kmGrid(t, a as Extract<VariableAnalysis, { kind: 'km' }>, round.ends, k);
-      case 'km-counts':
-        return kmCounts(t, a as Extract<VariableAnalysis, { kind: 'km' }>, round.ends, policy);
-      case 'levels':
-        return { type: 'levels', levels: glmLevels(t, a as Extract<VariableAnalysis, { kind: 'glm' }>, k) };
-      case 'glm': {
-        const g = a as Extract<VariableAnalysis, { kind: 'glm' }>;
-        checkTerms(t, g, round.terms, round.model);
-        const key = JSON.stringify(round.terms);
-        let entry = s.designs.get(key);
-        if (!entry) {
-          const design = buildDesign(t, g, round.terms);
-          entry = { design, trap: designTraps(design, t, g, round.terms, k, round.model === 'full') };
-          s.designs.set(key, entry);
-        }
-        if (entry.trap) {
-          throw new FedomopError('ERR_DISCLOSURE_REFUSED', `glm refused by rule ${entry.trap.rule}: ${entry.trap.message}`, {
-            rule: entry.trap.rule,
-          });
-        }
-        return {
-          type: 'glm',
-          cases: caseCounts(t, entry.design.complete, policy),
-          contribution: designContribution(entry.design, round.beta, g.family),
-        };
-      }
-    }
+    return roundsSite(a).answer(a, round, t, policy, s.memo);
   }
 }

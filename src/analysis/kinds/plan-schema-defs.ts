@@ -1,31 +1,17 @@
 /**
- * JSON Schema fragments ($defs) for the kinds that read variables and for the variables
- * themselves; src/plan/plan-schema.ts puts them into spec/plan.schema.json. Looser than the
+ * JSON Schema fragments ($defs): the variables' own, and every kind's gathered from its folder
+ * (<kind>/plan.ts); src/plan/plan-schema.ts puts them into spec/plan.schema.json. Looser than the
  * validator where a schema cannot see across fields (declared names, kinds of variables).
  */
 import { MAX_INLINE_ITEMS, MAX_VARIABLES, MAX_WINDOW_DAYS, PICKS, DOMAINS } from '../variables/validate.js';
 import { ATTRITION_SCHEMA_DEFS } from './attrition/plan.js';
 import { COUNT_SCHEMA_DEFS } from './count/plan.js';
 import { crosstabSchemaDefs } from './crosstab/plan.js';
-import { GLM_FAMILIES, GLM_MAX_COVARIATES, HISTOGRAM_MAX_BINS, KM_MAX_BIN_DAYS } from './plan-types.js';
-
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
-const object = (properties: Schema, required: string[] = []): Schema => ({
-  type: 'object',
-  ...(required.length ? { required } : {}),
-  additionalProperties: false,
-  properties,
-});
-const name = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,62}$' };
-const names = (min: number, max: number): Schema => ({
-  type: 'array',
-  minItems: min,
-  maxItems: max,
-  uniqueItems: true,
-  items: name,
-});
+import { GLM_SCHEMA_DEFS } from './glm/plan.js';
+import { HISTOGRAM_SCHEMA_DEFS } from './histogram/plan.js';
+import { KM_SCHEMA_DEFS } from './km/plan.js';
+import { name, object, ref, type Schema } from './plan-schema-parts.js';
+import { SUMMARY_SCHEMA_DEFS } from './summary/plan.js';
 const dayCount = { type: 'integer', minimum: -MAX_WINDOW_DAYS, maximum: MAX_WINDOW_DAYS };
 const window = object({ start: dayCount, end: dayCount }, ['start', 'end']);
 const conceptSet: Schema = {
@@ -90,54 +76,9 @@ export function variableKindDefs(): Record<string, Schema> {
       ],
     },
     ...crosstabSchemaDefs(name, ref),
-    SummaryAnalysis: {
-      description: 'n, missing, mean, sd and exact pooled quantiles (categorical: level counts) per variable.',
-      ...object({ kind: { const: 'summary' }, variables: ref('Variables'), of: names(1, MAX_VARIABLES), by: name }, [
-        'kind',
-        'variables',
-        'of',
-      ]),
-    },
-    HistogramAnalysis: {
-      description: 'Persons per bin of a numeric variable; edges given or chosen by the hub.',
-      ...object(
-        {
-          kind: { const: 'histogram' },
-          variables: ref('Variables'),
-          of: name,
-          edges: { type: 'array', minItems: 2, maxItems: HISTOGRAM_MAX_BINS + 1, items: { type: 'number' } },
-          bins: { type: 'integer', minimum: 1, maximum: HISTOGRAM_MAX_BINS },
-        },
-        ['kind', 'variables', 'of'],
-      ),
-    },
-    GlmAnalysis: {
-      description: 'A generalised linear model fitted by federated IRLS (gaussian, binomial or poisson).',
-      ...object(
-        {
-          kind: { const: 'glm' },
-          variables: ref('Variables'),
-          family: { enum: [...GLM_FAMILIES] },
-          outcome: name,
-          covariates: names(0, GLM_MAX_COVARIATES),
-          offset: name,
-          onRefusal: { enum: ['fail', 'continue'] },
-        },
-        ['kind', 'variables', 'family', 'outcome', 'covariates'],
-      ),
-    },
-    KmAnalysis: {
-      description: 'Kaplan–Meier survival of a time_to variable on an agreed bin grid, optionally by stratum.',
-      ...object(
-        {
-          kind: { const: 'km' },
-          variables: ref('Variables'),
-          time: name,
-          strata: name,
-          binDays: { type: 'integer', minimum: 1, maximum: KM_MAX_BIN_DAYS },
-        },
-        ['kind', 'variables', 'time'],
-      ),
-    },
+    ...SUMMARY_SCHEMA_DEFS,
+    ...HISTOGRAM_SCHEMA_DEFS,
+    ...GLM_SCHEMA_DEFS,
+    ...KM_SCHEMA_DEFS,
   };
 }

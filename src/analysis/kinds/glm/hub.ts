@@ -12,7 +12,7 @@ import { glmFamily } from '../../../stats/glm-family.js';
 import { glmResult, hubUpdate, initialGlmState, type GlmStep } from '../../../stats/glm-hub.js';
 import type { GenderVariable } from '../../variables/types.js';
 import type { KindOutcome, RoundsContext } from '../hub-context.js';
-import type { GlmAnalysis } from '../plan-types.js';
+import type { GlmAnalysis } from './plan.js';
 import type { ResultRecord } from '../result-columns.js';
 import type { GlmTerm } from '../rounds.js';
 

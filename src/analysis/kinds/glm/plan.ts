@@ -1,9 +1,26 @@
-/** `glm` plan part: validation. Browser-safe. */
+/** `glm` plan part: type, validation and JSON Schema fragment. Browser-safe. */
 import type { ConceptSet } from '../../../circe/types.js';
 import type { PlanProblem } from '../../../errors.js';
-import type { VariableKind } from '../../variables/types.js';
-import { GLM_FAMILIES, GLM_MAX_COVARIATES } from '../plan-types.js';
+import type { VariableKind, Variables } from '../../variables/types.js';
 import { checkRef, checkRefList, checkedVariables, KindProblems, rejectUnknown, type Obj } from '../plan-checks.js';
+import { name, names, object, ref, type Schema } from '../plan-schema-parts.js';
+
+export const GLM_FAMILIES = ['gaussian', 'binomial', 'poisson'] as const;
+export type GlmFamilyName = (typeof GLM_FAMILIES)[number];
+export const GLM_MAX_COVARIATES = 30;
+
+/** A generalised linear model fitted by federated IRLS at the hub. */
+export interface GlmAnalysis {
+  kind: 'glm';
+  variables: Variables;
+  family: GlmFamilyName;
+  outcome: string;
+  covariates: string[];
+  /** a numeric variable added to the linear predictor with coefficient 1 (e.g. log exposure) */
+  offset?: string;
+  /** 'fail' (default): a site that refuses fails the fit; 'continue': fit on the others and say so */
+  onRefusal?: 'fail' | 'continue';
+}
 
 export const GLM_FIELDS = ['kind', 'variables', 'family', 'outcome', 'covariates', 'offset', 'onRefusal'] as const;
 
@@ -59,3 +76,21 @@ export function validateGlm(a: Obj, path: string, sets: readonly ConceptSet[]): 
   }
   return p.list;
 }
+
+export const GLM_SCHEMA_DEFS: Record<string, Schema> = {
+  GlmAnalysis: {
+    description: 'A generalised linear model fitted by federated IRLS (gaussian, binomial or poisson).',
+    ...object(
+      {
+        kind: { const: 'glm' },
+        variables: ref('Variables'),
+        family: { enum: [...GLM_FAMILIES] },
+        outcome: name,
+        covariates: names(0, GLM_MAX_COVARIATES),
+        offset: name,
+        onRefusal: { enum: ['fail', 'continue'] },
+      },
+      ['kind', 'variables', 'family', 'outcome', 'covariates'],
+    ),
+  },
+};

@@ -9,8 +9,10 @@ import { FedomopError } from '../../../errors.js';
 import { glmFamily } from '../../../stats/glm-family.js';
 import type { GlmTrapRule } from '../../../stats/glm-traps.js';
 import { completeCases, levelOf, type PersonTable } from '../person-table.js';
-import type { GlmAnalysis } from '../plan-types.js';
-import type { GlmContributionAnswer, GlmTerm } from '../rounds.js';
+import type { GlmAnalysis } from './plan.js';
+import type { GlmContributionAnswer, GlmTerm, Round } from '../rounds.js';
+import { memoised, type RoundsKindSite } from '../rounds-site.js';
+import { caseCounts } from '../site-release.js';
 
 export interface GlmDesign {
   n: number;
@@ -188,3 +190,28 @@ export function designContribution(
   }
   return { xtwx: m, xtwz: Array.from(xtwz), deviance, logLik, n };
 }
+
+export const glmRoundsSite: RoundsKindSite<GlmAnalysis> = {
+  rounds: ['levels', 'glm'],
+  variables: glmVariables,
+  answer(a, round, t, policy, memo) {
+    const k = policy.minCellCount;
+    if (round.type === 'levels') return { type: 'levels', levels: glmLevels(t, a, k) };
+    const r = round as Extract<Round, { type: 'glm' }>;
+    checkTerms(t, a, r.terms, r.model);
+    const entry = memoised(memo, `design\u0000${JSON.stringify(r.terms)}`, () => {
+      const design = buildDesign(t, a, r.terms);
+      return { design, trap: designTraps(design, t, a, r.terms, k, r.model === 'full') };
+    });
+    if (entry.trap) {
+      throw new FedomopError('ERR_DISCLOSURE_REFUSED', `glm refused by rule ${entry.trap.rule}: ${entry.trap.message}`, {
+        rule: entry.trap.rule,
+      });
+    }
+    return {
+      type: 'glm',
+      cases: caseCounts(t, entry.design.complete, policy),
+      contribution: designContribution(entry.design, r.beta, a.family),
+    };
+  },
+};

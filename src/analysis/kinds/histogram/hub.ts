@@ -6,7 +6,7 @@
  */
 import { FedomopError } from '../../../errors.js';
 import { addReleased, countFields, largestK, type KindOutcome, type RoundsContext } from '../hub-context.js';
-import { HISTOGRAM_DEFAULT_BINS, type HistogramAnalysis } from '../plan-types.js';
+import { HISTOGRAM_DEFAULT_BINS, type HistogramAnalysis } from './plan.js';
 import { pooledQuantilesOf } from '../quantile-rounds.js';
 import type { ResultRecord } from '../result-columns.js';
 

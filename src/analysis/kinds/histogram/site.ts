@@ -6,8 +6,10 @@
 import type { ReleasedValue } from '../../../arrow/result-schema.js';
 import type { DisclosurePolicy } from '../../../disclosure/index.js';
 import { completeCases, type PersonTable } from '../person-table.js';
-import type { HistogramAnalysis } from '../plan-types.js';
-import type { RoundAnswer } from '../rounds.js';
+import type { HistogramAnalysis } from './plan.js';
+import type { Round, RoundAnswer } from '../rounds.js';
+import type { RoundsKindSite } from '../rounds-site.js';
+import { answerQuantile } from '../summary/site.js';
 import { caseCounts, releaseSet } from '../site-release.js';
 
 /** Bin index of x: 0 = below the first edge, 1..m = [e_{i-1}, e_i), m + 1 = above the last edge. */
@@ -40,3 +42,18 @@ export function histogramBins(
   const persons: ReleasedValue[] = members.map((m) => releaseSet(t, m, policy));
   return { type: 'bins', cases: caseCounts(t, complete, policy), persons };
 }
+
+export const histogramRoundsSite: RoundsKindSite<HistogramAnalysis> = {
+  rounds: ['quantile', 'bins'],
+  variables: (a) => [a.of],
+  quantileProblem(a, variable, level) {
+    if (variable !== a.of) return 'quantile variable must be one the analysis summarises';
+    if (level !== null) return 'a level needs a summary with by';
+    return undefined;
+  },
+  answer(a, round, t, policy, memo) {
+    if (round.type === 'bins') return histogramBins(t, a, round.edges, policy);
+    const q = round as Extract<Round, { type: 'quantile' }>;
+    return answerQuantile(t, { of: q.variable }, q, memo, policy.minCellCount);
+  },
+};

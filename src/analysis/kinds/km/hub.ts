@@ -10,7 +10,7 @@ import { FedomopError } from '../../../errors.js';
 import { kaplanMeier, kmMedian, type KmBinRow } from '../../../stats/km.js';
 import { logRankTest } from '../../../stats/logrank.js';
 import { addReleased, countFields, type KindOutcome, type RoundsContext } from '../hub-context.js';
-import { KM_DEFAULT_BIN_DAYS, type KmAnalysis } from '../plan-types.js';
+import { KM_DEFAULT_BIN_DAYS, type KmAnalysis } from './plan.js';
 import type { ResultRecord } from '../result-columns.js';
 import type { KmCountsRow } from '../rounds.js';
 import type { TimeToVariable } from '../../variables/types.js';

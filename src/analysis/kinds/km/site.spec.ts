@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { STANDARD_POLICY } from '../../../disclosure/policy.js';
 import type { PersonTable } from '../person-table.js';
-import type { KmAnalysis } from '../plan-types.js';
+import type { KmAnalysis } from './plan.js';
 import { kmCounts, kmGrid } from './site.js';
 
 /** 40 persons: 20 die at day 45 (bin 60), 20 are censored at day 200 (bin 210); nobody at day 0. */

@@ -9,8 +9,9 @@ import { FedomopError } from '../../../errors.js';
 import type { DisclosurePolicy } from '../../../disclosure/index.js';
 import { binEnd } from '../../../stats/km-bins.js';
 import { completeCases, levelOf, type PersonTable } from '../person-table.js';
-import { KM_DEFAULT_BIN_DAYS, type KmAnalysis } from '../plan-types.js';
-import { STRATUM_ALL, type KmCountsRow, type RoundAnswer } from '../rounds.js';
+import { KM_DEFAULT_BIN_DAYS, type KmAnalysis } from './plan.js';
+import { STRATUM_ALL, type KmCountsRow, type Round, type RoundAnswer } from '../rounds.js';
+import type { RoundsKindSite } from '../rounds-site.js';
 import { caseCounts, releaseCount } from '../site-release.js';
 import type { ReleasedValue } from '../../../arrow/result-schema.js';
 
@@ -132,3 +133,12 @@ export function kmCounts(t: PersonTable, a: KmAnalysis, ends: readonly number[],
   }
   return { type: 'km-counts', cases: caseCounts(t, p.complete, policy), rows };
 }
+
+export const kmRoundsSite: RoundsKindSite<KmAnalysis> = {
+  rounds: ['km-grid', 'km-counts'],
+  variables: (a) => [a.time, ...(a.strata ? [a.strata] : [])],
+  answer(a, round, t, policy) {
+    const ends = (round as Extract<Round, { type: 'km-grid' | 'km-counts' }>).ends;
+    return round.type === 'km-grid' ? kmGrid(t, a, ends, policy.minCellCount) : kmCounts(t, a, ends, policy);
+  },
+};

@@ -7,7 +7,7 @@
 import type { ReleasedValue } from '../../../arrow/result-schema.js';
 import { poolMoments } from '../../../stats/moments.js';
 import { addReleased, countFields, largestK, type KindOutcome, type RoundsContext } from '../hub-context.js';
-import type { SummaryAnalysis } from '../plan-types.js';
+import type { SummaryAnalysis } from './plan.js';
 import { pooledQuantilesOf } from '../quantile-rounds.js';
 import { SUMMARY_QUANTILES, type ResultRecord } from '../result-columns.js';
 import type { MomentsCell } from '../rounds.js';

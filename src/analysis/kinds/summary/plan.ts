@@ -1,8 +1,19 @@
-/** `summary` plan part: validation and JSON Schema fragment. Browser-safe. */
+/** `summary` plan part: type, validation and JSON Schema fragment. Browser-safe. */
 import type { ConceptSet } from '../../../circe/types.js';
 import type { PlanProblem } from '../../../errors.js';
+import type { Variables } from '../../variables/types.js';
 import { MAX_VARIABLES } from '../../variables/validate.js';
 import { checkRef, checkRefList, checkedVariables, KindProblems, rejectUnknown, type Obj } from '../plan-checks.js';
+import { name, names, object, ref, type Schema } from '../plan-schema-parts.js';
+
+/** n, missing, mean, sd and exact pooled quantiles per numeric variable; level counts per categorical one. */
+export interface SummaryAnalysis {
+  kind: 'summary';
+  variables: Variables;
+  of: string[];
+  /** a categorical or binary variable: one row set per level */
+  by?: string;
+}
 
 export const SUMMARY_FIELDS = ['kind', 'variables', 'of', 'by'] as const;
 
@@ -23,3 +34,14 @@ export function validateSummary(a: Obj, path: string, sets: readonly ConceptSet[
   }
   return p.list;
 }
+
+export const SUMMARY_SCHEMA_DEFS: Record<string, Schema> = {
+  SummaryAnalysis: {
+    description: 'n, missing, mean, sd and exact pooled quantiles (categorical: level counts) per variable.',
+    ...object({ kind: { const: 'summary' }, variables: ref('Variables'), of: names(1, MAX_VARIABLES), by: name }, [
+      'kind',
+      'variables',
+      'of',
+    ]),
+  },
+};

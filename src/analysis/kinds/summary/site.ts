@@ -6,8 +6,9 @@
 import { FedomopError } from '../../../errors.js';
 import type { DisclosurePolicy } from '../../../disclosure/index.js';
 import { levelOf, type PersonTable } from '../person-table.js';
-import type { SummaryAnalysis } from '../plan-types.js';
-import type { MomentsCell, ProbeAnswer, RoundAnswer } from '../rounds.js';
+import type { SummaryAnalysis } from './plan.js';
+import { PROBE_BUDGET, type MomentsCell, type ProbeAnswer, type Round, type RoundAnswer } from '../rounds.js';
+import { memoised, type RoundMemo, type RoundsKindSite } from '../rounds-site.js';
 import { caseCounts, releaseSet } from '../site-release.js';
 import { completeCases } from '../person-table.js';
 
@@ -135,3 +136,42 @@ export function answerProbes(sorted: Float64Array, probes: readonly number[], k:
   });
   return { n, counts };
 }
+
+/**
+ * A quantile round: probes answered against the sorted values of a variable (within a level), at
+ * most PROBE_BUDGET per variable and level and plan. Shared with the histogram (its p05/p95).
+ */
+export function answerQuantile(
+  t: PersonTable,
+  source: SummaryAnalysis | { of: string; by?: undefined },
+  round: Extract<Round, { type: 'quantile' }>,
+  memo: RoundMemo,
+  k: number,
+): RoundAnswer {
+  const budgetKey = `${round.variable}\u0000${round.level ?? ''}`;
+  const used = ((memo.get(`probes\u0000${budgetKey}`) as number | undefined) ?? 0) + round.probes.length;
+  if (used > PROBE_BUDGET) {
+    throw new FedomopError(
+      'ERR_DISCLOSURE_REFUSED',
+      `this site answers at most ${PROBE_BUDGET} quantile probes per variable and plan`,
+      { rule: 'probe-budget' },
+    );
+  }
+  memo.set(`probes\u0000${budgetKey}`, used);
+  const sorted = memoised(memo, `sorted\u0000${budgetKey}`, () => sortedValues(t, source, round.variable, round.level));
+  return { type: 'quantile', ...answerProbes(sorted, round.probes, k) };
+}
+
+export const summaryRoundsSite: RoundsKindSite<SummaryAnalysis> = {
+  rounds: ['moments', 'quantile'],
+  variables: (a) => [...a.of, ...(a.by ? [a.by] : [])],
+  quantileProblem(a, variable, level) {
+    if (typeof variable !== 'string' || !a.of.includes(variable)) return 'quantile variable must be one the analysis summarises';
+    if (level !== null && (typeof level !== 'string' || !a.by)) return 'a level needs a summary with by';
+    return undefined;
+  },
+  answer(a, round, t, policy, memo) {
+    if (round.type === 'moments') return summaryMoments(t, a, policy);
+    return answerQuantile(t, a, round as Extract<Round, { type: 'quantile' }>, memo, policy.minCellCount);
+  },
+};
