@@ -19,6 +19,7 @@ import {
   unknownAttributes,
   type IAttributeChoice,
 } from './attribute-catalogue.js';
+import { ConceptLookup } from './concept-lookup.js';
 import { ConceptSetSelect, NumberField, RangeField } from './controls.js';
 import { GroupView } from './GroupView.js';
 import { MenuButton } from './MenuButton.js';
@@ -119,6 +120,7 @@ function AttributeEditor(props: IAttrProps & { choice: IAttributeChoice }): Reac
       return (
         <ConceptListField
           label={label}
+          attribute={name}
           known={KNOWN_CONCEPTS[name.replace(/CS$/, '')] ?? []}
           value={Array.isArray(value) ? (value as IConceptEntry[]) : []}
           onCommit={set}
@@ -346,9 +348,14 @@ export interface IConceptEntry {
   [field: string]: unknown;
 }
 
-/** Concepts as removable chips, added by concept id (or one click for well-known ones), with the exclusion flag. */
+/**
+ * Concepts as removable chips, added by name (searched in the sites' vocabularies, when connected),
+ * by concept id, or one click for well-known ones; with the exclusion flag.
+ */
 export function ConceptListField(props: {
   label: string;
+  /** The attribute's catalogue name, for the name lookup's domain filter. */
+  attribute?: string;
   value: IConceptEntry[];
   known: IConceptEntry[];
   onCommit: (v: IConceptEntry[]) => void;
@@ -386,6 +393,7 @@ export function ConceptListField(props: {
             + {k.CONCEPT_NAME}
           </button>
         ))}{' '}
+      {props.attribute && <ConceptLookup attribute={props.attribute} label={props.label} onPick={add} />}{' '}
       <input
         className="jp-mod-styled jp-fedomop-cb-number"
         type="number"
