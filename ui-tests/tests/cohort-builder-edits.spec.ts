@@ -329,11 +329,11 @@ test('an attribute added from the menu changes the live count; keyboard through 
   await lookup.press('ArrowDown');
   await expect(found.first()).toBeFocused();
   const picked = Number(await found.first().getAttribute('data-concept-id'));
+  await saveScreenshot(entry, testInfo, 'attribute-by-name-light'); // the hits open under the box
   await page.keyboard.press('Enter');
   const chip = entry.locator(`.jp-fedomop-cb-chip[data-concept-id="${picked}"]`);
   await expect(chip).toContainText('EHR');
   await expect(lookup).toBeFocused();
-  await saveScreenshot(entry, testInfo, 'attribute-by-name-light');
   await save(page);
   const typed = (await savedJson(page, file)) as any;
   const conditionType = typed.PrimaryCriteria.CriteriaList[0].ConditionOccurrence.ConditionType;
