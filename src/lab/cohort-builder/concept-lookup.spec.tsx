@@ -33,9 +33,14 @@ const VOCABULARY = [
 function vocabularyServer(searches: URLSearchParams[]): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    const one = VOCABULARY.find((c) => url.pathname === `/v1/concepts/${c.conceptId}`);
+    if (one) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ concept: one, ancestors: [], descendants: [], relationships: [] }));
+    }
     if (url.pathname !== '/v1/concepts/search') {
       res.writeHead(404, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ error: { code: 'ERR_NOT_FOUND', message: 'no such route' } }));
+      return res.end(JSON.stringify({ error: { code: 'ERR_NOT_FOUND', message: 'no such concept' } }));
     }
     searches.push(url.searchParams);
     const q = (url.searchParams.get('q') ?? '').toLowerCase();
@@ -145,6 +150,29 @@ describe('concept-list attributes by name', () => {
       b.json.PrimaryCriteria.CriteriaList[0] as never as { DrugExposure: { RouteConcept: Array<Record<string, unknown>> } }
     ).DrugExposure.RouteConcept;
     expect(route.map((c) => [c.CONCEPT_ID, c.CONCEPT_NAME, c.DOMAIN_ID])).toEqual([[4171047, 'Intravenous', 'Route']]);
+  });
+
+  it('added by id: named from the vocabulary when the hub knows the concept, kept bare when not', async () => {
+    b = new Builder(cohortWith({ ConditionOccurrence: { CodesetId: 0 } }), api);
+    await b.add('ConditionType');
+    b.changed();
+    const idBox = await b.byLabel<HTMLInputElement>('condition type concept id');
+    for (const id of ['32020', '999']) {
+      type(idBox, id);
+      idBox.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      await rendered(() => b.widget.node.querySelector(`.jp-fedomop-cb-chip[data-concept-id="${id}"]`), `chip ${id}`);
+    }
+    const chips = [...b.widget.node.querySelectorAll('.jp-fedomop-cb-chip')].map((c) => c.firstChild?.textContent);
+    expect(chips).toEqual(['EHR encounter diagnosis', 'concept 999']);
+    const list = (
+      b.json.PrimaryCriteria.CriteriaList[0] as never as {
+        ConditionOccurrence: { ConditionType: Array<Record<string, unknown>> };
+      }
+    ).ConditionOccurrence.ConditionType;
+    expect(list.map((c) => [c.CONCEPT_ID, c.CONCEPT_NAME, c.DOMAIN_ID])).toEqual([
+      [32020, 'EHR encounter diagnosis', 'Type Concept'],
+      [999, undefined, undefined],
+    ]);
   });
 
   it('no hub connection: no lookup box, the concept id field still there', async () => {
