@@ -14,6 +14,7 @@ import { releasedCount, type ReleasedCounts } from './concept-counts.js';
 import type { PublishedConcepts } from './concept-releases.js';
 import { toNumber, type SqlColumns, type SqlRow } from './database.js';
 import type { DisclosureState } from './execute.js';
+import { recordRefusal, recordReleased } from './release-outcome.js';
 
 /** A resolved set is one cell: no margins to protect, no nested steps. */
 const ONE_CELL: ReleaseRule = { nestedDifferences: false, margins: false };
@@ -62,29 +63,14 @@ export function releaseSetCounts(
   const base = { time: new Date().toISOString(), planHash: setHash(conceptIds), analysis: 'concept-set' };
   if (release.refusal) {
     const r = release.refusal;
-    state.history.record(
-      {
-        ...base,
-        decision: 'refused',
-        reason: 'differencing',
-        earlier: { planHash: r.planHash, cell: r.cell, difference: r.difference },
-      },
-      user,
-    );
+    if (remembers) recordRefusal(state.history, user, base, r);
     throw new FedomopError(
       'ERR_DISCLOSURE_DIFFERENCE',
       `this concept set's persons would differ from cell ${r.cell} of your earlier query ${r.planHash} by fewer than ${k} persons; this site refuses such releases`,
       { earlierPlanHash: r.planHash, earlierCell: r.cell, cell: 'all' },
     );
   }
-  if (remembers) {
-    const count = (action: string) => release.decisions.filter((d) => d.action === action).length;
-    state.history.record(
-      { ...base, decision: 'released', perturbed: count('perturbed'), withheld: count('withheld'), widened: count('widened') },
-      user,
-      release.releasedSets,
-    );
-  }
+  if (remembers) recordReleased(state.history, user, base, release);
   const m = release.rows[0].measures;
   return { persons: releasedCount(m.persons), records: releasedCount(m.events) };
 }

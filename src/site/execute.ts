@@ -24,6 +24,7 @@ import { FedomopError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { compile, dialectByName } from '../sql/index.js';
 import { compiledPlan } from './compiled-plans.js';
+import { recordRefusal, recordReleased } from './release-outcome.js';
 import { toNumber, type SiteDatabase, type SqlRow } from './database.js';
 import { cellsInfo } from '../analysis/kinds/registry.js';
 import { cellsSite } from '../analysis/kinds/site-kinds.js';
@@ -126,24 +127,10 @@ export async function answerPlan(
     policy,
     remembers ? (set) => state.history.conflict(user, set, k) ?? published?.conflict(set) : undefined,
   );
-  const summary = {
-    perturbed: release.decisions.filter((d) => d.action === 'perturbed').length,
-    withheld: release.decisions.filter((d) => d.action === 'withheld').length,
-    widened: release.decisions.filter((d) => d.action === 'widened').length,
-  };
   const base = { time: new Date().toISOString(), planHash, analysis: plan.analysis.kind };
   if (release.refusal && !options.preview) {
     const r = release.refusal;
-    if (remembers)
-      state.history.record(
-        {
-          ...base,
-          decision: 'refused',
-          reason: 'differencing',
-          earlier: { planHash: r.planHash, cell: r.cell, difference: r.difference },
-        },
-        user,
-      );
+    if (remembers) recordRefusal(state.history, user, base, r);
     throw new FedomopError(
       'ERR_DISCLOSURE_DIFFERENCE',
       `cell ${r.newCell} would differ from cell ${r.cell} of your earlier query ${r.planHash} by fewer than ${k} persons; this site refuses such releases`,
@@ -151,8 +138,7 @@ export async function answerPlan(
     );
   }
   part.afterRelease?.(plan, release);
-  if (!options.preview && remembers)
-    state.history.record({ ...base, decision: 'released', ...summary }, user, release.releasedSets);
+  if (!options.preview && remembers) recordReleased(state.history, user, base, release);
   const schema = resultSchema(plan.analysis, {
     [META.planHash]: planHash,
     [META.analysis]: JSON.stringify(plan.analysis),
