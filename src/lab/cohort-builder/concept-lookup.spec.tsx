@@ -47,7 +47,7 @@ function vocabularyServer(searches: URLSearchParams[]): Promise<Server> {
     const domain = url.searchParams.get('domain');
     const concepts = VOCABULARY.filter((c) => c.name.toLowerCase().includes(q) && (!domain || c.domain === domain));
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ concepts, total: concepts.length }));
+    return res.end(JSON.stringify({ concepts, total: concepts.length }));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
