@@ -319,6 +319,28 @@ test('an attribute added from the menu changes the live count; keyboard through 
   const saved = (await savedJson(page, file)) as typeof PROSTATE;
   expect(saved.PrimaryCriteria.CriteriaList[0]).toEqual({ ConditionOccurrence: { CodesetId: 0, Age: { Value: 75, Op: 'gte' } } });
 
+  // "with condition type …" picked by name: typed, searched in the sites' Type Concept domain, ↓ Enter.
+  await add.click();
+  await entry.getByRole('menuitem', { name: 'with condition type …' }).click();
+  const lookup = entry.getByLabel('condition type concept name');
+  await lookup.fill('EHR');
+  const found = entry.getByRole('listbox', { name: 'condition type concepts found' }).getByRole('option');
+  await expect(found.first()).toBeVisible({ timeout: 30_000 });
+  await lookup.press('ArrowDown');
+  await expect(found.first()).toBeFocused();
+  const picked = Number(await found.first().getAttribute('data-concept-id'));
+  await saveScreenshot(entry, testInfo, 'attribute-by-name-light'); // the hits open under the box
+  await page.keyboard.press('Enter');
+  const chip = entry.locator(`.jp-fedomop-cb-chip[data-concept-id="${picked}"]`);
+  await expect(chip).toContainText('EHR');
+  await expect(lookup).toBeFocused();
+  await save(page);
+  const typed = (await savedJson(page, file)) as any;
+  const conditionType = typed.PrimaryCriteria.CriteriaList[0].ConditionOccurrence.ConditionType;
+  expect(conditionType).toHaveLength(1);
+  expect(conditionType[0]).toMatchObject({ CONCEPT_ID: picked, DOMAIN_ID: 'Type Concept' });
+  expect(conditionType[0].CONCEPT_NAME).toContain('EHR');
+
   // Concept browser: ↓ from the search box to the hits, ↓ to the second, Enter opens it; Escape back.
   await page.evaluate(() => (window as any).jupyterapp.commands.execute('fedomop:open-concept-browser'));
   const browser = page.locator('.jp-fedomop-cbr');

@@ -5,9 +5,9 @@
  * the criterion lacks. Attributes the catalogue does not know are read out and kept as written.
  */
 import * as React from 'react';
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 import type { ConceptSet, CriteriaGroup, DateRange, NumericRange } from '../../circe/types.js';
-import { setValue } from '../cohort-document/cohort-edits.js';
+import { atlasConcept, setValue } from '../cohort-document/cohort-edits.js';
 import type { CohortEditor } from '../cohort-document/editor-model.js';
 import type { JsonPath } from '../cohort-document/json-path.js';
 import {
@@ -19,6 +19,7 @@ import {
   unknownAttributes,
   type IAttributeChoice,
 } from './attribute-catalogue.js';
+import { ConceptApiContext, ConceptLookup } from './concept-lookup.js';
 import { ConceptSetSelect, NumberField, RangeField } from './controls.js';
 import { GroupView } from './GroupView.js';
 import { MenuButton } from './MenuButton.js';
@@ -119,6 +120,7 @@ function AttributeEditor(props: IAttrProps & { choice: IAttributeChoice }): Reac
       return (
         <ConceptListField
           label={label}
+          attribute={name}
           known={KNOWN_CONCEPTS[name.replace(/CS$/, '')] ?? []}
           value={Array.isArray(value) ? (value as IConceptEntry[]) : []}
           onCommit={set}
@@ -346,9 +348,14 @@ export interface IConceptEntry {
   [field: string]: unknown;
 }
 
-/** Concepts as removable chips, added by concept id (or one click for well-known ones), with the exclusion flag. */
+/**
+ * Concepts as removable chips, added by name (searched in the sites' vocabularies, when connected),
+ * by concept id, or one click for well-known ones; with the exclusion flag.
+ */
 export function ConceptListField(props: {
   label: string;
+  /** The attribute's catalogue name, for the name lookup's domain filter. */
+  attribute?: string;
   value: IConceptEntry[];
   known: IConceptEntry[];
   onCommit: (v: IConceptEntry[]) => void;
@@ -363,6 +370,17 @@ export function ConceptListField(props: {
   };
   const typed = Number(id);
   const valid = id.trim() !== '' && Number.isInteger(typed) && typed >= 0;
+  const api = useContext(ConceptApiContext);
+  // A concept added by id gets its name (and the rest of Circe's fields) from the sites' vocabulary
+  // when the hub knows it, so the sentence reads a name; else it is kept as the bare id typed.
+  const addById = (cid: number) => {
+    setId('');
+    if (!api) return add({ CONCEPT_ID: cid });
+    api.concept(cid).then(
+      (c) => add(c.conceptId === cid && c.name ? atlasConcept(c) : { CONCEPT_ID: cid }),
+      () => add({ CONCEPT_ID: cid }),
+    );
+  };
   return (
     <span className="jp-fedomop-cb-concepts" data-concepts={props.label}>
       {value.length === 0 && <span className="jp-fedomop-muted">(none yet: filters nothing) </span>}
@@ -386,6 +404,7 @@ export function ConceptListField(props: {
             + {k.CONCEPT_NAME}
           </button>
         ))}{' '}
+      {props.attribute && <ConceptLookup attribute={props.attribute} label={props.label} onPick={add} />}{' '}
       <input
         className="jp-mod-styled jp-fedomop-cb-number"
         type="number"
@@ -397,20 +416,11 @@ export function ConceptListField(props: {
         onKeyDown={(ev) => {
           if (ev.key === 'Enter' && valid) {
             ev.preventDefault();
-            add({ CONCEPT_ID: typed });
-            setId('');
+            addById(typed);
           }
         }}
       />
-      <button
-        type="button"
-        className="jp-fedomop-cb-link"
-        disabled={!valid}
-        onClick={() => {
-          add({ CONCEPT_ID: typed });
-          setId('');
-        }}
-      >
+      <button type="button" className="jp-fedomop-cb-link" disabled={!valid} onClick={() => addById(typed)}>
         add
       </button>
       {props.onExclude && (

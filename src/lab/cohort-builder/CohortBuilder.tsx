@@ -6,6 +6,7 @@ import * as React from 'react';
 import type { CohortEditor } from '../cohort-document/editor-model.js';
 import type { ConceptApi } from '../concept-browser/concept-api.js';
 import { useSignal } from '../query-panel/hooks.js';
+import { ConceptApiContext } from './concept-lookup.js';
 import { ConceptSetsSection } from './ConceptSetsSection.js';
 import { CountsView } from './CountsView.js';
 import { EntrySection } from './EntrySection.js';
@@ -110,9 +111,11 @@ export function CohortBuilder(props: ICohortBuilderProps): React.ReactElement {
       <div className="jp-fedomop-cb-body">
         <div className="jp-fedomop-cb-main">
           <ConceptSetsSection editor={editor} e={e} api={api} />
-          <EntrySection editor={editor} e={e} />
-          <RulesSection editor={editor} e={e} />
-          <ExitSection editor={editor} e={e} />
+          <ConceptApiContext.Provider value={api}>
+            <EntrySection editor={editor} e={e} />
+            <RulesSection editor={editor} e={e} />
+            <ExitSection editor={editor} e={e} />
+          </ConceptApiContext.Provider>
         </div>
         <aside className="jp-fedomop-cb-side">
           <CountsView counts={counts} ruleNames={(e.InclusionRules ?? []).map((r) => r.name ?? '')} />

@@ -10,7 +10,9 @@ import {
   setValue,
 } from '../cohort-document/cohort-edits.js';
 import type { CohortEditor } from '../cohort-document/editor-model.js';
+import type { JsonPath } from '../cohort-document/json-path.js';
 import { ConceptSetSelect, NumberField, Problems } from './controls.js';
+import { dayAmountField, eraPad } from './day-amounts.js';
 import { CriterionView } from './CriterionView.js';
 import { RemoveButton } from './GroupView.js';
 
@@ -49,11 +51,13 @@ export function ExitSection({ editor, e }: { editor: CohortEditor; e: CirceExpre
         {end?.DateOffset && (
           <>
             {': '}
-            <NumberField
+            <DaysField
+              editor={editor}
               label="Exit offset days"
-              value={end.DateOffset.Offset}
               width="5em"
-              onCommit={(v) => editor.apply((x) => setValue(x, ['EndStrategy', 'DateOffset', 'Offset'], v ?? 0))}
+              at={['EndStrategy', 'DateOffset']}
+              obj={end.DateOffset}
+              field="Offset"
             />
             {' days after the index '}
             <select
@@ -77,18 +81,32 @@ export function ExitSection({ editor, e }: { editor: CohortEditor; e: CirceExpre
               onChange={(id) => editor.apply((x) => setValue(x, ['EndStrategy', 'CustomEra', 'DrugCodesetId'], id ?? undefined))}
             />
             {', allowing gaps of '}
-            <NumberField
+            <DaysField
+              editor={editor}
               label="Exit gap days"
-              value={end.CustomEra.GapDays ?? 0}
-              width="4em"
-              onCommit={(v) => editor.apply((x) => setValue(x, ['EndStrategy', 'CustomEra', 'GapDays'], v ?? 0))}
+              at={['EndStrategy', 'CustomEra']}
+              obj={end.CustomEra}
+              field="GapDays"
             />
             {' days, plus '}
-            <NumberField
+            <DaysField
+              editor={editor}
               label="Exit era offset"
-              value={end.CustomEra.Offset ?? 0}
-              width="4em"
-              onCommit={(v) => editor.apply((x) => setValue(x, ['EndStrategy', 'CustomEra', 'Offset'], v ?? 0))}
+              at={['EndStrategy', 'CustomEra']}
+              obj={end.CustomEra}
+              field="Offset"
+            />
+            {' days; each exposure lasting '}
+            <NumberField
+              label="Exit days supply override"
+              value={end.CustomEra.DaysSupplyOverride}
+              allowEmpty
+              placeholder="as recorded"
+              min={1}
+              width="6em"
+              onCommit={(v) =>
+                editor.apply((x) => setValue(x, ['EndStrategy', 'CustomEra', 'DaysSupplyOverride'], v === null ? undefined : v))
+              }
             />
             {' days'}
           </>
@@ -126,7 +144,7 @@ export function ExitSection({ editor, e }: { editor: CohortEditor; e: CirceExpre
         Entries closer than{' '}
         <NumberField
           label="Era pad days"
-          value={e.CollapseSettings?.EraPad ?? 0}
+          value={eraPad(e)}
           min={0}
           width="4em"
           onCommit={(v) => editor.apply((x) => setEraPad(x, v ?? 0))}
@@ -155,5 +173,29 @@ export function ExitSection({ editor, e }: { editor: CohortEditor; e: CirceExpre
       <Problems editor={editor} path="CensorWindow" exact={false} />
       <Problems editor={editor} path="CollapseSettings" exact={false} />
     </section>
+  );
+}
+
+/**
+ * A number of days Circe may write twice (`GapDays` and the newer `GapUnitValue` + `GapUnit`): edits
+ * the spelling the compiler reads (the *UnitValue one when it is there), so what is shown is what runs.
+ */
+function DaysField(props: {
+  editor: CohortEditor;
+  label: string;
+  at: JsonPath;
+  obj: Record<string, unknown>;
+  field: 'Offset' | 'GapDays';
+  width?: string;
+}): React.ReactElement {
+  const key = dayAmountField(props.obj, props.field);
+  const value = props.obj[key];
+  return (
+    <NumberField
+      label={props.label}
+      value={typeof value === 'number' ? value : 0}
+      width={props.width ?? '4em'}
+      onCommit={(v) => props.editor.apply((x) => setValue(x, [...props.at, key], v ?? 0))}
+    />
   );
 }

@@ -13,7 +13,10 @@ import type { CirceExpression } from '../../circe/types.js';
 import { CohortEditor, type ITextDocument } from '../cohort-document/editor-model.js';
 import { diffPaths } from '../cohort-document/json-path.js';
 import { useSignal } from '../query-panel/hooks.js';
+import type { ConceptApi } from '../concept-browser/concept-api.js';
+import { ConceptApiContext } from './concept-lookup.js';
 import { EntrySection } from './EntrySection.js';
+import { ExitSection } from './ExitSection.js';
 import { RulesSection } from './RulesSection.js';
 
 export function textDocument(text: string): { doc: ITextDocument; file: YFile } {
@@ -27,7 +30,15 @@ export function textDocument(text: string): { doc: ITextDocument; file: YFile } 
   return { doc: { sharedModel: file, contentChanged }, file };
 }
 
-function Host({ editor, onReady }: { editor: CohortEditor; onReady: () => void }): React.ReactElement {
+function Host({
+  editor,
+  api,
+  onReady,
+}: {
+  editor: CohortEditor;
+  api: ConceptApi | null;
+  onReady: () => void;
+}): React.ReactElement {
   useSignal(editor.changed);
   // Effects run in order: once this one has, useSignal is listening, so the spec may start clicking
   // (a click before that changes the file but the view would not follow).
@@ -35,10 +46,11 @@ function Host({ editor, onReady }: { editor: CohortEditor; onReady: () => void }
   // No JSX here: a .ts file, so the lab build's and tsconfig's `*.spec-util.ts` exclusions apply.
   const e = editor.expression!;
   return React.createElement(
-    React.Fragment,
-    null,
+    ConceptApiContext.Provider,
+    { value: api },
     React.createElement(EntrySection, { editor, e }),
     React.createElement(RulesSection, { editor, e }),
+    React.createElement(ExitSection, { editor, e }),
   );
 }
 
@@ -98,13 +110,14 @@ export class Builder {
   /** Resolves once the view listens to the editor (see Host). */
   readonly ready: Promise<void>;
 
-  constructor(text: string) {
+  /** `api`: the hub's vocabulary API for the concept-name lookups (null: not connected). */
+  constructor(text: string, api: ConceptApi | null = null) {
     const { doc, file } = textDocument(text);
     this.file = file;
     this.editor = new CohortEditor(doc);
     let ready = () => {};
     this.ready = new Promise<void>((resolve) => (ready = resolve));
-    this.widget = ReactWidget.create(React.createElement(Host, { editor: this.editor, onReady: () => ready() }));
+    this.widget = ReactWidget.create(React.createElement(Host, { editor: this.editor, api, onReady: () => ready() }));
     Widget.attach(this.widget, document.body);
     this.last = JSON.parse(text);
   }

@@ -15,6 +15,8 @@ export function NumberField(props: {
   label: string;
   onCommit: (v: number | null) => void;
   allowEmpty?: boolean;
+  /** Shown when empty (allowEmpty): what an absent value means; default "all". */
+  placeholder?: string;
   min?: number;
   width?: string;
 }): React.ReactElement {
@@ -28,7 +30,7 @@ export function NumberField(props: {
       value={text}
       min={props.min}
       style={props.width ? { width: props.width } : undefined}
-      placeholder={props.allowEmpty ? 'all' : ''}
+      placeholder={props.allowEmpty ? (props.placeholder ?? 'all') : ''}
       onChange={(e) => {
         setText(e.target.value);
         const t = e.target.value.trim();

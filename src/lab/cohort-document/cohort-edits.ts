@@ -271,8 +271,14 @@ export function setEndStrategy(e: CirceExpression, strategy: CirceExpression['En
   return strategy === null ? deleteIn(e, ['EndStrategy']) : setIn(e, ['EndStrategy'], strategy);
 }
 
+/**
+ * Sets the era pad in the field the compiler reads: EraPadUnitValue (newer ATLAS) or EraPadValue when
+ * the file has one, else the classic EraPad (src/circe/normalize.ts takes them in that order).
+ */
 export function setEraPad(e: CirceExpression, days: number): CirceExpression {
-  return setIn(e, ['CollapseSettings'], { ...(e.CollapseSettings ?? { CollapseType: 'ERA' }), EraPad: days });
+  const settings = e.CollapseSettings ?? { CollapseType: 'ERA' };
+  const key = (['EraPadUnitValue', 'EraPadValue'] as const).find((k) => typeof settings[k] === 'number') ?? 'EraPad';
+  return setIn(e, ['CollapseSettings'], { ...settings, [key]: days });
 }
 
 export function addCensoringEvent(e: CirceExpression, domain: CriterionDomain, codesetId: number | null): CirceExpression {
