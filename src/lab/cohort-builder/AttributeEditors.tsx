@@ -5,7 +5,7 @@
  * the criterion lacks. Attributes the catalogue does not know are read out and kept as written.
  */
 import * as React from 'react';
-import { useContext, useState } from 'react';
+import { useContext, useRef, useState } from 'react';
 import type { ConceptSet, CriteriaGroup, DateRange, NumericRange } from '../../circe/types.js';
 import { atlasConcept, setValue } from '../cohort-document/cohort-edits.js';
 import type { CohortEditor } from '../cohort-document/editor-model.js';
@@ -365,8 +365,14 @@ export function ConceptListField(props: {
   const [id, setId] = useState('');
   const { value } = props;
   const has = (cid: number) => value.some((c) => c.CONCEPT_ID === cid);
+  // The list as last rendered, not as when a name lookup started: a concept added while the lookup
+  // was in flight must not be lost when its answer adds another.
+  const latest = useRef(value);
+  latest.current = value;
   const add = (c: IConceptEntry) => {
-    if (!has(c.CONCEPT_ID)) props.onCommit([...value, c]);
+    if (latest.current.some((e) => e.CONCEPT_ID === c.CONCEPT_ID)) return;
+    latest.current = [...latest.current, c]; // two answers arriving before a re-render both count
+    props.onCommit(latest.current);
   };
   const typed = Number(id);
   const valid = id.trim() !== '' && Number.isInteger(typed) && typed >= 0;

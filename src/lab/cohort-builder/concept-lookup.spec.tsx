@@ -175,6 +175,24 @@ describe('concept-list attributes by name', () => {
     ]);
   });
 
+  it('two ids added while their names are still being looked up: neither is lost', async () => {
+    b = new Builder(cohortWith({ ConditionOccurrence: { CodesetId: 0 } }), api);
+    await b.add('ConditionType');
+    b.changed();
+    const idBox = await b.byLabel<HTMLInputElement>('condition type concept id');
+    for (const id of ['32020', '999']) {
+      type(idBox, id);
+      idBox.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    }
+    await rendered(() => b.widget.node.querySelectorAll('.jp-fedomop-cb-chip').length === 2 || undefined, 'both chips');
+    const list = (
+      b.json.PrimaryCriteria.CriteriaList[0] as never as {
+        ConditionOccurrence: { ConditionType: Array<Record<string, unknown>> };
+      }
+    ).ConditionOccurrence.ConditionType;
+    expect(list.map((c) => c.CONCEPT_ID).sort()).toEqual([32020, 999]);
+  });
+
   it('no hub connection: no lookup box, the concept id field still there', async () => {
     b = new Builder(cohortWith({ ConditionOccurrence: { CodesetId: 0 } }));
     await b.add('ConditionType');
