@@ -20,7 +20,7 @@ import {
   type IAttributeChoice,
 } from './attribute-catalogue.js';
 import { ConceptApiContext, ConceptLookup } from './concept-lookup.js';
-import { ConceptSetSelect, NumberField, RangeField } from './controls.js';
+import { ConceptSetSelect, NumberField, RangeField, RangeOperator } from './controls.js';
 import { GroupView } from './GroupView.js';
 import { MenuButton } from './MenuButton.js';
 
@@ -242,24 +242,7 @@ export function DateRangeField(props: { label: string; value: DateRange; onCommi
   const between = r.Op === 'bt' || r.Op === '!bt';
   return (
     <span className="jp-fedomop-cb-range" data-range={props.label}>
-      <select
-        className="jp-mod-styled"
-        aria-label={`${props.label} operator`}
-        value={r.Op}
-        onChange={(ev) => {
-          const op = ev.target.value;
-          const next: DateRange = { ...r, Op: op };
-          if (op === 'bt' || op === '!bt') next.Extent = r.Extent ?? r.Value;
-          else delete next.Extent;
-          props.onCommit(next);
-        }}
-      >
-        {DATE_OPS.map(([v, t]) => (
-          <option key={v} value={v}>
-            {t}
-          </option>
-        ))}
-      </select>{' '}
+      <RangeOperator label={props.label} value={r} ops={DATE_OPS} onCommit={props.onCommit} />{' '}
       <DateInput label={`${props.label} date`} value={r.Value} onCommit={(d) => d && props.onCommit({ ...r, Value: d })} />
       {between && (
         <>

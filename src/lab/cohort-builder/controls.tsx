@@ -53,6 +53,39 @@ const OPS: Array<[string, string]> = [
 ];
 
 /** "≥ 50", "between 2 and 10": Circe's NumericRange, edited in place. */
+/**
+ * The operator of a Circe range (numeric or date): switching to "between" keeps the bound as both ends,
+ * switching away drops the second end.
+ */
+export function RangeOperator<R extends { Op: string; Value: unknown; Extent?: unknown }>(props: {
+  label: string;
+  value: R;
+  ops: Array<[string, string]>;
+  onCommit: (r: R) => void;
+}): React.ReactElement {
+  const r = props.value;
+  return (
+    <select
+      className="jp-mod-styled"
+      aria-label={`${props.label} operator`}
+      value={r.Op}
+      onChange={(e) => {
+        const op = e.target.value;
+        const next: R = { ...r, Op: op };
+        if (op === 'bt' || op === '!bt') next.Extent = r.Extent ?? r.Value;
+        else delete next.Extent;
+        props.onCommit(next);
+      }}
+    >
+      {props.ops.map(([v, t]) => (
+        <option key={v} value={v}>
+          {t}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function RangeField(props: {
   value: NumericRange | null | undefined;
   label: string;
@@ -69,24 +102,7 @@ export function RangeField(props: {
   const between = r.Op === 'bt' || r.Op === '!bt';
   return (
     <span className="jp-fedomop-cb-range" data-range={props.label}>
-      <select
-        className="jp-mod-styled"
-        aria-label={`${props.label} operator`}
-        value={r.Op}
-        onChange={(e) => {
-          const op = e.target.value;
-          const next: NumericRange = { ...r, Op: op };
-          if (op === 'bt' || op === '!bt') next.Extent = r.Extent ?? r.Value;
-          else delete next.Extent;
-          props.onCommit(next);
-        }}
-      >
-        {OPS.map(([v, t]) => (
-          <option key={v} value={v}>
-            {t}
-          </option>
-        ))}
-      </select>
+      <RangeOperator label={props.label} value={r} ops={OPS} onCommit={props.onCommit} />
       <NumberField value={r.Value} label={`${props.label} value`} onCommit={(v) => props.onCommit({ ...r, Value: v ?? 0 })} />
       {between && (
         <>
