@@ -8,7 +8,8 @@
  *   under .data/bench/ when absent.
  */
 import { parseArgs } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { demoSiteFiles } from './demo-site-files.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { answerPlan, type DisclosureState } from '../src/site/execute.js';
@@ -21,8 +22,6 @@ import { RecordKeys } from '../src/disclosure/record-keys.js';
 import { buildPublishedConcepts, countedColumnsOf } from '../src/site/concept-releases.js';
 import { planHash } from '../src/plan/hash.js';
 import type { Plan } from '../src/plan/types.js';
-import { DEMO_SITES } from '../src/cli/demo-command.js';
-import { REPO, runCli } from '../test/harness/processes.js';
 import { RULES_EXAMPLE, cohort, plan } from '../test/harness/attacks.js';
 
 const { values } = parseArgs({
@@ -39,32 +38,6 @@ const PLANS: Array<[string, Plan]> = [
   ['crosstab breast age×year', plan(cohort('breast'), { kind: 'crosstab', by: ['age_group', 'index_year'] })],
   ['attrition (2 rules)', plan(RULES_EXAMPLE.cohort, { kind: 'attrition' })],
 ];
-
-async function demoFiles(): Promise<string[]> {
-  const dir = path.join(REPO, '.data', 'bench');
-  mkdirSync(dir, { recursive: true });
-  const files = [];
-  for (const s of DEMO_SITES) {
-    const file = path.join(dir, `demo-${s.id}-${s.persons}.duckdb`);
-    if (!existsSync(file)) {
-      console.log(`synthesising ${file} ...`);
-      const r = await runCli([
-        'synth',
-        '--seed',
-        String(s.seed),
-        '--persons',
-        String(s.persons),
-        '--profile',
-        s.profile,
-        '--out',
-        file,
-      ]);
-      if (r.code !== 0) throw new Error(r.stderr);
-    }
-    files.push(file);
-  }
-  return files;
-}
 
 /** 10,000 released sets of sizes 5..2,000 in the user's history (50 per answer line), as disclosure-bench. */
 function fillHistory(history: ReleaseHistory, keys: RecordKeys, user: string): void {
@@ -105,7 +78,7 @@ function timed(db: SiteDatabase, sql: number[]): SiteDatabase {
 }
 
 async function main() {
-  const files = values.db?.length ? values.db : await demoFiles();
+  const files = values.db?.length ? values.db : (await demoSiteFiles()).map((s) => s.file);
   const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-latency-'));
   const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(42));
   const history = new ReleaseHistory(path.join(dir, 'history'));

@@ -9,7 +9,8 @@
  *   made under .data/bench/ when absent. Each answer is written as <plan>.<policy>.<site>.arrow.
  */
 import { parseArgs } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { demoSiteFiles } from './demo-site-files.js';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { answerPlan, type DisclosureState } from '../src/site/execute.js';
@@ -26,8 +27,7 @@ import { META, resultSchema, type ResultRow } from '../src/arrow/result-schema.j
 import { batchFromRows, streamBytes } from '../src/arrow/encode.js';
 import { crosstabTest, hasTableTest, TEST_META } from '../src/analysis/kinds/crosstab/test.js';
 import { COHORT } from '../src/analysis/variables/fixtures.spec-util.js';
-import { DEMO_SITES } from '../src/cli/demo-command.js';
-import { REPO, runCli } from '../test/harness/processes.js';
+import { REPO } from '../test/harness/processes.js';
 import { RULES_EXAMPLE, cohort, plan } from '../test/harness/attacks.js';
 
 const { values, positionals } = parseArgs({
@@ -66,35 +66,9 @@ const POLICIES: Array<[string, DisclosurePolicy]> = [
   ['strict-refuse', { ...STANDARD_POLICY, rateLimit: undefined, differencing: 'refuse' }],
 ];
 
-async function demoFiles(): Promise<Array<{ id: string; file: string }>> {
-  const dir = path.join(REPO, '.data', 'bench');
-  mkdirSync(dir, { recursive: true });
-  const files = [];
-  for (const s of DEMO_SITES) {
-    const file = path.join(dir, `demo-${s.id}-${s.persons}.duckdb`);
-    if (!existsSync(file)) {
-      console.log(`synthesising ${file} ...`);
-      const r = await runCli([
-        'synth',
-        '--seed',
-        String(s.seed),
-        '--persons',
-        String(s.persons),
-        '--profile',
-        s.profile,
-        '--out',
-        file,
-      ]);
-      if (r.code !== 0) throw new Error(r.stderr);
-    }
-    files.push({ id: s.id, file });
-  }
-  return files;
-}
-
 async function answers(): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
-  const sites = await demoFiles();
+  const sites = await demoSiteFiles();
   const dbs = await Promise.all(sites.map(async (s) => ({ ...s, db: await DuckDbDatabase.open(s.file) })));
   for (const [policyName, policy] of POLICIES) {
     // A fresh history per policy, the plans asked in the same order: the same releases every run.
