@@ -6,15 +6,21 @@
  * took to accept his submission (the event loop's share) and what the flood did.
  *
  * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR] [--bob-client fetch|own]
+ *        [--bob-in process|same]
  *   --cpu-prof DIR: the hub runs with `node --cpu-prof` and writes its profile into DIR on exit.
+ *   --bob-in: the second caller runs in a process of its own (bench/flood-caller.ts), as a second
+ *     notebook does; `same` runs it in this process, where its timings also include this event loop
+ *     starting and reading the flood's 200 queries (how it was measured before session 7).
  */
 import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import http from 'node:http';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
+import { Bob, COUNT, type BobClient, type BobRun } from './flood-caller.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,67 +30,51 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** `own`: the second caller talks over node:http with its own connections, apart from the flood's fetch pool. */
     'bob-client': { type: 'string', default: 'fetch' },
+    /** `process` (default): the second caller runs in a child process, as a second notebook would; `same`: in this one. */
+    'bob-in': { type: 'string', default: 'process' },
   },
 });
 const FLOOD = Number(values.flood);
 const QUIET = Number(values.quiet);
 const SAMPLES = Number(values.samples);
 
-const COUNT = {
-  version: 1,
-  cohort: {
-    ConceptSets: [
-      { id: 0, name: 'prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
-    ],
-    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
-  },
-  analysis: { kind: 'count' },
-};
 const CROSSTAB = { ...COUNT, analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] } };
 const SITE_IDS = THREE_SITES.map((s) => s.id);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f1 = (x: number) => x.toFixed(1);
 
-const bobAgent = new http.Agent({ keepAlive: true });
+/** The second caller, in a process of its own (default) or in this one (`--bob-in same`, as before). */
+interface BobHandle {
+  once(): Promise<BobRun>;
+  close(): void;
+}
 
-/** One exchange over the second caller's own keep-alive connections. */
-function own(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent: bobAgent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
+function startBob(base: string): BobHandle {
+  const client = values['bob-client'] as BobClient;
+  if (values['bob-in'] === 'same') {
+    const bob = new Bob(base, client, SITE_IDS);
+    return { once: () => bob.once(), close: () => bob.close() };
+  }
+  const child = fork(fileURLToPath(new URL('./flood-caller.js', import.meta.url)), [base, client, SITE_IDS.join(',')]);
+  let waiting: { resolve: (r: BobRun) => void; reject: (e: Error) => void } | undefined;
+  child.on('message', (m: { run?: BobRun; error?: string }) => {
+    const w = waiting!;
+    waiting = undefined;
+    if (m.run) w.resolve(m.run);
+    else w.reject(new Error(`second caller: ${m.error}`));
   });
-}
-
-async function bobSubmit(base: string): Promise<{ id: string; acceptMs: number }> {
-  if (values['bob-client'] !== 'own') return submit(base, 'bob', COUNT);
-  const t = performance.now();
-  const r = await own(
-    `${base}/v1/queries`,
-    'POST',
-    { 'content-type': 'application/json', authorization: 'Bearer bob' },
-    JSON.stringify({ plan: COUNT, sites: SITE_IDS }),
-  );
-  if (r.status !== 202) throw new Error(`bob: ${r.status} ${r.text}`);
-  return { id: JSON.parse(r.text).id, acceptMs: performance.now() - t };
-}
-
-async function bobFinish(base: string, id: string): Promise<any> {
-  if (values['bob-client'] !== 'own') return finish(base, 'bob', id);
-  const headers = { authorization: 'Bearer bob' };
-  await own(`${base}/v1/queries/${id}/results`, 'GET', headers);
-  return JSON.parse((await own(`${base}/v1/queries/${id}`, 'GET', headers)).text);
+  child.on('exit', (code) => waiting?.reject(new Error(`second caller exited (${code})`)));
+  return {
+    once: () =>
+      new Promise<BobRun>((resolve, reject) => {
+        waiting = { resolve, reject };
+        child.send('once');
+      }),
+    close: () => {
+      if (child.connected) child.send('stop');
+    },
+  };
 }
 
 async function submit(base: string, who: string, plan: unknown): Promise<{ id: string; acceptMs: number }> {
@@ -104,33 +94,6 @@ async function finish(base: string, who: string, id: string): Promise<any> {
   const headers = { authorization: `Bearer ${who}` };
   await (await fetch(`${base}/v1/queries/${id}/results`, { headers })).arrayBuffer();
   return (await fetch(`${base}/v1/queries/${id}`, { headers })).json();
-}
-
-interface BobRun {
-  ms: number;
-  acceptMs: number;
-  /** ms from sending the submission to the hub's handler creating the query. */
-  handledAfter: number;
-  state: string;
-  /** Per site: ms waiting for a slot (queued), ms the site call took, as the hub's status says. */
-  sites: string;
-  /** What is not the slowest site's wait + call: submission, the hub's own work, reading results and status. */
-  hubMs: number;
-}
-
-async function bobOnce(base: string): Promise<BobRun> {
-  const t = performance.now();
-  const sentAt = Date.now();
-  const { id, acceptMs } = await bobSubmit(base);
-  const s = await bobFinish(base, id);
-  const created = Date.parse(s.createdAt);
-  // When the hub's handler made the query, against when this client sent it (same clock, ms).
-  const handledAfter = created - sentAt;
-  const entries = Object.entries(s.sites as Record<string, any>);
-  const sites = entries.map(([site, x]) => `${site} wait ${Date.parse(x.startedAt) - created} + run ${x.elapsedMs}`).join(', ');
-  const slowest = Math.max(...entries.map(([, x]) => Date.parse(x.startedAt) - created + x.elapsedMs));
-  const ms = performance.now() - t;
-  return { ms, acceptMs, handledAfter, state: s.state, sites, hubMs: ms - slowest };
 }
 
 async function main(): Promise<void> {
@@ -161,25 +124,27 @@ async function main(): Promise<void> {
     await Promise.all(sites.map((s) => s.stop()));
     throw err;
   });
+  let bob: BobHandle | undefined;
   try {
+    bob = startBob(hub.url);
     console.log(
-      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores`,
+      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores; second caller in ${values['bob-in'] === 'same' ? "the flood's process" : 'its own process'}`,
     );
     // Warm-up: connections, DuckDB caches, JIT on both paths.
-    for (let i = 0; i < 5; i++) await bobOnce(hub.url);
+    for (let i = 0; i < 5; i++) await bob.once();
     for (const id of (await Promise.all(Array.from({ length: 6 }, () => submit(hub.url, 'alice', CROSSTAB)))).map((s) => s.id))
       await finish(hub.url, 'alice', id);
     const quiet: number[] = [];
     const quietAccept: number[] = [];
     const quietHub: number[] = [];
     for (let i = 0; i < QUIET; i++) {
-      const r = await bobOnce(hub.url);
+      const r = await bob.once();
       quiet.push(r.ms);
       quietAccept.push(r.acceptMs);
       quietHub.push(r.hubMs);
     }
     const quietP50 = median(quiet);
-    console.log(`bob alone, last run: ${(await bobOnce(hub.url)).sites}`);
+    console.log(`bob alone, last run: ${(await bob.once()).sites}`);
 
     const floodStart = performance.now();
     const floodStartWall = Date.now();
@@ -197,7 +162,7 @@ async function main(): Promise<void> {
     const during: Array<BobRun & { pending: number }> = [];
     for (let i = 0; i < SAMPLES && floodLeft > 0; i++) {
       const pending = floodLeft;
-      during.push({ ...(await bobOnce(hub.url)), pending });
+      during.push({ ...(await bob.once()), pending });
     }
     const floodStatuses = await floodDone;
     const floodMs = performance.now() - floodStart;
@@ -240,7 +205,7 @@ async function main(): Promise<void> {
           .join(' '),
     );
   } finally {
-    bobAgent.destroy();
+    bob?.close();
     await hub.stop();
     await Promise.all(sites.map((s) => s.stop()));
   }
