@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startService, type Service } from '../test/harness/processes.js';
@@ -98,12 +99,28 @@ async function finish(base: string, who: string, id: string): Promise<any> {
 
 async function main(): Promise<void> {
   const sites: Service[] = [];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fedomop-flood-'));
+  // Each site's audit log says how long its handler took for each of bob's plans (elapsedMs).
+  const siteAudit = (id: string) => path.join(dir, `${id}-audit.jsonl`);
   for (const spec of THREE_SITES) {
-    sites.push(await startService(['site', '--db', await siteFile(spec), '--id', spec.id, '--port', '0', '--dev-insecure']));
+    sites.push(
+      await startService([
+        'site',
+        '--db',
+        await siteFile(spec),
+        '--id',
+        spec.id,
+        '--port',
+        '0',
+        '--dev-insecure',
+        '--audit-log',
+        siteAudit(spec.id),
+      ]),
+    );
   }
   const nodeArgs: string[] = [];
   // The hub logs how late its event loop ran, every second (src/hub/memory-probe.ts; no forced GC here).
-  const probe = path.join(mkdtempSync(path.join(os.tmpdir(), 'fedomop-flood-')), 'hub-memory.jsonl');
+  const probe = path.join(dir, 'hub-memory.jsonl');
   if (values['cpu-prof']) {
     mkdirSync(values['cpu-prof'], { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`);
@@ -190,6 +207,20 @@ async function main(): Promise<void> {
         `beyond the slowest site p50 ${f1(median(during.map((d) => d.hubMs)))} ms ` +
         `(×${(median(during.map((d) => d.hubMs)) / median(quietHub)).toFixed(2)} of quiet); load now ${os.loadavg().map(f1).join(' ')}`,
     );
+    // The sites' own handler time for bob's plans (the audit line's elapsedMs), quiet against during
+    // the flood: what of bob's time the sites spent, the rest being HTTP, the hub and the clients.
+    const bobKey = createHash('sha256').update('Bearer bob').digest('hex').slice(0, 16);
+    const perSite = SITE_IDS.map((id) => {
+      const lines = readFileSync(siteAudit(id), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { caller?: string; event: string; elapsedMs: number })
+        .filter((l) => l.caller === bobKey && l.event === 'execute');
+      const quietSite = lines.slice(5, 5 + QUIET).map((l) => l.elapsedMs);
+      const duringSite = lines.slice(-during.length).map((l) => l.elapsedMs);
+      return `${id} ${f1(median(quietSite))} → ${f1(median(duringSite))} ms (×${(median(duringSite) / median(quietSite)).toFixed(2)})`;
+    });
+    console.log(`sites' own handler time for bob's count, p50 quiet → during the flood: ${perSite.join(', ')}`);
     // How late the hub's event loop ran while the flood lasted (1 s windows).
     const windows = readFileSync(probe, 'utf8')
       .split('\n')
