@@ -222,11 +222,17 @@ async function main(): Promise<void> {
     });
     console.log(`sites' own handler time for bob's count, p50 quiet → during the flood: ${perSite.join(', ')}`);
     // How late the hub's event loop ran while the flood lasted (1 s windows).
-    const windows = readFileSync(probe, 'utf8')
+    const lines = readFileSync(probe, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { at: number; loopP99Ms: number; loopMaxMs: number })
-      .filter((w) => w.at >= floodStartWall && w.at <= floodEndWall + 1000);
+      .map((l) => JSON.parse(l) as { at: number; loopP99Ms: number; loopMaxMs: number; preempted?: number });
+    const windows = lines.filter((w) => w.at >= floodStartWall && w.at <= floodEndWall + 1000);
+    const stopped = (w: { preempted?: number } | undefined) => w?.preempted ?? 0;
+    const before = lines.filter((w) => w.at < floodStartWall).at(-1);
+    console.log(
+      `flood site calls stopped for the second caller's and run again later (src/hub/scheduler.ts): ` +
+        `${stopped(windows.at(-1)) - stopped(before)} of ${FLOOD * SITE_IDS.length}`,
+    );
     console.log(
       `hub event loop during the flood (${windows.length} 1-s windows): worst delay ${Math.max(...windows.map((w) => w.loopMaxMs))} ms, ` +
         `median of the windows' p99 ${median(windows.map((w) => w.loopP99Ms))} ms; first 15 s, max per second: ` +
