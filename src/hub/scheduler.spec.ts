@@ -204,3 +204,21 @@ test('a cancelled call stopped for a one-off call is not queued again', () => {
   releaseF1();
   assert.deepEqual(s.stats('north'), { running: 1, waiting: 2, capacity: 2, callers: { flood: 2 } });
 });
+
+test('a call that has run longer than maxStopAgeMs is not stopped: a stop wastes little, a long call is not restarted', () => {
+  let now = 0;
+  const s = new SiteScheduler(2, { reserve: 1, maxStopAgeMs: 2000, now: () => now });
+  const log: string[] = [];
+  for (let i = 1; i <= 3; i++)
+    s.submit('north', 'flood', new AbortController().signal, (_release, slot) => {
+      log.push(`f${i}`);
+      slot.preemptible(() => {
+        log.push(`stop f${i}`);
+        return true;
+      });
+    });
+  now = 2500;
+  s.submit('north', 'bob', new AbortController().signal, () => log.push('b1'));
+  assert.deepEqual(log, ['f1', 'b1'], 'f1 has run 2.5 s: it keeps running beside bob');
+  assert.equal(s.preemptions('north'), 0);
+});

@@ -11,7 +11,8 @@
  * less the reserve) run there, counting every caller's calls; and when a one-off call starts (its
  * caller has nothing else waiting there) while more than the share run, running backlog calls that
  * offered themselves (`Slot.preemptible`) are stopped, the most recently started first, and queued
- * again at the head of their caller's queue. Slots are not CPU: on a site of 2 cores and 2 slots, a
+ * again at the head of their caller's queue — calls younger than `maxStopAgeMs` only, so a stop
+ * wastes little and a long call is not restarted for every short one. Slots are not CPU: on a site of 2 cores and 2 slots, a
  * count beside a flood's crosstab got half the CPU it had alone (issue 11: ×2–×4 its quiet latency
  * whatever the queue order), so the one-off call runs beside no backlog call at all. Every call the
  * hub makes is read-only, so a stopped call only costs the work it had done. Two callers of one
@@ -52,6 +53,7 @@ interface Running {
   job: Job;
   /** Start order: the most recently started backlog call is stopped first (the least work lost). */
   seq: number;
+  startedAt: number;
   stop?: () => boolean;
   stopping: boolean;
 }
@@ -94,6 +96,13 @@ export interface SchedulerOptions {
    * call starts anyway (within its caller's share). Default 8; 0 turns giving way off.
    */
   maxPassOver?: number;
+  /**
+   * A running call older than this (ms) is never stopped: what a stop may waste is bounded, and a long
+   * call is not restarted for every short one. Default 2000.
+   */
+  maxStopAgeMs?: number;
+  /** Clock for call ages (specs). */
+  now?: () => number;
 }
 
 export class SiteScheduler {
@@ -101,6 +110,8 @@ export class SiteScheduler {
   private readonly known = new Set<string>();
   private readonly reserve: number;
   private readonly maxPassOver: number;
+  private readonly maxStopAgeMs: number;
+  private readonly now: () => number;
   private seq = 0;
 
   constructor(
@@ -109,6 +120,8 @@ export class SiteScheduler {
   ) {
     this.reserve = opts.reserve ?? 0;
     this.maxPassOver = opts.maxPassOver ?? 8;
+    this.maxStopAgeMs = opts.maxStopAgeMs ?? 2000;
+    this.now = opts.now ?? (() => performance.now());
   }
 
   /** What a site's /v1/info said; a larger capacity lets waiting jobs start at once. */
@@ -188,7 +201,7 @@ export class SiteScheduler {
     const caller = job.caller;
     lane.running++;
     lane.runningBy.set(caller, (lane.runningBy.get(caller) ?? 0) + 1);
-    const entry: Running = { job, seq: ++this.seq, stopping: false };
+    const entry: Running = { job, seq: ++this.seq, startedAt: this.now(), stopping: false };
     lane.active.add(entry);
     let released = false;
     const release = () => {
@@ -255,13 +268,14 @@ export class SiteScheduler {
 
   /**
    * While more than the share run, stops running backlog calls (their caller has calls waiting
-   * here), the most recently started first, each counted as a pass-over.
+   * here) younger than maxStopAgeMs, the most recently started first, each counted as a pass-over.
    */
   private giveWay(lane: Lane): void {
+    const oldest = this.now() - this.maxStopAgeMs;
     while (lane.running - lane.stopping > this.share(lane) && lane.passedOver < this.maxPassOver) {
       let victim: Running | undefined;
       for (const r of lane.active) {
-        if (!r.stop || r.stopping || !lane.queues.has(r.job.caller)) continue;
+        if (!r.stop || r.stopping || !lane.queues.has(r.job.caller) || r.startedAt < oldest) continue;
         if (!victim || r.seq > victim.seq) victim = r;
       }
       if (!victim) return;
