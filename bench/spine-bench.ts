@@ -244,6 +244,10 @@ async function tinyQuery() {
         `exchange with the site: ${median(siteFloorTimes).toFixed(2)} ms; sum of floors (client's two exchanges + the ` +
         `hub's one + planned execution): ${floorSum.toFixed(2)} ms`,
     );
+    console.log(
+      `tiny query ratio, p50 round trip / sum of floors: ${(median(times) / floorSum).toFixed(2)} (target ≤ 1.5; ` +
+        `load ${os.loadavg()[0].toFixed(1)})`,
+    );
     // CPU per call from each process's own clock (/proc/<pid>/stat): it moves less with the machine's
     // load than wall time (still up to ~2x between runs on a shared machine), and says which process
     // the round trip's cost is in.
