@@ -131,8 +131,9 @@ function personQuery(plan: Plan): QueryNode {
       sel(col('u.mask'), 'mask'),
       sel(col('u.events'), 'events'),
     ],
+    // No ORDER BY: the cells' sums and signatures do not depend on the rows' order, and sorting
+    // 65,000 rows on a 1M-person site cost the answer milliseconds.
     from: subquery(setOp('union all', [events, best]), 'u'),
-    orderBy: [asc(col('u.best'))],
   });
 }
 
