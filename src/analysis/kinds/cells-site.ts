@@ -65,9 +65,9 @@ export function personColumns(rows: PersonRows, keys: RecordKeys): PersonColumns
     ? (name: string) => rows.columns[name] ?? new Array<unknown>(rows.length).fill(null)
     : (name: string) => rows.map((r) => r[name]);
   const personIds = column('person_id');
-  // DuckDB's BIGINT ids arrive as one typed array already (site/duckdb-columns.ts).
-  let ids: BigInt64Array;
-  if (personIds instanceof BigInt64Array) ids = personIds;
+  // DuckDB's INTEGER or BIGINT ids arrive as one typed array already (site/duckdb-columns.ts).
+  let ids: BigInt64Array | Int32Array;
+  if (personIds instanceof BigInt64Array || personIds instanceof Int32Array) ids = personIds;
   else {
     ids = new BigInt64Array(n);
     for (let i = 0; i < n; i++) ids[i] = personId(personIds[i]);
