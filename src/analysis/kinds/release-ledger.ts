@@ -4,12 +4,21 @@
  * (as src/disclosure/release.ts does for one answer), then recorded in the history by the site
  * (src/site/rounds.ts). A set differing from one of those by 1 … k−1 persons is widened, or the round
  * refused, by the policy.
+ *
+ * Bounded: a round records at most MAX_ROUND_SETS distinct sets (a repeat within the round is kept
+ * once); one more refuses the round (422, rule `round-sets`) before anything is released, so a
+ * Kaplan–Meier of many bins and strata cannot write an unbounded history line. Each set is a
+ * fixed-size signature whatever its persons (src/disclosure/person-set.ts).
  */
+import { FedomopError } from '../../errors.js';
 import { CellAccumulator, symmetricDifference, type PersonSet } from '../../disclosure/person-set.js';
 import type { Conflict } from '../../disclosure/set-index.js';
 
 /** The planHash of a conflict within the round itself: widened, never refused (as within one answer). */
 export const THIS_ROUND = 'this round';
+
+/** Distinct person sets one round may record in the user's history (~0.6 KB each on disk at k = 5). */
+export const MAX_ROUND_SETS = 2048;
 
 export class ReleaseLedger {
   readonly sets: Array<{ cell: string; set: PersonSet }> = [];
@@ -19,6 +28,11 @@ export class ReleaseLedger {
     /** Earlier releases: the user's history and the published concept sets. */
     private readonly earlier: (set: PersonSet) => Conflict | undefined,
     private readonly label: string,
+    /**
+     * The plan this round belongs to: a conflict with an earlier round of the same plan (a
+     * bisection's earlier probes) is part of one analysis, widened like one within the round.
+     */
+    readonly planHash?: string,
   ) {}
 
   /** The set of the persons at `indices` of a table's key words. */
@@ -28,17 +42,32 @@ export class ReleaseLedger {
     return acc.personSet();
   }
 
+  /** Whether a conflict is one of this analysis's own (widened under every policy). */
+  ownConflict(c: Conflict): boolean {
+    return c.planHash === THIS_ROUND || (this.planHash !== undefined && c.planHash === this.planHash);
+  }
+
   /** A conflict of `set` with this round's sets or an earlier release; none: the set is recorded. */
-  check(set: PersonSet): Conflict | undefined {
+  check(set: PersonSet, cell?: string): Conflict | undefined {
     const k = this.k;
-    const inRound = this.sets.find(
-      (r) =>
-        Math.abs(r.set.size - set.size) < k &&
-        ((d) => d >= 1 && d <= k - 1)(symmetricDifference(r.set.signature, set.signature, k - 1)),
-    );
+    let repeat = false;
+    const inRound = this.sets.find((r) => {
+      if (Math.abs(r.set.size - set.size) >= k) return false;
+      const d = symmetricDifference(r.set.signature, set.signature, k - 1);
+      if (d === 0 && r.set.size === set.size) repeat = true;
+      return d >= 1 && d <= k - 1;
+    });
     if (inRound) return { planHash: THIS_ROUND, cell: inRound.cell, difference: -1 };
     const c = this.earlier(set);
-    if (!c) this.sets.push({ cell: `${this.label} ${this.sets.length + 1}`, set });
+    if (!c && !repeat) {
+      if (this.sets.length >= MAX_ROUND_SETS)
+        throw new FedomopError(
+          'ERR_DISCLOSURE_REFUSED',
+          `this round would record more than ${MAX_ROUND_SETS} person sets in your release history at this site; ask with wider bins or fewer strata`,
+          { rule: 'round-sets' },
+        );
+      this.sets.push({ cell: cell ? `${this.label} ${cell}` : `${this.label} ${this.sets.length + 1}`, set });
+    }
     return c;
   }
 }
