@@ -176,7 +176,6 @@ export class RoundSessions {
       k,
       (set) => this.state.history.conflict(user, set, k) ?? published?.conflict(set),
       `${round.type}`,
-      planHash,
     );
     const base = { time: new Date().toISOString(), planHash, analysis: `${a.kind} ${round.type}` };
     // The kinds' site code is synchronous: nothing else sees the table while the ledger is on it.

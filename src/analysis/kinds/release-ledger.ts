@@ -28,11 +28,6 @@ export class ReleaseLedger {
     /** Earlier releases: the user's history and the published concept sets. */
     private readonly earlier: (set: PersonSet) => Conflict | undefined,
     private readonly label: string,
-    /**
-     * The plan this round belongs to: a conflict with an earlier round of the same plan (a
-     * bisection's earlier probes) is part of one analysis, widened like one within the round.
-     */
-    readonly planHash?: string,
   ) {}
 
   /** The set of the persons at `indices` of a table's key words. */
@@ -40,11 +35,6 @@ export class ReleaseLedger {
     const acc = new CellAccumulator(this.k);
     for (let i = 0; i < indices.length; i++) acc.add(words, indices[i], true, 0);
     return acc.personSet();
-  }
-
-  /** Whether a conflict is one of this analysis's own (widened under every policy). */
-  ownConflict(c: Conflict): boolean {
-    return c.planHash === THIS_ROUND || (this.planHash !== undefined && c.planHash === this.planHash);
   }
 
   /** A conflict of `set` with this round's sets or an earlier release; none: the set is recorded. */

@@ -5,7 +5,7 @@
 import type { ReleasedValue } from '../../arrow/result-schema.js';
 import { perturbCount, widen, type DisclosurePolicy } from '../../disclosure/index.js';
 import { FedomopError } from '../../errors.js';
-import type { ReleaseLedger } from './release-ledger.js';
+import { THIS_ROUND, type ReleaseLedger } from './release-ledger.js';
 import type { PersonSet } from '../../disclosure/person-set.js';
 import { cellKey, type PersonTable } from './person-table.js';
 import type { CaseCounts } from './rounds.js';
@@ -26,8 +26,8 @@ export function releaseSet(t: PersonTable, indices: ArrayLike<number>, policy: D
 /**
  * A count whose value and cell key are already summed (e.g. a Kaplan–Meier bin's), its person set
  * built only when the round has a ledger: perturbed, then checked and recorded as releaseSet does.
- * `cell` names the count in the history (the steward reads it); a conflict within the analysis is
- * widened, one with an earlier analysis widened or refused by the policy.
+ * `cell` names the count in the history (the steward reads it); a conflict within the round is
+ * widened, one with an earlier release widened or refused by the policy.
  */
 export function releaseCounted(
   t: PersonTable,
@@ -42,7 +42,7 @@ export function releaseCounted(
   if (!ledger || !policy.differencing || !t.words || value.value === null) return value;
   const conflict = ledger.check(set(ledger, t.words), cell);
   if (!conflict) return value;
-  if (policy.differencing === 'refuse' && !ledger.ownConflict(conflict))
+  if (policy.differencing === 'refuse' && conflict.planHash !== THIS_ROUND)
     throw new FedomopError(
       'ERR_DISCLOSURE_DIFFERENCE',
       `a count of this round would differ from cell ${conflict.cell} of your earlier query ${conflict.planHash} by fewer than ${policy.minCellCount} persons; this site refuses such releases`,

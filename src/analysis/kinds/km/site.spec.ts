@@ -71,7 +71,7 @@ const ends = [0, 60, 120, 210];
 
 /** One counts round with a ledger whose earlier releases are `history` (as src/site/rounds.ts does). */
 function countsRound(t: PersonTable, policy: DisclosurePolicy, history: SetIndex, planHash: string) {
-  const ledger = new ReleaseLedger(policy.minCellCount, (s) => history.conflict(s, policy.minCellCount), 'km-counts', planHash);
+  const ledger = new ReleaseLedger(policy.minCellCount, (s) => history.conflict(s, policy.minCellCount), 'km-counts');
   t.ledger = ledger;
   try {
     const answer = kmCounts(t, analysis, ends, policy);
