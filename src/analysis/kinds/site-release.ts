@@ -47,6 +47,7 @@ export function releaseCounted(
       'ERR_DISCLOSURE_DIFFERENCE',
       `a count of this round would differ from cell ${conflict.cell} of your earlier query ${conflict.planHash} by fewer than ${policy.minCellCount} persons; this site refuses such releases`,
       { earlierPlanHash: conflict.planHash, earlierCell: conflict.cell, cell: cell ?? 'round' },
+      { cause: conflict },
     );
   const w = widen({ ...value, action: 'perturbed' }, policy);
   return { value: w.value, lower: w.lower, upper: w.upper, suppressed: w.suppressed };
