@@ -17,7 +17,7 @@ import type { Conflict } from '../../disclosure/set-index.js';
 /** The planHash of a conflict within the round itself: widened, never refused (as within one answer). */
 export const THIS_ROUND = 'this round';
 
-/** Distinct person sets one round may record in the user's history (~0.6 KB each on disk at k = 5). */
+/** Distinct person sets one round may record in the user's history (~1.1 KB each on disk at k = 5). */
 export const MAX_ROUND_SETS = 2048;
 
 export class ReleaseLedger {
