@@ -139,6 +139,12 @@ test('KM, then the same KM on 1 … k−1 persons fewer: no per-bin difference p
   assert.equal(first.status.state, 'done', JSON.stringify(first.status));
   assert.equal(second.status.state, 'done', JSON.stringify(second.status));
   assert.ok(first.grid.length > 3, `a grid of several bins (${first.grid.length})`);
+  // The first KM is not widened against itself: with its grid's censored rule, the curve runs to the end.
+  const curve = [...first.rows.values()];
+  assert.ok(
+    curve.every((r) => r.survival !== null && r.n_at_risk !== null),
+    `the first curve runs over its ${curve.length} bins: ${curve.map((r) => `${r.time}:${r.n_at_risk}`).join(' ')}`,
+  );
   const truth1 = truthOnGrid(await people(all), first.grid);
   const truth2 = truthOnGrid(await people(fewer), second.grid);
   const board = new Scoreboard();
