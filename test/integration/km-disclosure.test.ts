@@ -34,12 +34,15 @@ let hub: Service;
 const VARIABLES: Variables = { os: { type: 'time_to', event: { type: 'death' }, maxDays: 1825 } };
 const BIN_DAYS = 30;
 
-async function startSite(id: string, profile: string): Promise<Service> {
+const sites: Record<string, Service> = {};
+
+async function startSite(id: string, profile: string, port = '0'): Promise<Service> {
   const s = await startService([
-    'site', '--db', file, '--id', id, '--port', '0', '--dev-insecure', '--disclosure-profile', profile,
+    'site', '--db', file, '--id', id, '--port', port, '--dev-insecure', '--disclosure-profile', profile,
     '--history-dir', path.join(dir, id), '--secret-file', path.join(dir, 'site.secret'),
   ]); // prettier-ignore
   running.push(s);
+  sites[id] = s;
   return s;
 }
 
@@ -120,6 +123,8 @@ function truthOnGrid(
   );
 }
 
+type Km = Awaited<ReturnType<typeof runKm>>;
+
 async function runKm(c: Plan['cohort'], site: string) {
   const { table, status } = await runThroughHub(hub.url, km(c), [site]);
   const meta = table.schema.metadata.get('fedomop.km');
@@ -133,52 +138,65 @@ const released = (r: PlainRow | undefined, m: string): Interval =>
 
 test('KM, then the same KM on 1 … k−1 persons fewer: no per-bin difference pinned; the differing counts widened (standard)', async () => {
   const K = 5;
-  const { all, fewer, t } = await pair('lung', K);
-  const first = await runKm(all, 'std');
-  const second = await runKm(fewer, 'std');
-  assert.equal(first.status.state, 'done', JSON.stringify(first.status));
-  assert.equal(second.status.state, 'done', JSON.stringify(second.status));
-  assert.ok(first.grid.length > 3, `a grid of several bins (${first.grid.length})`);
-  // The first KM is not widened against itself: with its grid's censored rule, the curve runs to the end.
-  const curve = [...first.rows.values()];
-  assert.ok(
-    curve.every((r) => r.survival !== null && r.n_at_risk !== null),
-    `the first curve runs over its ${curve.length} bins: ${curve.map((r) => `${r.time}:${r.n_at_risk}`).join(' ')}`,
-  );
-  const truth1 = truthOnGrid(await people(all), first.grid);
-  const truth2 = truthOnGrid(await people(fewer), second.grid);
   const board = new Scoreboard();
   let widened = 0;
-  for (const [time, a] of truth1) {
-    const b = truth2.get(time);
-    if (!b) continue;
-    for (const [m, d] of [
-      ['n_at_risk', a.atRisk - b.atRisk],
-      ['n_events', a.events - b.events],
-    ] as const) {
-      if (d < 1 || d > K - 1) continue;
-      const row = second.rows.get(time);
-      if (row && row[m] === null) widened++;
-      board.target(
-        `km vs km ${m}`,
-        d,
-        meet(minus(released(first.rows.get(time), m), released(row, m)), [1, K - 1]),
-        `day ${time}`,
-      );
+  const runs: Array<{ all: Plan['cohort']; fewer: Plan['cohort']; first: Km; second: Km }> = [];
+  for (const cancer of ['lung', 'breast'] as const) {
+    const { all, fewer, t } = await pair(cancer, K);
+    const first = await runKm(all, 'std');
+    const second = await runKm(fewer, 'std');
+    assert.equal(first.status.state, 'done', JSON.stringify(first.status));
+    assert.equal(second.status.state, 'done', JSON.stringify(second.status));
+    assert.ok(first.grid.length > 3, `${cancer}: a grid of several bins (${first.grid.length})`);
+    // The first KM is not widened against itself: with its grid's censored rule, the curve runs to the end.
+    const curve = [...first.rows.values()];
+    assert.ok(
+      curve.every((r) => r.survival !== null && r.n_at_risk !== null),
+      `${cancer}: the first curve runs over its ${curve.length} bins: ${curve.map((r) => `${r.time}:${r.n_at_risk}`).join(' ')}`,
+    );
+    const truth1 = truthOnGrid(await people(all), first.grid);
+    const truth2 = truthOnGrid(await people(fewer), second.grid);
+    for (const [time, a] of truth1) {
+      const b = truth2.get(time);
+      if (!b) continue;
+      for (const [m, d] of [
+        ['n_at_risk', a.atRisk - b.atRisk],
+        ['n_events', a.events - b.events],
+      ] as const) {
+        if (d < 1 || d > K - 1) continue;
+        const row = second.rows.get(time);
+        if (row && row[m] === null) widened++;
+        board.target(
+          `km vs km ${m}`,
+          d,
+          meet(minus(released(first.rows.get(time), m), released(row, m)), [1, K - 1]),
+          `${cancer} day ${time}`,
+        );
+      }
     }
+    // The persons left out were all at risk at day 0: that count is the first the history catches.
+    const day0 = second.rows.get(second.grid[0]);
+    assert.equal(day0?.n_at_risk, null, `${cancer}: at risk at day 0 of the second KM is widened (${t} persons fewer)`);
+    assert.ok((day0?.n_at_risk_upper as number) - (day0?.n_at_risk_lower as number) > 2 * 2 + 2 * (K - 1) - 1);
+    console.log(`# ${cancer}: ${t} persons fewer, grids ${first.grid.length} / ${second.grid.length} bins`);
+    runs.push({ all, fewer, first, second });
   }
-  // The persons left out were all at risk at day 0: that count is the first the history catches.
-  const day0 = second.rows.get(second.grid[0]);
-  assert.equal(day0?.n_at_risk, null, `at risk at day 0 of the second KM is widened (${t} persons fewer)`);
-  assert.ok((day0?.n_at_risk_upper as number) - (day0?.n_at_risk_lower as number) > 2 * 2 + 2 * (K - 1) - 1);
   const total = board.total();
-  console.log(
-    `# ${board.print(`KM vs KM (lung, ${t} persons fewer, grid ${first.grid.length} / ${second.grid.length} bins)`)}; widened ${widened}`,
-  );
-  assert.ok(total.targets >= 1, 'targets found');
+  console.log(`# ${board.print('KM vs KM (lung, breast)')}; widened ${widened}`);
+  assert.ok(total.targets >= 2, 'targets found');
   assert.equal(total.pinned, 0);
   assert.equal(total.dishonest, 0);
-  assert.ok(widened >= 1);
+  assert.ok(widened >= 2);
+  // After a restart (same port, the history read from its file): the same KMs give the same counts,
+  // and the second ones are still widened.
+  await sites.std.stop();
+  await startSite('std', 'standard', new URL(sites.std.url).port);
+  for (const { all, fewer, first, second } of runs) {
+    assert.deepEqual([...(await runKm(all, 'std')).rows.values()], [...first.rows.values()]);
+    const again = await runKm(fewer, 'std');
+    assert.deepEqual([...again.rows.values()], [...second.rows.values()]);
+    assert.equal(again.rows.get(second.grid[0])?.n_at_risk, null);
+  }
 });
 
 test('a count of the cohort minus a few persons, then its KM: the at-risk set at day 0 is widened (standard)', async () => {
@@ -231,6 +249,10 @@ test('strict: the second KM is refused (422 ERR_DISCLOSURE_DIFFERENCE) naming th
   assert.ok(
     recorded?.sets?.some((s) => s.cell.startsWith('km-counts events ')),
     'per-bin sets recorded',
+  );
+  assert.ok(recorded!.sets!.length <= 3 * first.grid.length + 3);
+  console.log(
+    `# strict KM (k = 10): grid ${first.grid.length} bins, ${recorded!.sets!.length} person sets recorded, ${JSON.stringify(recorded).length} bytes of history line`,
   );
   const refused = lines.find((l) => l.analysis === 'km km-counts' && l.decision === 'refused');
   assert.equal(refused?.earlier?.planHash, error.earlierPlanHash);
