@@ -163,3 +163,40 @@ describe('km counts and the release history', () => {
     assert.deepEqual(okOf(kmGrid(split, analysis, ends, 5, true)), [true, true, true, false]);
   });
 });
+
+describe('km counts by stratum and the release history', () => {
+  /** keyed() with a stratum per person: the first 30 ids "F", the others "M" (by id, so drops keep strata). */
+  function stratified(drop = 0): PersonTable {
+    const t = keyed(drop);
+    const sex = Array.from({ length: t.size }, (_, i) => (i + drop < 30 ? 'F' : 'M'));
+    return { ...t, levels: new Map([['sex', sex]]) };
+  }
+  const byStratum: KmAnalysis = {
+    ...analysis,
+    variables: { ...analysis.variables, sex: { type: 'gender' } },
+    strata: 'sex',
+  };
+  const round = (t: PersonTable, history: SetIndex, planHash: string) => {
+    const ledger = new ReleaseLedger(5, (s) => history.conflict(s, 5), 'km-counts');
+    t.ledger = ledger;
+    try {
+      const answer = kmCounts(t, byStratum, ends, STANDARD_POLICY) as Extract<RoundAnswer, { type: 'km-counts' }>;
+      for (const { cell, set } of ledger.sets) history.add({ n: set.size, ...signed(set.signature), planHash, cell, time: 0 });
+      return { answer, cells: ledger.sets.map((s) => s.cell) };
+    } finally {
+      t.ledger = undefined;
+    }
+  };
+
+  it('names each set by stratum, and 2 persons fewer in one stratum widen only that stratum’s counts', () => {
+    const history = new SetIndex();
+    const { cells } = round(stratified(), history, 'plan-a');
+    assert.ok(cells.includes('km-counts at-risk F 0') && cells.includes('km-counts at-risk M 0'));
+    const { answer } = round(stratified(2), history, 'plan-b');
+    const at = (s: string, time: number) => answer.rows.find((r) => r.stratum === s && r.time === time)!;
+    assert.equal(at('F', 0).n_at_risk.value, null, 'F at day 0: 2 persons fewer, widened');
+    assert.equal(at('F', 60).n_events.value, null, 'F events at day 60: 2 fewer, widened');
+    assert.notEqual(at('M', 0).n_at_risk.value, null, 'M: the same persons, the same release');
+    assert.notEqual(at('M', 120).n_censored.value, null);
+  });
+});
