@@ -39,8 +39,11 @@ describe('km at the site', () => {
     assert.deepEqual(day210.n_events, { value: 0, lower: 0, upper: 0, suppressed: false });
     // counts of k or more stay perturbed within the ptable's bound
     assert.ok(day60.n_events.value !== null && Math.abs(day60.n_events.value - 20) <= 2);
-    // a censored count of 0 is not the grid's business: still withheld as everywhere else
-    assert.equal(day0.n_censored.value, null);
+    // with a release history the grid rules on censored too (0 or ≥ k), so a censored 0 is an exact 0 …
+    assert.deepEqual(day0.n_censored, { value: 0, lower: 0, upper: 0, suppressed: false });
+    // … and without one (perturbing, no history: the events-only grid) it is withheld as everywhere else
+    const noHistory = kmCounts(table(), analysis, ends, { ...STANDARD_POLICY, differencing: undefined });
+    assert.equal(noHistory.type === 'km-counts' && noHistory.rows[0].n_censored.value, null);
   });
 });
 

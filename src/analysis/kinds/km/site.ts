@@ -91,19 +91,21 @@ export function kmGrid(t: PersonTable, a: KmAnalysis, ends: readonly number[], k
 }
 
 /**
- * Events of a bin of the agreed grid. The grid round already established, and the reported merge
- * tells the researcher, that every site's bin holds 0 or at least k events in every stratum, so a
- * count below k is known to be 0: released as an exact 0 rather than withheld as [0, k−1] (which
- * would stop the curve at its first event-free bin — e.g. day 0 — without protecting anyone).
+ * A count the agreed grid rules on: events always, censored where the policy keeps a history (see
+ * kmGrid). The grid round already established, and the reported merge tells the researcher, that
+ * every site's bin holds 0 or at least k of them in every stratum, so a count below k is known to be
+ * 0: released as an exact 0 rather than withheld as [0, k−1] (which would stop the curve at its first
+ * event-free bin — e.g. day 0 — without protecting anyone, and says nothing the grid did not).
  */
-function eventsOnAgreedGrid(
+function onAgreedGrid(
   t: PersonTable,
   members: number[],
   key: number,
   policy: DisclosurePolicy,
   cell: string,
+  ruled: boolean,
 ): ReleasedValue {
-  if (members.length === 0) return { value: 0, lower: 0, upper: 0, suppressed: false };
+  if (ruled && members.length === 0) return { value: 0, lower: 0, upper: 0, suppressed: false };
   return releaseCounted(t, members.length, key, (l, w) => l.setOf(w, members), policy, cell);
 }
 
@@ -121,6 +123,7 @@ export function kmCounts(t: PersonTable, a: KmAnalysis, ends: readonly number[],
   const strata = [...new Set(p.stratum)].sort();
   const rows: KmCountsRow[] = [];
   const sets = t.ledger !== undefined && t.words !== undefined;
+  const censoredRuled = policy.differencing !== undefined; // as kmRoundsSite asks the grid round
   for (const s of strata) {
     // table indices of the stratum's persons per bin, with and without the event
     const evIn: number[][] = Array.from({ length: B }, () => []);
@@ -156,8 +159,8 @@ export function kmCounts(t: PersonTable, a: KmAnalysis, ends: readonly number[],
         stratum: s,
         time: ends[b],
         n_at_risk: releaseCounted(t, atRisk[b], atRiskKey[b], () => atRiskSet[b], policy, cell('at-risk', b)),
-        n_events: eventsOnAgreedGrid(t, evIn[b], evKey[b], policy, cell('events', b)),
-        n_censored: releaseCounted(t, ceIn[b].length, ceKey[b], (l, w) => l.setOf(w, ceIn[b]), policy, cell('censored', b)),
+        n_events: onAgreedGrid(t, evIn[b], evKey[b], policy, cell('events', b), true),
+        n_censored: onAgreedGrid(t, ceIn[b], ceKey[b], policy, cell('censored', b), censoredRuled),
       });
     }
   }
