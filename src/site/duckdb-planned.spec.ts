@@ -125,7 +125,7 @@ test('queries asked again in turns on one connection answer as the bound stateme
   }
 });
 
-function columnsToRows(c: { length: number; columns: Record<string, unknown[]> }): string {
+function columnsToRows(c: { length: number; columns: Record<string, ArrayLike<unknown>> }): string {
   const out: Array<Record<string, unknown>> = [];
   for (let i = 0; i < c.length; i++) out.push(Object.fromEntries(Object.entries(c.columns).map(([k, v]) => [k, v[i]])));
   return plain(out);
