@@ -11,6 +11,7 @@
 import { batchFromRows, streamBytes } from '../arrow/encode.js';
 import { resultSchema, type ResultRow } from '../arrow/result-schema.js';
 import type { Analysis } from '../plan/types.js';
+import { rowsKey } from '../arrow/rows-key.js';
 
 const MAX_ENTRIES = 128;
 /** Answers with more rows are encoded every time (a key as long as the answer saves little). */
@@ -25,7 +26,7 @@ export function answerBytes(analysis: Analysis, metadata: Record<string, string>
     return streamBytes(schema, [batchFromRows(schema, rows)]);
   };
   if (rows.length > MAX_ROWS) return encode();
-  const key = JSON.stringify([analysis, metadata, rows], exactly);
+  const key = rowsKey([analysis, metadata, rows]);
   const hit = kept.get(key);
   if (hit) {
     kept.delete(key);
@@ -36,11 +37,4 @@ export function answerBytes(analysis: Analysis, metadata: Record<string, string>
   kept.set(key, bytes);
   if (kept.size > MAX_ENTRIES) kept.delete(kept.keys().next().value!);
   return bytes;
-}
-
-/** JSON would write NaN and ±Infinity as null and throw on a BigInt: keep them apart in the key. */
-function exactly(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return { bigint: String(value) };
-  if (typeof value === 'number' && !Number.isFinite(value)) return { number: String(value) };
-  return value;
 }
