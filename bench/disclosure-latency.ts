@@ -2,7 +2,11 @@
  * Added latency of disclosure control as the site answers (not a test): the site's own answerPlan on
  * a real DuckDB file, `exact` profile (aggregate SQL + min-cell rule: the baseline) against
  * `standard` (cell keys, ptable, margins, history check against 10,000 earlier releases of the same
- * user and against the site's published concept sets), same plans, interleaved in one run, p50 / p95. Also the SQL's share of each.
+ * user and against the site's published concept sets), same plans, interleaved in one run, p50 / p95. Also the SQL's share of each,
+ * and the standard answer's stages one by one (CPU of this process, the same functions execute.ts calls):
+ * the person-level SQL with its rows read, the person sets (record keys + signatures per cell), and
+ * the release itself — perturbation, margins and the history check against the 10,000 earlier
+ * releases and the published sets — which is what the issue's latency line names.
  * Usage: node lib-test/bench/disclosure-latency.js [--db FILE ...] [--runs 31]
  *   default: the `fedomop demo` sites (central 60,000, north 25,000, south 10,000 persons), made
  *   under .data/bench/ when absent.
@@ -15,12 +19,18 @@ import path from 'node:path';
 import { answerPlan, type DisclosureState } from '../src/site/execute.js';
 import { DuckDbDatabase } from '../src/site/duckdb-database.js';
 import type { SiteDatabase } from '../src/site/database.js';
+import type { Conflict } from '../src/disclosure/history.js';
+import type { PersonSet } from '../src/disclosure/person-set.js';
 import { CellAccumulator, EXACT_POLICY, STANDARD_POLICY, type DisclosurePolicy } from '../src/disclosure/index.js';
 import { ReleaseHistory } from '../src/disclosure/history.js';
 import { UserRateLimit } from '../src/disclosure/rate-limit.js';
 import { RecordKeys } from '../src/disclosure/record-keys.js';
 import { buildPublishedConcepts, countedColumnsOf } from '../src/site/concept-releases.js';
 import { planHash } from '../src/plan/hash.js';
+import { aggregatePersonRows, personCellQuery } from '../src/analysis/person-cells.js';
+import { cellsInfo } from '../src/analysis/kinds/registry.js';
+import { releaseAnswer } from '../src/disclosure/release.js';
+import { compile, dialectByName } from '../src/sql/index.js';
 import type { Plan } from '../src/plan/types.js';
 import { RULES_EXAMPLE, cohort, plan } from '../test/harness/attacks.js';
 
@@ -75,6 +85,52 @@ function timed(db: SiteDatabase, sql: number[]): SiteDatabase {
     query: (c, signal) => time(() => db.query(c, signal)),
     ...(db.queryColumns && { queryColumns: (c, signal) => time(() => db.queryColumns!(c, signal)) }),
   };
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+
+/** The standard answer's stages, each timed alone (CPU of this process, DuckDB's threads included for the SQL). */
+async function printStages(
+  db: SiteDatabase,
+  p: Plan,
+  state: DisclosureState,
+  policy: DisclosurePolicy,
+  published: { conflict(set: PersonSet): Conflict | undefined },
+): Promise<void> {
+  const k = policy.minCellCount;
+  const compiled = compile(personCellQuery(p), dialectByName(db.dialect));
+  const stages = { sql: [] as number[], sets: [] as number[], release: [] as number[] };
+  let persons = 0;
+  for (let i = 0; i < Math.min(RUNS, 15) + 2; i++) {
+    let t = process.cpuUsage();
+    const rows = await (db.queryColumns?.(compiled) ?? db.query(compiled));
+    const sql = cpuMs(t);
+    t = process.cpuUsage();
+    const cells = aggregatePersonRows(p, rows, state.keys, k);
+    const sets = cpuMs(t);
+    t = process.cpuUsage();
+    releaseAnswer(
+      cells,
+      cellsInfo(p.analysis).release,
+      'bench',
+      policy,
+      (set) => state.history.conflict('bench', set, k) ?? published.conflict(set),
+    );
+    const release = cpuMs(t);
+    persons = rows.length;
+    if (i < 2) continue;
+    stages.sql.push(sql);
+    stages.sets.push(sets);
+    stages.release.push(release);
+  }
+  const f = (xs: number[]) => `p50 ${ms(pct(xs, 50))} p95 ${ms(pct(xs, 95))}`;
+  console.log(
+    `      stages (CPU): person-level SQL + read, ${persons} rows, ${f(stages.sql)} | person sets (keys, signatures) ${f(stages.sets)} ` +
+      `| perturbation + history check ${f(stages.release)}`,
+  );
 }
 
 async function main() {
@@ -155,6 +211,7 @@ async function main() {
           `= SQL ${ms(pct(sqlDiff, 50))} + disclosure work p50 ${ms(pct(work, 50))} p95 ${ms(pct(work, 95))} ` +
           `| CPU exact p50 ${ms(pct(times.exactCpu, 50))}, added p50 ${ms(pct(cpuAdded, 50))} p95 ${ms(pct(cpuAdded, 95))}`,
       );
+      await printStages(raw, p, state, standard, published);
     }
     await raw.close();
   }

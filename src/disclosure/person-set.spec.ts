@@ -86,3 +86,25 @@ test('the occupancy test never turns away a pair that differs by 1..k-1 persons,
   }
   assert.ok(turnedAway > unrelated / 2, `unrelated small sets turned away: ${turnedAway} of ${unrelated}`);
 });
+
+test('signatures and keys are those the stored histories hold (pinned from the implementation before the slot rewrite)', async () => {
+  // Signatures live on disk in every user's release history and the published-concept cache: a
+  // change in how a person's cells are chosen would make every stored set incomparable, silently
+  // switching the differencing defence off. Values written by the previous implementation.
+  const { createHash } = await import('node:crypto');
+  const { encodeSignature } = await import('./person-set.js');
+  const pinned = RecordKeys.fromSecret(new Uint8Array(32).map((_, i) => i * 7 + 1));
+  const got = [5, 10, 11].map((k) => {
+    const n = 3000;
+    const w = pinned.derive(BigInt64Array.from({ length: n }, (_, i) => BigInt(i * 13 - 400)));
+    const acc = new CellAccumulator(k);
+    for (let i = 0; i < n; i++) acc.add(w, i, i % 3 !== 0, i % 4);
+    const sig = createHash('sha256').update(encodeSignature(acc.signature)).digest('hex').slice(0, 16);
+    return `${k}:${acc.persons}:${acc.personKey}:${acc.events}:${acc.eventKey}:${sig}`;
+  });
+  assert.deepEqual(got, [
+    '5:2000:3129229855:4500:1210710298:7a9875826baf1bb8', // 16 slots per third: the mask path
+    '10:2000:3129229855:4500:1210710298:b2ca86202174ac8d', // 18: the two-step modulo
+    '11:2000:3129229855:4500:1210710298:1064e3a47210ac9a', // 20
+  ]);
+});

@@ -32,16 +32,27 @@ export interface CountCell {
   cellKey: number;
 }
 
+/** A 32-bit mix of two words (murmur3's finaliser over them); an int32 whose uint32 is `>>> 0`. */
 function mix(a: number, b: number, seed: number): number {
   let h = Math.imul(a ^ seed, 0x85ebca6b) ^ Math.imul(b + seed, 0xc2b2ae35);
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;
   h = Math.imul(h, 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
 }
 
-const check = (lo: number, hi: number) => mix(lo, hi, 0x9e3779b9) | 0;
+const check = (lo: number, hi: number) => mix(lo, hi, 0x9e3779b9);
+
+/**
+ * (h as uint32) mod m, in small integers: a float modulo of a uint32 above 2³¹ was most of the cost
+ * of a person's signature update. A power of two (every k ≤ 9) is a mask; otherwise two steps of
+ * 16 bits, each below 2³¹. Same value as `(h >>> 0) % m`, so stored signatures stay comparable.
+ */
+function slot(h: number, m: number): number {
+  if ((m & (m - 1)) === 0) return h & (m - 1);
+  return ((((h >>> 16) % m) << 16) + (h & 0xffff)) % m;
+}
 
 function flip(sig: Int32Array, o: number, lo: number, hi: number, c: number, sign: number): void {
   sig[o] += sign;
@@ -54,12 +65,11 @@ function flip(sig: Int32Array, o: number, lo: number, hi: number, c: number, sig
  * Adds (sign 1) or removes (-1) one pseudonym in its three cells, one per third of the table
  * (written out, without allocating: this runs once per person of every answer).
  */
-function toggle(sig: Int32Array, lo: number, hi: number, sign: 1 | -1): void {
+function toggle(sig: Int32Array, third: number, lo: number, hi: number, sign: 1 | -1): void {
   const c = check(lo, hi);
-  const third = sig.length / WORDS / 3;
-  flip(sig, (mix(lo, hi, 0x1b873593) % third) * WORDS, lo, hi, c, sign);
-  flip(sig, (third + (mix(lo, hi, 0x27d4eb2f) % third)) * WORDS, lo, hi, c, sign);
-  flip(sig, (2 * third + (mix(lo, hi, 0x165667b1) % third)) * WORDS, lo, hi, c, sign);
+  flip(sig, slot(mix(lo, hi, 0x1b873593), third) * WORDS, lo, hi, c, sign);
+  flip(sig, (third + slot(mix(lo, hi, 0x27d4eb2f), third)) * WORDS, lo, hi, c, sign);
+  flip(sig, (2 * third + slot(mix(lo, hi, 0x165667b1), third)) * WORDS, lo, hi, c, sign);
 }
 
 /** Accumulates one cell: persons (with their key words) and events. */
@@ -69,8 +79,10 @@ export class CellAccumulator {
   events = 0;
   eventKey = 0;
   readonly signature: Int32Array;
+  private readonly third: number;
 
   constructor(k: number) {
+    this.third = signatureCells(k) / 3;
     this.signature = new Int32Array(signatureCells(k) * WORDS);
   }
 
@@ -80,7 +92,7 @@ export class CellAccumulator {
     if (counted) {
       this.persons++;
       this.personKey = (this.personKey + keys[o]) >>> 0;
-      toggle(this.signature, keys[o + 2] | 0, keys[o + 3] | 0, 1);
+      toggle(this.signature, this.third, keys[o + 2] | 0, keys[o + 3] | 0, 1);
     }
     if (events > 0) {
       this.events += events;
@@ -107,6 +119,7 @@ export function symmetricDifference(a: Int32Array, b: Int32Array, limit: number)
   }
   if (touched === 0) return 0;
   const d = new Int32Array(a.length);
+  const third = a.length / WORDS / 3;
   for (let i = 0; i < a.length; i++) d[i] = i % WORDS === 0 ? a[i] - b[i] : a[i] ^ b[i];
   const cells = d.length / WORDS;
   let found = 0;
@@ -118,7 +131,7 @@ export function symmetricDifference(a: Int32Array, b: Int32Array, limit: number)
       const n = d[o];
       if ((n !== 1 && n !== -1) || d[o + 3] !== check(d[o + 1], d[o + 2])) continue;
       if (++found > limit) return Infinity;
-      toggle(d, d[o + 1], d[o + 2], n === 1 ? -1 : 1);
+      toggle(d, third, d[o + 1], d[o + 2], n === 1 ? -1 : 1);
       progress = true;
     }
   }

@@ -24,6 +24,12 @@ test('record keys are AES-256 of (id as int64 LE, "fedomop1") under the secret, 
   });
 });
 
+test('INTEGER ids (an Int32Array, as DuckDB hands over the CDM person_id) get the keys of the same ids as int64', () => {
+  const keys = RecordKeys.fromSecret(Buffer.alloc(32, 3));
+  const ids = [0, 1, -1, -5, 2_147_483_647, -2_147_483_648, 123_456];
+  assert.deepEqual(keys.derive(Int32Array.from(ids)), keys.derive(BigInt64Array.from(ids.map(BigInt))));
+});
+
 test('the secret file is created 0600 on first start, read back the same, and refused when others can read it', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-secret-'));
   const file = path.join(dir, 'nested', 'site.secret');

@@ -19,6 +19,8 @@ import { FedomopError } from '../errors.js';
 
 const TAG = Buffer.from('fedomop1', 'ascii');
 const TAG_WORD = TAG.readBigInt64LE(0);
+const TAG_LO = TAG.readInt32LE(0);
+const TAG_HI = TAG.readInt32LE(4);
 const LITTLE_ENDIAN = endianness() === 'LE';
 export const KEY_WORDS = 4;
 
@@ -56,12 +58,26 @@ export class RecordKeys {
     return new RecordKeys(Buffer.from(text, 'hex'));
   }
 
-  /** KEY_WORDS words per id, in the order of `ids`. */
-  derive(ids: BigInt64Array): Uint32Array {
+  /**
+   * KEY_WORDS words per id, in the order of `ids`. An Int32Array (the CDM's INTEGER person_id, as
+   * DuckDB hands it over) gives the keys of the same ids as 64-bit integers, without a BigInt per row.
+   */
+  derive(ids: BigInt64Array | Int32Array): Uint32Array {
     // Typed-array views are native-endian; on a big-endian machine fall back to explicit LE writes
     // so every site computes the same keys.
     let block: Uint8Array;
-    if (LITTLE_ENDIAN) {
+    if (LITTLE_ENDIAN && ids instanceof Int32Array) {
+      const words32 = new Int32Array(ids.length * 4);
+      for (let i = 0; i < ids.length; i++) {
+        words32[4 * i] = ids[i];
+        words32[4 * i + 1] = ids[i] < 0 ? -1 : 0; // sign extension to 64 bits
+        words32[4 * i + 2] = TAG_LO;
+        words32[4 * i + 3] = TAG_HI;
+      }
+      block = new Uint8Array(words32.buffer);
+    } else if (!(ids instanceof BigInt64Array)) {
+      return this.derive(BigInt64Array.from(ids, (v) => BigInt(v)));
+    } else if (LITTLE_ENDIAN) {
       const words64 = new BigInt64Array(ids.length * 2);
       for (let i = 0; i < ids.length; i++) {
         words64[2 * i] = ids[i];

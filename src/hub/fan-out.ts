@@ -7,7 +7,8 @@
 import { ENVELOPE_HEADER } from '../auth/envelope.js';
 import { FedomopError } from '../errors.js';
 import type { SiteConfig } from './config.js';
-import { decodeSiteAnswer, expectedNullability, expectedSignature } from './decode.js';
+import { decodeSiteAnswerMemo } from './answer-memo.js';
+import { expectedNullability, expectedSignature } from './decode.js';
 import type { FairWork } from './fair-work.js';
 import type { Query } from './query.js';
 import type { SiteScheduler, Slot } from './scheduler.js';
@@ -87,7 +88,7 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
             if (stopped) return;
             settle(() => {
               try {
-                return decodeSiteAnswer(res.body, expected, site.id, res.headers['content-type'], nulls);
+                return decodeSiteAnswerMemo(res.body, expected, site.id, res.headers['content-type'], nulls);
               } catch (err) {
                 return asSiteError(site.id, err);
               }

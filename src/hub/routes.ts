@@ -11,11 +11,11 @@ import { frameworkError } from '../node/http-hardening.js';
 import { callerKey, RETRY_AFTER_S, type CallerQuota } from './caller.js';
 import type { SiteScheduler } from './scheduler.js';
 import type { FairWork } from './fair-work.js';
-import { PLAN_LIMITS, planError, validatePlan } from '../plan/index.js';
+import { PLAN_LIMITS, planError } from '../plan/index.js';
 import { fanOut } from './fan-out.js';
 import { runRounds } from './rounds-run.js';
 import { isRoundsKind } from '../analysis/kinds/registry.js';
-import { canonicalPlan } from '../node/plan-hash.js';
+import { checkSubmittedPlan, rememberBodyText } from './plan-memo.js';
 import { Query } from './query.js';
 import type { QueryStore } from './query-store.js';
 import type { SiteRegistry } from './registry.js';
@@ -69,7 +69,9 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
-      done(null, JSON.parse(body as string));
+      const parsed: unknown = JSON.parse(body as string);
+      rememberBodyText(parsed, body as string);
+      done(null, parsed);
     } catch (err) {
       const where = `the request body is not JSON: ${(err as Error).message}`;
       done(new FedomopError('ERR_PLAN_INVALID', where, { problems: [{ path: '', message: where }] }), undefined);
@@ -140,13 +142,13 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
       throw new FedomopError('ERR_SHUTTING_DOWN', 'the hub is shutting down and takes no new queries; retry shortly');
     }
     // Validate before any site is contacted: a bad plan costs the sites nothing.
-    const checked = validatePlan(req.body.plan);
+    // Read before from the same text: the result kept then (src/hub/plan-memo.ts).
+    const checked = checkSubmittedPlan(req.body);
     if (!checked.ok) throw planError(checked);
-    const plan = checked.plan;
+    const { plan, json, hash } = checked;
     const sites = ctx.registry.resolve(req.body.sites);
     const caller = callerKey(req);
     const release = ctx.quota.acquire(caller);
-    const { json, hash } = canonicalPlan(plan);
     const query = new Query(
       randomUUID(),
       hash,

@@ -73,7 +73,7 @@ export class PublishedConcepts {
 
 type Run = (q: QueryNode) => Promise<SqlRow[] | SqlColumns>;
 
-function column(rows: SqlRow[] | SqlColumns, name: string): unknown[] {
+function column(rows: SqlRow[] | SqlColumns, name: string): ArrayLike<unknown> {
   return Array.isArray(rows) ? rows.map((r) => r[name]) : (rows.columns[name] ?? []);
 }
 

@@ -15,7 +15,8 @@ export type SqlRow = Record<string, unknown>;
  */
 export interface SqlColumns {
   length: number;
-  columns: Record<string, unknown[]>;
+  /** Arrays of values, or typed arrays for integer columns without NULLs (read as they are: same values). */
+  columns: Record<string, ArrayLike<unknown>>;
 }
 
 export interface SiteDatabase {

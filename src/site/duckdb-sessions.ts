@@ -8,22 +8,31 @@
  * table (`PreparedStatement::CanCachePlan` refuses any table scan, so the statement is marked
  * `always_require_rebind`) and binds, optimises and plans it again on every execution, with the
  * values then known. On the 200-person prostate count that is ~2 ms of CPU beside ~2 ms of
- * execution (issue 11); only SQL without parameters keeps its plan, and values never go into SQL text.
+ * execution (issue 11). A query asked a second time is therefore also kept fully planned, with its
+ * values folded in through DuckDB variables (duckdb-planned.ts); values never go into SQL text.
  *
  * A session is checked out by one query at a time, so interrupting it (cancel, timeout) touches no
  * other query; a session that was interrupted or failed is closed rather than reused, so nothing a
  * broken query left behind can reach the next one.
  */
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { PlannedStatements } from './duckdb-planned.js';
 
 /** Distinct SQL texts kept prepared per connection: plan shapes, not plans, so a few dozen cover a panel's use. */
 const STATEMENTS_PER_SESSION = 32;
 
+/** Queries (SQL and values) remembered as asked once, so the second asking keeps a plan. */
+const SEEN_QUERIES = 512;
+
 export class DuckDbSession {
   // A Map iterates in insertion order; re-inserting on use makes the first key the least recently used.
   private readonly statements = new Map<string, DuckDBPreparedStatement>();
+  /** Statements kept with their values folded in, for queries asked before (duckdb-planned.ts). */
+  readonly planned: PlannedStatements;
 
-  constructor(readonly connection: DuckDBConnection) {}
+  constructor(readonly connection: DuckDBConnection) {
+    this.planned = new PlannedStatements(connection);
+  }
 
   /** The prepared statement for `sql`, prepared on first use. */
   async prepared(sql: string): Promise<DuckDBPreparedStatement> {
@@ -46,6 +55,7 @@ export class DuckDbSession {
   close(): void {
     for (const statement of this.statements.values()) statement.destroySync();
     this.statements.clear();
+    this.planned.close();
     this.connection.closeSync();
   }
 }
@@ -56,6 +66,12 @@ export class DuckDbSessions {
   /** Sessions handed out and not yet released. */
   private out = 0;
   private onDrained?: () => void;
+  /**
+   * planKey → whether a query asked again may be kept planned (false: preparing it so failed once).
+   * A query asked only once is not planned ahead: that would cost it the variables and one more
+   * parse, and queries that differ every time (concept search text) would only churn the kept plans.
+   */
+  private readonly seen = new Map<string, boolean>();
 
   /** `maxIdle` bounds the connections kept between queries; a burst beyond it opens (and later closes) more. */
   constructor(
@@ -68,6 +84,20 @@ export class DuckDbSessions {
     const session = this.idle.pop() ?? new DuckDbSession(await this.instance.connect());
     this.out++;
     return session;
+  }
+
+  /** True when the query with this planKey was asked before (and may be kept planned); remembers it. */
+  askedBefore(key: string): boolean {
+    const known = this.seen.get(key);
+    this.seen.delete(key);
+    this.seen.set(key, known ?? true);
+    if (this.seen.size > SEEN_QUERIES) this.seen.delete(this.seen.keys().next().value!);
+    return known === true;
+  }
+
+  /** Preparing this query with its values folded in failed: ask it the ordinary way from now on. */
+  notPlannable(key: string): void {
+    this.seen.set(key, false);
   }
 
   /** Returns a session that finished cleanly; `reusable: false` (interrupted, failed) closes it instead. */

@@ -5,8 +5,8 @@
  * Nothing leaves this function that disclosure control has not released.
  */
 import { aggregatePersonRows, personCellQuery } from '../analysis/person-cells.js';
-import { batchFromRows, streamBytes } from '../arrow/encode.js';
-import { META, resultSchema, type ResultRow } from '../arrow/result-schema.js';
+import { META, type ResultRow } from '../arrow/result-schema.js';
+import { answerBytes } from './answer-bytes.js';
 import {
   CellAccumulator,
   describePolicy,
@@ -139,15 +139,20 @@ export async function answerPlan(
   }
   part.afterRelease?.(plan, release);
   if (!options.preview && remembers) recordReleased(state.history, user, base, release);
-  const schema = resultSchema(plan.analysis, {
-    [META.planHash]: planHash,
-    [META.analysis]: JSON.stringify(plan.analysis),
-    [META.site]: site.id,
-    [META.cdmVersion]: site.cdmVersion,
-    [META.vocabularyVersion]: site.vocabularyVersion,
-    [META.disclosure]: describePolicy(policy, info.release.nestedDifferences ? 'nested_difference' : 'complementary'),
-  });
-  const bytes = options.preview ? new Uint8Array() : streamBytes(schema, [batchFromRows(schema, release.rows)]);
+  const bytes = options.preview
+    ? new Uint8Array()
+    : answerBytes(
+        plan.analysis,
+        {
+          [META.planHash]: planHash,
+          [META.analysis]: JSON.stringify(plan.analysis),
+          [META.site]: site.id,
+          [META.cdmVersion]: site.cdmVersion,
+          [META.vocabularyVersion]: site.vocabularyVersion,
+          [META.disclosure]: describePolicy(policy, info.release.nestedDifferences ? 'nested_difference' : 'complementary'),
+        },
+        release.rows,
+      );
   return {
     rows: options.preview ? [] : release.rows,
     bytes,

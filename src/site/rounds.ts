@@ -185,8 +185,11 @@ export class RoundSessions {
       this.state.history.record({ ...base, decision: 'released' }, user, ledger.sets);
       return answer;
     } catch (err) {
-      if (err instanceof FedomopError && err.code === 'ERR_DISCLOSURE_DIFFERENCE')
-        this.state.history.record({ ...base, decision: 'refused', reason: 'differencing' }, user);
+      if (err instanceof FedomopError && err.code === 'ERR_DISCLOSURE_DIFFERENCE') {
+        // the conflict rides as the error's cause: the steward's line names it, the response does not
+        const earlier = err.cause as Conflict | undefined;
+        this.state.history.record({ ...base, decision: 'refused', reason: 'differencing', ...(earlier && { earlier }) }, user);
+      }
       throw err;
     } finally {
       t.ledger = undefined;

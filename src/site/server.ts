@@ -8,6 +8,7 @@ import { FedomopError, toErrorBody } from '../errors.js';
 import { frameworkError, hardenedOptions, HTTP_DEFAULTS } from '../node/http-hardening.js';
 import { ANALYSIS_KINDS, PLAN_VERSION, parsePlan, PLAN_LIMITS } from '../plan/index.js';
 import { planHashSync } from '../node/plan-hash.js';
+import { readPlan } from './plan-memo.js';
 import { callerDigest, outcomeOf, type AuditEntry, type AuditLog } from './audit.js';
 import type { CdmReport } from './cdm-check.js';
 import { assertPlanFitsCdm } from './cdm-fit.js';
@@ -221,8 +222,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       }
       if (typeof req.body !== 'string')
         throw new FedomopError('ERR_BAD_REQUEST', 'send the plan as a JSON body with Content-Type: application/json');
-      const plan = parsePlan(req.body);
-      const hash = planHashSync(plan);
+      const { plan, hash } = readPlan(req.body);
       known = { planHash: hash, analysis: plan.analysis.kind };
       const profile = allow(req, { kind: 'analysis', analysis: plan.analysis.kind });
       known.profile = profile;

@@ -20,12 +20,12 @@ export interface PersonCell {
 }
 
 /** A person-level result: row objects, or column arrays (the cheaper read on a large site). */
-export type PersonRows = Array<Record<string, unknown>> | { length: number; columns: Record<string, unknown[]> };
+export type PersonRows = Array<Record<string, unknown>> | { length: number; columns: Record<string, ArrayLike<unknown>> };
 
 /** The person rows as columns, with each row's record-key words already derived. */
 export interface PersonColumns {
   n: number;
-  column(name: string): unknown[];
+  column(name: string): ArrayLike<unknown>;
   /** keys.derive of the rows' person ids, for CellAccumulator.add(words, i, ...) */
   words: ReturnType<RecordKeys['derive']>;
 }
@@ -65,7 +65,12 @@ export function personColumns(rows: PersonRows, keys: RecordKeys): PersonColumns
     ? (name: string) => rows.columns[name] ?? new Array<unknown>(rows.length).fill(null)
     : (name: string) => rows.map((r) => r[name]);
   const personIds = column('person_id');
-  const ids = new BigInt64Array(n);
-  for (let i = 0; i < n; i++) ids[i] = personId(personIds[i]);
+  // DuckDB's INTEGER or BIGINT ids arrive as one typed array already (site/duckdb-columns.ts).
+  let ids: BigInt64Array | Int32Array;
+  if (personIds instanceof BigInt64Array || personIds instanceof Int32Array) ids = personIds;
+  else {
+    ids = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) ids[i] = personId(personIds[i]);
+  }
   return { n, column, words: keys.derive(ids) };
 }

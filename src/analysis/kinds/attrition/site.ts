@@ -16,6 +16,7 @@ import {
   and,
   asc,
   bin,
+  cast,
   col,
   countStar,
   eq,
@@ -93,7 +94,12 @@ function personQuery(plan: Plan): QueryNode {
   if (rules.length === 0) {
     return select({
       with: stages,
-      select: [sel(lit(1), 'best'), sel(col('q.person_id'), 'person_id'), sel(lit(0), 'mask'), sel(countStar(), 'events')],
+      select: [
+        sel(lit(1), 'best'),
+        sel(col('q.person_id'), 'person_id'),
+        sel(lit(0), 'mask'),
+        sel(cast(countStar(), 'integer'), 'events'),
+      ],
       from: table(QUALIFIED_EVENTS, 'q'),
       groupBy: [col('q.person_id')],
     });
@@ -103,7 +109,7 @@ function personQuery(plan: Plan): QueryNode {
       sel(lit(0), 'best'),
       sel(col('m.person_id'), 'person_id'),
       sel(col('m.inclusion_rule_mask'), 'mask'),
-      sel(countStar(), 'events'),
+      sel(cast(countStar(), 'integer'), 'events'),
     ],
     from: table(QUALIFIED_MASKS, 'm'),
     groupBy: [col('m.person_id'), col('m.inclusion_rule_mask')],
@@ -125,8 +131,9 @@ function personQuery(plan: Plan): QueryNode {
       sel(col('u.mask'), 'mask'),
       sel(col('u.events'), 'events'),
     ],
+    // No ORDER BY: the cells' sums and signatures do not depend on the rows' order, and sorting
+    // 65,000 rows on a 1M-person site cost the answer milliseconds.
     from: subquery(setOp('union all', [events, best]), 'u'),
-    orderBy: [asc(col('u.best'))],
   });
 }
 

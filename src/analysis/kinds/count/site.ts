@@ -1,7 +1,7 @@
 /** `count` at the site: persons in the cohort and their entry events, one cell. */
 import { COHORT_EVENTS, cohortEventStages } from '../cohort-stages.js';
 import { CellAccumulator } from '../../../disclosure/person-set.js';
-import { col, countStar, fn, sel, select, table } from '../../../sql/build.js';
+import { cast, col, countStar, fn, sel, select, table } from '../../../sql/build.js';
 import type { CellsKindSite } from '../cells-site.js';
 import { personNumber as num } from '../cells-site.js';
 import type { CountAnalysis } from './plan.js';
@@ -18,7 +18,7 @@ export const countSite: CellsKindSite<CountAnalysis> = {
   personQuery: (plan) =>
     select({
       with: cohortEventStages(plan.cohort),
-      select: [sel(col('e.person_id'), 'person_id'), sel(countStar(), 'events')],
+      select: [sel(col('e.person_id'), 'person_id'), sel(cast(countStar(), 'integer'), 'events')],
       from: table(COHORT_EVENTS, 'e'),
       groupBy: [col('e.person_id')],
     }),

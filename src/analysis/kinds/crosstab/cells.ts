@@ -127,7 +127,8 @@ function personQuery(plan: Plan & { analysis: CrosstabAnalysis }): QueryNode {
       ...dims.map((d) => sel(col(`c.${d}`), d)),
       sel(col('c.person_id'), 'person_id'),
       sel(fn('max', [caseWhen([[col('c.first_of_person'), lit(1)]], lit(0))]), 'counted'),
-      sel(countStar(), 'events'),
+      // One person's events in one cell: an INTEGER, read as a typed array (site/duckdb-columns.ts).
+      sel(cast(countStar(), 'integer'), 'events'),
     ],
     from: table('cells', 'c'),
     groupBy: [...dims.map((d) => col(`c.${d}`)), col('c.person_id')],
