@@ -6,15 +6,22 @@
  * took to accept his submission (the event loop's share) and what the flood did.
  *
  * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR] [--bob-client fetch|own]
+ *        [--bob-in process|same]
  *   --cpu-prof DIR: the hub runs with `node --cpu-prof` and writes its profile into DIR on exit.
+ *   --bob-in: the second caller runs in a process of its own (bench/flood-caller.ts), as a second
+ *     notebook does; `same` runs it in this process, where its timings also include this event loop
+ *     starting and reading the flood's 200 queries (how it was measured before session 7).
  */
 import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import http from 'node:http';
+import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
+import { Bob, COUNT, type BobClient, type BobRun } from './flood-caller.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,67 +31,51 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** `own`: the second caller talks over node:http with its own connections, apart from the flood's fetch pool. */
     'bob-client': { type: 'string', default: 'fetch' },
+    /** `process` (default): the second caller runs in a child process, as a second notebook would; `same`: in this one. */
+    'bob-in': { type: 'string', default: 'process' },
   },
 });
 const FLOOD = Number(values.flood);
 const QUIET = Number(values.quiet);
 const SAMPLES = Number(values.samples);
 
-const COUNT = {
-  version: 1,
-  cohort: {
-    ConceptSets: [
-      { id: 0, name: 'prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
-    ],
-    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
-  },
-  analysis: { kind: 'count' },
-};
 const CROSSTAB = { ...COUNT, analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] } };
 const SITE_IDS = THREE_SITES.map((s) => s.id);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f1 = (x: number) => x.toFixed(1);
 
-const bobAgent = new http.Agent({ keepAlive: true });
+/** The second caller, in a process of its own (default) or in this one (`--bob-in same`, as before). */
+interface BobHandle {
+  once(): Promise<BobRun>;
+  close(): void;
+}
 
-/** One exchange over the second caller's own keep-alive connections. */
-function own(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent: bobAgent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
+function startBob(base: string): BobHandle {
+  const client = values['bob-client'] as BobClient;
+  if (values['bob-in'] === 'same') {
+    const bob = new Bob(base, client, SITE_IDS);
+    return { once: () => bob.once(), close: () => bob.close() };
+  }
+  const child = fork(fileURLToPath(new URL('./flood-caller.js', import.meta.url)), [base, client, SITE_IDS.join(',')]);
+  let waiting: { resolve: (r: BobRun) => void; reject: (e: Error) => void } | undefined;
+  child.on('message', (m: { run?: BobRun; error?: string }) => {
+    const w = waiting!;
+    waiting = undefined;
+    if (m.run) w.resolve(m.run);
+    else w.reject(new Error(`second caller: ${m.error}`));
   });
-}
-
-async function bobSubmit(base: string): Promise<{ id: string; acceptMs: number }> {
-  if (values['bob-client'] !== 'own') return submit(base, 'bob', COUNT);
-  const t = performance.now();
-  const r = await own(
-    `${base}/v1/queries`,
-    'POST',
-    { 'content-type': 'application/json', authorization: 'Bearer bob' },
-    JSON.stringify({ plan: COUNT, sites: SITE_IDS }),
-  );
-  if (r.status !== 202) throw new Error(`bob: ${r.status} ${r.text}`);
-  return { id: JSON.parse(r.text).id, acceptMs: performance.now() - t };
-}
-
-async function bobFinish(base: string, id: string): Promise<any> {
-  if (values['bob-client'] !== 'own') return finish(base, 'bob', id);
-  const headers = { authorization: 'Bearer bob' };
-  await own(`${base}/v1/queries/${id}/results`, 'GET', headers);
-  return JSON.parse((await own(`${base}/v1/queries/${id}`, 'GET', headers)).text);
+  child.on('exit', (code) => waiting?.reject(new Error(`second caller exited (${code})`)));
+  return {
+    once: () =>
+      new Promise<BobRun>((resolve, reject) => {
+        waiting = { resolve, reject };
+        child.send('once');
+      }),
+    close: () => {
+      if (child.connected) child.send('stop');
+    },
+  };
 }
 
 async function submit(base: string, who: string, plan: unknown): Promise<{ id: string; acceptMs: number }> {
@@ -106,41 +97,30 @@ async function finish(base: string, who: string, id: string): Promise<any> {
   return (await fetch(`${base}/v1/queries/${id}`, { headers })).json();
 }
 
-interface BobRun {
-  ms: number;
-  acceptMs: number;
-  /** ms from sending the submission to the hub's handler creating the query. */
-  handledAfter: number;
-  state: string;
-  /** Per site: ms waiting for a slot (queued), ms the site call took, as the hub's status says. */
-  sites: string;
-  /** What is not the slowest site's wait + call: submission, the hub's own work, reading results and status. */
-  hubMs: number;
-}
-
-async function bobOnce(base: string): Promise<BobRun> {
-  const t = performance.now();
-  const sentAt = Date.now();
-  const { id, acceptMs } = await bobSubmit(base);
-  const s = await bobFinish(base, id);
-  const created = Date.parse(s.createdAt);
-  // When the hub's handler made the query, against when this client sent it (same clock, ms).
-  const handledAfter = created - sentAt;
-  const entries = Object.entries(s.sites as Record<string, any>);
-  const sites = entries.map(([site, x]) => `${site} wait ${Date.parse(x.startedAt) - created} + run ${x.elapsedMs}`).join(', ');
-  const slowest = Math.max(...entries.map(([, x]) => Date.parse(x.startedAt) - created + x.elapsedMs));
-  const ms = performance.now() - t;
-  return { ms, acceptMs, handledAfter, state: s.state, sites, hubMs: ms - slowest };
-}
-
 async function main(): Promise<void> {
   const sites: Service[] = [];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fedomop-flood-'));
+  // Each site's audit log says how long its handler took for each of bob's plans (elapsedMs).
+  const siteAudit = (id: string) => path.join(dir, `${id}-audit.jsonl`);
   for (const spec of THREE_SITES) {
-    sites.push(await startService(['site', '--db', await siteFile(spec), '--id', spec.id, '--port', '0', '--dev-insecure']));
+    sites.push(
+      await startService([
+        'site',
+        '--db',
+        await siteFile(spec),
+        '--id',
+        spec.id,
+        '--port',
+        '0',
+        '--dev-insecure',
+        '--audit-log',
+        siteAudit(spec.id),
+      ]),
+    );
   }
   const nodeArgs: string[] = [];
   // The hub logs how late its event loop ran, every second (src/hub/memory-probe.ts; no forced GC here).
-  const probe = path.join(mkdtempSync(path.join(os.tmpdir(), 'fedomop-flood-')), 'hub-memory.jsonl');
+  const probe = path.join(dir, 'hub-memory.jsonl');
   if (values['cpu-prof']) {
     mkdirSync(values['cpu-prof'], { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`);
@@ -161,25 +141,27 @@ async function main(): Promise<void> {
     await Promise.all(sites.map((s) => s.stop()));
     throw err;
   });
+  let bob: BobHandle | undefined;
   try {
+    bob = startBob(hub.url);
     console.log(
-      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores`,
+      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores; second caller in ${values['bob-in'] === 'same' ? "the flood's process" : 'its own process'}`,
     );
     // Warm-up: connections, DuckDB caches, JIT on both paths.
-    for (let i = 0; i < 5; i++) await bobOnce(hub.url);
+    for (let i = 0; i < 5; i++) await bob.once();
     for (const id of (await Promise.all(Array.from({ length: 6 }, () => submit(hub.url, 'alice', CROSSTAB)))).map((s) => s.id))
       await finish(hub.url, 'alice', id);
     const quiet: number[] = [];
     const quietAccept: number[] = [];
     const quietHub: number[] = [];
     for (let i = 0; i < QUIET; i++) {
-      const r = await bobOnce(hub.url);
+      const r = await bob.once();
       quiet.push(r.ms);
       quietAccept.push(r.acceptMs);
       quietHub.push(r.hubMs);
     }
     const quietP50 = median(quiet);
-    console.log(`bob alone, last run: ${(await bobOnce(hub.url)).sites}`);
+    console.log(`bob alone, last run: ${(await bob.once()).sites}`);
 
     const floodStart = performance.now();
     const floodStartWall = Date.now();
@@ -197,7 +179,7 @@ async function main(): Promise<void> {
     const during: Array<BobRun & { pending: number }> = [];
     for (let i = 0; i < SAMPLES && floodLeft > 0; i++) {
       const pending = floodLeft;
-      during.push({ ...(await bobOnce(hub.url)), pending });
+      during.push({ ...(await bob.once()), pending });
     }
     const floodStatuses = await floodDone;
     const floodMs = performance.now() - floodStart;
@@ -225,12 +207,32 @@ async function main(): Promise<void> {
         `beyond the slowest site p50 ${f1(median(during.map((d) => d.hubMs)))} ms ` +
         `(×${(median(during.map((d) => d.hubMs)) / median(quietHub)).toFixed(2)} of quiet); load now ${os.loadavg().map(f1).join(' ')}`,
     );
+    // The sites' own handler time for bob's plans (the audit line's elapsedMs), quiet against during
+    // the flood: what of bob's time the sites spent, the rest being HTTP, the hub and the clients.
+    const bobKey = createHash('sha256').update('Bearer bob').digest('hex').slice(0, 16);
+    const perSite = SITE_IDS.map((id) => {
+      const lines = readFileSync(siteAudit(id), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { caller?: string; event: string; elapsedMs: number })
+        .filter((l) => l.caller === bobKey && l.event === 'execute');
+      const quietSite = lines.slice(5, 5 + QUIET).map((l) => l.elapsedMs);
+      const duringSite = lines.slice(-during.length).map((l) => l.elapsedMs);
+      return `${id} ${f1(median(quietSite))} → ${f1(median(duringSite))} ms (×${(median(duringSite) / median(quietSite)).toFixed(2)})`;
+    });
+    console.log(`sites' own handler time for bob's count, p50 quiet → during the flood: ${perSite.join(', ')}`);
     // How late the hub's event loop ran while the flood lasted (1 s windows).
-    const windows = readFileSync(probe, 'utf8')
+    const lines = readFileSync(probe, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { at: number; loopP99Ms: number; loopMaxMs: number })
-      .filter((w) => w.at >= floodStartWall && w.at <= floodEndWall + 1000);
+      .map((l) => JSON.parse(l) as { at: number; loopP99Ms: number; loopMaxMs: number; preempted?: number });
+    const windows = lines.filter((w) => w.at >= floodStartWall && w.at <= floodEndWall + 1000);
+    const stopped = (w: { preempted?: number } | undefined) => w?.preempted ?? 0;
+    const before = lines.filter((w) => w.at < floodStartWall).at(-1);
+    console.log(
+      `flood site calls stopped for the second caller's and run again later (src/hub/scheduler.ts): ` +
+        `${stopped(windows.at(-1)) - stopped(before)} of ${FLOOD * SITE_IDS.length}`,
+    );
     console.log(
       `hub event loop during the flood (${windows.length} 1-s windows): worst delay ${Math.max(...windows.map((w) => w.loopMaxMs))} ms, ` +
         `median of the windows' p99 ${median(windows.map((w) => w.loopP99Ms))} ms; first 15 s, max per second: ` +
@@ -240,7 +242,7 @@ async function main(): Promise<void> {
           .join(' '),
     );
   } finally {
-    bobAgent.destroy();
+    bob?.close();
     await hub.stop();
     await Promise.all(sites.map((s) => s.stop()));
   }

@@ -11,7 +11,7 @@ import { decodeSiteAnswerMemo } from './answer-memo.js';
 import { expectedNullability, expectedSignature } from './decode.js';
 import type { FairWork } from './fair-work.js';
 import type { Query } from './query.js';
-import type { SiteScheduler } from './scheduler.js';
+import type { SiteScheduler, Slot } from './scheduler.js';
 import { asSiteError, relayedError } from './site-errors.js';
 import type { SiteHttp, SiteHttpResponse } from './site-http.js';
 
@@ -48,34 +48,59 @@ export function fanOut(http: SiteHttp, query: Query, body: Buffer, sites: SiteCo
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
   for (const site of sites) {
     const timeoutMs = opts.timeoutMs ?? site.timeoutMs ?? opts.defaultTimeoutMs;
-    const send = (release: () => void) => {
+    const send = (release: () => void, slot?: Slot) => {
       const controller = query.startSite(site.id);
+      // This attempt's own signal: the query's cancel and timeout end it, and so may the scheduler,
+      // which stops a backlog's call for another caller's one-off call and starts it again later.
+      const attempt = new AbortController();
+      const follow = () => attempt.abort(controller.signal.reason);
+      controller.signal.addEventListener('abort', follow, { once: true });
+      let over = false;
+      let stopped = false;
+      slot?.preemptible(() => {
+        if (over || controller.signal.aborted) return false;
+        stopped = true;
+        attempt.abort(new FedomopError('ERR_QUERY_CANCELLED', `stopped to let another caller's query run first`));
+        return true;
+      });
       // The envelope is signed when the call leaves, not when it was queued: it lives only minutes.
       const sent = opts.envelope
-        ? opts
-            .envelope(site.id)
-            .then((e) => execute(http, site, body, { ...headers, [ENVELOPE_HEADER]: e }, controller, timeoutMs))
-        : execute(http, site, body, headers, controller, timeoutMs);
+        ? opts.envelope(site.id).then((e) => execute(http, site, body, { ...headers, [ENVELOPE_HEADER]: e }, attempt, timeoutMs))
+        : execute(http, site, body, headers, attempt, timeoutMs);
+      const ended = () => {
+        over = true;
+        controller.signal.removeEventListener('abort', follow);
+      };
       // The site's slot is free as soon as its answer is in, before the hub has read it.
       const settle = (outcome: () => SettleArg) => {
         if (opts.work) opts.work.run(opts.caller ?? '', () => query.settleSite(site.id, outcome()));
         else query.settleSite(site.id, outcome());
       };
-      sent.finally(release).then(
-        (res) =>
-          settle(() => {
-            try {
-              return decodeSiteAnswerMemo(res.body, expected, site.id, res.headers['content-type'], nulls);
-            } catch (err) {
-              return asSiteError(site.id, err);
-            }
-          }),
-        (err) => {
-          const error = asSiteError(site.id, err);
-          if (error.code === 'ERR_SITE_UNREACHABLE') opts.onUnreachable?.(site.id);
-          settle(() => error);
-        },
-      );
+      sent
+        .finally(ended)
+        .finally(() => {
+          // Stopped: shown as queued again before the slot is released (release may start it again).
+          if (stopped) query.requeueSite(site.id);
+          release();
+        })
+        .then(
+          (res) => {
+            if (stopped) return;
+            settle(() => {
+              try {
+                return decodeSiteAnswerMemo(res.body, expected, site.id, res.headers['content-type'], nulls);
+              } catch (err) {
+                return asSiteError(site.id, err);
+              }
+            });
+          },
+          (err) => {
+            if (stopped) return;
+            const error = asSiteError(site.id, err);
+            if (error.code === 'ERR_SITE_UNREACHABLE') opts.onUnreachable?.(site.id);
+            settle(() => error);
+          },
+        );
     };
     if (!opts.scheduler) send(() => {});
     else if (!opts.scheduler.submit(site.id, opts.caller ?? '', query.siteSignal(site.id), send)) query.queueSite(site.id);

@@ -181,6 +181,18 @@ export class Query {
   }
 
   /**
+   * The scheduler stopped this site's running call to let another caller's query go first; it waits
+   * for a slot again (`queued`), and its start and elapsed time will count from its next start.
+   */
+  requeueSite(site: string): void {
+    const run = this.run(site);
+    if (SETTLED.has(run.status.state) || this.finished) return;
+    run.t0 = undefined;
+    run.status = { state: 'queued' };
+    this.emit([this.siteFrame(site, run)], [], false);
+  }
+
+  /**
    * Rounds kinds: this site's next round waits for a free slot at the site (`queued`), or has one
    * (`running`; the site's start time and elapsed time count from its first round).
    */

@@ -51,6 +51,8 @@ export interface RegistryOptions {
 export class SiteRegistry {
   private readonly byId = new Map<string, SiteConfig>();
   private readonly cache = new Map<string, CacheEntry>();
+  /** Per site: when its capacity was last asked for (see learnCapacity). */
+  private readonly capacityAsked = new Map<string, number>();
   private readonly cacheMs: number;
   private readonly probeTimeoutMs: number;
   private readonly now: () => number;
@@ -99,6 +101,20 @@ export class SiteRegistry {
     const health = this.probe(site, authorization);
     this.cache.set(key, { at: now, health });
     return health;
+  }
+
+  /**
+   * Asks a site for its capacity (`maxConcurrentQueries`, in the public part of /v1/info) for the
+   * hub's scheduler: one anonymous probe per site, whoever asks, at most once per cache period while
+   * none has answered with a capacity. Per caller, a fresh hub met by 200 callers at once made 600
+   * probes on 600 new connections to the sites (issue 11's soak), for a fact that is the same for all.
+   */
+  learnCapacity(site: SiteConfig): void {
+    const now = this.now();
+    const asked = this.capacityAsked.get(site.id);
+    if (asked !== undefined && now - asked < this.cacheMs) return;
+    this.capacityAsked.set(site.id, now);
+    void this.probe(site);
   }
 
   /**

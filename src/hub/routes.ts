@@ -165,9 +165,7 @@ export function registerRoutes(app: FastifyInstance, ctx: HubContext): void {
     }
     query.onFinished(release);
     // A site whose capacity the hub has not heard yet is asked now (the default is assumed meanwhile).
-    for (const site of sites) {
-      if (!ctx.scheduler.knowsCapacity(site.id)) void ctx.registry.health(site, req.headers.authorization, caller);
-    }
+    for (const site of sites) if (!ctx.scheduler.knowsCapacity(site.id)) ctx.registry.learnCapacity(site);
     const submittedAt = performance.now();
     query.onFinished(() =>
       audit(req, {

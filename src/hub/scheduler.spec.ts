@@ -92,11 +92,133 @@ test('with a reserve, one caller never takes a site whole: a second caller start
   assert.equal(job(s, 'north', 'bob', log, rel, 'b2'), false, 'the site is full');
   rel.get('f1')!();
   rel.get('f2')!();
-  assert.deepEqual(log.slice(4), ['f4', 'b2'], 'freed slots go round-robin');
+  assert.deepEqual(
+    log.slice(4),
+    ['b2'],
+    "bob's waiting call goes first; the flood's backlog waits while the site runs its share",
+  );
   rel.get('b1')!();
   rel.get('b2')!();
-  assert.deepEqual(log.slice(6), ['f5'], 'a freed slot goes back to the flood only up to its share');
+  assert.deepEqual(log.slice(5), ['f4', 'f5'], 'the flood takes freed slots again up to its share');
   assert.deepEqual(s.stats('north'), { running: 3, waiting: 1, capacity: 4, callers: { flood: 1 } });
   const one = new SiteScheduler(1, { reserve: 1 });
   assert.equal(job(one, 'south', 'a', log, rel, 'o1'), true, 'a site of one slot still serves a lone caller');
+});
+
+test("a backlog does not start beside another caller's one-off call: on a 2-slot site the flood waits until bob's count is done", () => {
+  const s = new SiteScheduler(2, { reserve: 1 });
+  const log: string[] = [];
+  const rel = new Map<string, () => void>();
+  for (let i = 1; i <= 5; i++) job(s, 'north', 'flood', log, rel, `f${i}`);
+  assert.deepEqual(log, ['f1'], 'alone, the flood holds its share (capacity less the reserve)');
+  assert.equal(job(s, 'north', 'bob', log, rel, 'b1'), true, 'bob starts at once in the reserved slot');
+  rel.get('f1')!();
+  assert.deepEqual(log, ['f1', 'b1'], "the flood's next call waits while bob's runs");
+  assert.deepEqual(s.stats('north'), { running: 1, waiting: 4, capacity: 2, callers: { flood: 4 } });
+  rel.get('b1')!();
+  assert.deepEqual(log, ['f1', 'b1', 'f2'], 'and starts when it is done');
+  // Two callers with one query each are no backlog: they share the site as before.
+  const t = new SiteScheduler(2, { reserve: 1 });
+  const log2: string[] = [];
+  job(t, 'north', 'a', log2, rel, 'a1');
+  job(t, 'north', 'a', log2, rel, 'a2');
+  job(t, 'north', 'b', log2, rel, 'b1');
+  assert.deepEqual(log2, ['a1', 'b1'], "a's last waiting call is no backlog once b's has started");
+  rel.get('a1')!();
+  assert.deepEqual(log2, ['a1', 'b1', 'a2'], "a's single waiting call starts beside b's");
+});
+
+test('a backlog is passed over at most maxPassOver times in a row by one-off calls, then starts as before', () => {
+  const s = new SiteScheduler(2, { reserve: 1, maxPassOver: 2 });
+  const log: string[] = [];
+  const rel = new Map<string, () => void>();
+  for (let i = 1; i <= 4; i++) job(s, 'north', 'flood', log, rel, `f${i}`);
+  // A steady stream of one-off callers, always one of them running and the next one waiting.
+  job(s, 'north', 'u1', log, rel, 'u1');
+  for (let i = 2; i <= 5; i++) job(s, 'north', `u${i}`, log, rel, `u${i}`);
+  rel.get('f1')!(); // u2 goes first: passed over once
+  rel.get('u1')!(); // u3: twice
+  rel.get('u2')!(); // the flood's turn despite u3 running
+  rel.get('u3')!(); // u4 (round-robin after the flood)
+  assert.deepEqual(log, ['f1', 'u1', 'u2', 'u3', 'f2', 'u4']);
+});
+
+test("a one-off call stops a backlog's running call (the youngest first), which runs again after it, first in its caller's line", () => {
+  const s = new SiteScheduler(2, { reserve: 1 });
+  const log: string[] = [];
+  const rel = new Map<string, () => void>();
+  /** A job that can be stopped: stopping ends its call at once (it releases, as a real call would). */
+  const stoppable = (caller: string, name: string, signal = new AbortController().signal) =>
+    s.submit('north', caller, signal, (release, slot) => {
+      log.push(name);
+      rel.set(name, release);
+      slot.preemptible(() => {
+        log.push(`stop ${name}`);
+        release();
+        return true;
+      });
+    });
+  for (let i = 1; i <= 3; i++) stoppable('flood', `f${i}`);
+  assert.deepEqual(log, ['f1']);
+  stoppable('bob', 'b1');
+  assert.deepEqual(log, ['f1', 'b1', 'stop f1'], "bob's count runs alone");
+  assert.deepEqual(s.stats('north'), { running: 1, waiting: 3, capacity: 2, callers: { flood: 3 } });
+  assert.equal(s.preemptions('north'), 1);
+  rel.get('b1')!();
+  assert.deepEqual(log.slice(3), ['f1'], 'the stopped call is the first to run again');
+  // A caller's last call is no backlog: it is not stopped for another one-off call.
+  rel.get('f1')!();
+  rel.get('f2')!();
+  assert.deepEqual(log.slice(4), ['f2', 'f3']);
+  stoppable('carol', 'c1');
+  assert.deepEqual(log.slice(6), ['c1'], "f3 has nothing behind it and keeps running beside carol's call");
+  // A call that says it is over already is left alone.
+  const t = new SiteScheduler(2, { reserve: 1 });
+  const log2: string[] = [];
+  for (let i = 1; i <= 2; i++)
+    t.submit('south', 'flood', new AbortController().signal, (_release, slot) => {
+      log2.push(`f${i}`);
+      slot.preemptible(() => false);
+    });
+  t.submit('south', 'bob', new AbortController().signal, () => log2.push('b1'));
+  assert.deepEqual(log2, ['f1', 'b1']);
+  assert.equal(t.stats('south').running, 2);
+  assert.equal(t.preemptions('south'), 0);
+});
+
+test('a cancelled call stopped for a one-off call is not queued again', () => {
+  const s = new SiteScheduler(2, { reserve: 1 });
+  const log: string[] = [];
+  const cancel = new AbortController();
+  let releaseF1 = () => {};
+  s.submit('north', 'flood', cancel.signal, (release, slot) => {
+    log.push('f1');
+    releaseF1 = release;
+    slot.preemptible(() => true);
+  });
+  s.submit('north', 'flood', new AbortController().signal, () => log.push('f2'));
+  s.submit('north', 'flood', new AbortController().signal, () => log.push('f3'));
+  s.submit('north', 'bob', new AbortController().signal, () => log.push('b1'));
+  assert.deepEqual(log, ['f1', 'b1']);
+  cancel.abort();
+  releaseF1();
+  assert.deepEqual(s.stats('north'), { running: 1, waiting: 2, capacity: 2, callers: { flood: 2 } });
+});
+
+test('a call that has run longer than maxStopAgeMs is not stopped: a stop wastes little, a long call is not restarted', () => {
+  let now = 0;
+  const s = new SiteScheduler(2, { reserve: 1, maxStopAgeMs: 2000, now: () => now });
+  const log: string[] = [];
+  for (let i = 1; i <= 3; i++)
+    s.submit('north', 'flood', new AbortController().signal, (_release, slot) => {
+      log.push(`f${i}`);
+      slot.preemptible(() => {
+        log.push(`stop f${i}`);
+        return true;
+      });
+    });
+  now = 2500;
+  s.submit('north', 'bob', new AbortController().signal, () => log.push('b1'));
+  assert.deepEqual(log, ['f1', 'b1'], 'f1 has run 2.5 s: it keeps running beside bob');
+  assert.equal(s.preemptions('north'), 0);
 });

@@ -98,6 +98,8 @@ export function buildHub(options: StartHubOptions): {
     running: store.running,
     storeMiB: Math.round((store.bytes / 1048576) * 10) / 10,
     work: work.stats().waiting,
+    // Site calls stopped so far for other callers' one-off calls (src/hub/scheduler.ts): wasted work.
+    preempted: config.sites.reduce((n, s) => n + scheduler.preemptions(s.id), 0),
   }));
   let closing: Promise<void> | undefined;
   const shutdown = (opts: { drainMs?: number } = {}): Promise<void> =>
