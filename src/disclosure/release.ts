@@ -18,7 +18,7 @@ import { applyAttritionControl } from './attrition.js';
 import type { Conflict } from './history.js';
 import { applyMinCellCount } from './min-cell.js';
 import { protectMargins } from './margins.js';
-import { symmetricDifference, type PersonSet } from './person-set.js';
+import { mayDifferByAtMost, occupancy, symmetricDifference, type PersonSet } from './person-set.js';
 import { perturbCount, widen, withheldWithRow, type CellAction, type Released } from './perturb.js';
 import { perturbs, type DisclosurePolicy } from './policy.js';
 import type { CellAccumulator } from './person-set.js';
@@ -79,6 +79,7 @@ export function releaseAnswer(
   const rows: ResultRow[] = [];
   const decisions: CellDecision[] = [];
   const releasedSets: AnswerRelease['releasedSets'] = [];
+  const releasedOccupancy: Uint32Array[] = []; // occupancy() of releasedSets[i], while cells are judged
   let refusal: AnswerRelease['refusal'];
   const released: Array<{ cell: string; persons: Released; events: Released; why?: string }> = [];
   for (const { dims, acc } of cells) {
@@ -89,8 +90,11 @@ export function releaseAnswer(
     if (persons.action === 'withheld') events = withheldWithRow(events, acc.events, policy);
     if (persons.action === 'perturbed' && policy.differencing) {
       const set = acc.personSet();
-      const inAnswer = releasedSets.find((r) => {
+      const occupied = occupancy(set.signature);
+      const inAnswer = releasedSets.find((r, i) => {
         if (Math.abs(r.set.size - set.size) >= k) return false; // sizes alone rule out a small difference
+        // Occupancy bits alone rule out most of the rest (a crosstab's small cells have similar sizes).
+        if (!mayDifferByAtMost(occupied, releasedOccupancy[i], k - 1)) return false;
         const d = symmetricDifference(r.set.signature, set.signature, k - 1);
         return d >= 1 && d <= k - 1;
       });
@@ -101,7 +105,10 @@ export function releaseAnswer(
       if (why) {
         persons = widen(persons, policy);
         events = events.action === 'perturbed' ? widen(events, policy) : events;
-      } else if (!earlier) releasedSets.push({ cell, set });
+      } else if (!earlier) {
+        releasedSets.push({ cell, set });
+        releasedOccupancy.push(occupied);
+      }
     }
     released.push({ cell, persons, events, why });
   }
