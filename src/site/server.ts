@@ -29,7 +29,7 @@ import { accessOf, decide, type Action, type DisclosureProfile } from '../auth/p
 import { requestUser, userKeyOf } from '../auth/user.js';
 import { ANALYSIS_KINDS as ALL_KINDS } from '../plan/index.js';
 import type { SiteAuth } from './site-auth.js';
-import { describePolicy, strictFor, type DisclosurePolicy } from '../disclosure/index.js';
+import { describePolicy, perturbs, strictFor, type DisclosurePolicy } from '../disclosure/index.js';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
@@ -109,6 +109,9 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     });
   };
 
+  /** Requests that came with a verified hub envelope. */
+  const fromHub = new WeakSet<FastifyRequest>();
+
   // Who asked, as verified: the user key, name and groups (under --dev-insecure only the key).
   const callerFields = (req: FastifyRequest) => {
     const user = requestUser(req);
@@ -124,13 +127,15 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     if (route === '/v1/info' && req.headers.authorization === undefined) return;
     // A refusal thrown here reaches the error handler, which adds WWW-Authenticate and audits it.
     await authenticate(req, ctx.auth?.verifier);
-    if (ctx.auth?.envelopes && route !== '/v1/info') {
-      const header = req.headers[ENVELOPE_HEADER];
+    const header = req.headers[ENVELOPE_HEADER];
+    // A site that also takes direct calls checks an envelope when one comes (a direct call has none).
+    if (ctx.auth?.envelopes && route !== '/v1/info' && (!ctx.auth.allowDirect || typeof header === 'string')) {
       await ctx.auth.envelopes.verify(typeof header === 'string' ? header : undefined, {
         site: ctx.identity.id,
         binding: requestBinding(req.method, req.url, typeof req.body === 'string' ? req.body : ''),
         token: tokenOf(req),
       });
+      fromHub.add(req);
     }
   });
 
@@ -192,7 +197,7 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
     return {
       ...info(),
       auth: ctx.auth
-        ? { mode: 'oidc', issuer: ctx.auth.issuer, envelope: ctx.auth.envelopes !== undefined }
+        ? { mode: 'oidc', issuer: ctx.auth.issuer, envelope: ctx.auth.envelopes !== undefined && !ctx.auth.allowDirect }
         : { mode: 'insecure' },
       ...(user && { user: { subject: user.subject, username: user.username, groups: user.groups } }),
       ...(access && { access }),
@@ -313,6 +318,15 @@ export function buildSiteServer(ctx: SiteContext): FastifyInstance {
       const timer = setTimeout(() => abort.abort(), ctx.config.queryTimeoutMs);
       try {
         const policy = disclosureFor(profile);
+        // A round's answer holds exact sums only the hub may see (moments, GLM contributions, probe
+        // counts): a site that takes direct calls answers rounds under a perturbing profile only with
+        // the hub's envelope. (--dev-insecure has no auth at all and listens on loopback only.)
+        if (ctx.auth && !fromHub.has(req) && (perturbs(policy) || policy.differencing !== undefined)) {
+          throw new FedomopError(
+            'ERR_ENVELOPE_INVALID',
+            `site ${ctx.identity.id} answers statistics rounds under its ${profile} profile only through the hub (their intermediate sums are exact): submit the analysis to the hub`,
+          );
+        }
         const user = userOf(req);
         // The first round of a plan counts against the user's plan rate limit, as one /v1/execute does.
         if (!rounds.has(hash, user)) disclosure.plans.take(user, policy.rateLimit);

@@ -13,8 +13,14 @@ export interface SiteAuth {
   issuer: string;
   verifier: TokenVerifier;
   policy: SitePolicy;
-  /** Undefined when the site accepts direct calls (allow_direct). */
+  /** The hub's envelope key, when the site was given one (hub_keys). */
   envelopes?: EnvelopeVerifier;
+  /**
+   * allow_direct: calls without an envelope are taken too (a notebook talking to this one site). An
+   * envelope that comes is still checked, and only a call with one counts as the hub's — statistics
+   * rounds, whose intermediate sums are exact, are refused without it under a perturbing profile.
+   */
+  allowDirect: boolean;
 }
 
 /** Undefined when the site runs without token checks (--dev-insecure, which the listen policy confines). */
@@ -40,6 +46,7 @@ export function siteAuthOf(config: SiteConfig): SiteAuth | undefined {
     issuer: auth.issuer,
     verifier: createVerifier(auth),
     policy: loadPolicy(auth.policy, config.id),
-    envelopes: auth.hubKeys && !auth.allowDirect ? EnvelopeVerifier.from(auth.hubKeys) : undefined,
+    envelopes: auth.hubKeys ? EnvelopeVerifier.from(auth.hubKeys) : undefined,
+    allowDirect: auth.allowDirect === true,
   };
 }
