@@ -9,17 +9,7 @@
  * `'once'` is answered with one BobRun, `'stop'` ends the process.
  */
 import http from 'node:http';
-
-export const COUNT = {
-  version: 1,
-  cohort: {
-    ConceptSets: [
-      { id: 0, name: 'prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
-    ],
-    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
-  },
-  analysis: { kind: 'count' },
-};
+import { COUNT } from '../test/harness/flood-plans.js';
 
 export interface BobRun {
   ms: number;

@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
-import { Bob, COUNT, type BobClient, type BobRun } from './flood-caller.js';
+import { Bob, type BobClient, type BobRun } from './flood-caller.js';
+import { CROSSTAB } from '../test/harness/flood-plans.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +40,6 @@ const FLOOD = Number(values.flood);
 const QUIET = Number(values.quiet);
 const SAMPLES = Number(values.samples);
 
-const CROSSTAB = { ...COUNT, analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] } };
 const SITE_IDS = THREE_SITES.map((s) => s.id);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

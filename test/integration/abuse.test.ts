@@ -14,6 +14,7 @@ import path from 'node:path';
 import { startService, type Service } from '../harness/processes.js';
 import { siteFile, THREE_SITES } from '../harness/sites.js';
 import { rawRequest } from '../harness/raw-http.js';
+import { COUNT, CROSSTAB } from '../harness/flood-plans.js';
 
 // Short, so stalled bodies are cut quickly; not shorter: on a loaded machine the hub takes in the
 // flood's 200 plans in one stretch, and at 1.5 s some of their bodies were cut before being read.
@@ -22,19 +23,6 @@ const SITE_IDS = THREE_SITES.map((s) => s.id);
 const sites: Record<string, Service> = {};
 let hub: Service;
 let counter: { url: string; hits: () => number; close: () => void };
-
-const COUNT = {
-  version: 1,
-  cohort: {
-    ConceptSets: [
-      { id: 0, name: 'prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
-    ],
-    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
-  },
-  analysis: { kind: 'count' },
-};
-
-const CROSSTAB = { ...COUNT, analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] } };
 
 /** A stand-in site that only counts how often the hub asks for its /v1/info. */
 function startCounter(): Promise<typeof counter> {

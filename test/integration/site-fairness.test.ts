@@ -8,18 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startService, type Service } from '../harness/processes.js';
 import { siteFile, THREE_SITES } from '../harness/sites.js';
-
-const COUNT = {
-  version: 1,
-  cohort: {
-    ConceptSets: [
-      { id: 0, name: 'prostate', expression: { items: [{ concept: { CONCEPT_ID: 4163261 }, includeDescendants: true }] } },
-    ],
-    PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
-  },
-  analysis: { kind: 'count' },
-};
-const CROSSTAB = { ...COUNT, analysis: { kind: 'crosstab', by: ['gender', 'age_group', 'index_year'] } };
+import { COUNT, CROSSTAB } from '../harness/flood-plans.js';
 
 let site: Service;
 
