@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { decodeSiteAnswer, type SiteAnswer } from './decode.js';
 import { owned } from './result-encoder.js';
+import { Recent } from '../node/recent.js';
 
 /** Answers kept, and the largest kept (a tiny query's answer is ~2 KiB; a wide crosstab more). */
 const MAX_ENTRIES = 128;
@@ -22,7 +23,7 @@ interface Entry {
   answer: SiteAnswer;
 }
 
-const entries = new Map<string, Entry>();
+const entries = new Recent<Entry>(MAX_ENTRIES);
 
 /** decodeSiteAnswer, answered from memory when these exact bytes were decoded for this site and schema. */
 export function decodeSiteAnswerMemo(
@@ -36,17 +37,12 @@ export function decodeSiteAnswerMemo(
   const digest = createHash('sha256').update(body).digest('base64');
   const key = `${site}\u0000${expected}\u0000${expectedNulls ?? ''}\u0000${digest}`;
   const hit = entries.get(key);
-  if (hit && hit.bytes.equals(body)) {
-    entries.delete(key);
-    entries.set(key, hit);
-    return hit.answer;
-  }
+  if (hit && hit.bytes.equals(body)) return hit.answer;
   // Decoded from memory of its own (the answer's batch is a view into it), not from the response's
   // buffer, which may be a slice of Node's shared pool. Throws for a bad answer: nothing is kept then.
   const bytes = owned(body);
   const answer = deepFreeze(decodeSiteAnswer(bytes, expected, site, contentType, expectedNulls));
   entries.set(key, { bytes, answer });
-  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
   return answer;
 }
 

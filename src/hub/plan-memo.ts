@@ -8,6 +8,7 @@
  */
 import { isRoundsKind } from '../analysis/kinds/registry.js';
 import { canonicalPlan } from '../node/plan-hash.js';
+import { deepFreeze, Recent } from '../node/recent.js';
 import { validatePlan, type ValidationResult } from '../plan/index.js';
 
 /** A valid plan with its canonical JSON (what sites are sent) and hash, or validation's refusal. */
@@ -19,7 +20,7 @@ const MAX_TEXT = 64 * 1024;
 
 /** Body objects → the text they were parsed from (set by the hub's JSON body parser). */
 const texts = new WeakMap<object, string>();
-const kept = new Map<string, CheckedPlan>();
+const kept = new Recent<CheckedPlan>(MAX_ENTRIES);
 
 /** Called by the body parser: remembers which text this body object came from. */
 export function rememberBodyText(body: unknown, text: string): void {
@@ -30,25 +31,12 @@ export function rememberBodyText(body: unknown, text: string): void {
 export function checkSubmittedPlan(body: { plan: unknown }): CheckedPlan {
   const text = texts.get(body);
   const hit = text === undefined ? undefined : kept.get(text);
-  if (hit) {
-    kept.delete(text!);
-    kept.set(text!, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const checked = validatePlan(body.plan);
   if (!checked.ok) return checked;
   const result: CheckedPlan = { ...checked, ...canonicalPlan(checked.plan) };
   if (text !== undefined && !isRoundsKind(checked.plan.analysis.kind)) {
     kept.set(text, deepFreeze(result));
-    if (kept.size > MAX_ENTRIES) kept.delete(kept.keys().next().value!);
   }
   return result;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

@@ -8,6 +8,7 @@ import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from 'apache-arr
 import { batchFromRows } from '../arrow/encode.js';
 import type { ResultRow } from '../arrow/result-schema.js';
 import { rowsKey } from '../arrow/rows-key.js';
+import { Recent } from '../node/recent.js';
 
 /**
  * The writer's sink. RecordBatchStreamWriter accepts an AsyncByteQueue (or subclass) as its sink and
@@ -91,7 +92,7 @@ export class ResultEncoder {
  */
 const KEPT_BATCHES = 128;
 const KEPT_MAX_ROWS = 64;
-const batches = new Map<string, Buffer>();
+const batches = new Recent<Buffer>(KEPT_BATCHES);
 const columnKeys = new WeakMap<Schema, string>();
 
 function keptBatch(schema: Schema, rows: ResultRow[], encode: () => Buffer): Buffer {
@@ -102,14 +103,5 @@ function keptBatch(schema: Schema, rows: ResultRow[], encode: () => Buffer): Buf
     columnKeys.set(schema, columns);
   }
   const key = `${columns}\u0000${rowsKey(rows)}`;
-  const hit = batches.get(key);
-  if (hit) {
-    batches.delete(key);
-    batches.set(key, hit);
-    return hit;
-  }
-  const bytes = encode();
-  batches.set(key, bytes);
-  if (batches.size > KEPT_BATCHES) batches.delete(batches.keys().next().value!);
-  return bytes;
+  return batches.get(key) ?? batches.set(key, encode());
 }

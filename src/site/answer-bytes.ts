@@ -12,12 +12,13 @@ import { batchFromRows, streamBytes } from '../arrow/encode.js';
 import { resultSchema, type ResultRow } from '../arrow/result-schema.js';
 import type { Analysis } from '../plan/types.js';
 import { rowsKey } from '../arrow/rows-key.js';
+import { Recent } from '../node/recent.js';
 
 const MAX_ENTRIES = 128;
 /** Answers with more rows are encoded every time (a key as long as the answer saves little). */
 const MAX_ROWS = 64;
 
-const kept = new Map<string, Uint8Array>();
+const kept = new Recent<Uint8Array>(MAX_ENTRIES);
 
 /** streamBytes(resultSchema(analysis, metadata), [batchFromRows(…, rows)]), from memory when asked before. */
 export function answerBytes(analysis: Analysis, metadata: Record<string, string>, rows: ResultRow[]): Uint8Array {
@@ -27,14 +28,5 @@ export function answerBytes(analysis: Analysis, metadata: Record<string, string>
   };
   if (rows.length > MAX_ROWS) return encode();
   const key = rowsKey([analysis, metadata, rows]);
-  const hit = kept.get(key);
-  if (hit) {
-    kept.delete(key);
-    kept.set(key, hit);
-    return hit;
-  }
-  const bytes = encode();
-  kept.set(key, bytes);
-  if (kept.size > MAX_ENTRIES) kept.delete(kept.keys().next().value!);
-  return bytes;
+  return kept.get(key) ?? kept.set(key, encode());
 }

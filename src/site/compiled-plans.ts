@@ -6,11 +6,12 @@
  * values stay bound parameters. Entries are frozen: callers share them and must not change them.
  */
 import type { CompiledQuery } from '../sql/index.js';
+import { Recent } from '../node/recent.js';
 
 /** Plans kept; a compiled plan is its SQL text and parameters (a few KiB, more for large concept sets). */
 const MAX_PLANS = 256;
 
-const plans = new Map<string, CompiledQuery>();
+const plans = new Recent<CompiledQuery>(MAX_PLANS);
 
 /**
  * The compiled query for (`key`, plan hash), compiled by `make` on first use. `key` says which query
@@ -19,21 +20,14 @@ const plans = new Map<string, CompiledQuery>();
 export function compiledPlan(key: string, planHash: string, make: () => CompiledQuery): CompiledQuery {
   const id = `${key}:${planHash}`;
   const hit = plans.get(id);
-  if (hit) {
-    // Re-inserted on use: a Map iterates in insertion order, so the first key is the least recently used.
-    plans.delete(id);
-    plans.set(id, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const made = make();
   const entry: CompiledQuery = Object.freeze({
     sql: made.sql,
     parameters: Object.freeze([...made.parameters]) as CompiledQuery['parameters'],
     parameterTypes: Object.freeze([...made.parameterTypes]) as CompiledQuery['parameterTypes'],
   });
-  plans.set(id, entry);
-  if (plans.size > MAX_PLANS) plans.delete(plans.keys().next().value!);
-  return entry;
+  return plans.set(id, entry);
 }
 
 /** How many plans are kept (specs). */

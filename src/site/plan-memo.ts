@@ -6,6 +6,7 @@
  * is thrown afresh every time). The plan is frozen, deeply: every request holding it shares it.
  */
 import { planHashSync } from '../node/plan-hash.js';
+import { deepFreeze, Recent } from '../node/recent.js';
 import { parsePlan } from '../plan/index.js';
 import type { Plan } from '../plan/types.js';
 
@@ -13,29 +14,16 @@ const MAX_ENTRIES = 128;
 /** Longer texts are read every time (a large ATLAS definition is rare and a big key). */
 const MAX_TEXT = 64 * 1024;
 
-const kept = new Map<string, { plan: Plan; hash: string }>();
+const kept = new Recent<{ plan: Plan; hash: string }>(MAX_ENTRIES);
 
 /** parsePlan(text) and its hash, from memory when this exact text was read before. */
 export function readPlan(text: string): { plan: Plan; hash: string } {
   const hit = kept.get(text);
-  if (hit) {
-    kept.delete(text);
-    kept.set(text, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const plan = parsePlan(text);
   const read = { plan, hash: planHashSync(plan) };
   if (text.length <= MAX_TEXT) {
     kept.set(text, Object.freeze({ plan: deepFreeze(plan), hash: read.hash }));
-    if (kept.size > MAX_ENTRIES) kept.delete(kept.keys().next().value!);
   }
   return read;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
