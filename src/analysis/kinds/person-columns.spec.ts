@@ -4,19 +4,10 @@ import { aggregatePersonRows, type PersonRows } from '../person-cells.js';
 import { RecordKeys } from '../../disclosure/record-keys.js';
 import type { Plan } from '../../plan/types.js';
 import { bigintNumbers } from './cells-site.js';
+import { rng } from '../../stats/random.spec-util.js';
 
 const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(3));
 const cohort = { ConceptSets: [], PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: {} }] } } as unknown as Plan['cohort'];
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const summary = (rows: PersonRows, p: Plan) =>
   aggregatePersonRows(p, rows, keys, 5).map((c) => ({
