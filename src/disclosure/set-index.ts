@@ -37,11 +37,25 @@ interface Origin {
 
 export const signed = (signature: Int32Array) => ({ signature, occupied: occupancy(signature) });
 
-/** The stored sets of one size and one signature length (one k), side by side. */
+/** How many of a signature's first cell counts are kept apart for the quick test (`heads`). */
+const HEAD_CELLS = 8;
+
+/** The counts of a signature's first HEAD_CELLS cells (each cell is 4 words, the count first). */
+function headsOf(signature: Int32Array, out: Int32Array, at: number): void {
+  for (let c = 0; c < HEAD_CELLS; c++) out[at + c] = signature[4 * c];
+}
+
+/**
+ * The stored sets of one size and one signature length (one k), side by side, with the counts of
+ * each signature's first cells again in one short run: two sets differing by d persons have counts
+ * apart by at most 3d in all, so reading eight counts in a row turns away nearly every unrelated set
+ * of some size (all its cells occupied, so the occupancy test passes it) before its signature is read.
+ */
 class Bucket {
   count = 0;
   signatures: Int32Array;
   occupancies: Uint32Array;
+  heads: Int32Array;
   readonly origins: Origin[] = [];
 
   constructor(
@@ -50,6 +64,7 @@ class Bucket {
   ) {
     this.signatures = new Int32Array(words * 2);
     this.occupancies = new Uint32Array(occupancyWords * 2);
+    this.heads = new Int32Array(HEAD_CELLS * 2);
   }
 
   /** The first stored set with exactly these persons, or -1. */
@@ -66,9 +81,13 @@ class Bucket {
       const occ = new Uint32Array(this.occupancies.length * 2);
       occ.set(this.occupancies);
       this.occupancies = occ;
+      const heads = new Int32Array(this.heads.length * 2);
+      heads.set(this.heads);
+      this.heads = heads;
     }
     this.signatures.set(signature, this.count * this.words);
     this.occupancies.set(occupied, this.count * this.occupancyWords);
+    headsOf(signature, this.heads, this.count * HEAD_CELLS);
     this.origins.push(origin);
     this.count++;
   }
@@ -115,10 +134,20 @@ export class SetIndex {
     if (!bySize) return undefined;
     const occupied = occupancy(set.signature);
     const sig = set.signature;
+    const heads = new Int32Array(HEAD_CELLS);
+    headsOf(sig, heads, 0);
+    const apartAtMost = 3 * (k - 1);
     for (let n = set.size - (k - 1); n <= set.size + (k - 1); n++) {
       const b = bySize.get(n);
       if (!b) continue;
-      for (let i = 0; i < b.count; i++) {
+      const stored = b.heads;
+      entries: for (let i = 0; i < b.count; i++) {
+        let apart = 0;
+        for (let c = 0, o = i * HEAD_CELLS; c < HEAD_CELLS; c++, o++) {
+          const dn = heads[c] - stored[o];
+          apart += dn < 0 ? -dn : dn;
+          if (apart > apartAtMost) continue entries;
+        }
         if (!mayDifferByAtMostAt(occupied, b.occupancies, i * b.occupancyWords, k - 1)) continue;
         const d = symmetricDifferenceAt(sig, b.signatures, i * b.words, k - 1);
         if (d >= 1 && d <= k - 1) return { planHash: b.origins[i].planHash, cell: b.origins[i].cell, difference: d };
