@@ -216,8 +216,22 @@ async function main(): Promise<void> {
   const memory = readFileSync(memoryLog, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, number>);
-  const memoryKeys = ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'queries', 'storeMiB'];
+    .map((l) => flatMemoryLine(JSON.parse(l)));
+  const memoryKeys = [
+    'rss',
+    'heapUsed',
+    'heapTotal',
+    'physical',
+    'new',
+    'old',
+    'large_object',
+    'code',
+    'external',
+    'arrayBuffers',
+    'native',
+    'queries',
+    'storeMiB',
+  ];
   const afterGc = Object.fromEntries(
     memoryKeys.map((k) => {
       const series = memory.map((m) => ({ s: m.s, mib: m[k] }));
@@ -257,6 +271,13 @@ async function main(): Promise<void> {
       `hub RSS after a forced GC, mean per minute (MiB, with heapTotal and queries held): ${perMinute(memory)
         .map((m) => `${m.minute}: ${m.rss} / ${m.heapTotal} / ${m.queries}`)
         .join(', ')}`,
+      // Which memory the RSS is made of (src/hub/memory-probe.ts): V8's spaces as committed, the
+      // Buffers' memory, and the rest of the process (malloc, libuv, code).
+      `hub memory split, mean per minute (MiB; rss = heap [new + old + other spaces] + external + native; heapUsed):`,
+      ...perMinute(memory).map(
+        (m) =>
+          `  ${m.minute}: ${m.rss} = ${m.heapTotal} [${m.new} + ${m.old} + ${m.otherSpaces}] + ${m.external} + ${m.native}; used ${m.heapUsed}`,
+      ),
       `hub memory after a forced GC (MiB; queries held; second minute → last): ${Object.entries(afterGc)
         .map(([k, v]) => `${k} ${v.secondMinute} → ${v.lastMinute} (${v.ratio})`)
         .join(', ')}`,
@@ -275,7 +296,19 @@ async function main(): Promise<void> {
   if (values.out) writeFileSync(values.out, JSON.stringify(report, null, 2));
 }
 
-/** Mean RSS, heapTotal and queries held per whole minute of the memory log. */
+/**
+ * A probe line with each V8 space's committed size as a key of its own (`new`, `old`, …; the line has
+ * `space: {name: [size, used]}`), and `native` where an older hub's line lacks it.
+ */
+function flatMemoryLine(line: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(line)) if (typeof v === 'number') out[k] = v;
+  for (const [name, [size]] of Object.entries((line.space ?? {}) as Record<string, [number, number]>)) out[name] = size;
+  out.native ??= +(out.rss - out.heapTotal - out.external).toFixed(1);
+  return out;
+}
+
+/** Mean RSS, its split, and queries held per whole minute of the memory log. */
 function perMinute(memory: Array<Record<string, number>>) {
   const minutes = new Map<number, Array<Record<string, number>>>();
   for (const m of memory) {
@@ -287,6 +320,12 @@ function perMinute(memory: Array<Record<string, number>>) {
     minute: minute + 1,
     rss: mean(ms.map((m) => m.rss)),
     heapTotal: mean(ms.map((m) => m.heapTotal)),
+    heapUsed: mean(ms.map((m) => m.heapUsed)),
+    new: mean(ms.map((m) => m.new ?? NaN)),
+    old: mean(ms.map((m) => m.old ?? NaN)),
+    otherSpaces: mean(ms.map((m) => m.heapTotal - (m.new ?? NaN) - (m.old ?? NaN))),
+    external: mean(ms.map((m) => m.external)),
+    native: mean(ms.map((m) => m.native)),
     queries: Math.round(mean(ms.map((m) => m.queries))),
   }));
 }
