@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
+import { SOAK_PLANS } from './soak-plans.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,22 +36,7 @@ const PAUSE_MS = Number(values['pause-s']) * 1000;
 const KILLED = 'south';
 const PAUSED = 'north';
 
-const CONCEPTS = { prostate: 4163261, lung: 443388, breast: 4112853 };
-const cohort = (concept: number) => ({
-  ConceptSets: [{ id: 0, name: 'c', expression: { items: [{ concept: { CONCEPT_ID: concept }, includeDescendants: true }] } }],
-  PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
-  InclusionRules: [
-    {
-      name: 'aged 50+',
-      expression: { Type: 'ALL', DemographicCriteriaList: [{ Age: { Value: 50, Op: 'gte' } }], CriteriaList: [], Groups: [] },
-    },
-  ],
-});
-const PLANS = Object.values(CONCEPTS).flatMap((c) => [
-  { version: 1, cohort: cohort(c), analysis: { kind: 'count' } },
-  { version: 1, cohort: cohort(c), analysis: { kind: 'crosstab', by: ['gender', 'age_group'] } },
-  { version: 1, cohort: cohort(c), analysis: { kind: 'attrition' } },
-]);
+const PLANS = SOAK_PLANS;
 
 const pct = (xs: number[], p: number) =>
   xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
