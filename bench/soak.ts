@@ -26,6 +26,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     /** Extra hub flags, e.g. --hub-arg=--query-ttl-s --hub-arg=60 (finished queries kept a minute, so RSS settles early). */
     'hub-arg': { type: 'string', multiple: true },
+    /** Extra flags for the hub's node, e.g. --hub-node-arg=--max-semi-space-size=4 (V8 heap experiments). */
+    'hub-node-arg': { type: 'string', multiple: true },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -42,6 +44,15 @@ const pct = (xs: number[], p: number) =>
   xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds the process has used (user + system), from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  // After "(comm) ": state is field 3, utime and stime are fields 14 and 15, in clock ticks (100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -97,7 +108,7 @@ async function main(): Promise<void> {
       ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
       ...(values['hub-arg'] ?? []),
     ],
-    { nodeArgs: ['--expose-gc'], env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
+    { nodeArgs: ['--expose-gc', ...(values['hub-node-arg'] ?? [])], env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
   );
   const hubPid = hub.child.pid!;
   process.stdout.write(
@@ -180,6 +191,7 @@ async function main(): Promise<void> {
     const s = (await (await fetch(`${hub.url}/v1/queries/${id}`)).json()) as any;
     if (s.state === 'running') stuck++;
   }
+  const hubCpuS = cpuSeconds(hubPid);
   ending = true;
   await hub.stop();
   await Promise.all(Object.values(sites).map((s) => s.stop()));
@@ -199,10 +211,21 @@ async function main(): Promise<void> {
   const second = minute(rss, 60, 120);
   const last = minute(rss, Math.max(0, elapsedS - 60), elapsedS + 1);
   // The hub's own view after a forced GC: each figure's second minute against its last.
-  const memory = readFileSync(memoryLog, 'utf8')
+  const memoryLines = readFileSync(memoryLog, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => flatMemoryLine(JSON.parse(l)));
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const memory = memoryLines.map(flatMemoryLine);
+  // The collector's pauses over the whole run (the probe's forced collections left out).
+  const gcTotal = (key: string) =>
+    memoryLines.reduce<[number, number]>(
+      (t, l) => {
+        const [n, ms] = (l[key] as [number, number] | undefined) ?? [0, 0];
+        return [t[0] + n, t[1] + ms];
+      },
+      [0, 0],
+    );
+  const gcPauses = { minor: gcTotal('gcMinor'), major: gcTotal('gcMajor') };
   const memoryKeys = [
     'rss',
     'heapUsed',
@@ -236,6 +259,8 @@ async function main(): Promise<void> {
     siteOutcomes,
     hubErrors,
     stuckRunning: stuck,
+    hubCpu: { seconds: hubCpuS, msPerQuery: +((hubCpuS * 1000) / Math.max(1, finished)).toFixed(2) },
+    gcPauses,
     rssMiB: { secondMinute: +second.toFixed(1), lastMinute: +last.toFixed(1), ratio: +(last / second).toFixed(3), samples: rss },
     afterGc,
     memorySamples: memory,
@@ -246,6 +271,9 @@ async function main(): Promise<void> {
     [
       `queries finished: ${report.queries} in ${report.seconds} s → ${report.throughputPerS}/s; ${kills} kills of ${KILLED}`,
       `latency p50 / p95 / p99: ${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99} ms`,
+      `hub CPU: ${hubCpuS.toFixed(1)} s, ${report.hubCpu.msPerQuery} ms per query (node flags: ${['--expose-gc', ...(values['hub-node-arg'] ?? [])].join(' ')}); ` +
+        `GC pauses: ${gcPauses.minor[0]} scavenges ${gcPauses.minor[1].toFixed(0)} ms, ${gcPauses.major[0]} mark-compact steps ${gcPauses.major[1].toFixed(0)} ms ` +
+        `(${((gcPauses.minor[1] + gcPauses.major[1]) / Math.max(1, finished)).toFixed(2)} ms per query)`,
       ...Object.entries(siteOutcomes).map(([site, o]) => `site ${site}: ${JSON.stringify(o)}`),
       `hub errors beyond the sites' own: ${JSON.stringify(hubErrors)}; queries left running: ${stuck}`,
       `hub RSS: ${JSON.stringify(rssSummary)} (over time: ${samples

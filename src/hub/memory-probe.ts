@@ -15,11 +15,14 @@
  * - `native` = RSS − heapTotal − external: everything else the process holds (Node's and OpenSSL's
  *   malloc, libuv, thread stacks, the code of node itself, and malloc arenas' free but unreturned
  *   memory). It is an estimate: heapTotal counts committed pages that may not be resident.
+ * And the collector's own pauses in the interval, the probe's forced collections left out: `gcMinor` /
+ * `gcMajor` = [count, ms] (scavenges of the young generation; mark-compacts and their incremental
+ * steps), what a V8 heap setting would trade memory against.
  * Values are MiB with one decimal; the keys of earlier lines are unchanged (bench/soak.ts reads them).
  * Without the variable nothing runs.
  */
 import { appendFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 export type MemoryFacts = () => Record<string, number>;
@@ -56,6 +59,16 @@ export function startMemoryProbe(facts: MemoryFacts, env = process.env): (() => 
   const gc = (globalThis as { gc?: () => void }).gc;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const pauses = { minor: [0, 0], major: [0, 0] };
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as Array<PerformanceEntry & { detail?: { kind: number; flags: number } }>) {
+      if (!e.detail || e.detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) continue;
+      const p = e.detail.kind === constants.NODE_PERFORMANCE_GC_MINOR ? pauses.minor : pauses.major;
+      p[0]++;
+      p[1] += e.duration;
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
     const loopP99Ms = Math.round(loop.percentile(99) / 1e6);
     const loopMaxMs = Math.round(loop.max / 1e6);
@@ -68,13 +81,18 @@ export function startMemoryProbe(facts: MemoryFacts, env = process.env): (() => 
       ...memorySplit(),
       loopP99Ms,
       loopMaxMs,
+      gcMinor: [pauses.minor[0], Math.round(pauses.minor[1] * 10) / 10],
+      gcMajor: [pauses.major[0], Math.round(pauses.major[1] * 10) / 10],
       ...facts(),
     };
+    pauses.minor = [0, 0];
+    pauses.major = [0, 0];
     appendFileSync(file, JSON.stringify(line) + '\n');
   }, everyMs);
   timer.unref();
   return () => {
     clearInterval(timer);
     loop.disable();
+    gcs.disconnect();
   };
 }
