@@ -7,7 +7,7 @@
  * and whether the hub's audit log holds exactly the queries the clients saw.
  *
  * Usage: node lib-test/bench/soak.js [--clients 200] [--seconds 600] [--cycle-s 30] [--pause-s 10] [--out soak.json]
- *        [--hub-arg=--query-ttl-s --hub-arg=60]
+ *        [--hub-arg=--query-ttl-s --hub-arg=60] [--v8-defaults] [--hub-node-arg=--max-semi-space-size=16]
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import path from 'node:path';
 import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
 import { SOAK_PLANS } from './soak-plans.js';
+import { HUB_NODE_FLAGS } from '../src/hub/node-flags.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     'hub-arg': { type: 'string', multiple: true },
     /** Extra flags for the hub's node, e.g. --hub-node-arg=--max-semi-space-size=4 (V8 heap experiments). */
     'hub-node-arg': { type: 'string', multiple: true },
+    /** Without the hub's deployed node flags (src/hub/node-flags.ts): V8's defaults, for comparison. */
+    'v8-defaults': { type: 'boolean', default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -39,6 +42,8 @@ const KILLED = 'south';
 const PAUSED = 'north';
 
 const PLANS = SOAK_PLANS;
+/** The hub runs with the flags it is deployed with, plus --expose-gc for the memory probe. */
+const HUB_NODE_ARGS = ['--expose-gc', ...(values['v8-defaults'] ? [] : HUB_NODE_FLAGS), ...(values['hub-node-arg'] ?? [])];
 
 const pct = (xs: number[], p: number) =>
   xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
@@ -108,7 +113,7 @@ async function main(): Promise<void> {
       ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
       ...(values['hub-arg'] ?? []),
     ],
-    { nodeArgs: ['--expose-gc', ...(values['hub-node-arg'] ?? [])], env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
+    { nodeArgs: HUB_NODE_ARGS, env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
   );
   const hubPid = hub.child.pid!;
   process.stdout.write(
@@ -271,7 +276,7 @@ async function main(): Promise<void> {
     [
       `queries finished: ${report.queries} in ${report.seconds} s → ${report.throughputPerS}/s; ${kills} kills of ${KILLED}`,
       `latency p50 / p95 / p99: ${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99} ms`,
-      `hub CPU: ${hubCpuS.toFixed(1)} s, ${report.hubCpu.msPerQuery} ms per query (node flags: ${['--expose-gc', ...(values['hub-node-arg'] ?? [])].join(' ')}); ` +
+      `hub CPU: ${hubCpuS.toFixed(1)} s, ${report.hubCpu.msPerQuery} ms per query (node flags: ${HUB_NODE_ARGS.join(' ')}); ` +
         `GC pauses: ${gcPauses.minor[0]} scavenges ${gcPauses.minor[1].toFixed(0)} ms, ${gcPauses.major[0]} mark-compact steps ${gcPauses.major[1].toFixed(0)} ms ` +
         `(${((gcPauses.minor[1] + gcPauses.major[1]) / Math.max(1, finished)).toFixed(2)} ms per query)`,
       ...Object.entries(siteOutcomes).map(([site, o]) => `site ${site}: ${JSON.stringify(o)}`),
