@@ -3,8 +3,9 @@
  * soak's memory line): real site answers (the soak's nine plans, asked once of the three test sites
  * over HTTP) are settled into N queries exactly as the hub's fan-out does (startSite, the answer memo,
  * settleSite, a results and an events reader, the audit line's digest), into a real QueryStore bounded
- * at `--keep` queries. After a full GC it prints, per query held: V8 heap, external memory, array
- * buffers and RSS, against the bytes the store counts for its `max_store_bytes` bound.
+ * at `--keep` queries. After a full GC it prints, per query held: V8 heap, external memory and array
+ * buffers, against the bytes the store counts for its `max_store_bytes` bound. (RSS is left out: in one
+ * process it moves with V8's young generation and malloc's arenas far more than with 1,000 queries.)
  *
  * Usage: node --expose-gc lib-test/bench/query-footprint.js [--queries 3000] [--keep 1000]
  */
@@ -87,11 +88,11 @@ function runQuery(store: QueryStore, asked: Asked): void {
   query.status();
 }
 
-function measure(): { heap: number; external: number; arrayBuffers: number; rss: number } {
+function measure(): { heap: number; external: number; arrayBuffers: number } {
   gc!();
   gc!();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
+  return { heap: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
 const asked = await realAnswers();
@@ -107,7 +108,7 @@ const per = (k: keyof typeof before) => Math.round((after[k] - before[k]) / held
 process.stdout.write(
   [
     `query footprint: ${QUERIES} queries of the soak's ${asked.length} plans × 3 real sites' answers, store keeps ${held}`,
-    `per query held: heap ${per('heap')} B, external ${per('external')} B (array buffers ${per('arrayBuffers')} B), RSS ${per('rss')} B`,
+    `per query held: heap ${per('heap')} B, external ${per('external')} B (array buffers ${per('arrayBuffers')} B)`,
     `store counts ${Math.round(store.bytes / held)} B per query (results + events); all held: heap ${((after.heap - before.heap) / 1048576).toFixed(1)} MiB, external ${((after.external - before.external) / 1048576).toFixed(1)} MiB`,
   ].join('\n') + '\n',
 );
