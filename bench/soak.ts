@@ -7,7 +7,7 @@
  * and whether the hub's audit log holds exactly the queries the clients saw.
  *
  * Usage: node lib-test/bench/soak.js [--clients 200] [--seconds 600] [--cycle-s 30] [--pause-s 10] [--out soak.json]
- *        [--hub-arg=--query-ttl-s --hub-arg=60]
+ *        [--hub-arg=--query-ttl-s --hub-arg=60] [--v8-defaults] [--hub-node-arg=--max-semi-space-size=16]
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
+import { SOAK_PLANS } from './soak-plans.js';
+import { HUB_NODE_FLAGS } from '../src/hub/node-flags.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,10 @@ const { values } = parseArgs({
     out: { type: 'string' },
     /** Extra hub flags, e.g. --hub-arg=--query-ttl-s --hub-arg=60 (finished queries kept a minute, so RSS settles early). */
     'hub-arg': { type: 'string', multiple: true },
+    /** Extra flags for the hub's node, e.g. --hub-node-arg=--max-semi-space-size=4 (V8 heap experiments). */
+    'hub-node-arg': { type: 'string', multiple: true },
+    /** Without the hub's deployed node flags (src/hub/node-flags.ts): V8's defaults, for comparison. */
+    'v8-defaults': { type: 'boolean', default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -35,27 +41,23 @@ const PAUSE_MS = Number(values['pause-s']) * 1000;
 const KILLED = 'south';
 const PAUSED = 'north';
 
-const CONCEPTS = { prostate: 4163261, lung: 443388, breast: 4112853 };
-const cohort = (concept: number) => ({
-  ConceptSets: [{ id: 0, name: 'c', expression: { items: [{ concept: { CONCEPT_ID: concept }, includeDescendants: true }] } }],
-  PrimaryCriteria: { CriteriaList: [{ ConditionOccurrence: { CodesetId: 0 } }], PrimaryCriteriaLimit: { Type: 'First' } },
-  InclusionRules: [
-    {
-      name: 'aged 50+',
-      expression: { Type: 'ALL', DemographicCriteriaList: [{ Age: { Value: 50, Op: 'gte' } }], CriteriaList: [], Groups: [] },
-    },
-  ],
-});
-const PLANS = Object.values(CONCEPTS).flatMap((c) => [
-  { version: 1, cohort: cohort(c), analysis: { kind: 'count' } },
-  { version: 1, cohort: cohort(c), analysis: { kind: 'crosstab', by: ['gender', 'age_group'] } },
-  { version: 1, cohort: cohort(c), analysis: { kind: 'attrition' } },
-]);
+const PLANS = SOAK_PLANS;
+/** The hub runs with the flags it is deployed with, plus --expose-gc for the memory probe. */
+const HUB_NODE_ARGS = ['--expose-gc', ...(values['v8-defaults'] ? [] : HUB_NODE_FLAGS), ...(values['hub-node-arg'] ?? [])];
 
 const pct = (xs: number[], p: number) =>
   xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds the process has used (user + system), from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  // After "(comm) ": state is field 3, utime and stime are fields 14 and 15, in clock ticks (100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
       ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
       ...(values['hub-arg'] ?? []),
     ],
-    { nodeArgs: ['--expose-gc'], env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
+    { nodeArgs: HUB_NODE_ARGS, env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
   );
   const hubPid = hub.child.pid!;
   process.stdout.write(
@@ -194,6 +196,7 @@ async function main(): Promise<void> {
     const s = (await (await fetch(`${hub.url}/v1/queries/${id}`)).json()) as any;
     if (s.state === 'running') stuck++;
   }
+  const hubCpuS = cpuSeconds(hubPid);
   ending = true;
   await hub.stop();
   await Promise.all(Object.values(sites).map((s) => s.stop()));
@@ -213,11 +216,36 @@ async function main(): Promise<void> {
   const second = minute(rss, 60, 120);
   const last = minute(rss, Math.max(0, elapsedS - 60), elapsedS + 1);
   // The hub's own view after a forced GC: each figure's second minute against its last.
-  const memory = readFileSync(memoryLog, 'utf8')
+  const memoryLines = readFileSync(memoryLog, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, number>);
-  const memoryKeys = ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'queries', 'storeMiB'];
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const memory = memoryLines.map(flatMemoryLine);
+  // The collector's pauses over the whole run (the probe's forced collections left out).
+  const gcTotal = (key: string) =>
+    memoryLines.reduce<[number, number]>(
+      (t, l) => {
+        const [n, ms] = (l[key] as [number, number] | undefined) ?? [0, 0];
+        return [t[0] + n, t[1] + ms];
+      },
+      [0, 0],
+    );
+  const gcPauses = { minor: gcTotal('gcMinor'), major: gcTotal('gcMajor') };
+  const memoryKeys = [
+    'rss',
+    'heapUsed',
+    'heapTotal',
+    'physical',
+    'new',
+    'old',
+    'large_object',
+    'code',
+    'external',
+    'arrayBuffers',
+    'native',
+    'queries',
+    'storeMiB',
+  ];
   const afterGc = Object.fromEntries(
     memoryKeys.map((k) => {
       const series = memory.map((m) => ({ s: m.s, mib: m[k] }));
@@ -236,6 +264,8 @@ async function main(): Promise<void> {
     siteOutcomes,
     hubErrors,
     stuckRunning: stuck,
+    hubCpu: { seconds: hubCpuS, msPerQuery: +((hubCpuS * 1000) / Math.max(1, finished)).toFixed(2) },
+    gcPauses,
     rssMiB: { secondMinute: +second.toFixed(1), lastMinute: +last.toFixed(1), ratio: +(last / second).toFixed(3), samples: rss },
     afterGc,
     memorySamples: memory,
@@ -246,6 +276,9 @@ async function main(): Promise<void> {
     [
       `queries finished: ${report.queries} in ${report.seconds} s → ${report.throughputPerS}/s; ${kills} kills of ${KILLED}`,
       `latency p50 / p95 / p99: ${report.latencyMs.p50} / ${report.latencyMs.p95} / ${report.latencyMs.p99} ms`,
+      `hub CPU: ${hubCpuS.toFixed(1)} s, ${report.hubCpu.msPerQuery} ms per query (node flags: ${HUB_NODE_ARGS.join(' ')}); ` +
+        `GC pauses: ${gcPauses.minor[0]} scavenges ${gcPauses.minor[1].toFixed(0)} ms, ${gcPauses.major[0]} mark-compact steps ${gcPauses.major[1].toFixed(0)} ms ` +
+        `(${((gcPauses.minor[1] + gcPauses.major[1]) / Math.max(1, finished)).toFixed(2)} ms per query)`,
       ...Object.entries(siteOutcomes).map(([site, o]) => `site ${site}: ${JSON.stringify(o)}`),
       `hub errors beyond the sites' own: ${JSON.stringify(hubErrors)}; queries left running: ${stuck}`,
       `hub RSS: ${JSON.stringify(rssSummary)} (over time: ${samples
@@ -257,6 +290,13 @@ async function main(): Promise<void> {
       `hub RSS after a forced GC, mean per minute (MiB, with heapTotal and queries held): ${perMinute(memory)
         .map((m) => `${m.minute}: ${m.rss} / ${m.heapTotal} / ${m.queries}`)
         .join(', ')}`,
+      // Which memory the RSS is made of (src/hub/memory-probe.ts): V8's spaces as committed, the
+      // Buffers' memory, and the rest of the process (malloc, libuv, code).
+      `hub memory split, mean per minute (MiB; rss = heap [new + old + other spaces] + external + native; heapUsed):`,
+      ...perMinute(memory).map(
+        (m) =>
+          `  ${m.minute}: ${m.rss} = ${m.heapTotal} [${m.new} + ${m.old} + ${m.otherSpaces}] + ${m.external} + ${m.native}; used ${m.heapUsed}`,
+      ),
       `hub memory after a forced GC (MiB; queries held; second minute → last): ${Object.entries(afterGc)
         .map(([k, v]) => `${k} ${v.secondMinute} → ${v.lastMinute} (${v.ratio})`)
         .join(', ')}`,
@@ -275,7 +315,19 @@ async function main(): Promise<void> {
   if (values.out) writeFileSync(values.out, JSON.stringify(report, null, 2));
 }
 
-/** Mean RSS, heapTotal and queries held per whole minute of the memory log. */
+/**
+ * A probe line with each V8 space's committed size as a key of its own (`new`, `old`, …; the line has
+ * `space: {name: [size, used]}`), and `native` where an older hub's line lacks it.
+ */
+function flatMemoryLine(line: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(line)) if (typeof v === 'number') out[k] = v;
+  for (const [name, [size]] of Object.entries((line.space ?? {}) as Record<string, [number, number]>)) out[name] = size;
+  out.native ??= +(out.rss - out.heapTotal - out.external).toFixed(1);
+  return out;
+}
+
+/** Mean RSS, its split, and queries held per whole minute of the memory log. */
 function perMinute(memory: Array<Record<string, number>>) {
   const minutes = new Map<number, Array<Record<string, number>>>();
   for (const m of memory) {
@@ -287,6 +339,12 @@ function perMinute(memory: Array<Record<string, number>>) {
     minute: minute + 1,
     rss: mean(ms.map((m) => m.rss)),
     heapTotal: mean(ms.map((m) => m.heapTotal)),
+    heapUsed: mean(ms.map((m) => m.heapUsed)),
+    new: mean(ms.map((m) => m.new ?? NaN)),
+    old: mean(ms.map((m) => m.old ?? NaN)),
+    otherSpaces: mean(ms.map((m) => m.heapTotal - (m.new ?? NaN) - (m.old ?? NaN))),
+    external: mean(ms.map((m) => m.external)),
+    native: mean(ms.map((m) => m.native)),
     queries: Math.round(mean(ms.map((m) => m.queries))),
   }));
 }

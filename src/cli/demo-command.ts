@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { verifyAuditText } from '../node/audit-verify.js';
+import { HUB_NODE_FLAGS } from '../hub/node-flags.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -163,15 +164,22 @@ export async function demoCommand(argv: string[]): Promise<number> {
       );
     }
     children.push(
-      await fedomop([
-        'hub',
-        '--port',
-        hubPort,
-        ...auth('hub'),
-        '--audit-log',
-        chainable(path.join(dir, 'hub.audit.jsonl')),
-        ...sites.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
-      ]),
+      // With the node flags the hub is deployed with (src/hub/node-flags.ts).
+      await serve(
+        process.execPath,
+        [
+          ...HUB_NODE_FLAGS,
+          CLI,
+          'hub',
+          '--port',
+          hubPort,
+          ...auth('hub'),
+          '--audit-log',
+          chainable(path.join(dir, 'hub.audit.jsonl')),
+          ...sites.flatMap((s) => ['--site', `${s.id}=http://127.0.0.1:${s.port}`]),
+        ],
+        /listening on/,
+      ),
     );
     let labUrl = '';
     if (jupyterHub) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { streamBytes, tableFromRows } from '../arrow/encode.js';
 import { resultSchema, type ResultRow } from '../arrow/result-schema.js';
 import { FedomopError } from '../errors.js';
-import { decodeSiteAnswerMemo } from './answer-memo.js';
+import { decodeSiteAnswerMemo, memoSize } from './answer-memo.js';
 import { decodeSiteAnswer, expectedNullability, expectedSignature } from './decode.js';
 
 const analysis = { kind: 'crosstab', by: ['gender'] } as const;
@@ -58,4 +58,22 @@ test('a bad answer is refused every time, never kept', () => {
       (err: FedomopError) => err.code === 'ERR_SITE_BAD_RESPONSE',
     );
   }
+});
+
+test('the memo is bounded by memory, not only by count: 128 answers of ~40 KiB are not all kept', () => {
+  const big = (k: number) => {
+    const rows: ResultRow[] = Array.from({ length: 500 }, (_, i) => ({
+      site: 'south',
+      dims: { gender: `G${k}-${i}` },
+      measures: { persons: cell(i + k), events: cell(i + 2 * k) },
+    }));
+    const schema = resultSchema(analysis as never, { 'fedomop.site': 'south' });
+    return Buffer.from(streamBytes(schema, tableFromRows(schema, rows).batches));
+  };
+  const size = big(0).length;
+  assert.ok(size > 20 * 1024 && size <= 64 * 1024, `${size} B: small enough to be kept, large enough to weigh`);
+  for (let k = 0; k < 128; k++) decodeSiteAnswerMemo(big(k), expected, 'south', undefined, nulls);
+  // 8 MiB at 6 × the bytes each.
+  assert.ok(memoSize() <= Math.ceil((8 * 1024 * 1024) / (6 * size)), `${memoSize()} answers of ${size} B kept`);
+  assert.ok(memoSize() >= 1);
 });

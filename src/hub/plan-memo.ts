@@ -17,10 +17,17 @@ export type CheckedPlan =
 
 const MAX_ENTRIES = 128;
 const MAX_TEXT = 64 * 1024;
+/**
+ * And at most this much memory: a kept plan weighs ~3.3× its text (the text as key, the parsed and
+ * frozen plan, its canonical JSON; measured with 128 plans of 64 KiB: 27 MiB), counted as 4×. 128
+ * ordinary plans (a few KiB) fit; of the largest, about 30.
+ */
+const MAX_BYTES = 8 * 1024 * 1024;
+const WEIGHT_PER_CHAR = 4;
 
 /** Body objects → the text they were parsed from (set by the hub's JSON body parser). */
 const texts = new WeakMap<object, string>();
-const kept = new Recent<CheckedPlan>(MAX_ENTRIES);
+const kept = new Recent<CheckedPlan>(MAX_ENTRIES, MAX_BYTES);
 
 /** Called by the body parser: remembers which text this body object came from. */
 export function rememberBodyText(body: unknown, text: string): void {
@@ -36,7 +43,7 @@ export function checkSubmittedPlan(body: { plan: unknown }): CheckedPlan {
   if (!checked.ok) return checked;
   const result: CheckedPlan = { ...checked, ...canonicalPlan(checked.plan) };
   if (text !== undefined && !isRoundsKind(checked.plan.analysis.kind)) {
-    kept.set(text, deepFreeze(result));
+    kept.set(text, deepFreeze(result), text.length * WEIGHT_PER_CHAR);
   }
   return result;
 }

@@ -29,10 +29,15 @@ export type EventSink = (text: string, end: boolean) => void;
 
 interface SiteRun {
   status: SiteStatus;
+  /** Aborted by cancel(); once the query has finished, the shared FINISHED. */
   controller: AbortController;
   t0?: number;
   rows?: ResultRow[];
 }
+
+/** What a finished query's site signal is: aborted, as nothing may run for it any more. */
+const FINISHED = new AbortController();
+FINISHED.abort(new FedomopError('ERR_QUERY_CANCELLED', 'the query has finished'));
 
 const SETTLED: ReadonlySet<SiteState> = new Set(['done', 'failed', 'timeout', 'cancelled']);
 
@@ -68,9 +73,12 @@ export class Query {
   private readonly runs = new Map<string, SiteRun>();
   private encoderInstance?: ResultEncoder;
   /** The results stream so far after the schema message: one message per batch, then (once ended) EOS. */
-  private readonly chunks: Buffer[] = [];
+  private chunks: Buffer[] = [];
   private ended = false;
-  private readonly frames: string[] = [];
+  private frames: string[] = [];
+  /** Once finished (compact()): the whole results stream in one Buffer, the event log in one string. */
+  private stream?: Buffer;
+  private events?: { text: string; starts: number[] };
   private eventSeq = 0;
   private byteCount = 0;
   private readonly resultSinks = new Set<ResultSink>();
@@ -284,14 +292,19 @@ export class Query {
 
   /** SHA-256 (hex) of the results stream so far — at finish, of everything released to the caller. */
   releasedDigest(): string {
-    const h = createHash('sha256').update(this.header);
-    for (const c of this.chunks) h.update(c);
+    const h = createHash('sha256');
+    for (const c of this.streamSoFar()) h.update(c);
     return h.digest('hex');
+  }
+
+  /** The results stream so far: the schema message and each batch, or (finished) all of it in one. */
+  private streamSoFar(): Buffer[] {
+    return this.stream ? [this.stream] : [this.header, ...this.chunks];
   }
 
   /** Builds the results writer now (see `encoder`); called once the site calls are on their way. */
   prepare(): void {
-    if (!isRoundsKind(this.analysis.kind)) void this.encoder;
+    if (!isRoundsKind(this.analysis.kind) && !this.finished) void this.encoder;
   }
 
   /** Replays the results stream so far into `sink`, then feeds it live; returns the unsubscribe. */
@@ -300,7 +313,7 @@ export class Query {
       this.pendingSinks.add(sink);
       return () => this.pendingSinks.delete(sink);
     }
-    sink([this.header, ...this.chunks], this.ended);
+    sink(this.streamSoFar(), this.ended);
     if (this.ended) return () => {};
     this.resultSinks.add(sink);
     return () => this.resultSinks.delete(sink);
@@ -308,6 +321,11 @@ export class Query {
 
   /** Same for the event log; `afterId` skips events a reconnecting client has (SSE Last-Event-ID). */
   subscribeEvents(sink: EventSink, afterId = 0): () => void {
+    if (this.events) {
+      const { text, starts } = this.events;
+      sink(afterId < starts.length ? text.slice(starts[Math.max(0, afterId)]) : '', true);
+      return () => {};
+    }
     sink(this.frames.slice(Math.max(0, afterId)).join(''), this.finished);
     if (this.finished) return () => {};
     this.eventSinks.add(sink);
@@ -359,6 +377,41 @@ export class Query {
     // Listeners first: the audit line is written before any reader sees the end.
     for (const listener of this.finishedListeners.splice(0)) listener();
     this.emit(frames, chunks, true, false);
+    this.compact();
+  }
+
+  /**
+   * A finished query is only read from now on, for as long as the store keeps it (up to
+   * `query_ttl_s`, up to `max_queries` of them), so it keeps what readers get and nothing else: the
+   * results stream in one Buffer (one allocation of its own instead of one per message), the event
+   * log in one flat string with where each event starts (instead of each frame's tree of string
+   * pieces), and it lets go of the Arrow writer with its schema and of the per-site abort
+   * controllers. Holding those made a finished query weigh ~16 KiB of heap, four times the bytes the
+   * store counted for it, and the store filling up to its bound was most of the hub's RSS growth in
+   * a soak's first minutes (issue 11; bench/query-footprint.ts, docs/hardening.md).
+   */
+  private compact(): void {
+    const parts = this.streamSoFar();
+    const stream = Buffer.allocUnsafeSlow(parts.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of parts) {
+      stream.set(c, at);
+      at += c.length;
+    }
+    this.stream = stream;
+    this.chunks = [];
+    this.encoderInstance = undefined;
+    this.headerOverride = undefined;
+    const starts: number[] = [];
+    let offset = 0;
+    for (const f of this.frames) {
+      starts.push(offset);
+      offset += f.length;
+    }
+    // join() makes one flat string; the frames were each a tree of the pieces they were built from.
+    this.events = { text: this.frames.join(''), starts };
+    this.frames = [];
+    for (const run of this.runs.values()) run.controller = FINISHED;
   }
 
   /** What this query holds for late readers: results bytes and event text (UTF-16 length, close enough). */

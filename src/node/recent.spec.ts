@@ -20,3 +20,17 @@ test('deepFreeze freezes nested objects and arrays', () => {
   const v = deepFreeze({ a: [{ b: 1 }], c: { d: 'x' } });
   assert.ok(Object.isFrozen(v) && Object.isFrozen(v.a) && Object.isFrozen(v.a[0]) && Object.isFrozen(v.c));
 });
+
+test('Recent with a byte bound drops the least recently used until the weights fit, keeping the newest', () => {
+  const r = new Recent<string>(10, 100);
+  r.set('a', 'A', 40);
+  r.set('b', 'B', 40);
+  assert.equal(r.get('a'), 'A'); // b is now the least recently used
+  r.set('c', 'C', 40); // 120 > 100: b goes
+  assert.equal(r.get('b'), undefined);
+  assert.deepEqual([r.size, r.bytes], [2, 80]);
+  r.set('a', 'A2', 10); // replaced: its old weight is taken off
+  assert.deepEqual([r.size, r.bytes], [2, 50]);
+  r.set('big', 'X', 500); // over the bound alone: kept (it was just asked for), everything else goes
+  assert.deepEqual([r.size, r.bytes, r.get('big')], [1, 500, 'X']);
+});
