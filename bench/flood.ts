@@ -6,7 +6,7 @@
  * took to accept his submission (the event loop's share) and what the flood did.
  *
  * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR] [--bob-client fetch|own]
- *        [--bob-in process|same] [--give-way host|site]
+ *        [--bob-in process|same] [--give-way host|site] [--hub-audit file|stdout]
  *   --cpu-prof DIR: the hub runs with `node --cpu-prof` and writes its profile into DIR on exit.
  *   --bob-in: the second caller runs in a process of its own (bench/flood-caller.ts), as a second
  *     notebook does; `same` runs it in this process, where its timings also include this event loop
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     'bob-in': { type: 'string', default: 'process' },
     /** `site`: backlogs give way only at the site where a one-off call runs, not at its host's other sites (before session 8). */
     'give-way': { type: 'string', default: 'host' },
+    /** `file` (default): the hub's audit log to a file; `stdout`: to its standard output, a pipe to this process (before session 8). */
+    'hub-audit': { type: 'string', default: 'file' },
   },
 });
 const FLOOD = Number(values.flood);
@@ -147,6 +149,9 @@ async function main(): Promise<void> {
       '--dev-insecure',
       '--max-queries-per-caller',
       String(FLOOD + 10),
+      // Its audit lines to a file, as the sites' are: on standard output they are a synchronous write to
+      // this process's pipe, which this busy event loop drains late (the hub's writes then wait for it).
+      ...(values['hub-audit'] === 'file' ? ['--audit-log', path.join(dir, 'hub-audit.jsonl')] : []),
       ...SITE_IDS.flatMap((id, i) => ['--site', `${id}=${sites[i].url}`]),
     ],
     {
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
   try {
     bob = startBob(hub.url);
     console.log(
-      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores; second caller in ${values['bob-in'] === 'same' ? "the flood's process" : 'its own process'}; give-way per ${values['give-way']}`,
+      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores; second caller in ${values['bob-in'] === 'same' ? "the flood's process" : 'its own process'}; give-way per ${values['give-way']}; hub audit to ${values['hub-audit']}`,
     );
     // Warm-up: connections, DuckDB caches, JIT on both paths.
     for (let i = 0; i < 5; i++) await bob.once();

@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startService } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
 import { COUNT, CROSSTAB } from '../test/harness/flood-plans.js';
+import { procCpu } from './proc-cpu.js';
 
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '10' } } });
 const REPS = Number(values.reps);
@@ -96,17 +97,27 @@ async function main(): Promise<void> {
       await execute(site.url, 'alice', CROSSTAB).answered;
       await execute(site.url, 'bob', COUNT).answered;
     }
+    // The site's CPU for a count (all its threads, /proc schedstat): unlike its time, hardly moved by
+    // other work on the machine, so a re-planned count shows even on a busy one.
+    const cpuOf = async (plan: unknown, who: string) => {
+      const before = procCpu(site.child.pid!)!.runMs;
+      const r = await execute(site.url, who, plan).answered;
+      return { ...r, cpuMs: procCpu(site.child.pid!)!.runMs - before };
+    };
     const crosstab: number[] = [];
     const count: number[] = [];
+    const countCpu: number[] = [];
     for (let i = 0; i < REPS; i++) {
       crosstab.push((await execute(site.url, 'alice', CROSSTAB).answered).ms);
-      count.push((await execute(site.url, 'bob', COUNT).answered).ms);
+      const c = await cpuOf(COUNT, 'bob');
+      count.push(c.ms);
+      countCpu.push(c.cpuMs);
     }
     const alone = lines().slice(-2 * REPS);
     const handler = (kind: string) => median(alone.filter((l) => l.analysis === kind).map((l) => l.elapsedMs));
     console.log(
       `alone (${REPS} each): crosstab ${f1(median(crosstab))} ms at the client, handler ${f1(handler('crosstab'))} ms; ` +
-        `count ${f1(median(count))} ms, handler ${f1(handler('count'))} ms`,
+        `count ${f1(median(count))} ms, handler ${f1(handler('count'))} ms, site CPU ${f1(median(countCpu))} ms`,
     );
 
     for (const d of [2, 10, 20, 40]) {
@@ -133,6 +144,24 @@ async function main(): Promise<void> {
       );
     }
 
+    // A count once a stopped crosstab's SQL has ended: its handler time against the count alone (which
+    // follows a finished crosstab). The difference is not CPU (nothing else runs): an interrupted
+    // connection is closed, and the count may land on one where it has no kept plan (duckdb-sessions.ts).
+    const settled: number[] = [];
+    const settledCpu: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      const x = execute(site.url, 'alice', CROSSTAB);
+      await sleep(10);
+      x.close();
+      await x.answered;
+      await sleep(Number(process.env.SETTLE ?? 40));
+      settledCpu.push((await cpuOf(COUNT, 'bob')).cpuMs);
+      settled.push(lines().at(-1)!.elapsedMs);
+    }
+    console.log(
+      `count after a stopped crosstab (its SQL ended): handler p50 ${f1(median(settled))} ms (×${(median(settled) / handler('count')).toFixed(2)} the count alone), ` +
+        `site CPU ${f1(median(settledCpu))} ms (×${(median(settledCpu) / median(countCpu)).toFixed(2)})`,
+    );
     const after: number[] = [];
     const beside: number[] = [];
     for (let i = 0; i < REPS; i++) {
