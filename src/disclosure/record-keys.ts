@@ -94,10 +94,15 @@ export class RecordKeys {
     }
     const cipher = createCipheriv('aes-256-ecb', this.secret, null);
     cipher.setAutoPadding(false);
-    const out = Buffer.concat([cipher.update(block), cipher.final()]);
-    const words = new Uint32Array(ids.length * KEY_WORDS);
-    if (LITTLE_ENDIAN) new Uint8Array(words.buffer).set(out);
-    else for (let i = 0; i < words.length; i++) words[i] = out.readUInt32LE(i * 4);
+    // Whole blocks, no padding: update returns every output byte and final none.
+    const out = cipher.update(block);
+    const tail = cipher.final();
+    const n = ids.length * KEY_WORDS;
+    if (tail.length !== 0 || out.length !== n * 4) throw new Error('record keys: unexpected cipher output length');
+    // The cipher's own output viewed as words where it is aligned: no copy of a megabyte per large answer.
+    if (LITTLE_ENDIAN && out.byteOffset % 4 === 0) return new Uint32Array(out.buffer, out.byteOffset, n);
+    const words = new Uint32Array(n);
+    for (let i = 0; i < n; i++) words[i] = out.readUInt32LE(i * 4);
     return words;
   }
 }

@@ -4,8 +4,13 @@
  * each signature's occupancy bits for a cheap first test. One index per user history (history.ts)
  * and one of the site's published concept sets (src/site/concept-releases.ts): the same check for
  * both, so a cohort release is judged against everything of the same persons released before.
+ *
+ * The sets of one size sit side by side in one array (a `Bucket`), not as an object with two typed
+ * arrays each: a user's 10,000 sets were 30,000 objects the collector marked and swept at every full
+ * collection, which on a large site's answers came round about once per answer; and the scan of a
+ * bucket is a loop over one array.
  */
-import { mayDifferByAtMost, occupancy, symmetricDifference, type PersonSet } from './person-set.js';
+import { mayDifferByAtMostAt, occupancy, symmetricDifferenceAt, type PersonSet } from './person-set.js';
 
 export interface IndexedSet {
   n: number;
@@ -23,35 +28,112 @@ export interface Conflict {
   difference: number;
 }
 
+/** Where a stored set came from. */
+interface Origin {
+  planHash: string;
+  cell: string;
+  time: number;
+}
+
 export const signed = (signature: Int32Array) => ({ signature, occupied: occupancy(signature) });
 
+/** The stored sets of one size and one signature length (one k), side by side. */
+class Bucket {
+  count = 0;
+  signatures: Int32Array;
+  occupancies: Uint32Array;
+  readonly origins: Origin[] = [];
+
+  constructor(
+    readonly words: number,
+    readonly occupancyWords: number,
+  ) {
+    this.signatures = new Int32Array(words * 2);
+    this.occupancies = new Uint32Array(occupancyWords * 2);
+  }
+
+  /** The first stored set with exactly these persons, or -1. */
+  find(signature: Int32Array): number {
+    for (let i = 0; i < this.count; i++) if (symmetricDifferenceAt(signature, this.signatures, i * this.words, 0) === 0) return i;
+    return -1;
+  }
+
+  push(signature: Int32Array, occupied: Uint32Array, origin: Origin): void {
+    if (this.count * this.words === this.signatures.length) {
+      const grown = new Int32Array(this.signatures.length * 2);
+      grown.set(this.signatures);
+      this.signatures = grown;
+      const occ = new Uint32Array(this.occupancies.length * 2);
+      occ.set(this.occupancies);
+      this.occupancies = occ;
+    }
+    this.signatures.set(signature, this.count * this.words);
+    this.occupancies.set(occupied, this.count * this.occupancyWords);
+    this.origins.push(origin);
+    this.count++;
+  }
+}
+
 export class SetIndex {
-  readonly bySize = new Map<number, IndexedSet[]>();
+  /** Buckets by signature length (sets written under another k are never compared), then by size. */
+  private readonly byLength = new Map<number, Map<number, Bucket>>();
   count = 0;
   oldest = Infinity;
 
+  private bucket(n: number, signature: Int32Array, create: true): Bucket;
+  private bucket(n: number, signature: Int32Array, create: false): Bucket | undefined;
+  private bucket(n: number, signature: Int32Array, create: boolean): Bucket | undefined {
+    let bySize = this.byLength.get(signature.length);
+    if (!bySize) {
+      if (!create) return undefined;
+      this.byLength.set(signature.length, (bySize = new Map()));
+    }
+    let b = bySize.get(n);
+    if (!b && create) bySize.set(n, (b = new Bucket(signature.length, occupancy(signature).length)));
+    return b;
+  }
+
   /** False when the same set is stored already (a repeat adds nothing). */
   add(s: IndexedSet): boolean {
-    let list = this.bySize.get(s.n);
-    if (!list) this.bySize.set(s.n, (list = []));
-    if (list.some((e) => symmetricDifference(e.signature, s.signature, 0) === 0)) return false;
-    list.push(s);
+    const b = this.bucket(s.n, s.signature, true);
+    if (b.find(s.signature) >= 0) return false;
+    b.push(s.signature, s.occupied, { planHash: s.planHash, cell: s.cell, time: s.time });
     this.count++;
     this.oldest = Math.min(this.oldest, s.time);
     return true;
   }
 
+  /** True when exactly this set is stored. */
+  has(set: PersonSet): boolean {
+    const b = this.bucket(set.size, set.signature, false);
+    return b !== undefined && b.find(set.signature) >= 0;
+  }
+
   /** The first stored set found whose persons differ from `set` by 1..k-1. */
   conflict(set: PersonSet, k: number): Conflict | undefined {
+    const bySize = this.byLength.get(set.signature.length);
+    if (!bySize) return undefined;
     const occupied = occupancy(set.signature);
+    const sig = set.signature;
     for (let n = set.size - (k - 1); n <= set.size + (k - 1); n++) {
-      for (const e of this.bySize.get(n) ?? []) {
-        if (e.signature.length !== set.signature.length) continue; // written under another k
-        if (!mayDifferByAtMost(occupied, e.occupied, k - 1)) continue;
-        const d = symmetricDifference(set.signature, e.signature, k - 1);
-        if (d >= 1 && d <= k - 1) return { planHash: e.planHash, cell: e.cell, difference: d };
+      const b = bySize.get(n);
+      if (!b) continue;
+      for (let i = 0; i < b.count; i++) {
+        if (!mayDifferByAtMostAt(occupied, b.occupancies, i * b.occupancyWords, k - 1)) continue;
+        const d = symmetricDifferenceAt(sig, b.signatures, i * b.words, k - 1);
+        if (d >= 1 && d <= k - 1) return { planHash: b.origins[i].planHash, cell: b.origins[i].cell, difference: d };
       }
     }
     return undefined;
+  }
+
+  /** Every stored set (copies of the signatures), for writing the index out. */
+  *entries(): Generator<IndexedSet> {
+    for (const bySize of this.byLength.values())
+      for (const [n, b] of bySize)
+        for (let i = 0; i < b.count; i++) {
+          const signature = b.signatures.slice(i * b.words, (i + 1) * b.words);
+          yield { n, ...signed(signature), ...b.origins[i] };
+        }
   }
 }

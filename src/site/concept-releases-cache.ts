@@ -35,8 +35,7 @@ export const cachePath = (dir: string, k: number) => path.join(dir, `concept-set
 export async function writePublishedCache(file: string, key: string, p: PublishedConcepts): Promise<void> {
   const body: CacheFile = { version: VERSION, key, k: p.k, truths: [], sets: [] };
   for (const [id, t] of p.entries()) body.truths.push([id, t.persons, t.personKey, t.records, t.recordKey, t.widened ? 1 : 0]);
-  for (const list of p.sets.bySize.values())
-    for (const s of list) body.sets.push([Number(s.cell.slice('concept '.length)), s.n, encodeSignature(s.signature)]);
+  for (const s of p.sets.entries()) body.sets.push([Number(s.cell.slice('concept '.length)), s.n, encodeSignature(s.signature)]);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
   await rename(tmp, file);

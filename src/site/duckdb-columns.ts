@@ -90,13 +90,14 @@ function validWords(mask: unknown, rows: number): Uint32Array | null | undefined
 class ShortStrings {
   private readonly bySlot = new Map<number, Array<{ b: number; c: number; d: number; len: number; value: string }>>();
 
-  get(len: number, b: number, c: number, d: number, decode: () => string): string {
+  /** The string in `vector` row `i`, whose slot holds (len, b, c, d); decoded only the first time. */
+  get(len: number, b: number, c: number, d: number, vector: { getItem(i: number): unknown }, i: number): string {
     const key = (Math.imul(len ^ b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35)) | 0;
     let list = this.bySlot.get(key);
     if (list) {
       for (const e of list) if (e.len === len && e.b === b && e.c === c && e.d === d) return e.value;
     } else this.bySlot.set(key, (list = []));
-    const value = decode();
+    const value = String(vector.getItem(i));
     list.push({ b, c, d, len, value });
     return value;
   }
@@ -131,9 +132,8 @@ function stringColumn(result: DuckDBMaterializedResult, chunks: DuckDBDataChunk[
       out[row] =
         len > INLINE_BYTES
           ? vector.getItem(i)
-          : shared.get(len, view.getInt32(o + 4, true), view.getInt32(o + 8, true), view.getInt32(o + 12, true), () =>
-              String(vector.getItem(i)),
-            );
+          : // the vector and row, not a closure: a closure per row was most of what this read allocated
+            shared.get(len, view.getInt32(o + 4, true), view.getInt32(o + 8, true), view.getInt32(o + 12, true), vector, i);
     }
   }
   return out;

@@ -58,13 +58,35 @@ export function normaliseDim(v: unknown): string | number | null {
   return null;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A BIGINT column's values as numbers, read through 32-bit halves: each element read from a
+ * BigInt64Array is a new BigInt, which on a large site's attrition (a BIGINT rule mask per row)
+ * cost more than the disclosure work. hi × 2³² + lo is Number(value) exactly (both round once).
+ */
+export function bigintNumbers(values: BigInt64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+    return out;
+  }
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = 0; i < values.length; i++) out[i] = halves[2 * i + 1] * 4294967296 + (halves[2 * i] >>> 0);
+  return out;
+}
+
 /** Column access over either shape of person rows, and the rows' record-key words. */
 export function personColumns(rows: PersonRows, keys: RecordKeys): PersonColumns {
   const n = rows.length;
-  const column = !Array.isArray(rows)
+  const raw = !Array.isArray(rows)
     ? (name: string) => rows.columns[name] ?? new Array<unknown>(rows.length).fill(null)
     : (name: string) => rows.map((r) => r[name]);
-  const personIds = column('person_id');
+  const column = (name: string) => {
+    const values = raw(name);
+    return values instanceof BigInt64Array ? bigintNumbers(values) : values;
+  };
+  const personIds = raw('person_id');
   // DuckDB's INTEGER or BIGINT ids arrive as one typed array already (site/duckdb-columns.ts).
   let ids: BigInt64Array | Int32Array;
   if (personIds instanceof BigInt64Array || personIds instanceof Int32Array) ids = personIds;

@@ -11,7 +11,7 @@
  * fixed-size signature whatever its persons (src/disclosure/person-set.ts).
  */
 import { FedomopError } from '../../errors.js';
-import { CellAccumulator, symmetricDifference, type PersonSet } from '../../disclosure/person-set.js';
+import { CellAccumulator, type PersonSet } from '../../disclosure/person-set.js';
 import { SetIndex, signed, type Conflict } from '../../disclosure/set-index.js';
 
 /** The planHash of a conflict within the round itself: widened, never refused (as within one answer). */
@@ -46,8 +46,7 @@ export class ReleaseLedger {
     if (inRound) return { ...inRound, planHash: THIS_ROUND };
     const c = this.earlier(set);
     if (c) return c;
-    const repeat = (this.index.bySize.get(set.size) ?? []).some((e) => symmetricDifference(e.signature, set.signature, 0) === 0);
-    if (repeat) return undefined;
+    if (this.index.has(set)) return undefined; // a repeat of this round's set
     if (this.sets.length >= MAX_ROUND_SETS)
       throw new FedomopError(
         'ERR_DISCLOSURE_REFUSED',

@@ -135,30 +135,61 @@ function personQuery(plan: Plan & { analysis: CrosstabAnalysis }): QueryNode {
   });
 }
 
+/**
+ * Each row's value of one dimension as a small code, and how many codes there are. An integer column
+ * (a typed array: never NULL, site/duckdb-columns.ts) is coded by its offset from its minimum, with no
+ * lookup per row; any other by a map of its distinct values.
+ */
+function dimensionCodes(values: ArrayLike<unknown>, n: number): { codes: Int32Array; count: number } {
+  const codes = new Int32Array(n);
+  if (values instanceof Int32Array || values instanceof Float64Array) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (n === 0 || (Number.isInteger(min) && Number.isInteger(max) && max - min < 65_536)) {
+      for (let i = 0; i < n; i++) codes[i] = values[i] - min;
+      return { codes, count: n === 0 ? 1 : max - min + 1 };
+    }
+  }
+  const seen = new Map<unknown, number>();
+  for (let i = 0; i < n; i++) {
+    const v = values[i] ?? null;
+    let code = seen.get(v);
+    if (code === undefined) seen.set(v, (code = seen.size));
+    codes[i] = code;
+  }
+  return { codes, count: Math.max(1, seen.size) };
+}
+
 function personCells(plan: Plan & { analysis: CrosstabAnalysis }, { n, column, words }: PersonColumns, k: number): PersonCell[] {
   const a = plan.analysis;
   const events = column('events');
   const dims = CROSSTAB_CELLS.dimensions(a);
   const dimColumns = dims.map(column);
   const counted = column('counted');
+  // Each row's cell as one number (the dimensions' codes combined), so a row finds its cell with
+  // one array or map read instead of one map lookup per dimension.
+  const cellOfRow = new Float64Array(n);
+  let span = 1;
+  for (const values of dimColumns) {
+    const { codes, count } = dimensionCodes(values, n);
+    for (let i = 0; i < n; i++) cellOfRow[i] = cellOfRow[i] * count + codes[i];
+    span *= count;
+  }
+  const dense = span <= 65_536 ? new Array<PersonCell | undefined>(span) : undefined;
+  const sparse = dense ? undefined : new Map<number, PersonCell>();
   const cells: PersonCell[] = [];
-  // One map per dimension, keyed by the column's own values (a column holds one type): no key
-  // string per row, which on a large site cost more than the cell updates.
-  const root = new Map<unknown, unknown>();
-  const last = dimColumns.length - 1;
   for (let i = 0; i < n; i++) {
-    let node = root;
-    for (let j = 0; j < last; j++) {
-      const v = dimColumns[j][i] ?? null;
-      let next = node.get(v) as Map<unknown, unknown> | undefined;
-      if (!next) node.set(v, (next = new Map()));
-      node = next;
-    }
-    const v = last >= 0 ? (dimColumns[last][i] ?? null) : null;
-    let cell = node.get(v) as PersonCell | undefined;
+    const c = cellOfRow[i];
+    let cell = dense ? dense[c] : sparse!.get(c);
     if (!cell) {
       cell = { dims: Object.fromEntries(dims.map((d, j) => [d, normaliseDim(dimColumns[j][i])])), acc: new CellAccumulator(k) };
-      node.set(v, cell);
+      if (dense) dense[c] = cell;
+      else sparse!.set(c, cell);
       cells.push(cell);
     }
     cell.acc.add(words, i, num(counted[i]) === 1, num(events[i]));

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CellAccumulator, type PersonSet } from './person-set.js';
+import { RecordKeys } from './record-keys.js';
+import { SetIndex, signed } from './set-index.js';
+
+const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(9));
+
+function setOf(ids: number[], k = 5): PersonSet {
+  const words = keys.derive(BigInt64Array.from(ids.map(BigInt)));
+  const acc = new CellAccumulator(k);
+  ids.forEach((_, i) => acc.add(words, i, true, 1));
+  return acc.personSet();
+}
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+const entry = (set: PersonSet, cell: string, time = 0) => ({
+  n: set.size,
+  ...signed(set.signature),
+  planHash: `plan ${cell}`,
+  cell,
+  time,
+});
+
+test('finds a stored set differing by 1..k-1 persons in a neighbouring size, among many of the same sizes', () => {
+  const index = new SetIndex();
+  // The target first, then 40 unrelated sets of each size 995..1005: its bucket grows past its first
+  // capacity after it was stored.
+  const target = range(50_000, 1000);
+  index.add(entry(setOf(target), 'target'));
+  for (let n = 995; n <= 1005; n++)
+    for (let j = 0; j < 40; j++) assert.ok(index.add(entry(setOf(range(1_000_000 * (j + 1) + n * 1000, n)), `u${n}-${j}`)));
+  assert.equal(index.count, 11 * 40 + 1);
+  for (const [name, ids, difference] of [
+    ['one fewer', target.slice(1), 1],
+    ['four more', [...target, ...range(90_000, 4)], 4],
+    ['two swapped', [...target.slice(2), 7, 8], 4],
+  ] as const) {
+    const c = index.conflict(setOf([...ids]), 5);
+    assert.deepEqual(c, { planHash: 'plan target', cell: 'target', difference }, name);
+  }
+  // Exactly the same persons, or k or more apart: no conflict.
+  assert.equal(index.conflict(setOf(target), 5), undefined);
+  assert.equal(index.conflict(setOf(target.slice(5)), 5), undefined);
+  assert.equal(index.conflict(setOf(range(70_000, 1000)), 5), undefined);
+});
+
+test('a repeat is stored once, and sets written under another k are never compared', () => {
+  const index = new SetIndex();
+  const a = setOf(range(1, 40));
+  assert.equal(index.add(entry(a, 'a')), true);
+  assert.equal(index.add(entry(setOf(range(1, 40)), 'again')), false);
+  assert.equal(index.has(setOf(range(1, 40))), true);
+  assert.equal(index.has(setOf(range(2, 40))), false);
+  assert.equal(index.count, 1);
+  // k = 11 signatures are longer: the same persons minus one are no conflict for a k = 5 index entry.
+  index.add(entry(setOf(range(1000, 60), 11), 'k11'));
+  assert.equal(index.conflict(setOf(range(1001, 59), 5), 5), undefined);
+  assert.deepEqual(index.conflict(setOf(range(1001, 59), 11), 11), { planHash: 'plan k11', cell: 'k11', difference: 1 });
+});
+
+test('entries gives back every stored set with where it came from, and oldest the earliest time', () => {
+  const index = new SetIndex();
+  const stored = [setOf(range(1, 10)), setOf(range(100, 10)), setOf(range(200, 12)), setOf(range(300, 12), 7)];
+  stored.forEach((s, i) => index.add(entry(s, `c${i}`, 1000 - i)));
+  const back = [...index.entries()].sort((x, y) => x.cell.localeCompare(y.cell));
+  assert.equal(back.length, 4);
+  back.forEach((e, i) => {
+    assert.equal(e.cell, `c${i}`);
+    assert.equal(e.n, stored[i].size);
+    assert.equal(e.time, 1000 - i);
+    assert.deepEqual([...e.signature], [...stored[i].signature]);
+  });
+  assert.equal(index.oldest, 997);
+  // Written out and read back, the index finds the same conflicts.
+  const again = new SetIndex();
+  for (const e of back) again.add(e);
+  assert.equal(again.conflict(setOf(range(101, 9)), 5)?.cell, 'c1');
+});
