@@ -20,6 +20,11 @@
  * cannot starve a backlog, it is passed over (held back or stopped) at most `maxPassOver` times in a
  * row; then it starts as before, within its caller's share.
  *
+ * Sites on one machine share its cores (`setHost`): while a one-off call runs at one of them, a
+ * backlog's calls at the others wait too and their young running calls are stopped, so the flood does
+ * not restart at a site where the one-off query has finished while it still runs at the others. Sites
+ * on machines of their own are unaffected.
+ *
  * The scheduler knows nothing of HTTP: a job is a function that gets a slot and must call `release`
  * exactly once when its site call has ended (answered, failed, timed out, aborted or stopped).
  */
