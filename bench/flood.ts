@@ -6,7 +6,7 @@
  * took to accept his submission (the event loop's share) and what the flood did.
  *
  * Usage: node lib-test/bench/flood.js [--flood 200] [--quiet 15] [--samples 6] [--cpu-prof DIR] [--bob-client fetch|own]
- *        [--bob-in process|same]
+ *        [--bob-in process|same] [--give-way host|site] [--hub-audit file|stdout]
  *   --cpu-prof DIR: the hub runs with `node --cpu-prof` and writes its profile into DIR on exit.
  *   --bob-in: the second caller runs in a process of its own (bench/flood-caller.ts), as a second
  *     notebook does; `same` runs it in this process, where its timings also include this event loop
@@ -23,6 +23,7 @@ import { startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
 import { Bob, type BobClient, type BobRun } from './flood-caller.js';
 import { CROSSTAB } from '../test/harness/flood-plans.js';
+import { add, diff, snapshot, type ProcCpu } from './proc-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,10 @@ const { values } = parseArgs({
     'bob-client': { type: 'string', default: 'fetch' },
     /** `process` (default): the second caller runs in a child process, as a second notebook would; `same`: in this one. */
     'bob-in': { type: 'string', default: 'process' },
+    /** `site`: backlogs give way only at the site where a one-off call runs, not at its host's other sites (before session 8). */
+    'give-way': { type: 'string', default: 'host' },
+    /** `file` (default): the hub's audit log to a file; `stdout`: to its standard output, a pipe to this process (before session 8). */
+    'hub-audit': { type: 'string', default: 'file' },
   },
 });
 const FLOOD = Number(values.flood);
@@ -44,9 +49,18 @@ const SITE_IDS = THREE_SITES.map((s) => s.id);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f1 = (x: number) => x.toFixed(1);
+const f0 = (x: number) => x.toFixed(0);
+
+/** "name run/waited ms" per process, and the sum: who had the cores while bob's query ran. */
+function cpuLine(d: Record<string, ProcCpu>, per = 1): string {
+  const parts = Object.entries(d).map(([n, c]) => `${n} ${f0(c.runMs / per)}/${f0(c.waitMs / per)}`);
+  const sum = Object.values(d).reduce((a, c) => a + c.runMs, 0) / per;
+  return `cpu ms run/waited: ${parts.join(', ')}; all ${f0(sum)}`;
+}
 
 /** The second caller, in a process of its own (default) or in this one (`--bob-in same`, as before). */
 interface BobHandle {
+  pid: number;
   once(): Promise<BobRun>;
   close(): void;
 }
@@ -55,7 +69,7 @@ function startBob(base: string): BobHandle {
   const client = values['bob-client'] as BobClient;
   if (values['bob-in'] === 'same') {
     const bob = new Bob(base, client, SITE_IDS);
-    return { once: () => bob.once(), close: () => bob.close() };
+    return { pid: process.pid, once: () => bob.once(), close: () => bob.close() };
   }
   const child = fork(fileURLToPath(new URL('./flood-caller.js', import.meta.url)), [base, client, SITE_IDS.join(',')]);
   let waiting: { resolve: (r: BobRun) => void; reject: (e: Error) => void } | undefined;
@@ -67,6 +81,7 @@ function startBob(base: string): BobHandle {
   });
   child.on('exit', (code) => waiting?.reject(new Error(`second caller exited (${code})`)));
   return {
+    pid: child.pid!,
     once: () =>
       new Promise<BobRun>((resolve, reject) => {
         waiting = { resolve, reject };
@@ -134,9 +149,19 @@ async function main(): Promise<void> {
       '--dev-insecure',
       '--max-queries-per-caller',
       String(FLOOD + 10),
+      // Its audit lines to a file, as the sites' are: on standard output they are a synchronous write to
+      // this process's pipe, which this busy event loop drains late (the hub's writes then wait for it).
+      ...(values['hub-audit'] === 'file' ? ['--audit-log', path.join(dir, 'hub-audit.jsonl')] : []),
       ...SITE_IDS.flatMap((id, i) => ['--site', `${id}=${sites[i].url}`]),
     ],
-    { nodeArgs, env: { FEDOMOP_HUB_MEMORY_LOG: probe, FEDOMOP_HUB_MEMORY_EVERY_MS: '1000' } },
+    {
+      nodeArgs,
+      env: {
+        FEDOMOP_HUB_MEMORY_LOG: probe,
+        FEDOMOP_HUB_MEMORY_EVERY_MS: '1000',
+        ...(values['give-way'] === 'site' && { FEDOMOP_HUB_GIVE_WAY: 'site' }),
+      },
+    },
   ).catch(async (err: unknown) => {
     await Promise.all(sites.map((s) => s.stop()));
     throw err;
@@ -145,17 +170,27 @@ async function main(): Promise<void> {
   try {
     bob = startBob(hub.url);
     console.log(
-      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores; second caller in ${values['bob-in'] === 'same' ? "the flood's process" : 'its own process'}`,
+      `flood benchmark — ${new Date().toISOString()}, load ${os.loadavg().map(f1).join(' ')}, ${os.cpus().length} cores; second caller in ${values['bob-in'] === 'same' ? "the flood's process" : 'its own process'}; give-way per ${values['give-way']}; hub audit to ${values['hub-audit']}`,
     );
     // Warm-up: connections, DuckDB caches, JIT on both paths.
     for (let i = 0; i < 5; i++) await bob.once();
     for (const id of (await Promise.all(Array.from({ length: 6 }, () => submit(hub.url, 'alice', CROSSTAB)))).map((s) => s.id))
       await finish(hub.url, 'alice', id);
+    // CPU per process (all threads) around each of bob's queries: /proc/<pid>/task/*/schedstat.
+    const pids: Record<string, number | undefined> = {
+      hub: hub.child.pid,
+      ...Object.fromEntries(SITE_IDS.map((id, i) => [id, sites[i].child.pid])),
+      alice: process.pid,
+    };
+    if (values['bob-in'] !== 'same') pids.bob = bob.pid;
     const quiet: number[] = [];
     const quietAccept: number[] = [];
     const quietHub: number[] = [];
+    const quietCpu: Record<string, ProcCpu> = {};
     for (let i = 0; i < QUIET; i++) {
+      const before = snapshot(pids);
       const r = await bob.once();
+      add(quietCpu, diff(before, snapshot(pids)));
       quiet.push(r.ms);
       quietAccept.push(r.acceptMs);
       quietHub.push(r.hubMs);
@@ -176,10 +211,12 @@ async function main(): Promise<void> {
         }),
       ),
     );
-    const during: Array<BobRun & { pending: number }> = [];
+    const during: Array<BobRun & { pending: number; cpu: Record<string, ProcCpu> }> = [];
     for (let i = 0; i < SAMPLES && floodLeft > 0; i++) {
       const pending = floodLeft;
-      during.push({ ...(await bob.once()), pending });
+      const before = snapshot(pids);
+      const run = await bob.once();
+      during.push({ ...run, pending, cpu: diff(before, snapshot(pids)) });
     }
     const floodStatuses = await floodDone;
     const floodMs = performance.now() - floodStart;
@@ -190,6 +227,7 @@ async function main(): Promise<void> {
       `bob alone (${QUIET} runs): p50 ${f1(quietP50)} ms (min ${f1(Math.min(...quiet))}, max ${f1(Math.max(...quiet))}); ` +
         `submission accepted in p50 ${f1(median(quietAccept))} ms; beyond the slowest site p50 ${f1(median(quietHub))} ms`,
     );
+    console.log(`bob alone, mean per query: ${cpuLine(quietCpu, QUIET)}`);
     console.log(
       `flood: ${FLOOD} crosstabs from alice accepted in ${f1(floodAccepted)} ms, all finished after ${f1(floodMs)} ms; ` +
         `${floodFailures} not done`,
@@ -199,6 +237,7 @@ async function main(): Promise<void> {
         `  bob during the flood #${i + 1}: ${f1(d.ms)} ms (×${(d.ms / quietP50).toFixed(2)}), accepted in ${f1(d.acceptMs)} ms (handled after ${d.handledAfter}), ` +
           `${d.state}, ${d.pending} flood queries unfinished when sent; ${d.sites}; beyond the slowest site ${f1(d.hubMs)} ms`,
       );
+      console.log(`    ${cpuLine(d.cpu)}`);
     }
     const dur = during.map((d) => d.ms);
     console.log(

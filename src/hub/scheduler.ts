@@ -20,9 +20,31 @@
  * cannot starve a backlog, it is passed over (held back or stopped) at most `maxPassOver` times in a
  * row; then it starts as before, within its caller's share.
  *
+ * Sites on one machine share its cores (`setHost`): while a one-off call runs at one of them, a
+ * backlog's calls at the others wait too and their young running calls are stopped, so the flood does
+ * not restart at a site where the one-off query has finished while it still runs at the others. Sites
+ * on machines of their own are unaffected.
+ *
  * The scheduler knows nothing of HTTP: a job is a function that gets a slot and must call `release`
  * exactly once when its site call has ended (answered, failed, timed out, aborted or stopped).
  */
+
+/**
+ * The machine a site's URL points at, for `setHost`: its host name, with every loopback name as one
+ * (127.0.0.1, localhost and ::1 are the hub's own machine). Sites behind one host name are taken to
+ * share that machine's cores; a name that fronts several machines (a gateway) only makes backlogs give
+ * way more widely than needed, it never makes a query fail.
+ */
+export function hostOfUrl(url: string): string {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return url;
+  }
+  if (host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host)) return 'loopback';
+  return host;
+}
 
 /** Used until a site's /v1/info says otherwise: the site service's own default. */
 export const DEFAULT_SITE_CAPACITY = 4;
@@ -51,6 +73,11 @@ interface Job {
 
 interface Running {
   job: Job;
+  /**
+   * A one-off call (its caller had nothing else waiting at the site) that holds backlogs at the host's
+   * other sites; ends when the call does, or when its caller queues more at the site.
+   */
+  holds: boolean;
   /** Start order: the most recently started backlog call is stopped first (the least work lost). */
   seq: number;
   startedAt: number;
@@ -58,8 +85,22 @@ interface Running {
   stopping: boolean;
 }
 
+/**
+ * The machine a group of sites runs on (`setHost`): sites of one host share its cores, so a one-off
+ * call at one of them is held back by a backlog's calls at the others as much as by those beside it.
+ */
+class Host {
+  /** One-off calls running at the host's sites that hold its backlogs (Running.holds). */
+  holding = 0;
+  /** One-off calls started in a row while a backlog at another of the host's sites was held or stopped. */
+  passedOver = 0;
+  readonly lanes = new Set<Lane>();
+}
+
 class Lane {
   running = 0;
+  /** One-off calls running here that hold backlogs at the host's other sites. */
+  holding = 0;
   /** Running jobs per caller (for the per-caller share). */
   readonly runningBy = new Map<string, number>();
   readonly active = new Set<Running>();
@@ -73,7 +114,12 @@ class Lane {
   /** Calls stopped so far (diagnostics: the work preemption cost). */
   preempted = 0;
 
-  constructor(public capacity: number) {}
+  constructor(
+    public capacity: number,
+    public host: Host,
+  ) {
+    host.lanes.add(this);
+  }
 }
 
 export interface SchedulerStats {
@@ -107,6 +153,7 @@ export interface SchedulerOptions {
 
 export class SiteScheduler {
   private readonly lanes = new Map<string, Lane>();
+  private readonly hosts = new Map<string, Host>();
   private readonly known = new Set<string>();
   private readonly reserve: number;
   private readonly maxPassOver: number;
@@ -132,6 +179,23 @@ export class SiteScheduler {
     if (lane.capacity === capacity) return;
     lane.capacity = capacity;
     this.pump(lane);
+  }
+
+  /**
+   * Says which machine the site runs on (e.g. its URL's host name). Sites of one host share its cores:
+   * while a one-off call runs at one of them, a backlog's calls at the others wait too, and their young
+   * running calls are stopped (see giveWayOnHost). A site not told has a host of its own.
+   */
+  setHost(site: string, host: string): void {
+    const lane = this.lane(site);
+    let next = this.hosts.get(host);
+    if (!next) this.hosts.set(host, (next = new Host()));
+    if (lane.host === next) return;
+    lane.host.lanes.delete(lane);
+    lane.host.holding -= lane.holding;
+    lane.host = next;
+    next.lanes.add(lane);
+    next.holding += lane.holding;
   }
 
   /** Whether the site's own capacity has been heard (else the default is assumed). */
@@ -170,7 +234,7 @@ export class SiteScheduler {
 
   private lane(site: string): Lane {
     let lane = this.lanes.get(site);
-    if (!lane) this.lanes.set(site, (lane = new Lane(this.defaultCapacity)));
+    if (!lane) this.lanes.set(site, (lane = new Lane(this.defaultCapacity, new Host())));
     return lane;
   }
 
@@ -183,25 +247,53 @@ export class SiteScheduler {
     return Math.max(1, lane.capacity - this.reserve);
   }
 
-  /** A backlog's call waits while the site runs its share or more, unless it has been passed over enough. */
+  /**
+   * A backlog's call waits while the site runs its share or more, unless it has been passed over
+   * enough; and while a one-off call runs at another site of its host (heldByHost).
+   */
   private backlogWaits(lane: Lane): boolean {
-    return lane.running >= this.share(lane) && lane.passedOver < this.maxPassOver;
+    return (lane.running >= this.share(lane) && lane.passedOver < this.maxPassOver) || this.heldByHost(lane);
+  }
+
+  /** A one-off call that holds the host's backlogs (one of at most maxPassOver in a row) runs at another of its sites. */
+  private heldByHost(lane: Lane): boolean {
+    return lane.host.holding > lane.holding;
   }
 
   private enqueue(lane: Lane, job: Job, end: 'front' | 'back'): void {
     let queue = lane.queues.get(job.caller);
+    const first = !queue;
     if (!queue) lane.queues.set(job.caller, (queue = []));
     if (end === 'front') queue.unshift(job);
     else queue.push(job);
     lane.waiting++;
     job.signal.addEventListener('abort', job.onAbort, { once: true });
+    // The caller now has calls waiting here: its running calls are a backlog's, no longer one-off.
+    let ended = false;
+    if (first)
+      for (const r of lane.active)
+        if (r.holds && r.job.caller === job.caller) {
+          r.holds = false;
+          lane.holding--;
+          lane.host.holding--;
+          ended = true;
+        }
+    // Backlogs they held at the host's other sites may go on.
+    if (ended) this.pumpHost(lane);
   }
 
   private run(lane: Lane, job: Job): void {
     const caller = job.caller;
+    // A call of a caller with nothing else waiting here is a one-off call: backlogs give way to it,
+    // at the host's other sites too unless they have been passed over maxPassOver times in a row.
+    const holds = !lane.queues.has(caller) && lane.host.lanes.size > 1 && lane.host.passedOver < this.maxPassOver;
     lane.running++;
     lane.runningBy.set(caller, (lane.runningBy.get(caller) ?? 0) + 1);
-    const entry: Running = { job, seq: ++this.seq, startedAt: this.now(), stopping: false };
+    if (holds) {
+      lane.holding++;
+      lane.host.holding++;
+    }
+    const entry: Running = { job, holds, seq: ++this.seq, startedAt: this.now(), stopping: false };
     lane.active.add(entry);
     let released = false;
     const release = () => {
@@ -212,12 +304,20 @@ export class SiteScheduler {
       const left = (lane.runningBy.get(caller) ?? 1) - 1;
       if (left <= 0) lane.runningBy.delete(caller);
       else lane.runningBy.set(caller, left);
+      const held = entry.holds;
+      if (held) {
+        entry.holds = false;
+        lane.holding--;
+        lane.host.holding--;
+      }
       if (entry.stopping) {
         lane.stopping--;
         // Stopped for a one-off call: first in its caller's line again (unless cancelled meanwhile).
         if (!job.signal.aborted) this.enqueue(lane, job, 'front');
       }
       this.pump(lane);
+      // Backlogs held at the host's other sites for this one-off call may go on.
+      if (held) this.pumpHost(lane);
     };
     const slot: Slot = {
       preemptible: (stop) => {
@@ -230,8 +330,8 @@ export class SiteScheduler {
       release();
       throw err;
     }
-    // A call of a caller with nothing else waiting here is a one-off call: backlogs give way to it.
     if (!released && !lane.queues.has(caller)) this.giveWay(lane);
+    if (!released && entry.holds) this.giveWayOnHost(lane);
   }
 
   /**
@@ -254,6 +354,8 @@ export class SiteScheduler {
       if (!next) return;
       const [caller, queue] = next;
       lane.passedOver = queue.length > 1 ? 0 : heldBack ? lane.passedOver + 1 : lane.passedOver;
+      // A backlog's call started: the host's one-off calls start counting their pass-overs anew.
+      if (queue.length > 1) lane.host.passedOver = 0;
       const job = queue.shift()!;
       lane.waiting--;
       // The caller goes to the back of the round: others are served before its next job.
@@ -291,6 +393,43 @@ export class SiteScheduler {
         lane.stopping--;
       }
     }
+  }
+
+  /**
+   * A one-off call started at `lane`: at the host's other sites, running backlog calls younger than
+   * maxStopAgeMs are stopped (queued again first in their caller's line) and waiting ones are held
+   * (heldByHost) until no one-off call runs on the host. Counted as one pass-over of the host's
+   * backlogs when anything was held or stopped; after maxPassOver in a row, one-off calls stop holding
+   * them until a backlog call has started somewhere on the host.
+   */
+  private giveWayOnHost(lane: Lane): void {
+    const host = lane.host;
+    const oldest = this.now() - this.maxStopAgeMs;
+    let passed = false;
+    for (const other of host.lanes) {
+      if (other === lane) continue;
+      for (const queue of other.queues.values()) if (queue.length > 1) passed = true;
+      for (const r of [...other.active]) {
+        if (!r.stop || r.stopping || !other.queues.has(r.job.caller) || r.startedAt < oldest) continue;
+        r.stopping = true;
+        other.stopping++;
+        const stop = r.stop;
+        r.stop = undefined;
+        if (stop()) {
+          other.preempted++;
+          passed = true;
+        } else if (other.active.has(r)) {
+          r.stopping = false;
+          other.stopping--;
+        }
+      }
+    }
+    if (passed) host.passedOver++;
+  }
+
+  /** Fills free slots at the host's other sites (after a one-off call there ended). */
+  private pumpHost(lane: Lane): void {
+    for (const other of lane.host.lanes) if (other !== lane) this.pump(other);
   }
 
   private drop(lane: Lane, job: Job): void {

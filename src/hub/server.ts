@@ -13,7 +13,7 @@ import { CallerQuota } from './caller.js';
 import { HUB_LOAD_DEFAULTS, normalizeHubConfig, type HubConfig, type SiteConfig } from './config.js';
 import { QueryStore } from './query-store.js';
 import { SiteRegistry } from './registry.js';
-import { SiteScheduler } from './scheduler.js';
+import { SiteScheduler, hostOfUrl } from './scheduler.js';
 import { BODY_LIMIT, registerRoutes } from './routes.js';
 import { SiteHttp } from './site-http.js';
 import { HEARTBEAT_MS } from './sse.js';
@@ -60,6 +60,10 @@ export function buildHub(options: StartHubOptions): {
   );
   // One slot of each site is kept from any single caller: another caller's query starts at once.
   const scheduler = new SiteScheduler(undefined, { reserve: 1 });
+  // Sites on one machine share its cores: a one-off call at one holds backlogs at the others
+  // (FEDOMOP_HUB_GIVE_WAY=site keeps each site to itself: the benchmarks' comparison).
+  if (process.env.FEDOMOP_HUB_GIVE_WAY !== 'site')
+    for (const site of config.sites) scheduler.setHost(site.id, hostOfUrl(site.url));
   const registry = new SiteRegistry(config.sites, http, {
     cacheMs: options.healthCacheMs,
     probeTimeoutMs: options.probeTimeoutMs,

@@ -127,7 +127,8 @@ export class DuckDbDatabase implements SiteDatabase {
     if (signal?.aborted) throw queryError(new Error('aborted before it started'), signal);
     // The pool this query draws from is the one it gives back to, even if the file is replaced meanwhile.
     const sessions = this.sessions;
-    const session = await sessions.acquire();
+    // The session that keeps this query's plan, if one is idle (duckdb-sessions.ts).
+    const session = await sessions.acquire({ sql: compiled.sql, key: planKey(compiled) });
     const onAbort = () => session.connection.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
     let clean = false;

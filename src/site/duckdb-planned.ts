@@ -128,6 +128,11 @@ export class PlannedStatements {
     return this.entries.size;
   }
 
+  /** Whether a plan is kept for `key` (planKey), without touching its place in the eviction order. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** The kept statement for `key` (planKey of `compiled`), prepared with its values on first use. */
   async statement(key: string, compiled: CompiledQuery): Promise<DuckDBPreparedStatement> {
     const hit = this.entries.get(key);

@@ -34,6 +34,11 @@ export class DuckDbSession {
     this.planned = new PlannedStatements(connection);
   }
 
+  /** Whether `sql` is prepared here already. */
+  hasPrepared(sql: string): boolean {
+    return this.statements.has(sql);
+  }
+
   /** The prepared statement for `sql`, prepared on first use. */
   async prepared(sql: string): Promise<DuckDBPreparedStatement> {
     const hit = this.statements.get(sql);
@@ -79,11 +84,37 @@ export class DuckDbSessions {
     private readonly maxIdle: number,
   ) {}
 
-  async acquire(): Promise<DuckDbSession> {
-    // The most recently used session first: its statements are the likeliest to be the ones wanted.
-    const session = this.idle.pop() ?? new DuckDbSession(await this.instance.connect());
+  /**
+   * A session for a query (its SQL, and its planKey or null): an idle one that keeps the query's plan,
+   * else one that has its SQL prepared (the most recently used of them); else a new connection while
+   * fewer than maxIdle are open, and only then the least recently used idle one.
+   *
+   * Why not simply the most recently used: under one caller's flood the flood's plans then move onto
+   * every connection in turn, and a connection interrupted for another caller's query (the hub's
+   * give-way stops a flood call) is closed with every plan it kept — the other caller's count among
+   * them, which then ran re-planned at every site (×1.3 its handler time). Kept to connections of their
+   * own, a stopped flood call takes only the flood's plans with it.
+   */
+  async acquire(want?: { sql: string; key: string | null }): Promise<DuckDbSession> {
+    const i = want ? this.pick(want) : this.idle.length - 1;
+    let session: DuckDbSession;
+    if (i >= 0) session = this.idle.splice(i, 1)[0];
+    else if (this.idle.length + this.out < this.maxIdle || this.idle.length === 0)
+      session = new DuckDbSession(await this.instance.connect());
+    else session = this.idle.shift()!;
     this.out++;
     return session;
+  }
+
+  /** The idle session to reuse for `want` (index), or -1 when none has its plan or SQL. */
+  private pick(want: { sql: string; key: string | null }): number {
+    let prepared = -1;
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const s = this.idle[i];
+      if (want.key !== null && s.planned.has(want.key)) return i;
+      if (prepared < 0 && s.hasPrepared(want.sql)) prepared = i;
+    }
+    return prepared;
   }
 
   /** True when the query with this planKey was asked before (and may be kept planned); remembers it. */
