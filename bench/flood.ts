@@ -12,6 +12,7 @@
  *     notebook does; `same` runs it in this process, where its timings also include this event loop
  *     starting and reading the flood's 200 queries (how it was measured before session 7).
  */
+import { HUB_NODE_FLAGS } from '../src/hub/node-flags.js';
 import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -133,7 +134,8 @@ async function main(): Promise<void> {
       ]),
     );
   }
-  const nodeArgs: string[] = [];
+  // The hub as deployed (src/hub/node-flags.ts).
+  const nodeArgs: string[] = [...HUB_NODE_FLAGS];
   // The hub logs how late its event loop ran, every second (src/hub/memory-probe.ts; no forced GC here).
   const probe = path.join(dir, 'hub-memory.jsonl');
   if (values['cpu-prof']) {

@@ -9,6 +9,7 @@
  * Usage: node lib-test/bench/spine-bench.js [--persons 1000000] [--runs 5] [--tiny-runs 300] [--only tiny] [--cpu-prof DIR] [--audit-dir DIR]
  *   `--only tiny` skips parts 1 and 2 (minutes of synth) when only the round trip is being worked on.
  */
+import { HUB_NODE_FLAGS } from '../src/hub/node-flags.js';
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -110,15 +111,18 @@ async function bigSites() {
   const sites: Service[] = [];
   for (const [i, file] of big.entries())
     sites.push(await startService(['site', '--db', file, '--id', `s${i}`, '--port', '0', '--dev-insecure']));
-  const hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--site-timeout-ms',
-    '600000',
-    ...sites.flatMap((s, i) => ['--site', `s${i}=${s.url}`]),
-  ]);
+  const hub = await startService(
+    [
+      'hub',
+      '--port',
+      '0',
+      '--dev-insecure',
+      '--site-timeout-ms',
+      '600000',
+      ...sites.flatMap((s, i) => ['--site', `s${i}=${s.url}`]),
+    ],
+    { nodeArgs: [...HUB_NODE_FLAGS] },
+  );
 
   try {
     // Warm both paths, then alternate so drift hits both alike. The direct path runs in this
@@ -158,8 +162,9 @@ async function tinyQuery() {
   const tiny = await startService(['site', '--db', tinyFile, '--id', 'tiny', '--port', '0', '--dev-insecure', ...audit('site')], {
     nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}/site`] : [],
   });
+  // The hub as deployed (src/hub/node-flags.ts).
   const tinyHub = await startService(['hub', '--port', '0', '--dev-insecure', '--site', `tiny=${tiny.url}`, ...audit('hub')], {
-    nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}/hub`] : [],
+    nodeArgs: [...HUB_NODE_FLAGS, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}/hub`] : [])],
   });
   try {
     const plan = {
