@@ -20,7 +20,7 @@ import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { startService, type Service } from '../test/harness/processes.js';
+import { devSiteArgs, startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
 import { Bob, type BobClient, type BobRun } from './flood-caller.js';
 import { CROSSTAB } from '../test/harness/flood-plans.js';
@@ -119,20 +119,7 @@ async function main(): Promise<void> {
   // Each site's audit log says how long its handler took for each of bob's plans (elapsedMs).
   const siteAudit = (id: string) => path.join(dir, `${id}-audit.jsonl`);
   for (const spec of THREE_SITES) {
-    sites.push(
-      await startService([
-        'site',
-        '--db',
-        await siteFile(spec),
-        '--id',
-        spec.id,
-        '--port',
-        '0',
-        '--dev-insecure',
-        '--audit-log',
-        siteAudit(spec.id),
-      ]),
-    );
+    sites.push(await startService(devSiteArgs(await siteFile(spec), spec.id, siteAudit(spec.id))));
   }
   // The hub as deployed (src/hub/node-flags.ts).
   const nodeArgs: string[] = [...HUB_NODE_FLAGS];

@@ -18,7 +18,7 @@ import { validatePlanText } from 'fedomop/lib/plan/index.js';
 import { canonicalPlan } from 'fedomop/lib/node/plan-hash.js';
 import { analysisQuery } from 'fedomop/lib/analysis/index.js';
 import { compile, duckdbDialect } from 'fedomop/lib/sql/index.js';
-import { runCli, startService } from '../test/harness/processes.js';
+import { devSiteArgs, runCli, startService } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
 
 const { values } = parseArgs({
@@ -174,18 +174,7 @@ async function main(): Promise<void> {
   // Through a real hub to a real site.
   const spec = THREE_SITES[0];
   const file = await siteFile(spec);
-  const site = await startService([
-    'site',
-    '--db',
-    file,
-    '--id',
-    spec.id,
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--audit-log',
-    '/dev/null',
-  ]);
+  const site = await startService(devSiteArgs(file, spec.id, '/dev/null'));
   const hub = await startService([
     'hub',
     '--port',

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startService } from '../test/harness/processes.js';
+import { devSiteArgs, startService } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
 import { COUNT, CROSSTAB } from '../test/harness/flood-plans.js';
 import { procCpu } from './proc-cpu.js';
@@ -71,18 +71,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fedomop-interrupt-'));
   const audit = path.join(dir, 'audit.jsonl');
   const spec = THREE_SITES[0];
-  const site = await startService([
-    'site',
-    '--db',
-    await siteFile(spec),
-    '--id',
-    spec.id,
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--audit-log',
-    audit,
-  ]);
+  const site = await startService(devSiteArgs(await siteFile(spec), spec.id, audit));
   const lines = () =>
     readFileSync(audit, 'utf8')
       .split('\n')

@@ -18,6 +18,11 @@ export interface Service {
 }
 
 /** Runs `fedomop <args>` and resolves when it prints a URL (or rejects with its output when it exits). */
+/** `fedomop site` arguments for a loopback dev site on an ephemeral port, audit lines to `auditLog`. */
+export function devSiteArgs(file: string, id: string, auditLog: string): string[] {
+  return ['site', '--db', file, '--id', id, '--port', '0', '--dev-insecure', '--audit-log', auditLog];
+}
+
 export function startService(
   args: string[],
   opts: {
