@@ -3,7 +3,7 @@
  * run as the `postgres` user (the server refuses to run as root), on a loopback TCP port.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -31,26 +31,57 @@ function asPostgres(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${path.basename(cmd)} failed: ${r.stderr || r.stdout}`);
 }
 
+/** A loopback TCP port that was free a moment ago (the kernel's choice, asked from a child: this is synchronous). */
+function freePort(): number {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+    ],
+    { encoding: 'utf8' },
+  );
+  const port = Number(r.stdout);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no free port: ${r.stderr}`);
+  return port;
+}
+
+/**
+ * Starts the server on `port`, or on a free port when that one is taken: the callers' ports lie in the
+ * kernel's range for outgoing connections (32768–60999), so during a test run one of the many client
+ * sockets can hold it for a while (CI once failed with "could not bind … Address already in use").
+ */
 export function startPostgres(port: number): PgServer {
   const bin = binDir();
   if (!bin) throw new Error('PostgreSQL is not installed (scripts/setup.sh installs Debian’s postgresql)');
   const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-pg-'));
   chmodSync(dir, 0o777);
   const data = path.join(dir, 'data');
+  const log = path.join(dir, 'log');
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dir]);
   asPostgres(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  asPostgres(path.join(bin, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    path.join(dir, 'log'),
-    '-w',
-    'start',
-    '-o',
-    `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off`,
-  ]);
+  let listening = port;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      asPostgres(path.join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        log,
+        '-w',
+        'start',
+        '-o',
+        `-p ${listening} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off`,
+      ]);
+      break;
+    } catch (err) {
+      const taken = existsSync(log) && readFileSync(log, 'utf8').includes('Address already in use');
+      if (!taken || attempt >= 5) throw err;
+      listening = freePort();
+    }
+  }
   return {
-    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    url: (database) => `postgres://postgres@127.0.0.1:${listening}/${database}`,
     stop: () => {
       try {
         asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
