@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { devHubArgs, runCli, startService, type Service } from '../harness/processes.js';
+import { runCli, startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
 import { POSTGRES_AVAILABLE, copyDuckDbToPostgres, startPostgres, type PgServer } from '../harness/postgres.js';
@@ -27,7 +27,16 @@ before(async () => {
   await copyDuckDbToPostgres(file, server, 'cdm');
   services.push(await startService(['site', '--db', file, '--id', 'duck', '--port', '0', '--dev-insecure']));
   services.push(await startService(['site', '--db', server.url('cdm'), '--id', 'pg', '--port', '0', '--dev-insecure']));
-  hub = await startService(devHubArgs({ duck: services[0].url, pg: services[1].url }));
+  hub = await startService([
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    '--site',
+    `duck=${services[0].url}`,
+    '--site',
+    `pg=${services[1].url}`,
+  ]);
 });
 
 after(async () => {
