@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from decimal import Decimal
 from typing import Any
+
+from .js_numbers import js_number, to_precision
 
 VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -63,29 +64,15 @@ def format_p(p: float) -> str:
     """3 significant digits as JavaScript's Number(p.toPrecision(3)).toString(); tiny ones "< 0.0001"."""
     if p < 1e-4:
         return "< 0.0001"
-    text = repr(float(f"{p:.3g}"))
-    return text.removesuffix(".0")
+    return js_number(to_precision(p, 3))
 
 
 OPEN_OPACITY = 0.45
 
 
-def _js_number(v: float) -> str:
-    """A number as JavaScript's String(v) writes it (50 not 50.0, 0.00005 not 5e-05) for labels."""
-    if float(v).is_integer() and abs(v) < 1e21:
-        return str(int(v))
-    text = repr(float(v))
-    if "e" not in text:
-        return text
-    if 1e-6 <= abs(v) < 1e21:
-        return format(Decimal(text), "f")
-    mantissa, exponent = text.split("e")
-    return f"{mantissa}e{'-' if exponent.startswith('-') else '+'}{int(exponent.lstrip('+-'))}"
-
-
 def _label(v: float) -> str:
     """An edge in a label: 6 significant digits, as Number(v.toPrecision(6)) in TypeScript."""
-    return _js_number(float(f"{v:.6g}"))
+    return js_number(to_precision(v, 6))
 
 
 def drawn_bin(row: Row, rows: list[Row]) -> Row:

@@ -24,6 +24,7 @@ from typing import Any
 
 from .config import Connection, resolve_connection
 from .errors import FedomopError, error_from_body
+from .js_numbers import js_number, to_precision
 from .result import POOLED, FederatedResult
 from .stats import StatsFrame
 
@@ -329,18 +330,13 @@ def _iteration_text(it: dict[str, Any]) -> str:
     """As the TypeScript progress view says it (src/client/iteration.ts): "glm iteration 3 · deviance 512.3",
     and for a GLM's intercept-only fit "glm null model iteration 2 (model: 5 iterations)"."""
     deviance = it.get("deviance")
-    tail = f" · deviance {_js_number(float(f'{deviance:.8g}'))}" if isinstance(deviance, (int, float)) else ""
+    tail = f" · deviance {js_number(to_precision(deviance, 8))}" if isinstance(deviance, (int, float)) else ""
     kind = it.get("kind") or "hub"
     if it.get("model") == "null" and it.get("iteration") is not None:
         model = it.get("modelIterations")
         return f"{kind} null model iteration {it['iteration']} (model: {model if model is not None else '?'} iterations){tail}"
     step = it.get("iteration") if it.get("iteration") is not None else it.get("round")
     return f"{kind} iteration {step}{tail}"
-
-
-def _js_number(v: float) -> str:
-    text = repr(v)
-    return text.removesuffix(".0")
 
 
 def _rows(n: int) -> str:

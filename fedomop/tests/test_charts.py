@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fedomop.charts import _js_number, _label, chart_for, format_p, histogram_chart
+from fedomop.charts import _label, chart_for, format_p, histogram_chart
+from fedomop.js_numbers import js_number
 
 FIXTURES = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "charts"
 
@@ -46,6 +47,8 @@ def test_p_values_read_as_javascript_prints_them():
         "1",
         "0.000123",
     ]
+    # An exact binary tie (survival 13/16): toPrecision takes the larger digits, Python's format the even.
+    assert format_p(0.8125) == "0.813"
 
 
 def test_kinds_without_a_chart():
@@ -82,5 +85,7 @@ def test_edge_labels_read_as_javascript_prints_them():
         "1234570",
         "-2.5",
     ]
+    # 65/128 is a tie at six digits: JavaScript writes 0.507813, round-half-even 0.507812.
+    assert _label(0.5078125) == "0.507813" and _label(-0.5078125) == "-0.507813"
     # String(v) in JavaScript: exponent form below 1e-6 and from 1e21.
-    assert [_js_number(v) for v in (1e21, 1.5e-7, 2.5e-6, 1e22)] == ["1e+21", "1.5e-7", "0.0000025", "1e+22"]
+    assert [js_number(v) for v in (1e21, 1.5e-7, 2.5e-6, 1e22)] == ["1e+21", "1.5e-7", "0.0000025", "1e+22"]
