@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startService, type Service } from '../test/harness/processes.js';
+import { devHubArgs, startService, type Service } from '../test/harness/processes.js';
 import { siteFile, THREE_SITES } from '../test/harness/sites.js';
 import { SOAK_PLANS } from './soak-plans.js';
 import { HUB_NODE_FLAGS } from '../src/hub/node-flags.js';
@@ -101,18 +101,13 @@ async function main(): Promise<void> {
   // apart from collector slack, and what it holds.
   const memoryLog = path.join(dir, 'hub-memory.jsonl');
   const hub = await startService(
-    [
-      'hub',
-      '--port',
-      '0',
-      '--dev-insecure',
+    devHubArgs(Object.fromEntries(THREE_SITES.map((s) => [s.id, sites[s.id].url])), [
       '--site-timeout-ms',
       '10000',
       '--audit-log',
       auditFile,
-      ...THREE_SITES.flatMap((s) => ['--site', `${s.id}=${sites[s.id].url}`]),
       ...(values['hub-arg'] ?? []),
-    ],
+    ]),
     { nodeArgs: HUB_NODE_ARGS, env: { FEDOMOP_HUB_MEMORY_LOG: memoryLog } },
   );
   const hubPid = hub.child.pid!;

@@ -19,7 +19,7 @@ import { analysisQuery } from 'fedomop/lib/analysis/index.js';
 import { compile, duckdbDialect, type CompiledQuery } from 'fedomop/lib/sql/index.js';
 import { duckdbParameterTypes } from 'fedomop/lib/node/duckdb-parameter-types.js';
 import type { Plan } from 'fedomop/lib/plan/types.js';
-import { REPO, runCli, startService, type Service } from '../test/harness/processes.js';
+import { devHubArgs, REPO, runCli, startService, type Service } from '../test/harness/processes.js';
 import { runThroughHub } from '../test/harness/hub-api.js';
 
 const { values } = parseArgs({
@@ -112,15 +112,7 @@ async function bigSites() {
   for (const [i, file] of big.entries())
     sites.push(await startService(['site', '--db', file, '--id', `s${i}`, '--port', '0', '--dev-insecure']));
   const hub = await startService(
-    [
-      'hub',
-      '--port',
-      '0',
-      '--dev-insecure',
-      '--site-timeout-ms',
-      '600000',
-      ...sites.flatMap((s, i) => ['--site', `s${i}=${s.url}`]),
-    ],
+    devHubArgs(Object.fromEntries(sites.map((s, i) => [`s${i}`, s.url])), ['--site-timeout-ms', '600000']),
     { nodeArgs: [...HUB_NODE_FLAGS] },
   );
 

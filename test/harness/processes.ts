@@ -23,6 +23,18 @@ export function devSiteArgs(file: string, id: string, auditLog: string): string[
   return ['site', '--db', file, '--id', id, '--port', '0', '--dev-insecure', '--audit-log', auditLog];
 }
 
+/** `fedomop hub` arguments for a loopback dev hub on an ephemeral port in front of `sites` (id → URL), then `extra`. */
+export function devHubArgs(sites: Record<string, string>, extra: string[] = []): string[] {
+  return [
+    'hub',
+    '--port',
+    '0',
+    '--dev-insecure',
+    ...Object.entries(sites).flatMap(([id, url]) => ['--site', `${id}=${url}`]),
+    ...extra,
+  ];
+}
+
 export function startService(
   args: string[],
   opts: {

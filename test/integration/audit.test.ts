@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { runCli, startService, type Service } from '../harness/processes.js';
+import { devHubArgs, runCli, startService, type Service } from '../harness/processes.js';
 import { refusedUrl } from '../../src/hub/stand-in-site.spec-util.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
@@ -25,18 +25,7 @@ let hub: Service;
 before(async () => {
   const file = await siteFile(THREE_SITES[2]);
   site = await startService(['site', '--db', file, '--id', 'south', '--port', '0', '--dev-insecure', '--audit-log', logFile]);
-  hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--site',
-    `south=${site.url}`,
-    '--site',
-    `gone=${await refusedUrl()}`,
-    '--audit-log',
-    hubLogFile,
-  ]);
+  hub = await startService(devHubArgs({ south: site.url, gone: await refusedUrl() }, ['--audit-log', hubLogFile]));
 });
 
 after(async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { directRows } from '../harness/federation.js';
 import { getJson, postJson } from '../harness/hub-api.js';
-import { runCli, startService, type Service } from '../harness/processes.js';
+import { devHubArgs, runCli, startService, type Service } from '../harness/processes.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fedomop-concepts-'));
 const files = { north: path.join(dir, 'north.duckdb'), south: path.join(dir, 'south.duckdb') };
@@ -60,18 +60,7 @@ before(async () => {
   services.push(north);
   south = await startService(['site', '--db', files.south, '--id', 'south', '--port', '0', '--dev-insecure']);
   services.push(south);
-  hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--site',
-    `north=${north.url}`,
-    '--site',
-    `south=${south.url}`,
-    '--site',
-    'gone=http://127.0.0.1:9',
-  ]);
+  hub = await startService(devHubArgs({ north: north.url, south: south.url, gone: 'http://127.0.0.1:9' }));
   services.push(hub);
 });
 

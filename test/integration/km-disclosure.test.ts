@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { plainRows, runThroughHub, type PlainRow } from '../harness/hub-api.js';
-import { startService, type Service } from '../harness/processes.js';
+import { devHubArgs, startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { Scoreboard, closeTruth, cohort, meet, minus, plan, truth, type Cancer, type Interval } from '../harness/attacks.js';
 import { compileVariables, variableValuesQuery, type Variables } from '../../src/analysis/variables/index.js';
@@ -53,16 +53,7 @@ before(async () => {
   });
   const std = await startSite('std', 'standard');
   const strict = await startSite('strict', 'strict');
-  hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--site',
-    `std=${std.url}`,
-    '--site',
-    `strict=${strict.url}`,
-  ]);
+  hub = await startService(devHubArgs({ std: std.url, strict: strict.url }));
   running.push(hub);
 });
 

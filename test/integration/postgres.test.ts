@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, startService, type Service } from '../harness/processes.js';
+import { devHubArgs, runCli, startService, type Service } from '../harness/processes.js';
 import { THREE_SITES, siteFile } from '../harness/sites.js';
 import { plainRows, runThroughHub } from '../harness/hub-api.js';
 import { POSTGRES_AVAILABLE, copyDuckDbToPostgres, startPostgres, type PgServer } from '../harness/postgres.js';
@@ -14,11 +14,18 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const SPEC = THREE_SITES[2];
 let server: PgServer;
 const services: Service[] = [];
 let hub: Service;
+// A PostgreSQL site keeps its history and secret in fedomop-site-<id>.disclosure under its working
+// directory unless told otherwise: here a temporary one, not the checkout (a run once left a secret
+// there that a later commit picked up).
+const historyDir = mkdtempSync(path.join(tmpdir(), 'fedomop-pg-site-'));
 
 before(async () => {
   if (!POSTGRES_AVAILABLE) return;
@@ -26,23 +33,28 @@ before(async () => {
   server = startPostgres(54000 + (process.pid % 1000));
   await copyDuckDbToPostgres(file, server, 'cdm');
   services.push(await startService(['site', '--db', file, '--id', 'duck', '--port', '0', '--dev-insecure']));
-  services.push(await startService(['site', '--db', server.url('cdm'), '--id', 'pg', '--port', '0', '--dev-insecure']));
-  hub = await startService([
-    'hub',
-    '--port',
-    '0',
-    '--dev-insecure',
-    '--site',
-    `duck=${services[0].url}`,
-    '--site',
-    `pg=${services[1].url}`,
-  ]);
+  services.push(
+    await startService([
+      'site',
+      '--db',
+      server.url('cdm'),
+      '--id',
+      'pg',
+      '--port',
+      '0',
+      '--dev-insecure',
+      '--history-dir',
+      historyDir,
+    ]),
+  );
+  hub = await startService(devHubArgs({ duck: services[0].url, pg: services[1].url }));
 });
 
 after(async () => {
   await hub?.stop();
   await Promise.all(services.map((s) => s.stop()));
   server?.stop();
+  rmSync(historyDir, { recursive: true, force: true });
 });
 
 const item = (id: number, descendants = true) => ({ concept: { CONCEPT_ID: id }, includeDescendants: descendants });
