@@ -17,6 +17,7 @@ import { ReleaseLedger } from '../src/analysis/kinds/release-ledger.js';
 import { CellAccumulator, EXACT_POLICY, STANDARD_POLICY } from '../src/disclosure/index.js';
 import { KEY_WORDS, RecordKeys } from '../src/disclosure/record-keys.js';
 import { SetIndex, signed } from '../src/disclosure/set-index.js';
+import { mulberry32 } from '../src/stats/random.spec-util.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,18 +32,8 @@ const RUNS = Number(values.runs);
 const K = STANDARD_POLICY.minCellCount;
 const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(11));
 
-/** A fixed pseudo-random sequence (mulberry32), so every run sees the same cohort. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function table(): PersonTable {
-  const rnd = random(42);
+  const rnd = mulberry32(42);
   const words = keys.derive(BigInt64Array.from({ length: N }, (_, i) => BigInt(i + 1)));
   const days = new Float64Array(N);
   const events = new Float64Array(N);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CellAccumulator, mayDifferByAtMost, occupancy, symmetricDifference } from './person-set.js';
 import { RecordKeys } from './record-keys.js';
+import { mulberry32 } from '../stats/random.spec-util.js';
 
 const keys = RecordKeys.fromSecret(new Uint8Array(32).fill(7));
 
@@ -12,18 +13,8 @@ function setOf(ids: number[], k = 5): CellAccumulator {
   return acc;
 }
 
-/** A small deterministic generator (mulberry32): the spec's sets are the same on every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 test('the signature gives |A Δ B| exactly for differences up to k-1, in either direction, at any set size', () => {
-  const r = rng(1);
+  const r = mulberry32(1);
   let trials = 0;
   let misses = 0;
   for (const size of [5, 50, 1000, 20000]) {
@@ -66,7 +57,7 @@ test('cell keys add up per person regardless of order, and events weigh each per
 });
 
 test('the occupancy test never turns away a pair that differs by 1..k-1 persons, and turns away most unrelated small sets', () => {
-  const r = rng(3);
+  const r = mulberry32(3);
   let turnedAway = 0;
   let unrelated = 0;
   for (const size of [5, 12, 40, 500]) {

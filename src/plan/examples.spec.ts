@@ -12,6 +12,7 @@ import { PLAN_LIMITS } from './limits.js';
 import { planSchema } from './plan-schema.js';
 import { CRITERION_DOMAINS } from './types.js';
 import { validatePlan } from './validate.js';
+import { mulberry32 } from '../stats/random.spec-util.js';
 
 type Json = any;
 
@@ -85,18 +86,6 @@ test('spec/plan.schema.json is the schema generated from the catalogue and limit
   }
   assert.equal(defs.PrimaryCriteria.properties.CriteriaList.maxItems, PLAN_LIMITS.maxCriteria);
 });
-
-/** mulberry32: small, seeded, good enough to pick mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // prettier-ignore
 const REPLACEMENTS: Json[] = [
@@ -205,7 +194,7 @@ test('the schema accepts every plan one edit away from an example that the valid
 });
 
 test('the schema accepts every randomly mutated plan the validator accepts (3,000 seeded mutations)', () => {
-  const rand = prng(20240611);
+  const rand = mulberry32(20240611);
   for (let i = 0; i < 3000; i++) {
     const plan = mutate(valid[i % valid.length].plan, rand);
     if (validatePlan(plan).ok) {

@@ -7,20 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FedomopError } from '../errors.js';
 import { parsePlan, validatePlan, validatePlanText, type ValidationResult } from './index.js';
+import { mulberry32 } from '../stats/random.spec-util.js';
 
 type Json = any;
-
-/** mulberry32: small and seeded, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // prettier-ignore
 const KEYS = [
@@ -146,7 +135,7 @@ function parseFailsCleanly(input: unknown, label: string): void {
 }
 
 test('4,000 seeded random values and plan-shaped values get an answer, never a throw, and quickly', () => {
-  const rand = prng(7);
+  const rand = mulberry32(7);
   let slowest = 0;
   let accepted = 0;
   for (let i = 0; i < 4000; i++) {
@@ -164,7 +153,7 @@ test('4,000 seeded random values and plan-shaped values get an answer, never a t
 });
 
 test('2,000 seeded corruptions of plan text get an answer, never a throw', () => {
-  const rand = prng(11);
+  const rand = mulberry32(11);
   const text = JSON.stringify({
     version: 1,
     cohort: {

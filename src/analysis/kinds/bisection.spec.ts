@@ -2,18 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bisectQuantiles, fromOrderedKey, orderedKey, pooledCount } from './bisection.js';
 import { answerProbes } from './summary/site.js';
-
-/** mulberry32, seeded */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../stats/random.spec-util.js';
 
 test('ordered keys follow numeric order and map back exactly', () => {
   const xs = [-1e300, -5.5, -1, -Number.MIN_VALUE, 0, Number.MIN_VALUE, 0.1, 0.30000000000000004, 1, 42, 1e300];
@@ -23,7 +12,7 @@ test('ordered keys follow numeric order and map back exactly', () => {
 });
 
 test('pooled quantiles by bisection equal sorting all values (type 1), for integers, decimals and ties', async () => {
-  const rand = prng(7);
+  const rand = mulberry32(7);
   for (const kind of ['ages', 'psa', 'ties'] as const) {
     const sites = [0, 1, 2].map(() =>
       Array.from({ length: 200 + Math.floor(rand() * 300) }, () =>
