@@ -153,6 +153,7 @@ async function main(): Promise<void> {
   const compileMs: number[] = [];
   let heapPeak = 0;
   let sqlLength = 0;
+  let parameterCount = 0;
   for (let r = 0; r < RUNS; r++) {
     global.gc?.();
     const heap0 = process.memoryUsage().heapUsed;
@@ -162,13 +163,14 @@ async function main(): Promise<void> {
     const c = timed(() => compile(analysisQuery(v.value.ok ? v.value.plan : (undefined as never)), duckdbDialect));
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed - heap0);
     sqlLength = c.value.sql.length;
+    parameterCount = c.value.parameters.length;
     validate.push(v.ms);
     hash.push(h.ms);
     compileMs.push(c.ms);
   }
   process.stdout.write(
     `in process (median of ${RUNS}): validate ${median(validate).toFixed(0)} ms (from indented text), hash ${median(hash).toFixed(0)} ms, ` +
-      `compile ${median(compileMs).toFixed(0)} ms (SQL ${sqlLength} chars); heap growth while held ${mib(heapPeak)} MiB\n`,
+      `compile ${median(compileMs).toFixed(0)} ms (SQL ${sqlLength} chars, ${parameterCount} parameters); heap growth while held ${mib(heapPeak)} MiB\n`,
   );
 
   // Through a real hub to a real site.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compiledPlan, compiledPlanCount } from './compiled-plans.js';
+import { compiledPlan, compiledPlanBytes, compiledPlanCount, compiledWeight } from './compiled-plans.js';
 import type { CompiledQuery } from '../sql/index.js';
 
 const sql = (n: number): CompiledQuery => ({ sql: `SELECT $1 + ${n}`, parameters: [n], parameterTypes: ['integer'] });
@@ -34,4 +34,20 @@ test('the least recently used plan is dropped beyond the bound', () => {
   assert.equal(compiles, before, 'a plan in use stays');
   compiledPlan('bound', 'p0', make(0));
   assert.equal(compiles, before + 1, 'an old one was dropped and is compiled again');
+});
+
+test('kept plans are bounded by weight too: large compiled plans push out the least recently used', () => {
+  // ~1 MiB of SQL each: 40 of them would be ~80 MiB by count alone.
+  const large = (n: number): CompiledQuery => ({
+    sql: `SELECT ${n} /* ${'x'.repeat(512 * 1024)} */`,
+    parameters: [n],
+    parameterTypes: ['integer'],
+  });
+  for (let i = 0; i < 40; i++) compiledPlan('weight', `large-${i}`, () => large(i));
+  assert.ok(compiledPlanBytes() <= 16 * 1024 * 1024, `${compiledPlanBytes()} bytes kept`);
+  assert.ok(compiledPlanBytes() >= 8 * 1024 * 1024, 'the bound is used, not emptied');
+  let compiles = 0;
+  compiledPlan('weight', 'large-39', () => (compiles++, large(39)));
+  assert.equal(compiles, 0, 'the newest large plan is kept');
+  assert.ok(compiledWeight(large(1)) > 1024 * 1024 && compiledWeight(sql(1)) < 100);
 });

@@ -10,8 +10,21 @@ import { Recent } from '../node/recent.js';
 
 /** Plans kept; a compiled plan is its SQL text and parameters (a few KiB, more for large concept sets). */
 const MAX_PLANS = 256;
+/**
+ * And at most this much memory. Weighed as two bytes per SQL character and 16 per parameter (its
+ * slot and its type name): the 8 MiB ATLAS definition of bench/large-definition.ts compiles to 25,428
+ * characters and 2,051 parameters, ~82 KiB, so by count alone 256 such plans would hold ~21 MiB;
+ * larger definitions more. Ordinary plans (a few KiB) all fit.
+ */
+const MAX_BYTES = 16 * 1024 * 1024;
+const BYTES_PER_PARAMETER = 16;
 
-const plans = new Recent<CompiledQuery>(MAX_PLANS);
+const plans = new Recent<CompiledQuery>(MAX_PLANS, MAX_BYTES);
+
+/** What a compiled query is counted as weighing against MAX_BYTES. */
+export function compiledWeight(query: CompiledQuery): number {
+  return 2 * query.sql.length + BYTES_PER_PARAMETER * query.parameters.length;
+}
 
 /**
  * The compiled query for (`key`, plan hash), compiled by `make` on first use. `key` says which query
@@ -27,10 +40,15 @@ export function compiledPlan(key: string, planHash: string, make: () => Compiled
     parameters: Object.freeze([...made.parameters]) as CompiledQuery['parameters'],
     parameterTypes: Object.freeze([...made.parameterTypes]) as CompiledQuery['parameterTypes'],
   });
-  return plans.set(id, entry);
+  return plans.set(id, entry, compiledWeight(entry));
 }
 
 /** How many plans are kept (specs). */
 export function compiledPlanCount(): number {
   return plans.size;
+}
+
+/** What the kept plans weigh (specs). */
+export function compiledPlanBytes(): number {
+  return plans.bytes;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FedomopError } from '../errors.js';
 import { planHashSync } from '../node/plan-hash.js';
 import { parsePlan } from '../plan/index.js';
-import { readPlan } from './plan-memo.js';
+import { keptPlans, readPlan } from './plan-memo.js';
 
 const text = (days: number) =>
   JSON.stringify({
@@ -45,4 +45,21 @@ test('a bad text is refused every time, never kept', () => {
       (err: FedomopError) => err.code === 'ERR_PLAN_INVALID',
     );
   }
+});
+
+test('kept plans are bounded by weight too: texts near 64 KiB push out the least recently used', () => {
+  // One concept set of many items makes a valid plan text just under the 64 KiB kept at most.
+  const items = (from: number) =>
+    Array.from({ length: 900 }, (_, i) => ({ concept: { CONCEPT_ID: from + i }, includeDescendants: true }));
+  const large = (n: number) => {
+    const plan = JSON.parse(text(n)) as { cohort: { ConceptSets: Array<{ expression: { items: unknown[] } }> } };
+    plan.cohort.ConceptSets[0].expression.items = items(1_000_000 + n * 1000);
+    return JSON.stringify(plan);
+  };
+  assert.ok(large(0).length > 40 * 1024 && large(0).length <= 64 * 1024, `${large(0).length} chars`);
+  for (let n = 0; n < 128; n++) readPlan(large(n));
+  const { count, bytes } = keptPlans();
+  assert.ok(bytes <= 8 * 1024 * 1024, `${bytes} bytes kept`);
+  assert.ok(count < 64, `${count} plans kept: the weight, not the count of 128, bounds them`);
+  assert.deepEqual(readPlan(large(127)).plan, parsePlan(large(127)));
 });
