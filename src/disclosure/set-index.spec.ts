@@ -77,3 +77,32 @@ test('entries gives back every stored set with where it came from, and oldest th
   for (const e of back) again.add(e);
   assert.equal(again.conflict(setOf(range(101, 9)), 5)?.cell, 'c1');
 });
+
+test('the quick test on the first counts is exactly as loose as it must be: k − 1 persons all in the first cells are found', () => {
+  // Persons whose cell in the signature's first third is one of the eight counts read first: k − 1 of
+  // them added to (or taken from) a set move those counts by k − 1 in all, the most a conflict can.
+  const k = 5;
+  const inFirstCells = (id: number) => {
+    const sig = setOf([id], k).signature;
+    for (let c = 0; c < 8; c++) if (sig[4 * c] === 1) return true;
+    return false;
+  };
+  const chosen: number[] = [];
+  for (let id = 900_000; chosen.length < k - 1; id++) if (inFirstCells(id)) chosen.push(id);
+  const base = range(10_000, 300);
+  for (const [name, stored, asked] of [
+    ['k − 1 more', base, [...base, ...chosen]],
+    ['k − 1 fewer', [...base, ...chosen], base],
+  ] as const) {
+    const index = new SetIndex();
+    index.add(entry(setOf([...stored], k), 'earlier'));
+    const heads = (ids: readonly number[]) => Array.from({ length: 8 }, (_, c) => setOf([...ids], k).signature[4 * c]);
+    const apart = heads(stored).reduce((sum, v, c) => sum + Math.abs(v - heads(asked)[c]), 0);
+    assert.equal(apart, k - 1, `${name}: the first counts are k − 1 apart`);
+    assert.deepEqual(
+      index.conflict(setOf([...asked], k), k),
+      { planHash: 'plan earlier', cell: 'earlier', difference: k - 1 },
+      name,
+    );
+  }
+});
