@@ -117,3 +117,31 @@ test('random 2-D and 3-D tables with small cells: no withheld cell pinned by any
   }
   assert.ok(targets > 1000, `enough withheld targets (${targets})`);
 });
+
+test('margin rows group cells by equal values only: 1 is not "1", null is not "null", a value does not run into the next', async () => {
+  const { marginRows, protectMargins } = await import('./margins.js');
+  const released = { value: 50, lower: 48, upper: 52, suppressed: false, action: 'perturbed' as const };
+  const marginCell = (dims: Record<string, string | number | null>) => ({
+    dims,
+    persons: 50,
+    personKey: 1,
+    events: 50,
+    eventKey: 1,
+    released,
+  });
+  const values = [1, '1', null, 'null'];
+  const cells = values.flatMap((a) => ['x', 'y'].map((b) => marginCell({ a, b })));
+  // The total, four rows of a (two cells each) and two of b (four cells each).
+  assert.equal(protectMargins(cells, STANDARD_POLICY).rows, 1 + 4 + 2);
+  // Each row named by its values as a reason says it ("its margin row a=1 would pin …").
+  assert.deepEqual(
+    marginRows(cells, STANDARD_POLICY).map((r) => `${r.label}: ${r.members.join(' ')}`),
+    ['total: 0 1 2 3 4 5 6 7', 'a=1: 0 1', 'a=1: 2 3', 'a=null: 4 5', 'a=null: 6 7', 'b=x: 0 2 4 6', 'b=y: 1 3 5 7'],
+  );
+  // Two dimensions whose values would read the same run together: ("a", "bc") and ("ab", "c").
+  const joined = [marginCell({ p: 'a', q: 'bc', r: 1 }), marginCell({ p: 'ab', q: 'c', r: 1 })];
+  const twice = [...joined, ...joined.map((c) => ({ ...c, dims: { ...c.dims, r: 2 } }))];
+  // The total; p, q, (p, q) and r each two rows of two cells; (p, r) and (q, r) single cells, no rows.
+  // Were ("a", "bc") and ("ab", "c") one key, (p, q) would be one row of four: 8.
+  assert.equal(protectMargins(twice, STANDARD_POLICY).rows, 1 + 2 + 2 + 2 + 2);
+});
