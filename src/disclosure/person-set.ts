@@ -72,6 +72,30 @@ function toggle(sig: Int32Array, third: number, lo: number, hi: number, sign: 1 
   flip(sig, (2 * third + slot(mix(lo, hi, 0x165667b1), third)) * WORDS, lo, hi, c, sign);
 }
 
+/**
+ * toggle(sig, third, lo, hi, 1) for a power-of-two `third`, written out: this runs once per person
+ * of every answer, and as calls through toggle, slot and flip it took about twice as long (2.0–2.8
+ * against 1.1–1.2 ms for 47,714 persons). The same cells and words as toggle, so signatures agree.
+ */
+function addWithMask(sig: Int32Array, third: number, mask: number, lo: number, hi: number): void {
+  const c = check(lo, hi);
+  let o = (mix(lo, hi, 0x1b873593) & mask) * WORDS;
+  sig[o]++;
+  sig[o + 1] ^= lo;
+  sig[o + 2] ^= hi;
+  sig[o + 3] ^= c;
+  o = (third + (mix(lo, hi, 0x27d4eb2f) & mask)) * WORDS;
+  sig[o]++;
+  sig[o + 1] ^= lo;
+  sig[o + 2] ^= hi;
+  sig[o + 3] ^= c;
+  o = (2 * third + (mix(lo, hi, 0x165667b1) & mask)) * WORDS;
+  sig[o]++;
+  sig[o + 1] ^= lo;
+  sig[o + 2] ^= hi;
+  sig[o + 3] ^= c;
+}
+
 /** Accumulates one cell: persons (with their key words) and events. */
 export class CellAccumulator {
   persons = 0;
@@ -101,7 +125,11 @@ export class CellAccumulator {
   constructor(k: number) {
     this.third = signatureCells(k) / 3;
     this.signature = new Int32Array(signatureCells(k) * WORDS);
+    this.thirdMask = (this.third & (this.third - 1)) === 0 ? this.third - 1 : -1;
   }
+
+  /** third − 1 when `third` is a power of two (every k ≤ 9), so a slot is a mask; else −1. */
+  private readonly thirdMask: number;
 
   /** keys holds KEY_WORDS words per person; `counted` says the person counts in this cell's persons. */
   add(keys: Uint32Array, index: number, counted: boolean, events: number): void {
@@ -109,7 +137,10 @@ export class CellAccumulator {
     if (counted) {
       this.persons++;
       this.personBits = (this.personBits + keys[o]) | 0;
-      toggle(this.signature, this.third, keys[o + 2] | 0, keys[o + 3] | 0, 1);
+      const lo = keys[o + 2] | 0;
+      const hi = keys[o + 3] | 0;
+      if (this.thirdMask >= 0) addWithMask(this.signature, this.third, this.thirdMask, lo, hi);
+      else toggle(this.signature, this.third, lo, hi, 1);
     }
     if (events > 0) {
       this.events += events;
