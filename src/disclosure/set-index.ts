@@ -46,7 +46,16 @@ function headsOf(signature: Int32Array, out: Int32Array, at: number): void {
 }
 
 /**
- * The stored sets of one size and one signature length (one k), side by side, with the counts of
+ * Sizes per bucket: a lookup for a set of size s reads the sizes s − (k − 1) … s + (k − 1), which for
+ * k ≤ 8 lie in at most two buckets of 16 sizes; with a bucket per size that was nine. At a large site
+ * the history is out of the cache after the person-level SQL, and each bucket visited (map entry,
+ * bucket, its arrays) cost a few cache misses: fewer, longer buckets read mostly in sequence.
+ */
+const SIZES_PER_BUCKET = 16;
+
+/**
+ * The stored sets of a few neighbouring sizes and one signature length (one k), side by side, with
+ * their sizes in one array (read first) and the counts of
  * each signature's first cells again in one short run. Those cells all lie in the signature's first
  * third, where every person sits in exactly one cell: two sets differing by d persons have first-third
  * counts apart by at most d in all. So reading the eight counts in a row turns away nearly every
@@ -55,6 +64,7 @@ function headsOf(signature: Int32Array, out: Int32Array, at: number): void {
  */
 class Bucket {
   count = 0;
+  sizes: Int32Array;
   signatures: Int32Array;
   occupancies: Uint32Array;
   heads: Int32Array;
@@ -64,19 +74,24 @@ class Bucket {
     readonly words: number,
     readonly occupancyWords: number,
   ) {
+    this.sizes = new Int32Array(2);
     this.signatures = new Int32Array(words * 2);
     this.occupancies = new Uint32Array(occupancyWords * 2);
     this.heads = new Int32Array(HEAD_CELLS * 2);
   }
 
-  /** The first stored set with exactly these persons, or -1. */
-  find(signature: Int32Array): number {
-    for (let i = 0; i < this.count; i++) if (symmetricDifferenceAt(signature, this.signatures, i * this.words, 0) === 0) return i;
+  /** The first stored set with exactly these persons (so of size n), or -1. */
+  find(n: number, signature: Int32Array): number {
+    for (let i = 0; i < this.count; i++)
+      if (this.sizes[i] === n && symmetricDifferenceAt(signature, this.signatures, i * this.words, 0) === 0) return i;
     return -1;
   }
 
-  push(signature: Int32Array, occupied: Uint32Array, origin: Origin): void {
-    if (this.count * this.words === this.signatures.length) {
+  push(n: number, signature: Int32Array, occupied: Uint32Array, origin: Origin): void {
+    if (this.count === this.sizes.length) {
+      const sizes = new Int32Array(this.sizes.length * 2);
+      sizes.set(this.sizes);
+      this.sizes = sizes;
       const grown = new Int32Array(this.signatures.length * 2);
       grown.set(this.signatures);
       this.signatures = grown;
@@ -87,6 +102,7 @@ class Bucket {
       heads.set(this.heads);
       this.heads = heads;
     }
+    this.sizes[this.count] = n;
     this.signatures.set(signature, this.count * this.words);
     this.occupancies.set(occupied, this.count * this.occupancyWords);
     headsOf(signature, this.heads, this.count * HEAD_CELLS);
@@ -96,7 +112,7 @@ class Bucket {
 }
 
 export class SetIndex {
-  /** Buckets by signature length (sets written under another k are never compared), then by size. */
+  /** Buckets by signature length (sets written under another k are never compared), then by size / SIZES_PER_BUCKET. */
   private readonly byLength = new Map<number, Map<number, Bucket>>();
   count = 0;
   oldest = Infinity;
@@ -109,16 +125,17 @@ export class SetIndex {
       if (!create) return undefined;
       this.byLength.set(signature.length, (bySize = new Map()));
     }
-    let b = bySize.get(n);
-    if (!b && create) bySize.set(n, (b = new Bucket(signature.length, occupancy(signature).length)));
+    const at = Math.floor(n / SIZES_PER_BUCKET);
+    let b = bySize.get(at);
+    if (!b && create) bySize.set(at, (b = new Bucket(signature.length, occupancy(signature).length)));
     return b;
   }
 
   /** False when the same set is stored already (a repeat adds nothing). */
   add(s: IndexedSet): boolean {
     const b = this.bucket(s.n, s.signature, true);
-    if (b.find(s.signature) >= 0) return false;
-    b.push(s.signature, s.occupied, { planHash: s.planHash, cell: s.cell, time: s.time });
+    if (b.find(s.n, s.signature) >= 0) return false;
+    b.push(s.n, s.signature, s.occupied, { planHash: s.planHash, cell: s.cell, time: s.time });
     this.count++;
     this.oldest = Math.min(this.oldest, s.time);
     return true;
@@ -127,7 +144,7 @@ export class SetIndex {
   /** True when exactly this set is stored. */
   has(set: PersonSet): boolean {
     const b = this.bucket(set.size, set.signature, false);
-    return b !== undefined && b.find(set.signature) >= 0;
+    return b !== undefined && b.find(set.size, set.signature) >= 0;
   }
 
   /** The first stored set found whose persons differ from `set` by 1..k-1. */
@@ -142,11 +159,15 @@ export class SetIndex {
     // k − 1 persons has them within k − 1 in all. (The bound over all three thirds would be 3(k − 1),
     // which let ~2.3 unrelated sets per lookup through to the occupancy test instead of ~0.1.)
     const apartAtMost = k - 1;
-    for (let n = set.size - (k - 1); n <= set.size + (k - 1); n++) {
-      const b = bySize.get(n);
+    const last = Math.floor((set.size + (k - 1)) / SIZES_PER_BUCKET);
+    for (let at = Math.floor(Math.max(0, set.size - (k - 1)) / SIZES_PER_BUCKET); at <= last; at++) {
+      const b = bySize.get(at);
       if (!b) continue;
       const stored = b.heads;
+      const sizes = b.sizes;
       entries: for (let i = 0; i < b.count; i++) {
+        const dn = sizes[i] - set.size;
+        if (dn > k - 1 || dn < 1 - k) continue;
         let apart = 0;
         for (let c = 0, o = i * HEAD_CELLS; c < HEAD_CELLS; c++, o++) {
           const dn = heads[c] - stored[o];
@@ -164,10 +185,10 @@ export class SetIndex {
   /** Every stored set (copies of the signatures), for writing the index out. */
   *entries(): Generator<IndexedSet> {
     for (const bySize of this.byLength.values())
-      for (const [n, b] of bySize)
+      for (const b of bySize.values())
         for (let i = 0; i < b.count; i++) {
           const signature = b.signatures.slice(i * b.words, (i + 1) * b.words);
-          yield { n, ...signed(signature), ...b.origins[i] };
+          yield { n: b.sizes[i], ...signed(signature), ...b.origins[i] };
         }
   }
 }
