@@ -106,3 +106,21 @@ test('the quick test on the first counts is exactly as loose as it must be: k âˆ
     );
   }
 });
+
+test('a stored set in the next bucket of sizes is found, and one k or more sizes away is not read as a conflict', () => {
+  // Sizes 1007 and 1008 fall in different buckets of 16 sizes (62 and 63).
+  for (const [stored, asked] of [
+    [1008, 1004],
+    [1004, 1008],
+    [1007, 1008],
+  ] as const) {
+    const index = new SetIndex();
+    const ids = range(300_000, Math.max(stored, asked));
+    index.add(entry(setOf(ids.slice(0, stored)), `size ${stored}`));
+    const c = index.conflict(setOf(ids.slice(0, asked)), 5);
+    assert.deepEqual(c, { planHash: `plan size ${stored}`, cell: `size ${stored}`, difference: Math.abs(stored - asked) });
+  }
+  const index = new SetIndex();
+  index.add(entry(setOf(range(300_000, 1013)), 'far'));
+  assert.equal(index.conflict(setOf(range(300_000, 1008)), 5), undefined, 'five persons apart is no conflict for k = 5');
+});
