@@ -7,25 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COUNT_PLAN, PLAN, finalStatus, hubFor, postQuery, readEvents } from './hub-client.spec-util.js';
-import { after, answers, exact, startStandInSite, type Execute } from './stand-in-site.spec-util.js';
+import { answers, exact, gatedFlood, startStandInSite, type Execute } from './stand-in-site.spec-util.js';
 
 /** A broken hub must fail a test, not hang the suite. */
 const LIMIT = { timeout: 15_000 };
 
-const F19 = { gender: 'FEMALE', index_year: 2019 };
-
 /** Alice floods south with gated crosstabs; bob's count goes to north alone. Returns each of alice's queries' site states. */
 async function scenario(t: { after(fn: () => unknown): void }): Promise<string[][]> {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  let crosstabs = 0;
-  let thirdArrived!: () => void;
-  const three = new Promise<void>((resolve) => (thirdArrived = resolve));
-  const flood = after(gate, answers([{ dims: F19, measures: { persons: exact(10), events: exact(12) } }]));
-  const south = await startStandInSite('south', (ctx) => {
-    if (++crosstabs === 3) thirdArrived();
-    return flood(ctx);
-  });
+  const flood = gatedFlood();
+  const south = await startStandInSite('south', flood.execute);
   const count: Execute = answers([{ dims: {}, measures: { persons: exact(3), events: exact(4) } }]);
   const north = await startStandInSite('north', count);
   const hub = await hubFor(t, [north, south]);
@@ -33,10 +23,10 @@ async function scenario(t: { after(fn: () => unknown): void }): Promise<string[]
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) ids.push((await postQuery(hub, { plan: PLAN, sites: ['south'] }, alice)).json.id);
   // Alice holds 3 of south's 4 assumed slots (the hub keeps 1 from any single caller); 2 wait.
-  await three;
+  await flood.third;
   const bob = await postQuery(hub, { plan: COUNT_PLAN, sites: ['north'] }, { authorization: 'Bearer bob' });
   assert.equal((await finalStatus(hub, bob.json.id)).state, 'done');
-  open();
+  flood.open();
   const statuses = await Promise.all(ids.map((id) => finalStatus(hub, id)));
   assert.deepEqual(
     statuses.map((s) => s.state),

@@ -6,38 +6,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COUNT_PLAN, PLAN, finalStatus, getJson, hubFor, postQuery, readEvents, readResults } from './hub-client.spec-util.js';
-import { after, answers, exact, startStandInSite, type Execute } from './stand-in-site.spec-util.js';
+import { answers, exact, gatedFlood, startStandInSite, type Execute } from './stand-in-site.spec-util.js';
 import type { QueryStatus } from './query.js';
 
 /** A broken hub must fail a test, not hang the suite. */
 const LIMIT = { timeout: 15_000 };
 
-const F19 = { gender: 'FEMALE', index_year: 2019 };
-
 test(
   "a one-off query stops a flood's running call at a full site; the stopped call runs again and its query ends done",
   LIMIT,
   async (t) => {
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
     // Crosstabs (the flood) are answered once the gate opens; counts (bob) at once.
-    let crosstabs = 0;
-    let thirdArrived!: () => void;
-    const three = new Promise<void>((resolve) => (thirdArrived = resolve));
-    const flood = after(gate, answers([{ dims: F19, measures: { persons: exact(10), events: exact(12) } }]));
+    const flood = gatedFlood();
     const count = answers([{ dims: {}, measures: { persons: exact(3), events: exact(4) } }]);
-    const execute: Execute = (ctx) => {
-      if (ctx.plan.analysis.kind === 'count') return count(ctx);
-      if (++crosstabs === 3) thirdArrived();
-      return flood(ctx);
-    };
+    const execute: Execute = (ctx) => (ctx.plan.analysis.kind === 'count' ? count(ctx) : flood.execute(ctx));
     // The stand-in advertises no capacity: the hub assumes 4 slots and keeps 1 from any single caller.
     const north = await startStandInSite('north', execute);
     const hub = await hubFor(t, [north]);
     const alice = { authorization: 'Bearer alice' };
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await postQuery(hub, { plan: PLAN }, alice)).json.id);
-    await three;
+    await flood.third;
     const waiting = await getJson<QueryStatus>(`${hub.url}/v1/queries/${ids[3]}`);
     assert.equal(waiting.json.sites.north.state, 'queued', 'alice holds 3 of 4 slots; her fourth waits');
 
@@ -49,7 +38,7 @@ test(
     assert.equal(bobStatus.state, 'done');
     assert.equal(bobStatus.sites.north.rows, 1);
 
-    open();
+    flood.open();
     const statuses = await Promise.all(ids.map((id) => finalStatus(hub, id)));
     assert.deepEqual(
       statuses.map((s) => s.state),
@@ -70,7 +59,7 @@ test(
     const states = events.filter((e) => e.event === 'site').map((e) => (e.data as { state: string }).state);
     assert.deepEqual(states, ['running', 'queued', 'running', 'done']);
     // Five crosstab answers and the stopped one: one call more than alice's queries, and bob's count.
-    assert.equal(crosstabs, 6);
+    assert.equal(flood.calls(), 6);
     assert.equal(north.seen.filter((r) => r.path === '/v1/execute').length, 7);
   },
 );

@@ -7,25 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SiteScheduler, hostOfUrl, type SchedulerOptions } from './scheduler.js';
+import { stoppableJobs } from './scheduler.spec-util.js';
 
 /** A scheduler of 2-slot sites (reserve 1) whose jobs log their starts and stops, and can be released by name. */
 function harness(hosts: Record<string, string>, opts: SchedulerOptions = {}) {
   const s = new SiteScheduler(2, { reserve: 1, ...opts });
   for (const [site, host] of Object.entries(hosts)) s.setHost(site, host);
-  const log: string[] = [];
-  const rel = new Map<string, () => void>();
-  /** Submits a job that may be stopped; stopping ends its call at once (it releases, as a real call does). */
-  const call = (site: string, caller: string, name: string) =>
-    s.submit(site, caller, new AbortController().signal, (release, slot) => {
-      log.push(name);
-      rel.set(name, release);
-      slot.preemptible(() => {
-        log.push(`stop ${name}`);
-        release();
-        return true;
-      });
-    });
-  return { s, log, release: (name: string) => rel.get(name)!(), call };
+  return { s, ...stoppableJobs(s) };
 }
 
 /** The flood: three calls at each site, the first of each running. */

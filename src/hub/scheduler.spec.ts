@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SiteScheduler } from './scheduler.js';
 import { CallerQuota } from './caller.js';
 import { FedomopError } from '../errors.js';
+import { stoppableJobs } from './scheduler.spec-util.js';
 
 /** Submits a job that records its start and keeps its release for the test to call. */
 function job(
@@ -145,30 +146,19 @@ test('a backlog is passed over at most maxPassOver times in a row by one-off cal
 
 test("a one-off call stops a backlog's running call (the youngest first), which runs again after it, first in its caller's line", () => {
   const s = new SiteScheduler(2, { reserve: 1 });
-  const log: string[] = [];
-  const rel = new Map<string, () => void>();
-  /** A job that can be stopped: stopping ends its call at once (it releases, as a real call would). */
-  const stoppable = (caller: string, name: string, signal = new AbortController().signal) =>
-    s.submit('north', caller, signal, (release, slot) => {
-      log.push(name);
-      rel.set(name, release);
-      slot.preemptible(() => {
-        log.push(`stop ${name}`);
-        release();
-        return true;
-      });
-    });
+  const { log, release, call } = stoppableJobs(s);
+  const stoppable = (caller: string, name: string) => call('north', caller, name);
   for (let i = 1; i <= 3; i++) stoppable('flood', `f${i}`);
   assert.deepEqual(log, ['f1']);
   stoppable('bob', 'b1');
   assert.deepEqual(log, ['f1', 'b1', 'stop f1'], "bob's count runs alone");
   assert.deepEqual(s.stats('north'), { running: 1, waiting: 3, capacity: 2, callers: { flood: 3 } });
   assert.equal(s.preemptions('north'), 1);
-  rel.get('b1')!();
+  release('b1');
   assert.deepEqual(log.slice(3), ['f1'], 'the stopped call is the first to run again');
   // A caller's last call is no backlog: it is not stopped for another one-off call.
-  rel.get('f1')!();
-  rel.get('f2')!();
+  release('f1');
+  release('f2');
   assert.deepEqual(log.slice(4), ['f2', 'f3']);
   stoppable('carol', 'c1');
   assert.deepEqual(log.slice(6), ['c1'], "f3 has nothing behind it and keeps running beside carol's call");

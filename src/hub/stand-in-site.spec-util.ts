@@ -178,3 +178,25 @@ export async function refusedUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
 }
+
+/**
+ * A flood's crosstabs held at a gate: each call waits for `open()` and then answers one exact cell.
+ * `third` settles once three calls have arrived (a site's slots, less the one the hub keeps back,
+ * are all taken); `calls()` says how many arrived in all.
+ */
+export function gatedFlood() {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let arrived = 0;
+  let thirdArrived!: () => void;
+  const third = new Promise<void>((resolve) => (thirdArrived = resolve));
+  const answer = after(
+    gate,
+    answers([{ dims: { gender: 'FEMALE', index_year: 2019 }, measures: { persons: exact(10), events: exact(12) } }]),
+  );
+  const execute: Execute = (ctx) => {
+    if (++arrived === 3) thirdArrived();
+    return answer(ctx);
+  };
+  return { execute, open: () => open(), third, calls: () => arrived };
+}
